@@ -1,0 +1,65 @@
+# Portal Dinsos — the README's commands. Needs only Python 3.11+ and make.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: run test lint install browser bench stop check-deploy clean
+
+## make run: set up and start the portal (web + worker + beat) with demo data.
+run: $(STAMP)
+	$(BIN)/python -m dinsos.devstack run
+
+## make test: lint, migration check and every test on real PostgreSQL, Redis and Celery.
+test: $(STAMP) browser
+	$(MAKE) lint
+	$(BIN)/python -m dinsos.devstack exec -- sh -c '\
+		$(BIN)/python manage.py makemigrations --check --dry-run --settings=dinsos.settings.test && \
+		$(BIN)/pytest $(PYTEST_ARGS)'
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy dinsos kpm pendamping p2k2 dtsen
+	$(BIN)/djlint templates --lint
+	$(BIN)/djlint templates --check
+	$(BIN)/python scripts/check_rules.py
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	# xstatic-bootstrap 5.3.8.0 is an sdist whose setup.py still imports pkg_resources.
+	$(BIN)/python -m pip install -q wheel "setuptools>=77,<81"
+	$(BIN)/python -m pip install -q --no-build-isolation "xstatic-bootstrap==5.3.8.0"
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	touch $(STAMP)
+
+## Browser tests drive Debian's chromium (never a downloaded browser).
+browser:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+		if [ -f /etc/debian_version ] && [ "$$(id -u)" = 0 ]; then \
+			echo "Memasang chromium dari paket Debian…"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		elif [ -f /etc/debian_version ] && command -v sudo >/dev/null 2>&1; then \
+			sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else \
+			echo "chromium tidak ditemukan: pasang paket chromium untuk uji peramban." >&2; exit 1; \
+		fi; \
+	fi
+
+bench: $(STAMP)
+	@for script in bench/*.py; do \
+		[ -e "$$script" ] || continue; \
+		echo "== $$script"; \
+		$(BIN)/python -m dinsos.devstack exec -- $(BIN)/python $$script || exit 1; \
+	done
+
+## Stop the embedded PostgreSQL/Redis left by an interrupted run (data stays in var/).
+stop: $(STAMP)
+	$(BIN)/python -m dinsos.devstack stop
+
+clean:
+	rm -rf $(VENV) var/static var/test-artifacts
