@@ -1,0 +1,59 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import HttpRequest
+from import_export.admin import ImportExportModelAdmin
+
+from dinsos.models import AuditEvent, User, Wilayah
+from dinsos.resources import WilayahResource
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ("username", "first_name", "role", "is_active", "last_login")
+    list_filter = ("role", "is_active")
+    filter_horizontal = ("wilayah",)
+    fieldsets = (
+        *(DjangoUserAdmin.fieldsets or ()),
+        ("Peran dan wilayah", {"fields": ("role", "wilayah")}),
+    )
+    add_fieldsets = (
+        *DjangoUserAdmin.add_fieldsets,
+        ("Peran dan wilayah", {"fields": ("role", "wilayah")}),
+    )
+
+
+@admin.register(Wilayah)
+class WilayahAdmin(ImportExportModelAdmin):
+    resource_classes = [WilayahResource]
+    list_display = ("kode", "kode_bps", "nama", "tingkat", "parent", "berlaku_sampai")
+    list_filter = ("tingkat",)
+    search_fields = ("kode", "kode_bps", "nama")
+    list_select_related = ("parent",)
+    raw_id_fields = ("parent",)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: audit rows cannot be added, edited or deleted through the app."""
+
+    list_display = (
+        "created_at",
+        "username",
+        "action",
+        "object_type",
+        "object_repr",
+        "jumlah",
+        "ip",
+    )
+    list_filter = ("action", "object_type")
+    search_fields = ("username", "object_id")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

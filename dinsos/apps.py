@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+
+
+class DinsosConfig(AppConfig):
+    name = "dinsos"
+    default = True
+    verbose_name = "Inti portal"
+
+
+class DinsosAdminConfig(admin_apps.AdminConfig):
+    default = False
+    default_site = "dinsos.admin_site.DinsosAdminSite"

@@ -1,0 +1,166 @@
+"""The shared core: administrative areas, users with roles and areas, and the audit log."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+
+# DOMAIN.md §8: Kemendagri codes are 2+2+2+4 digits, written with dots (18.72.01.1001).
+KODE_KEMENDAGRI_PATTERN = r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$"
+# DOMAIN.md §8: BPS codes (in DTSEN) are 2+2+3+3 digits, written without dots.
+KODE_BPS_PATTERN = r"^(\d{4}|\d{7}|\d{10}|\d{2})$"
+# A code with no start date has been valid since before the portal existed.
+BERLAKU_SEJAK_AWAL = datetime.date(1900, 1, 1)
+
+
+class Wilayah(models.Model):
+    """An administrative area (provinsi … kelurahan/desa) in both code systems, versioned."""
+
+    class Tingkat(models.TextChoices):
+        PROVINSI = "provinsi", "Provinsi"
+        KABUPATEN_KOTA = "kabkota", "Kabupaten/Kota"
+        KECAMATAN = "kecamatan", "Kecamatan"
+        KELURAHAN = "kelurahan", "Desa/Kelurahan"
+
+    kode = models.CharField("kode Kemendagri", max_length=13, db_index=True)
+    kode_bps = models.CharField("kode BPS", max_length=10, blank=True, db_index=True)
+    nama = models.CharField(max_length=100)
+    tingkat = models.CharField(max_length=10, choices=Tingkat)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    # DOMAIN.md §8: "Codes change: keep them versioned".
+    berlaku_mulai = models.DateField(default=BERLAKU_SEJAK_AWAL)
+    berlaku_sampai = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kode", "berlaku_mulai"]
+        verbose_name_plural = "wilayah"
+        constraints = [
+            models.UniqueConstraint(fields=["kode", "berlaku_mulai"], name="wilayah_kode_versi"),
+            # Only one current version of a code at a time.
+            models.UniqueConstraint(
+                fields=["kode"],
+                condition=Q(berlaku_sampai__isnull=True),
+                name="wilayah_kode_berlaku_unik",
+            ),
+            models.CheckConstraint(
+                condition=Q(kode__regex=KODE_KEMENDAGRI_PATTERN), name="wilayah_kode_format"
+            ),
+            models.CheckConstraint(
+                condition=Q(kode_bps="") | Q(kode_bps__regex=KODE_BPS_PATTERN),
+                name="wilayah_kode_bps_format",
+            ),
+            models.CheckConstraint(
+                condition=Q(berlaku_sampai__isnull=True)
+                | Q(berlaku_sampai__gt=models.F("berlaku_mulai")),
+                name="wilayah_periode_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nama} ({self.kode})"
+
+    @property
+    def is_kelurahan(self) -> bool:
+        """DOMAIN.md §8: a desa/kelurahan part starting with 1 is a kelurahan, 2 a desa."""
+        return self.tingkat == self.Tingkat.KELURAHAN and self.kode[9:10] == "1"
+
+    @property
+    def kode_angka(self) -> str:
+        """The Kemendagri code without dots, as it appears inside a NIK or No KK."""
+        return self.kode.replace(".", "")
+
+
+class User(AbstractUser):
+    """A portal user: one role, and the areas (any level of Wilayah) that bound what they see."""
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", "Admin"
+        OPERATOR = "operator", "Operator"
+        KOORDINATOR = "koordinator", "Koordinator"
+        PENDAMPING = "pendamping", "Pendamping"
+
+    role = models.CharField(max_length=12, choices=Role, default=Role.PENDAMPING)
+    wilayah = models.ManyToManyField(
+        Wilayah,
+        blank=True,
+        related_name="+",
+        verbose_name="wilayah tugas",
+        help_text="Wilayah (kota, kecamatan atau kelurahan) yang datanya boleh dilihat.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["username"]
+        verbose_name = "pengguna"
+        verbose_name_plural = "pengguna"
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == self.Role.ADMIN
+
+    @property
+    def can_edit_kpm(self) -> bool:
+        """Admins and operators maintain the registry; others only read it."""
+        return self.role in {self.Role.ADMIN, self.Role.OPERATOR}
+
+
+class AuditEvent(models.Model):
+    """One access to personal data (view, export, full-NIK reveal, import): append-only."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", "Melihat"
+        REVEAL_NIK = "reveal_nik", "Membuka NIK lengkap"
+        EXPORT = "export", "Ekspor"
+        IMPORT = "import", "Impor"
+        APPLY = "apply", "Menerapkan impor"
+        CREATE = "create", "Membuat"
+        UPDATE = "update", "Mengubah"
+
+    user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    username = models.CharField(max_length=150)  # kept when the account is later removed
+    action = models.CharField(max_length=12, choices=Action)
+    object_type = models.CharField(max_length=100, blank=True)  # "app_label.model"
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(max_length=200, blank=True)  # masked, never a full NIK
+    reason = models.TextField(blank=True)
+    jumlah = models.PositiveIntegerField(default=1, help_text="Jumlah record yang diakses.")
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "catatan audit"
+        verbose_name_plural = "catatan audit"
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_objek"),
+            models.Index(fields=["user", "created_at"], name="audit_user_waktu"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.get_action_display()} {self.object_repr}"
+
+
+class Heartbeat(models.Model):
+    """The last time a periodic job ran; lets health checks tell that beat and a worker live."""
+
+    name = models.CharField(max_length=50, unique=True)
+    last_seen_at = models.DateTimeField()
+    count = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,45 @@
+"""The navigation bar: each entry names the roles that may use it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from dinsos.models import User
+
+R = User.Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: frozenset[str]
+
+
+ALL_ROLES = frozenset(R)
+NAV_ITEMS: tuple[NavItem, ...] = (
+    NavItem("Beranda", "home", ALL_ROLES),
+    NavItem("Wilayah", "wilayah-list", frozenset({R.ADMIN, R.OPERATOR, R.KOORDINATOR})),
+    NavItem("Audit", "audit-list", frozenset({R.ADMIN})),
+    NavItem("Admin", "admin:index", frozenset({R.ADMIN})),
+)
+
+
+def nav_items_for(user: User) -> list[dict[str, str]]:
+    """Return the entries this user's role may use, with resolved URLs."""
+    return [
+        {"label": item.label, "url": reverse(item.url_name), "url_name": item.url_name}
+        for item in NAV_ITEMS
+        if user.role in item.roles
+    ]
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    """Template context processor: `nav_items` for the signed-in user."""
+    user = getattr(request, "user", None)
+    if not isinstance(user, User) or not user.is_authenticated:
+        return {"nav_items": []}
+    return {"nav_items": nav_items_for(user)}

@@ -1,0 +1,149 @@
+"""Writes of the shared core: the audit log, the area table and health heartbeats."""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from dinsos.errors import DomainError
+from dinsos.middleware import current_ip
+from dinsos.models import BERLAKU_SEJAK_AWAL, AuditEvent, Heartbeat, User, Wilayah
+
+logger = logging.getLogger(__name__)
+
+
+def audit_record(
+    *,
+    user: User | None,
+    action: AuditEvent.Action,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    reason: str = "",
+    jumlah: int = 1,
+) -> AuditEvent:
+    """Record one access to personal data; the object's `str()` must already be masked."""
+    if obj is not None:
+        object_type = obj._meta.label_lower
+    event = AuditEvent.objects.create(
+        user=user,
+        username=user.get_username() if user else "",
+        action=action,
+        object_type=object_type,
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:200] if obj is not None else "",
+        reason=reason,
+        jumlah=jumlah,
+        ip=current_ip.get(),
+    )
+    logger.info(
+        "audit action=%s user_id=%s object=%s:%s jumlah=%s",
+        action,
+        user.pk if user else None,
+        event.object_type,
+        event.object_id,
+        jumlah,
+    )
+    return event
+
+
+@dataclass(frozen=True)
+class WilayahLoadResult:
+    created: int
+    updated: int
+
+
+_TINGKAT_CSV = {
+    "provinsi": Wilayah.Tingkat.PROVINSI,
+    "kota": Wilayah.Tingkat.KABUPATEN_KOTA,
+    "kabupaten": Wilayah.Tingkat.KABUPATEN_KOTA,
+    "kabkota": Wilayah.Tingkat.KABUPATEN_KOTA,
+    "kecamatan": Wilayah.Tingkat.KECAMATAN,
+    "kelurahan": Wilayah.Tingkat.KELURAHAN,
+    "desa": Wilayah.Tingkat.KELURAHAN,
+}
+_CSV_COLUMNS = ("kode_kemendagri", "kode_bps", "nama", "tingkat", "kode_induk")
+
+
+def _wilayah_rows(lines: Iterable[str]) -> list[dict[str, str]]:
+    content = [line for line in lines if not line.lstrip().startswith("#")]
+    reader = csv.DictReader(content)
+    missing = [c for c in _CSV_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise DomainError(f"Kolom wajib tidak ada di file wilayah: {', '.join(missing)}.")
+    rows = []
+    for number, row in enumerate(reader, start=2):
+        tingkat = _TINGKAT_CSV.get((row["tingkat"] or "").strip().lower())
+        if tingkat is None:
+            raise DomainError(f"Baris {number}, kolom tingkat: '{row['tingkat']}' tidak dikenal.")
+        rows.append({**{k: (row[k] or "").strip() for k in _CSV_COLUMNS}, "tingkat": tingkat})
+    return rows
+
+
+@transaction.atomic
+def wilayah_load_csv(*, path: Path) -> WilayahLoadResult:
+    """Load or update one region's areas from a CSV; idempotent, parents before children."""
+    with path.open(encoding="utf-8-sig") as handle:
+        rows = _wilayah_rows(io.StringIO(handle.read()))
+    existing = {w.kode: w for w in Wilayah.objects.filter(berlaku_sampai__isnull=True)}
+    created = updated = 0
+    # Parents have shorter codes, so sorting by length loads every parent first.
+    for row in sorted(rows, key=lambda r: len(r["kode_kemendagri"])):
+        parent = existing.get(row["kode_induk"]) if row["kode_induk"] else None
+        if row["kode_induk"] and parent is None:
+            raise DomainError(
+                f"Wilayah {row['kode_kemendagri']}: induk {row['kode_induk']} tidak ditemukan."
+            )
+        current = existing.get(row["kode_kemendagri"])
+        values = {
+            "kode_bps": row["kode_bps"],
+            "nama": row["nama"],
+            "tingkat": row["tingkat"],
+            "parent": parent,
+        }
+        if current is None:
+            existing[row["kode_kemendagri"]] = Wilayah.objects.create(
+                kode=row["kode_kemendagri"], berlaku_mulai=BERLAKU_SEJAK_AWAL, **values
+            )
+            created += 1
+        elif any(getattr(current, k) != v for k, v in values.items()):
+            for key, value in values.items():
+                setattr(current, key, value)
+            current.save(update_fields=[*values.keys(), "updated_at"])
+            updated += 1
+    return WilayahLoadResult(created=created, updated=updated)
+
+
+def heartbeat_record(*, name: str) -> None:
+    """Mark that the periodic job `name` ran now (an upsert: safe under concurrent runs)."""
+    now = timezone.now()
+    Heartbeat.objects.bulk_create(
+        [Heartbeat(name=name, last_seen_at=now, count=0)],
+        update_conflicts=True,
+        unique_fields=["name"],
+        update_fields=["last_seen_at", "updated_at"],
+    )
+    Heartbeat.objects.filter(name=name).update(count=F("count") + 1)
+
+
+def user_create(
+    *,
+    username: str,
+    password: str,
+    role: User.Role,
+    nama: str,
+    wilayah: Iterable[Wilayah] = (),
+) -> User:
+    """Create an account with its role and areas; admins get the admin site."""
+    user = User(username=username, role=role, first_name=nama, is_staff=role == User.Role.ADMIN)
+    user.set_password(password)
+    user.save()
+    user.wilayah.set(list(wilayah))
+    return user

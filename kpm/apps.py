@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class KpmConfig(AppConfig):
+    name = "kpm"
+    verbose_name = "KPM"

@@ -1,0 +1,39 @@
+"""The job system runs for real: a task goes through Redis to a worker process."""
+
+import pytest
+from django.conf import settings
+
+from dinsos.models import Heartbeat
+from dinsos.tasks import heartbeat_record_task
+from tests.conftest import wait_until
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_task_runs_in_the_worker_and_its_result_lands_in_the_database(celery_worker):
+    # when
+    heartbeat_record_task.delay("uji-e2e")
+    # then
+    wait_until(lambda: Heartbeat.objects.filter(name="uji-e2e").exists())
+    beat = Heartbeat.objects.get(name="uji-e2e")
+    assert beat.count == 1
+
+
+def test_running_the_task_twice_counts_twice_in_one_row(celery_worker):
+    heartbeat_record_task.delay("uji-ulang")
+    heartbeat_record_task.delay("uji-ulang")
+    wait_until(lambda: Heartbeat.objects.filter(name="uji-ulang", count=2).exists())
+    assert Heartbeat.objects.filter(name="uji-ulang").count() == 1
+
+
+def test_celery_is_configured_for_safe_redelivery():
+    assert settings.CELERY_TASK_ALWAYS_EAGER is False
+    assert settings.CELERY_TASK_ACKS_LATE is True
+    assert settings.CELERY_TASK_REJECT_ON_WORKER_LOST is True
+    assert settings.CELERY_TASK_SERIALIZER == "json"
+    assert settings.CELERY_ACCEPT_CONTENT == ["json"]
+    assert settings.CELERY_TASK_SOFT_TIME_LIMIT < settings.CELERY_TASK_TIME_LIMIT
+    # a task still running must not be handed to a second worker
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    assert visibility > settings.CELERY_TASK_TIME_LIMIT
+    assert settings.CELERY_TASK_ROUTES["dtsen.tasks.*"] == {"queue": "berat"}

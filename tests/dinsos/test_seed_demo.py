@@ -1,0 +1,27 @@
+import pytest
+from django.core.management import call_command
+
+from dinsos.demo import DEMO_ACCOUNTS
+from dinsos.models import User, Wilayah
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_creates_the_region_and_one_account_per_role():
+    call_command("seed_demo")
+    assert Wilayah.objects.count() == 28
+    roles = set(User.objects.values_list("role", flat=True))
+    assert roles == {"admin", "operator", "koordinator", "pendamping"}
+    koordinator = User.objects.get(username="koordinator")
+    assert [w.nama for w in koordinator.wilayah.all()] == ["Metro Pusat"]
+
+
+def test_seed_demo_if_empty_leaves_an_existing_database_alone(operator):
+    call_command("seed_demo", "--if-empty")
+    assert User.objects.count() == 1
+
+
+def test_seed_demo_twice_does_not_duplicate():
+    call_command("seed_demo")
+    call_command("seed_demo")
+    assert User.objects.count() == len(DEMO_ACCOUNTS)

@@ -1,0 +1,75 @@
+"""Settings are production-safe by default and refuse invalid values at start."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "dinsos.settings.base",
+    "DJANGO_SECRET_KEY": "k3y-" + "x9" * 30,
+    "DJANGO_ALLOWED_HOSTS": "portal.dinsos.example.go.id",
+    "DJANGO_CSRF_TRUSTED_ORIGINS": "https://portal.dinsos.example.go.id",
+    "DJANGO_SECURE_HSTS_SECONDS": "31536000",
+    "DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS": "true",
+    "DJANGO_SECURE_HSTS_PRELOAD": "true",
+}
+
+
+def _manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_check_deploy_is_clean_with_the_production_variables():
+    result = _manage(PRODUCTION_ENV, "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_debug_is_off_unless_set():
+    result = _manage(
+        PRODUCTION_ENV, "shell", "-c", "from django.conf import settings; print(settings.DEBUG)"
+    )
+    assert result.stdout.strip().splitlines()[-1] == "False"
+
+
+@pytest.mark.parametrize(
+    ("_case", "variable", "value", "message"),
+    [
+        ("bool typo", "DJANGO_DEBUG", "ture", "DJANGO_DEBUG='ture' bukan nilai ya/tidak"),
+        ("not int", "DJANGO_SECURE_HSTS_SECONDS", "setahun", "harus bilangan bulat"),
+        ("no secret", "DJANGO_SECRET_KEY", "", "DJANGO_SECRET_KEY wajib diisi"),
+        (
+            "not postgres",
+            "DATABASE_URL",
+            "sqlite:///x.db",
+            "DATABASE_URL harus menunjuk ke PostgreSQL",
+        ),
+        ("bad log level", "DJANGO_LOG_LEVEL", "BANYAK", "DJANGO_LOG_LEVEL='BANYAK' tidak dikenal"),
+    ],
+)
+def test_invalid_values_stop_the_start_with_a_clear_message(_case, variable, value, message):
+    result = _manage({**PRODUCTION_ENV, variable: value}, "check")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert message in result.stderr
+
+
+def test_locale_and_time_zone():
+    from django.conf import settings
+
+    assert settings.LANGUAGE_CODE == "id"
+    assert settings.TIME_ZONE == "Asia/Jakarta"
+    assert "django.contrib.auth.middleware.LoginRequiredMiddleware" in settings.MIDDLEWARE
