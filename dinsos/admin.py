@@ -1,9 +1,14 @@
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from import_export.admin import ImportExportModelAdmin
 
-from dinsos.models import AuditEvent, User, Wilayah
+from dinsos.models import AuditEvent, Pengaturan, User, Wilayah
+from dinsos.pengaturan import validate_pengaturan
 from dinsos.resources import WilayahResource
 
 
@@ -57,3 +62,27 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+class PengaturanForm(forms.ModelForm):
+    class Meta:
+        model = Pengaturan
+        fields = ["kunci", "nilai", "berlaku_mulai", "catatan"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "kunci" in data and "nilai" in data:
+            try:
+                validate_pengaturan(data["kunci"], data["nilai"])
+            except ValidationError as exc:
+                raise forms.ValidationError(exc.messages) from exc
+        return data
+
+
+@admin.register(Pengaturan)
+class PengaturanAdmin(admin.ModelAdmin):
+    """Dated programme settings; the default of each key is listed in dinsos/pengaturan.py."""
+
+    form = PengaturanForm
+    list_display = ("kunci", "nilai", "berlaku_mulai", "catatan")
+    list_filter = ("kunci",)

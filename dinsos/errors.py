@@ -4,11 +4,15 @@ from dataclasses import dataclass
 
 
 class DomainError(Exception):
-    """A business rule refused the change; `message` is shown to the user as is."""
+    """A business rule refused the change; `message` is shown to the user as is.
 
-    def __init__(self, message: str) -> None:
+    `field` names the form field the message belongs to, when there is one.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.field = field
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,8 @@
 """Forms of the shared core."""
 
+from typing import Any
+
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 
@@ -10,3 +13,21 @@ class LoginForm(AuthenticationForm):
         "invalid_login": "Nama pengguna atau kata sandi salah. Periksa lalu coba lagi.",
         "inactive": "Akun ini tidak aktif. Hubungi admin Dinas Sosial.",
     }
+
+
+class BootstrapFormMixin:
+    """Give every widget its Bootstrap class, so templates stay free of styling logic."""
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()

@@ -8,6 +8,7 @@ from typing import Concatenate, ParamSpec
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django_htmx.middleware import HtmxDetails
 
 from dinsos.models import User
 
@@ -18,6 +19,7 @@ class AuthedRequest(HttpRequest):
     """A request behind LoginRequiredMiddleware: `user` is always a real account."""
 
     user: User
+    htmx: HtmxDetails
 
 
 ViewFunc = Callable[Concatenate[AuthedRequest, P], HttpResponse]

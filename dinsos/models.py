@@ -164,3 +164,29 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Pengaturan(models.Model):
+    """A programme setting that takes effect on a date (DOMAIN.md: defaults are dated settings).
+
+    The value in force on a day is the row with the latest `berlaku_mulai` not after that day;
+    with no row, the default declared in `dinsos.pengaturan.DEFAULTS` applies.
+    """
+
+    kunci = models.CharField(max_length=50)
+    nilai = models.JSONField()
+    berlaku_mulai = models.DateField()
+    catatan = models.CharField(max_length=200, blank=True, help_text="Sumber atau alasan.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kunci", "-berlaku_mulai"]
+        verbose_name = "pengaturan"
+        verbose_name_plural = "pengaturan"
+        constraints = [
+            models.UniqueConstraint(fields=["kunci", "berlaku_mulai"], name="pengaturan_unik")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kunci} sejak {self.berlaku_mulai:%Y-%m-%d}"

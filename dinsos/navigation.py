@@ -22,6 +22,7 @@ class NavItem:
 ALL_ROLES = frozenset(R)
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Beranda", "home", ALL_ROLES),
+    NavItem("Keluarga", "kpm:keluarga-list", ALL_ROLES),
     NavItem("Wilayah", "wilayah-list", frozenset({R.ADMIN, R.OPERATOR, R.KOORDINATOR})),
     NavItem("Audit", "audit-list", frozenset({R.ADMIN})),
     NavItem("Admin", "admin:index", frozenset({R.ADMIN})),

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from dinsos import views
 from dinsos.forms import LoginForm
@@ -14,6 +14,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("wilayah/", views.wilayah_list, name="wilayah-list"),
     path("audit/", views.audit_list, name="audit-list"),
+    path("keluarga/", include("kpm.urls")),
     path(
         "akun/masuk/",
         auth_views.LoginView.as_view(

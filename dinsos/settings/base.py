@@ -222,6 +222,11 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "dinsos.tasks.heartbeat_record_task", "schedule": 60.0},
 }
 
+# --- Apps ---------------------------------------------------------------------
+# Sections that apps above kpm add to the family page: "module.function" paths, each
+# `(keluarga=..., user=...) -> kpm.selectors.Panel`.
+KPM_KELUARGA_PANELS: list[str] = []
+
 # --- Logging ----------------------------------------------------------------
 LOG_LEVEL = env.str("DJANGO_LOG_LEVEL", default="INFO").upper()
 if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:

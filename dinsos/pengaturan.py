@@ -1,0 +1,64 @@
+"""Programme settings with their defaults and the rule each comes from.
+
+Every value here can be overridden from a date on by an admin (model `Pengaturan`), so the
+office corrects a rule without a release. Read them with `pengaturan_get`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from dinsos.formatting import JAKARTA
+
+
+@dataclass(frozen=True)
+class Definisi:
+    default: Any
+    keterangan: str
+
+
+DEFAULTS: dict[str, Definisi] = {
+    # DOMAIN.md §2
+    "komponen_maks_per_keluarga": Definisi(4, "DOMAIN.md §2: paling banyak 4 komponen dibayar"),
+    "komponen_pilih_tertinggi": Definisi(
+        True, "DOMAIN.md §2: bila lebih dari 4, ambil 4 nominal tertinggi"
+    ),
+    "kehamilan_maks": Definisi(2, "DOMAIN.md §2: paling banyak 2 kehamilan dihitung"),
+    "anak_usia_dini_maks": Definisi(2, "DOMAIN.md §2: paling banyak 2 anak usia dini dihitung"),
+    "anak_usia_dini_usia_maks": Definisi(6, "DOMAIN.md §2: anak usia dini 0–6 tahun"),
+    "anak_sekolah_usia_min": Definisi(6, "DOMAIN.md §2: anak sekolah usia 6–21 tahun"),
+    "anak_sekolah_usia_maks": Definisi(21, "DOMAIN.md §2: anak sekolah usia 6–21 tahun"),
+    "lansia_usia_min": Definisi(70, "DOMAIN.md §2: ambang lansia, default 70 (ada sumber 60)"),
+    "kepesertaan_tahun_maks": Definisi(5, "DOMAIN.md §2: bantuan paling lama 5 tahun"),
+    # DOMAIN.md §3
+    "desil_maks_pkh": Definisi(4, "DOMAIN.md §3: PKH dan Sembako desil 1–4"),
+    "desil_maks_pbijk": Definisi(5, "DOMAIN.md §3: PBI-JK desil 1–5"),
+    "desil_maks_sekolah_rakyat": Definisi(2, "DOMAIN.md §3/§9: Sekolah Rakyat desil 1–2"),
+    "desil_cadangan_sekolah_rakyat": Definisi(3, "DOMAIN.md §9: desil 3 sebagai cadangan"),
+}
+
+
+def _coerce(kunci: str, nilai: Any) -> Any:
+    default = DEFAULTS[kunci].default
+    if isinstance(default, bool):
+        if not isinstance(nilai, bool):
+            raise ValidationError(f"{kunci}: nilai harus ya/tidak (true/false).")
+    elif isinstance(default, int) and (not isinstance(nilai, int) or isinstance(nilai, bool)):
+        raise ValidationError(f"{kunci}: nilai harus bilangan bulat.")
+    return nilai
+
+
+def validate_pengaturan(kunci: str, nilai: Any) -> None:
+    """Refuse unknown keys and values of the wrong type, in Indonesian."""
+    if kunci not in DEFAULTS:
+        raise ValidationError(f"Kunci pengaturan '{kunci}' tidak dikenal.")
+    _coerce(kunci, nilai)
+
+
+def today() -> datetime.date:
+    """Today's date in Jakarta (the office's calendar day)."""
+    return datetime.datetime.now(tz=JAKARTA).date()

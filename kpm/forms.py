@@ -1,0 +1,198 @@
+"""Input shape and Indonesian field messages for the KPM pages (no writes here)."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+
+from dinsos.forms import BootstrapFormMixin
+from dinsos.identity import (
+    IdentityError,
+    nik_warnings,
+    normalize_identifier,
+    parse_nik,
+    parse_no_kk,
+)
+from kpm.models import Anggota, Keluarga, Komponen
+from kpm.selectors import DESIL_KOSONG, SORTS, KeluargaFilter, PilihanFilter
+
+DESIL_CHOICES = [("", "Semua desil"), (DESIL_KOSONG, "Belum ada desil")] + [
+    (str(d), f"Desil {d}") for d in range(1, 11)
+]
+SORT_CHOICES = [
+    ("", "Relevansi / No KK"),
+    ("no_kk", "No KK"),
+    ("nama", "Nama pengurus (A–Z)"),
+    ("-nama", "Nama pengurus (Z–A)"),
+    ("kelurahan", "Kelurahan"),
+    ("status", "Status"),
+    ("terdaftar", "Terdaftar (terlama)"),
+    ("-terdaftar", "Terdaftar (terbaru)"),
+    ("desil", "Desil"),
+]
+assert {v for v, _ in SORT_CHOICES if v} <= set(SORTS)
+
+
+def _choice(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    return cast(forms.ChoiceField, form.fields[name])
+
+
+class KeluargaFilterForm(BootstrapFormMixin, forms.Form):
+    q = forms.CharField(
+        required=False,
+        max_length=100,
+        label="Cari",
+        widget=forms.TextInput(attrs={"placeholder": "NIK, No KK atau nama", "type": "search"}),
+    )
+    kecamatan = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    kelurahan = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    status = forms.ChoiceField(
+        required=False, choices=[("", "Semua status"), *Keluarga.Status.choices]
+    )
+    pendamping = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    desil = forms.ChoiceField(required=False, choices=DESIL_CHOICES)
+    komponen = forms.ChoiceField(
+        required=False, choices=[("", "Semua komponen"), *Komponen.choices]
+    )
+    lama_5_tahun = forms.BooleanField(required=False, label="Terdaftar ≥ 5 tahun")
+    sort = forms.ChoiceField(required=False, choices=SORT_CHOICES, label="Urutkan")
+
+    def __init__(self, *args: Any, pilihan: PilihanFilter, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choice(self, "kecamatan").choices = [("", "Semua kecamatan")] + [
+            (w.pk, w.nama) for w in pilihan.kecamatan
+        ]
+        _choice(self, "kelurahan").choices = [("", "Semua kelurahan")] + [
+            (w.pk, w.nama) for w in pilihan.kelurahan
+        ]
+        _choice(self, "pendamping").choices = [("", "Semua pendamping")] + [
+            (u.pk, str(u)) for u in pilihan.pendamping
+        ]
+
+    def to_filter(self) -> KeluargaFilter:
+        data = self.cleaned_data if self.is_valid() else {}
+        return KeluargaFilter(
+            q=data.get("q") or "",
+            kecamatan=data.get("kecamatan"),
+            kelurahan=data.get("kelurahan"),
+            status=data.get("status") or "",
+            pendamping=data.get("pendamping"),
+            desil=data.get("desil") or "",
+            komponen=data.get("komponen") or "",
+            lama_5_tahun=bool(data.get("lama_5_tahun")),
+            sort=data.get("sort") or "",
+        )
+
+
+def _clean_identifier(value: str, label: str, parse: Any) -> str:
+    try:
+        normalized = normalize_identifier(value, label=label)
+        parse(normalized)
+    except IdentityError as exc:
+        raise forms.ValidationError(exc.message) from exc
+    return normalized
+
+
+class KeluargaForm(BootstrapFormMixin, forms.ModelForm):
+    """Create or edit a family. No KK is only entered on creation."""
+
+    class Meta:
+        model = Keluarga
+        fields = ["no_kk", "kelurahan", "alamat", "rt", "rw", "pendamping", "tanggal_terdaftar"]
+        widgets = {"tanggal_terdaftar": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(
+        self,
+        *args: Any,
+        kelurahan_qs: Any,
+        pendamping_qs: Any,
+        is_create: bool,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["kelurahan"]).queryset = kelurahan_qs
+        cast(forms.ModelChoiceField, self.fields["pendamping"]).queryset = pendamping_qs
+        self.fields["pendamping"].required = False
+        self.fields["no_kk"].validators = []
+        self.fields["no_kk"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+        if not is_create:
+            del self.fields["no_kk"]
+
+    def clean_no_kk(self) -> str:
+        return _clean_identifier(self.cleaned_data["no_kk"], "No KK", parse_no_kk)
+
+    def clean_rt(self) -> str:
+        return _clean_rt_rw(self.cleaned_data["rt"], "RT")
+
+    def clean_rw(self) -> str:
+        return _clean_rt_rw(self.cleaned_data["rw"], "RW")
+
+    def validate_unique(self) -> None:
+        """The service checks uniqueness and names the other family (masked)."""
+
+
+def _clean_rt_rw(value: str, label: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        return ""
+    if not value.isdigit() or len(value) > 3:
+        raise forms.ValidationError(f"{label} berupa angka, paling banyak 3 digit (mis. 001).")
+    return value.zfill(3)  # DOMAIN.md §8: keep leading zeros in RT/RW
+
+
+class AnggotaForm(BootstrapFormMixin, forms.ModelForm):
+    is_pengurus = forms.BooleanField(required=False, label="Pengurus (penerima bantuan)")
+
+    class Meta:
+        model = Anggota
+        fields = [
+            "nik",
+            "nama",
+            "jenis_kelamin",
+            "tanggal_lahir",
+            "hubungan",
+            "jenjang_sekolah",
+            "is_hamil",
+            "is_disabilitas_berat",
+            "is_korban_ham",
+        ]
+        widgets = {"tanggal_lahir": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["nik"].validators = []
+        self.fields["nik"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+        self.warnings: list[str] = []
+
+    def clean_nik(self) -> str:
+        return _clean_identifier(self.cleaned_data["nik"], "NIK", parse_nik)
+
+    def validate_unique(self) -> None:
+        """The service checks uniqueness and names the other family (masked)."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("nik") and not self.errors.get("nik"):
+            # DOMAIN.md §8: a disagreement between NIK and the person's data is a warning.
+            self.warnings = nik_warnings(
+                data["nik"],
+                tanggal_lahir=data.get("tanggal_lahir"),
+                jenis_kelamin=data.get("jenis_kelamin"),
+            )
+        return data
+
+
+class StatusForm(BootstrapFormMixin, forms.Form):
+    ke = forms.ChoiceField(label="Status baru", choices=Keluarga.Status.choices)
+    alasan = forms.CharField(
+        label="Alasan", widget=forms.Textarea(attrs={"rows": 3}), max_length=1000
+    )
+
+    def __init__(self, *args: Any, pilihan: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choice(self, "ke").choices = pilihan
+
+
+class RevealNikForm(BootstrapFormMixin, forms.Form):
+    alasan = forms.CharField(label="Alasan membuka NIK lengkap", max_length=300)

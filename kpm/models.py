@@ -1,0 +1,256 @@
+"""The KPM registry: families, members, PKH components, status history and edit history."""
+
+from __future__ import annotations
+
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.db import models
+from django.db.models import Q
+
+from dinsos.formatting import mask_nik, mask_no_kk
+from dinsos.identity import validate_nik, validate_no_kk
+from dinsos.models import User, Wilayah
+
+
+class Komponen(models.TextChoices):
+    """PKH components (DOMAIN.md §2), in the order of the Final Closing columns."""
+
+    IBU_HAMIL = "ibu_hamil", "Ibu hamil/nifas"
+    ANAK_USIA_DINI = "anak_usia_dini", "Anak usia dini"
+    ANAK_SD = "anak_sd", "Anak SD/sederajat"
+    ANAK_SMP = "anak_smp", "Anak SMP/sederajat"
+    ANAK_SMA = "anak_sma", "Anak SMA/sederajat"
+    DISABILITAS_BERAT = "disabilitas_berat", "Penyandang disabilitas berat"
+    LANSIA = "lansia", "Lanjut usia"
+    KORBAN_HAM = "korban_ham", "Korban pelanggaran HAM berat"
+
+
+class Keluarga(models.Model):
+    """A PKH beneficiary family (KPM), identified by its No KK."""
+
+    class Status(models.TextChoices):
+        AKTIF = "aktif", "Aktif"
+        DITANGGUHKAN = "ditangguhkan", "Ditangguhkan"
+        CALON_GRADUASI = "calon_graduasi", "Calon graduasi"
+        GRADUASI = "graduasi", "Graduasi"
+        DIBATALKAN = "dibatalkan", "Dibatalkan"
+
+    no_kk = models.CharField("No KK", max_length=16, unique=True, validators=[validate_no_kk])
+    kelurahan = models.ForeignKey(
+        Wilayah,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"tingkat": Wilayah.Tingkat.KELURAHAN, "berlaku_sampai__isnull": True},
+    )
+    alamat = models.CharField(max_length=200, blank=True)
+    # DOMAIN.md §8: keep leading zeros in RT/RW ("001").
+    rt = models.CharField("RT", max_length=3, blank=True)
+    rw = models.CharField("RW", max_length=3, blank=True)
+    status = models.CharField(max_length=15, choices=Status, default=Status.AKTIF)
+    # Pendamping are users with the pendamping role; their profiles live in the pendamping
+    # app, which sits above kpm (README, design).
+    pendamping = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="keluarga_dampingan",
+        limit_choices_to={"role": User.Role.PENDAMPING},
+    )
+    pengurus = models.OneToOneField(
+        "Anggota", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    tanggal_terdaftar = models.DateField(
+        "terdaftar sejak", help_text="Tanggal keluarga mulai menerima PKH."
+    )
+    # DOMAIN.md §3: a desil belongs to a DTSEN snapshot date, never to a family forever.
+    # Written by the dtsen app when a snapshot is applied.
+    desil = models.PositiveSmallIntegerField(null=True, blank=True)
+    desil_per = models.DateField("desil per tanggal", null=True, blank=True)
+    # Derived from the members by kpm.services (components change with age and school level).
+    komponen = ArrayField(
+        models.CharField(max_length=20, choices=Komponen), default=list, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["no_kk"]
+        verbose_name_plural = "keluarga"
+        constraints = [
+            models.CheckConstraint(condition=Q(no_kk__regex=r"^\d{16}$"), name="keluarga_no_kk_16"),
+            models.CheckConstraint(
+                condition=Q(desil__isnull=True) | Q(desil__gte=1, desil__lte=10),
+                name="keluarga_desil_1_10",
+            ),
+            models.CheckConstraint(condition=Q(rt__regex=r"^\d{0,3}$"), name="keluarga_rt_angka"),
+            models.CheckConstraint(condition=Q(rw__regex=r"^\d{0,3}$"), name="keluarga_rw_angka"),
+        ]
+        indexes = [
+            models.Index(fields=["kelurahan", "status"], name="keluarga_kel_status"),
+            models.Index(fields=["pendamping", "status"], name="keluarga_pdp_status"),
+            models.Index(fields=["tanggal_terdaftar"], name="keluarga_terdaftar"),
+            models.Index(fields=["desil"], name="keluarga_desil"),
+            GinIndex(fields=["komponen"], name="keluarga_komponen_gin"),
+            # Prefix search on No KK / NIK (LIKE '1872%') whatever the database collation.
+            models.Index(
+                fields=["no_kk"], opclasses=["varchar_pattern_ops"], name="keluarga_no_kk_prefix"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"KK {mask_no_kk(self.no_kk)}"
+
+    @property
+    def is_aktif(self) -> bool:
+        return self.status == self.Status.AKTIF
+
+
+class Anggota(models.Model):
+    """A member of a KPM family (ART), identified by NIK."""
+
+    class JenisKelamin(models.TextChoices):
+        LAKI_LAKI = "L", "Laki-laki"
+        PEREMPUAN = "P", "Perempuan"
+
+    class Hubungan(models.TextChoices):
+        KEPALA_KELUARGA = "kepala", "Kepala keluarga"
+        ISTRI_SUAMI = "pasangan", "Istri/suami"
+        ANAK = "anak", "Anak"
+        MENANTU = "menantu", "Menantu"
+        CUCU = "cucu", "Cucu"
+        ORANG_TUA = "orang_tua", "Orang tua/mertua"
+        FAMILI_LAIN = "famili", "Famili lain"
+
+    class Jenjang(models.TextChoices):
+        """School level the member is enrolled in (drives the SD/SMP/SMA components)."""
+
+        TIDAK_SEKOLAH = "", "Tidak/belum sekolah"
+        SD = "sd", "SD/sederajat"
+        SMP = "smp", "SMP/sederajat"
+        SMA = "sma", "SMA/sederajat"
+        TAMAT_12_TAHUN = "tamat", "Tamat wajib belajar 12 tahun"
+
+    keluarga = models.ForeignKey(Keluarga, on_delete=models.PROTECT, related_name="anggota")
+    nik = models.CharField("NIK", max_length=16, unique=True, validators=[validate_nik])
+    nama = models.CharField(max_length=100)
+    # Lower-case name without titles or punctuation: what the trigram search compares.
+    nama_cari = models.CharField(max_length=100, editable=False, default="")
+    jenis_kelamin = models.CharField(max_length=1, choices=JenisKelamin)
+    tanggal_lahir = models.DateField()
+    hubungan = models.CharField(max_length=10, choices=Hubungan)
+    jenjang_sekolah = models.CharField(max_length=5, choices=Jenjang, blank=True, default="")
+    is_hamil = models.BooleanField("hamil/nifas", default=False)
+    is_disabilitas_berat = models.BooleanField("disabilitas berat", default=False)
+    # DOMAIN.md §2: designated list only.
+    is_korban_ham = models.BooleanField("korban pelanggaran HAM berat", default=False)
+    komponen = ArrayField(
+        models.CharField(max_length=20, choices=Komponen), default=list, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["keluarga_id", "tanggal_lahir", "id"]
+        verbose_name_plural = "anggota"
+        constraints = [
+            models.CheckConstraint(condition=Q(nik__regex=r"^\d{16}$"), name="anggota_nik_16"),
+        ]
+        indexes = [
+            GinIndex(fields=["nama_cari"], opclasses=["gin_trgm_ops"], name="anggota_nama_trgm"),
+            models.Index(
+                fields=["nik"], opclasses=["varchar_pattern_ops"], name="anggota_nik_prefix"
+            ),
+            GinIndex(fields=["komponen"], name="anggota_komponen_gin"),
+        ]
+
+    def __str__(self) -> str:
+        return f"NIK {mask_nik(self.nik)}"
+
+
+class RiwayatStatus(models.Model):
+    """One status change of a family: who, when, from what to what, and why."""
+
+    keluarga = models.ForeignKey(Keluarga, on_delete=models.CASCADE, related_name="riwayat_status")
+    dari = models.CharField(max_length=15, choices=Keluarga.Status, blank=True)
+    ke = models.CharField(max_length=15, choices=Keluarga.Status)
+    alasan = models.TextField()
+    oleh = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "riwayat status"
+        indexes = [models.Index(fields=["keluarga", "-created_at"], name="riwayat_status_kel")]
+
+    def __str__(self) -> str:
+        return f"{self.dari or '—'} → {self.ke}"
+
+
+class RiwayatPerubahan(models.Model):
+    """One edit of a family or member: the fields changed, old and new (identifiers masked)."""
+
+    keluarga = models.ForeignKey(Keluarga, on_delete=models.CASCADE, related_name="riwayat_ubah")
+    anggota = models.ForeignKey(
+        Anggota, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    perubahan = models.JSONField(help_text="{field: [lama, baru]}")
+    oleh = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "riwayat perubahan"
+        indexes = [models.Index(fields=["keluarga", "-created_at"], name="riwayat_ubah_kel")]
+
+    def __str__(self) -> str:
+        return ", ".join(self.perubahan)
+
+
+class NominalKomponen(models.Model):
+    """The yearly amount of a component (DOMAIN.md §2: a dated table, not constants)."""
+
+    tahun = models.PositiveSmallIntegerField()
+    komponen = models.CharField(max_length=20, choices=Komponen)
+    nominal_tahunan = models.PositiveIntegerField("nominal per tahun (Rp)")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-tahun", "komponen"]
+        verbose_name_plural = "nominal komponen"
+        constraints = [
+            models.UniqueConstraint(fields=["tahun", "komponen"], name="nominal_tahun_komponen"),
+            # DOMAIN.md §2: paid in 4 quarterly tahap, so the yearly amount divides by 4.
+            models.CheckConstraint(
+                condition=Q(nominal_tahunan__gte=0), name="nominal_tidak_negatif"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_komponen_display()} {self.tahun}"
+
+    @property
+    def nominal_per_tahap(self) -> int:
+        return self.nominal_tahunan // 4
+
+
+class KeluargaTidakAdaDiImpor(models.Model):
+    """A family in the registry but missing from an imported Final Closing: followed up, never
+    deleted (DOMAIN.md §7)."""
+
+    keluarga = models.ForeignKey(Keluarga, on_delete=models.CASCADE, related_name="+")
+    nama_file = models.CharField(max_length=200)
+    diimpor_oleh = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    is_selesai = models.BooleanField("sudah ditindaklanjuti", default=False)
+    catatan = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["is_selesai", "-created_at"]
+        verbose_name = "keluarga tidak ada di impor"
+        verbose_name_plural = "keluarga tidak ada di impor"
+
+    def __str__(self) -> str:
+        return f"{self.keluarga} tidak ada di {self.nama_file}"

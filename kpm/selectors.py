@@ -1,0 +1,276 @@
+"""Reads of the KPM registry, always scoped through kpm.access."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Greatest
+from django.utils.module_loading import import_string
+
+from dinsos import selectors as dinsos_selectors
+from dinsos.access import scope_wilayah
+from dinsos.models import User, Wilayah
+from dinsos.names import normalize_nama
+from dinsos.pengaturan import today
+from kpm.access import scope_keluarga
+from kpm.komponen import (
+    Aturan,
+    DataAnggota,
+    HakKeluarga,
+    hak_keluarga,
+    komponen_anggota,
+    umur,
+)
+from kpm.models import (
+    Anggota,
+    Keluarga,
+    Komponen,
+    NominalKomponen,
+    RiwayatPerubahan,
+    RiwayatStatus,
+)
+
+_DIGITS = re.compile(r"^\d{4,16}$")
+DESIL_KOSONG = "kosong"
+
+# Sort keys offered to users (value → ORDER BY). Every one ends with pk for a stable order.
+SORTS: dict[str, tuple[str, ...]] = {
+    "no_kk": ("no_kk",),
+    "-no_kk": ("-no_kk",),
+    "nama": ("pengurus__nama_cari", "pk"),
+    "-nama": ("-pengurus__nama_cari", "-pk"),
+    "kelurahan": ("kelurahan__nama", "no_kk"),
+    "status": ("status", "no_kk"),
+    "terdaftar": ("tanggal_terdaftar", "pk"),
+    "-terdaftar": ("-tanggal_terdaftar", "-pk"),
+    "desil": ("desil", "no_kk"),
+}
+
+
+@dataclass(frozen=True)
+class KeluargaFilter:
+    """The list page's search box and filters, already validated by the form."""
+
+    q: str = ""
+    kecamatan: int | None = None
+    kelurahan: int | None = None
+    status: str = ""
+    pendamping: int | None = None
+    desil: str = ""  # "1".."10" or "kosong"
+    komponen: str = ""
+    lama_5_tahun: bool = False
+    sort: str = ""
+
+
+def _name_match(nama: str) -> Q:
+    # `%` (similarity) catches typos in full names; `%>` (word similarity) catches a part of a
+    # name ("aminah" in "siti aminah"). Both use the trigram GIN index on nama_cari.
+    return Q(nama_cari__trigram_similar=nama) | Q(nama_cari__trigram_word_similar=nama)
+
+
+def keluarga_list(
+    *, user: User, filters: KeluargaFilter, on: datetime.date | None = None
+) -> QuerySet[Keluarga]:
+    """Families the user may see, filtered and sorted, with what the list page shows."""
+    day = on or today()
+    qs = scope_keluarga(user, Keluarga.objects.all())
+    relevance = None
+    q = filters.q.strip()
+    if q and _DIGITS.match(q.replace(" ", "")):
+        digits = q.replace(" ", "")
+        if len(digits) == 16:
+            by_member = Anggota.objects.filter(nik=digits).values("keluarga_id")
+            qs = qs.filter(Q(no_kk=digits) | Q(pk__in=by_member))
+        else:
+            by_member = Anggota.objects.filter(nik__startswith=digits).values("keluarga_id")
+            qs = qs.filter(Q(no_kk__startswith=digits) | Q(pk__in=by_member))
+    elif q:
+        nama = normalize_nama(q)
+        matches = Anggota.objects.filter(_name_match(nama))
+        qs = qs.filter(pk__in=matches.values("keluarga_id"))
+        best = (
+            matches.filter(keluarga_id=OuterRef("pk"))
+            .annotate(
+                s=Greatest(
+                    TrigramSimilarity("nama_cari", nama), TrigramWordSimilarity(nama, "nama_cari")
+                )
+            )
+            .order_by("-s")
+            .values("s")[:1]
+        )
+        relevance = Subquery(best)
+    if filters.kelurahan:
+        qs = qs.filter(kelurahan_id=filters.kelurahan)
+    elif filters.kecamatan:
+        qs = qs.filter(kelurahan__parent_id=filters.kecamatan)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.pendamping:
+        qs = qs.filter(pendamping_id=filters.pendamping)
+    if filters.desil == DESIL_KOSONG:
+        qs = qs.filter(desil__isnull=True)
+    elif filters.desil:
+        qs = qs.filter(desil=int(filters.desil))
+    if filters.komponen:
+        qs = qs.filter(komponen__contains=[filters.komponen])
+    if filters.lama_5_tahun:
+        years = dinsos_selectors.pengaturan_get("kepesertaan_tahun_maks", on=day)
+        qs = qs.filter(tanggal_terdaftar__lte=_years_before(day, years))
+    members = (
+        Anggota.objects.filter(keluarga_id=OuterRef("pk"))
+        .order_by()
+        .values("keluarga_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    qs = qs.select_related("kelurahan__parent", "pengurus", "pendamping").annotate(
+        jumlah_anggota=Coalesce(Subquery(members, output_field=IntegerField()), 0)
+    )
+    if filters.sort in SORTS:
+        return qs.order_by(*SORTS[filters.sort])
+    if relevance is not None:
+        return qs.annotate(relevansi=relevance).order_by("-relevansi", "no_kk")
+    return qs.order_by("no_kk")
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+@dataclass(frozen=True)
+class PilihanFilter:
+    kecamatan: list[Wilayah]
+    kelurahan: list[Wilayah]
+    pendamping: list[User]
+
+
+def keluarga_filter_choices(*, user: User) -> PilihanFilter:
+    """Kecamatan, kelurahan and pendamping the user may filter by (3 queries)."""
+    areas = scope_wilayah(user).filter(berlaku_sampai__isnull=True)
+    kecamatan = list(areas.filter(tingkat=Wilayah.Tingkat.KECAMATAN).order_by("nama"))
+    kelurahan = list(
+        areas.filter(tingkat=Wilayah.Tingkat.KELURAHAN).select_related("parent").order_by("nama")
+    )
+    pendamping: list[User] = []
+    if user.role != User.Role.PENDAMPING:
+        pendamping = list(
+            User.objects.filter(role=User.Role.PENDAMPING, is_active=True)
+            .filter(pk__in=scope_keluarga(user, Keluarga.objects.all()).values("pendamping_id"))
+            .order_by("first_name", "username")
+        )
+    return PilihanFilter(kecamatan=kecamatan, kelurahan=kelurahan, pendamping=pendamping)
+
+
+def nominal_komponen(*, tahun: int) -> tuple[dict[str, int], int | None]:
+    """Yearly amounts in force in `tahun`: each component's latest row not after that year."""
+    rows = list(
+        NominalKomponen.objects.filter(tahun__lte=tahun)
+        .order_by("komponen", "-tahun")
+        .distinct("komponen")
+        .values_list("komponen", "nominal_tahunan", "tahun")
+    )
+    return {k: n for k, n, _ in rows}, max((t for _, _, t in rows), default=None)
+
+
+@dataclass
+class AnggotaBaris:
+    anggota: Anggota
+    umur: int
+    komponen: list[str]
+
+    @property
+    def komponen_label(self) -> list[str]:
+        return [Komponen(k).label for k in self.komponen]
+
+
+@dataclass
+class Panel:
+    """A section that another app adds to the family page (P2K2, komitmen, findings)."""
+
+    judul: str
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class KeluargaDetail:
+    keluarga: Keluarga
+    anggota: list[AnggotaBaris]
+    hak: HakKeluarga
+    riwayat_status: list[RiwayatStatus]
+    riwayat_perubahan: list[RiwayatPerubahan]
+    is_lama_5_tahun: bool
+    panels: list[Panel]
+
+
+def keluarga_detail(
+    *, keluarga: Keluarga, user: User, on: datetime.date | None = None
+) -> KeluargaDetail:
+    """Everything the family page shows, in a fixed number of queries."""
+    day = on or today()
+    pengaturan = dinsos_selectors.pengaturan_semua(on=day)
+    aturan = Aturan.dari_pengaturan(pengaturan)
+    rows: list[AnggotaBaris] = []
+    pairs: list[tuple[Any, str]] = []
+    for anggota in keluarga.anggota.all():
+        data = DataAnggota(
+            tanggal_lahir=anggota.tanggal_lahir,
+            jenjang_sekolah=anggota.jenjang_sekolah,
+            is_hamil=anggota.is_hamil,
+            is_disabilitas_berat=anggota.is_disabilitas_berat,
+            is_korban_ham=anggota.is_korban_ham,
+        )
+        komponen = komponen_anggota(data, on=day, aturan=aturan)
+        rows.append(AnggotaBaris(anggota, umur(anggota.tanggal_lahir, day), komponen))
+        pairs.extend((anggota, k) for k in komponen)
+    nominal, tahun_nominal = nominal_komponen(tahun=day.year)
+    hak = hak_keluarga(
+        pairs, nominal=nominal, aturan=aturan, tahun=day.year, tahun_nominal=tahun_nominal
+    )
+    limit = _years_before(day, pengaturan["kepesertaan_tahun_maks"])
+    return KeluargaDetail(
+        keluarga=keluarga,
+        anggota=rows,
+        hak=hak,
+        riwayat_status=list(keluarga.riwayat_status.select_related("oleh")[:50]),
+        riwayat_perubahan=list(keluarga.riwayat_ubah.select_related("oleh", "anggota")[:50]),
+        is_lama_5_tahun=keluarga.tanggal_terdaftar <= limit,
+        panels=keluarga_panels(keluarga=keluarga, user=user),
+    )
+
+
+def keluarga_panels(*, keluarga: Keluarga, user: User) -> list[Panel]:
+    """Sections other apps add to the family page, from settings.KPM_KELUARGA_PANELS.
+
+    kpm cannot import the apps above it (p2k2, dtsen …); they register a function path here.
+    """
+    return [
+        import_string(path)(keluarga=keluarga, user=user)
+        for path in getattr(settings, "KPM_KELUARGA_PANELS", [])
+    ]
+
+
+def kelurahan_pilihan(*, user: User) -> QuerySet[Wilayah]:
+    """Current kelurahan the user may register families in."""
+    return (
+        scope_wilayah(user)
+        .filter(tingkat=Wilayah.Tingkat.KELURAHAN, berlaku_sampai__isnull=True)
+        .order_by("nama")
+    )
+
+
+def pendamping_pilihan(*, user: User) -> QuerySet[User]:
+    """Active pendamping whose areas overlap the user's (admins: all)."""
+    pendamping = User.objects.filter(role=User.Role.PENDAMPING, is_active=True)
+    if user.role != User.Role.ADMIN:
+        pendamping = pendamping.filter(wilayah__in=scope_wilayah(user)).distinct()
+    return pendamping.order_by("first_name", "username")

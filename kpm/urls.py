@@ -1,0 +1,16 @@
+from django.urls import path
+
+from kpm import views
+
+app_name = "kpm"
+
+urlpatterns = [
+    path("", views.keluarga_list, name="keluarga-list"),
+    path("baru/", views.keluarga_create, name="keluarga-create"),
+    path("<int:pk>/", views.keluarga_detail, name="keluarga-detail"),
+    path("<int:pk>/ubah/", views.keluarga_update, name="keluarga-update"),
+    path("<int:pk>/status/", views.keluarga_status, name="keluarga-status"),
+    path("<int:pk>/anggota/baru/", views.anggota_create, name="anggota-create"),
+    path("anggota/<int:pk>/ubah/", views.anggota_update, name="anggota-update"),
+    path("anggota/<int:pk>/nik/", views.anggota_nik_reveal, name="anggota-nik-reveal"),
+]

@@ -1,0 +1,191 @@
+"""KPM pages: access → form → service → redirect/render."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.forms.models import model_to_dict
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from dinsos.errors import DomainError
+from dinsos.http import AuthedRequest, require_role
+from dinsos.models import User
+from kpm import forms, selectors, services
+from kpm.access import access_anggota, access_keluarga
+from kpm.models import Keluarga
+
+R = User.Role
+PAGE_SIZE = 25
+
+
+def keluarga_list(request: AuthedRequest) -> HttpResponse:
+    pilihan = selectors.keluarga_filter_choices(user=request.user)
+    form = forms.KeluargaFilterForm(request.GET or None, pilihan=pilihan)
+    keluarga = selectors.keluarga_list(user=request.user, filters=form.to_filter())
+    page = Paginator(keluarga, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = {k: v for k, v in request.GET.items() if k != "page" and v}
+    context = {
+        "form": form,
+        "page": page,
+        "query_string": urlencode(query),
+        "can_edit": request.user.can_edit_kpm,
+    }
+    template = "kpm/_keluarga_results.html" if request.htmx else "kpm/keluarga_list.html"
+    return render(request, template, context)
+
+
+def keluarga_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    keluarga = access_keluarga(request.user, pk)
+    detail = selectors.keluarga_detail(keluarga=keluarga, user=request.user)
+    context = {
+        "detail": detail,
+        "keluarga": keluarga,
+        "can_edit": request.user.can_edit_kpm,
+        "status_form": _status_form(keluarga),
+        "reveal_form": forms.RevealNikForm(),
+    }
+    return render(request, "kpm/keluarga_detail.html", context)
+
+
+def _status_form(keluarga: Keluarga, data: object = None) -> forms.StatusForm:
+    allowed = services.TRANSISI_STATUS[keluarga.status]
+    pilihan = [(v, label) for v, label in Keluarga.Status.choices if v in allowed]
+    return forms.StatusForm(data, pilihan=pilihan)
+
+
+@require_role(R.ADMIN, R.OPERATOR)
+def keluarga_create(request: AuthedRequest) -> HttpResponse:
+    form = forms.KeluargaForm(
+        request.POST or None,
+        kelurahan_qs=selectors.kelurahan_pilihan(user=request.user),
+        pendamping_qs=selectors.pendamping_pilihan(user=request.user),
+        is_create=True,
+    )
+    pengurus_form = forms.AnggotaForm(request.POST or None, prefix="pengurus")
+    if request.method == "POST" and form.is_valid() and pengurus_form.is_valid():
+        try:
+            keluarga = services.keluarga_register(
+                keluarga_data=form.cleaned_data,
+                pengurus_data=pengurus_form.cleaned_data,
+                oleh=request.user,
+            )
+        except DomainError as e:
+            target = pengurus_form if e.field == "nik" else form
+            target.add_error(e.field if e.field in target.fields else None, e.message)
+        else:
+            for warning in pengurus_form.warnings:
+                messages.warning(request, f"Periksa data pengurus: {warning}.")
+            messages.success(request, "Keluarga berhasil didaftarkan.")
+            return redirect("kpm:keluarga-detail", keluarga.pk)
+    context = {"form": form, "pengurus_form": pengurus_form}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "kpm/keluarga_form.html", context, status=status)
+
+
+def keluarga_update(request: AuthedRequest, pk: int) -> HttpResponse:
+    keluarga = access_keluarga(request.user, pk, for_update=True, audit=False)
+    form = forms.KeluargaForm(
+        request.POST or None,
+        initial=model_to_dict(keluarga, fields=services.KELUARGA_FIELDS),
+        kelurahan_qs=selectors.kelurahan_pilihan(user=request.user),
+        pendamping_qs=selectors.pendamping_pilihan(user=request.user),
+        is_create=False,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.keluarga_update(keluarga=keluarga, data=form.cleaned_data, oleh=request.user)
+        except DomainError as e:
+            form.add_error(e.field if e.field in form.fields else None, e.message)
+        else:
+            messages.success(request, "Data keluarga disimpan.")
+            return redirect("kpm:keluarga-detail", keluarga.pk)
+    context = {"form": form, "keluarga": keluarga}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "kpm/keluarga_form.html", context, status=status)
+
+
+@require_POST
+def keluarga_status(request: AuthedRequest, pk: int) -> HttpResponse:
+    keluarga = access_keluarga(request.user, pk, for_update=True, audit=False)
+    form = _status_form(keluarga, request.POST)
+    if form.is_valid():
+        try:
+            services.keluarga_status_change(
+                keluarga=keluarga,
+                ke=form.cleaned_data["ke"],
+                alasan=form.cleaned_data["alasan"],
+                oleh=request.user,
+            )
+        except DomainError as e:
+            form.add_error(e.field if e.field in form.fields else None, e.message)
+        else:
+            messages.success(request, f"Status diubah menjadi {keluarga.get_status_display()}.")
+            return redirect("kpm:keluarga-detail", keluarga.pk)
+    context = {"keluarga": keluarga, "status_form": form}
+    return render(request, "kpm/keluarga_status.html", context, status=400)
+
+
+def anggota_create(request: AuthedRequest, pk: int) -> HttpResponse:
+    keluarga = access_keluarga(request.user, pk, for_update=True, audit=False)
+    form = forms.AnggotaForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.anggota_create(
+                keluarga=keluarga, data=data, oleh=request.user, is_pengurus=data["is_pengurus"]
+            )
+        except DomainError as e:
+            form.add_error(e.field if e.field in form.fields else None, e.message)
+        else:
+            for warning in form.warnings:
+                messages.warning(request, f"Periksa data anggota: {warning}.")
+            messages.success(request, "Anggota ditambahkan.")
+            return redirect("kpm:keluarga-detail", keluarga.pk)
+    context = {"form": form, "keluarga": keluarga}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "kpm/anggota_form.html", context, status=status)
+
+
+def anggota_update(request: AuthedRequest, pk: int) -> HttpResponse:
+    anggota = access_anggota(request.user, pk, for_update=True)
+    keluarga = anggota.keluarga
+    initial = model_to_dict(anggota, fields=services.ANGGOTA_FIELDS)
+    initial["is_pengurus"] = keluarga.pengurus_id == anggota.pk
+    form = forms.AnggotaForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.anggota_update(
+                anggota=anggota,
+                data=form.cleaned_data,
+                oleh=request.user,
+                is_pengurus=form.cleaned_data["is_pengurus"],
+            )
+        except DomainError as e:
+            form.add_error(e.field if e.field in form.fields else None, e.message)
+        else:
+            for warning in form.warnings:
+                messages.warning(request, f"Periksa data anggota: {warning}.")
+            messages.success(request, "Data anggota disimpan.")
+            return redirect("kpm:keluarga-detail", keluarga.pk)
+    context = {"form": form, "keluarga": keluarga, "anggota": anggota}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "kpm/anggota_form.html", context, status=status)
+
+
+@require_POST
+def anggota_nik_reveal(request: AuthedRequest, pk: int) -> HttpResponse:
+    anggota = access_anggota(request.user, pk)
+    form = forms.RevealNikForm(request.POST)
+    nik = None
+    if form.is_valid():
+        try:
+            nik = services.anggota_nik_reveal(
+                anggota=anggota, alasan=form.cleaned_data["alasan"], oleh=request.user
+            )
+        except DomainError as e:
+            form.add_error("alasan", e.message)
+    context = {"anggota": anggota, "nik": nik, "form": form}
+    template = "kpm/_nik_reveal.html" if request.htmx else "kpm/anggota_nik.html"
+    return render(request, template, context, status=200 if nik else 400)
