@@ -40,7 +40,8 @@ def access_keluarga(
     A missing family and one outside the user's scope raise the same 404, so ids cannot be
     probed. A read is recorded in the audit log; a denied request records nothing.
     """
-    visible = scope_keluarga(user, Keluarga.objects.select_related("kelurahan__parent"))
+    related = Keluarga.objects.select_related("kelurahan__parent", "pengurus", "pendamping")
+    visible = scope_keluarga(user, related)
     keluarga = get_object_or_404(visible, pk=keluarga_id)
     if for_update and not user.can_edit_kpm:
         raise PermissionDenied

@@ -60,6 +60,6 @@ def test_wilayah_list_query_count_is_flat(
         ]
     )
     client.force_login(operator)
-    # session, user, user's areas, list (with parents and child counts)
-    with django_assert_num_queries(4):
+    # session, user, list (scoped by a subquery, with parents and child counts)
+    with django_assert_num_queries(3):
         client.get(reverse("wilayah-list"))

@@ -1,0 +1,349 @@
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+
+from dinsos.models import AuditEvent
+from dinsos.pengaturan import today
+from kpm import services
+from kpm.models import Anggota, Keluarga, RiwayatStatus
+from tests.factories import AnggotaFactory, keluarga_with_pengurus
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = [
+    "admin",
+    "operator",
+    "koordinator_metro_pusat",
+    "pendamping_hadimulyo",
+    "pendamping_iringmulyo",
+]
+
+
+@pytest.fixture
+def keluarga_a(kota_metro, pendamping_hadimulyo):
+    """A family in Hadimulyo Barat (Metro Pusat) assigned to pendamping A."""
+    return keluarga_with_pengurus(
+        kelurahan=kota_metro["Hadimulyo Barat"],
+        pendamping=pendamping_hadimulyo,
+        pengurus_nama="Siti Aminah",
+    )
+
+
+def _status_of(keluarga):
+    return Keluarga.objects.values_list("status", flat=True).get(pk=keluarga.pk)
+
+
+# --- Access matrix -------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("url_name", "expected"),
+    [
+        ("kpm:keluarga-detail", [200, 200, 200, 200, 404]),
+        ("kpm:keluarga-update", [200, 200, 403, 403, 404]),
+        ("kpm:anggota-create", [200, 200, 403, 403, 404]),
+    ],
+)
+def test_family_pages_by_persona(client, request, keluarga_a, url_name, expected):
+    for persona, status in zip(PERSONAS, expected, strict=True):
+        client.force_login(request.getfixturevalue(persona))
+        response = client.get(reverse(url_name, args=[keluarga_a.pk]))
+        assert response.status_code == status, persona
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("admin", 200),
+        ("operator", 200),
+        ("koordinator_metro_pusat", 403),
+        ("pendamping_hadimulyo", 403),
+        ("pendamping_iringmulyo", 404),
+    ],
+)
+def test_member_edit_page_by_persona(client, request, keluarga_a, persona, expected):
+    client.force_login(request.getfixturevalue(persona))
+    response = client.get(reverse("kpm:anggota-update", args=[keluarga_a.pengurus_id]))
+    assert response.status_code == expected
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("admin", 200),
+        ("operator", 200),
+        ("koordinator_metro_pusat", 403),
+        ("pendamping_hadimulyo", 403),
+    ],
+)
+def test_register_page_is_for_admin_and_operator(client, request, persona, expected):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(reverse("kpm:keluarga-create")).status_code == expected
+
+
+def test_anonymous_is_sent_to_login(client, keluarga_a):
+    response = client.get(reverse("kpm:keluarga-detail", args=[keluarga_a.pk]))
+    assert response.status_code == 302
+
+
+def test_missing_and_out_of_scope_families_look_the_same(client, pendamping_iringmulyo, keluarga_a):
+    client.force_login(pendamping_iringmulyo)
+    out_of_scope = client.get(reverse("kpm:keluarga-detail", args=[keluarga_a.pk]))
+    missing = client.get(reverse("kpm:keluarga-detail", args=[keluarga_a.pk + 1000]))
+    assert out_of_scope.status_code == missing.status_code == 404
+
+    def without_csrf(response):
+        return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", response.content)
+
+    assert without_csrf(out_of_scope) == without_csrf(missing)
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("koordinator_metro_pusat", 403),
+        ("pendamping_hadimulyo", 403),
+        ("pendamping_iringmulyo", 404),
+    ],
+)
+def test_denied_status_change_changes_nothing_and_records_nothing(
+    client, request, keluarga_a, persona, expected
+):
+    client.force_login(request.getfixturevalue(persona))
+    history, audit = RiwayatStatus.objects.count(), AuditEvent.objects.count()
+    response = client.post(
+        reverse("kpm:keluarga-status", args=[keluarga_a.pk]),
+        {"ke": "ditangguhkan", "alasan": "mencoba"},
+    )
+    assert response.status_code == expected
+    assert _status_of(keluarga_a) == "aktif"
+    assert RiwayatStatus.objects.count() == history
+    assert AuditEvent.objects.count() == audit
+
+
+def test_pendamping_b_cannot_reveal_a_nik_of_pendamping_a_family(
+    client, pendamping_iringmulyo, keluarga_a
+):
+    client.force_login(pendamping_iringmulyo)
+    response = client.post(
+        reverse("kpm:anggota-nik-reveal", args=[keluarga_a.pengurus_id]), {"alasan": "ingin tahu"}
+    )
+    assert response.status_code == 404
+    assert not AuditEvent.objects.exists()
+
+
+# --- Behaviour -------------------------------------------------------------------
+def test_viewing_a_family_is_audited(client, operator, keluarga_a):
+    client.force_login(operator)
+    client.get(reverse("kpm:keluarga-detail", args=[keluarga_a.pk]), REMOTE_ADDR="10.0.0.7")
+    event = AuditEvent.objects.get(action="view")
+    assert (event.user, event.object_type, event.object_id, event.ip) == (
+        operator,
+        "kpm.keluarga",
+        str(keluarga_a.pk),
+        "10.0.0.7",
+    )
+
+
+def test_status_change_through_the_page(client, operator, keluarga_a):
+    client.force_login(operator)
+    response = client.post(
+        reverse("kpm:keluarga-status", args=[keluarga_a.pk]),
+        {"ke": "ditangguhkan", "alasan": "Tidak hadir P2K2 3 kali berturut-turut"},
+    )
+    assert response.status_code == 302
+    assert _status_of(keluarga_a) == "ditangguhkan"
+    page = client.get(reverse("kpm:keluarga-detail", args=[keluarga_a.pk]))
+    assert "Tidak hadir P2K2 3 kali berturut-turut" in page.content.decode()
+
+
+def test_status_change_without_reason_shows_the_field_error(client, operator, keluarga_a):
+    client.force_login(operator)
+    response = client.post(
+        reverse("kpm:keluarga-status", args=[keluarga_a.pk]), {"ke": "ditangguhkan"}
+    )
+    assert response.status_code == 400
+    assert response.context["status_form"].errors == {"alasan": ["Bidang ini tidak boleh kosong."]}
+    assert _status_of(keluarga_a) == "aktif"
+
+
+def test_reveal_nik_shows_the_full_number_once_and_records_the_reason(
+    client, koordinator_metro_pusat, keluarga_a
+):
+    client.force_login(koordinator_metro_pusat)
+    response = client.post(
+        reverse("kpm:anggota-nik-reveal", args=[keluarga_a.pengurus_id]),
+        {"alasan": "Surat rujukan puskesmas"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert keluarga_a.pengurus.nik in response.content.decode()
+    event = AuditEvent.objects.get(action="reveal_nik")
+    assert event.reason == "Surat rujukan puskesmas"
+
+
+def test_detail_page_masks_nik_and_shows_entitlement(client, operator, keluarga_a):
+    # given: pregnant mother and a toddler
+    Anggota.objects.filter(pk=keluarga_a.pengurus_id).update(is_hamil=True)
+    AnggotaFactory(
+        keluarga=keluarga_a, hubungan="anak", tanggal_lahir=today().replace(year=today().year - 2)
+    )
+    client.force_login(operator)
+    # when
+    response = client.get(reverse("kpm:keluarga-detail", args=[keluarga_a.pk]))
+    # then
+    content = response.content.decode()
+    assert keluarga_a.pengurus.nik not in content
+    hak = response.context["detail"].hak
+    assert [b.komponen for b in hak.dibayar] == ["ibu_hamil", "anak_usia_dini"]
+    assert "Rp6.000.000" in content
+    assert "Rp1.500.000" in content
+
+
+def test_register_form_gives_indonesian_errors_at_the_field(client, operator, kota_metro):
+    client.force_login(operator)
+    response = client.post(
+        reverse("kpm:keluarga-create"),
+        {
+            "no_kk": "18720120011500",
+            "kelurahan": kota_metro["Imopuro"].pk,
+            "tanggal_terdaftar": "2020-01-01",
+            "pengurus-nik": "1872019904990007",
+            "pengurus-nama": "Siti",
+            "pengurus-jenis_kelamin": "P",
+            "pengurus-tanggal_lahir": "1999-04-10",
+            "pengurus-hubungan": "pasangan",
+        },
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["no_kk"] == ["No KK harus 16 digit (tertulis 14 digit)"]
+    assert response.context["pengurus_form"].errors["nik"] == [
+        "tanggal lahir dalam NIK tidak valid"
+    ]
+    assert Keluarga.objects.count() == 0
+
+
+def test_register_then_warn_when_sex_disagrees_with_nik(client, operator, kota_metro):
+    client.force_login(operator)
+    response = client.post(
+        reverse("kpm:keluarga-create"),
+        {
+            "no_kk": "1872012001150009",
+            "kelurahan": kota_metro["Imopuro"].pk,
+            "tanggal_terdaftar": "2020-01-01",
+            "pengurus-nik": "1872015004990007",
+            "pengurus-nama": "Siti",
+            "pengurus-jenis_kelamin": "L",
+            "pengurus-tanggal_lahir": "1999-04-10",
+            "pengurus-hubungan": "pasangan",
+        },
+        follow=True,
+    )
+    messages = [str(m) for m in response.context["messages"]]
+    assert (
+        "Periksa data pengurus: jenis kelamin tidak sesuai dengan NIK (NIK menunjukkan perempuan)."
+        in messages
+    )
+    assert Keluarga.objects.get().no_kk == "1872012001150009"
+
+
+# --- List: scope, search, filters, query counts ----------------------------------
+def _list(client, **params):
+    response = client.get(reverse("kpm:keluarga-list"), params)
+    assert response.status_code == 200
+    return list(response.context["page"])
+
+
+def test_each_persona_lists_only_its_scope(
+    client, request, kota_metro, pendamping_hadimulyo, keluarga_a
+):
+    other_in_hadimulyo = keluarga_with_pengurus(kelurahan=kota_metro["Hadimulyo Barat"])
+    in_iringmulyo = keluarga_with_pengurus(kelurahan=kota_metro["Iring Mulyo"])
+    expected = {
+        "admin": {keluarga_a, other_in_hadimulyo, in_iringmulyo},
+        "operator": {keluarga_a, other_in_hadimulyo, in_iringmulyo},
+        "koordinator_metro_pusat": {keluarga_a, other_in_hadimulyo},
+        "pendamping_hadimulyo": {keluarga_a},
+        "pendamping_iringmulyo": set(),
+    }
+    for persona, families in expected.items():
+        client.force_login(request.getfixturevalue(persona))
+        assert set(_list(client)) == families, persona
+
+
+def test_search_by_name_tolerates_typos_and_titles(client, operator, kota_metro):
+    siti = keluarga_with_pengurus(
+        kelurahan=kota_metro["Imopuro"], pengurus_nama="Hj. Siti Aminah, S.Pd."
+    )
+    keluarga_with_pengurus(kelurahan=kota_metro["Imopuro"], pengurus_nama="Budi Santoso")
+    client.force_login(operator)
+    assert _list(client, q="siti aminh") == [siti]
+    assert _list(client, q="Aminah") == [siti]
+    assert _list(client, q="SITI AMINAH") == [siti]
+
+
+def test_search_by_nik_and_no_kk(client, operator, kota_metro):
+    target = keluarga_with_pengurus(kelurahan=kota_metro["Imopuro"], no_kk="1872029912340001")
+    keluarga_with_pengurus(kelurahan=kota_metro["Imopuro"])
+    client.force_login(operator)
+    assert _list(client, q=target.pengurus.nik) == [target]
+    assert _list(client, q=target.no_kk) == [target]
+    assert _list(client, q="18720299") == [target]
+
+
+def test_filters_combine(client, operator, kota_metro):
+    old = keluarga_with_pengurus(
+        kelurahan=kota_metro["Imopuro"], tanggal_terdaftar=datetime.date(2015, 1, 1)
+    )
+    keluarga_with_pengurus(
+        kelurahan=kota_metro["Imopuro"], tanggal_terdaftar=datetime.date(2024, 1, 1)
+    )
+    suspended = keluarga_with_pengurus(
+        kelurahan=kota_metro["Iring Mulyo"],
+        status="ditangguhkan",
+        desil=3,
+        tanggal_terdaftar=datetime.date(2023, 5, 1),
+    )
+    client.force_login(operator)
+    assert _list(client, lama_5_tahun="on") == [old]
+    assert _list(client, status="ditangguhkan") == [suspended]
+    assert _list(client, desil="3") == [suspended]
+    assert _list(client, kecamatan=kota_metro["Metro Timur"].pk) == [suspended]
+    assert set(_list(client, desil="kosong")) == {
+        old,
+        Keluarga.objects.get(tanggal_terdaftar__year=2024),
+    }
+
+
+def test_list_shows_masked_nik_only(client, operator, keluarga_a):
+    client.force_login(operator)
+    content = client.get(reverse("kpm:keluarga-list")).content.decode()
+    assert keluarga_a.pengurus.nik not in content
+    assert keluarga_a.pengurus.nik[:4] + "**********" + keluarga_a.pengurus.nik[-2:] in content
+
+
+@pytest.mark.parametrize("n", [1, 30])
+def test_list_query_count_is_flat(client, operator, kota_metro, django_assert_num_queries, n):
+    for _ in range(n):
+        keluarga_with_pengurus(kelurahan=kota_metro["Imopuro"])
+    client.force_login(operator)
+    # session, user, filter choices (kecamatan, kelurahan, pendamping), count, page
+    with django_assert_num_queries(7):
+        client.get(reverse("kpm:keluarga-list"))
+
+
+@pytest.mark.parametrize("n_members", [1, 8])
+def test_detail_query_count_is_flat(
+    client, operator, kota_metro, django_assert_num_queries, n_members, pendamping_hadimulyo
+):
+    keluarga = keluarga_with_pengurus(
+        kelurahan=kota_metro["Imopuro"], pendamping=pendamping_hadimulyo
+    )
+    for _ in range(n_members - 1):
+        AnggotaFactory(keluarga=keluarga, hubungan="anak")
+    services.keluarga_komponen_refresh()
+    client.force_login(operator)
+    # session, user, family (with area, pengurus, pendamping), audit insert, settings,
+    # members, amounts, status history, edit history
+    with django_assert_num_queries(9):
+        client.get(reverse("kpm:keluarga-detail", args=[keluarga.pk]))
