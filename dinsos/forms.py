@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 
 
@@ -31,3 +32,19 @@ class BootstrapFormMixin:
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class OtpTokenForm(BootstrapFormMixin, forms.Form):
+    token = forms.RegexField(
+        label="Kode 6 angka dari aplikasi autentikator",
+        regex=r"^\d{6}$",
+        error_messages={"invalid": "Kode terdiri dari 6 angka."},
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": 6}
+        ),
+    )
+
+
+class PasswordResetForm(BootstrapFormMixin, auth_forms.PasswordResetForm):
+    """Django's reset form: it sends mail only to known active accounts and says the same
+    thing whether or not the address exists."""

@@ -3,7 +3,12 @@
 import contextvars
 from collections.abc import Callable
 
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+
+from dinsos.models import User
 
 current_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("current_ip", default=None)
 
@@ -24,3 +29,39 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             current_ip.reset(token)
+
+
+# Pages a user who still owes a second factor may open.
+OTP_EXEMPT_URL_NAMES = frozenset(
+    {"login", "logout", "otp-verify", "otp-setup", "healthz", "password_reset_done"}
+)
+
+
+class OtpRequiredMiddleware:
+    """Send admins and operators to the TOTP step until this session is verified.
+
+    Runs after django-otp's OTPMiddleware, which sets `request.user.is_verified()`.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: object, view_args: object, view_kwargs: object
+    ) -> HttpResponse | None:
+        user = request.user
+        if not settings.DINSOS_OTP_WAJIB or not isinstance(user, User):
+            return None
+        if not user.is_authenticated or user.role not in settings.DINSOS_OTP_ROLES:
+            return None
+        if user.is_verified():  # type: ignore[attr-defined]  # set by OTPMiddleware
+            return None
+        match = request.resolver_match
+        if match is None or match.url_name in OTP_EXEMPT_URL_NAMES:
+            return None
+        if request.path.startswith(settings.STATIC_URL):
+            return None
+        return redirect_to_login(request.get_full_path(), login_url=reverse("otp-verify"))

@@ -4,6 +4,7 @@ import datetime
 from typing import Any
 
 from django.db.models import Count, QuerySet
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dinsos.access import scope_wilayah
 from dinsos.models import AuditEvent, Pengaturan, User, Wilayah
@@ -56,3 +57,8 @@ def pengaturan_get(kunci: str, *, on: datetime.date | None = None) -> Any:
         .first()
     )
     return DEFAULTS[kunci].default if nilai is None else nilai
+
+
+def otp_has_device(*, user: User) -> bool:
+    """Whether the user has a confirmed TOTP device."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()

@@ -12,6 +12,7 @@ from pathlib import Path
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dinsos.errors import DomainError
 from dinsos.middleware import current_ip
@@ -147,3 +148,36 @@ def user_create(
     user.save()
     user.wilayah.set(list(wilayah))
     return user
+
+
+def otp_setup_start(*, user: User) -> TOTPDevice:
+    """Return the user's unconfirmed TOTP device, creating one (a new secret) if needed.
+
+    Refuses when a confirmed device exists: re-enrolling needs an admin to remove it first,
+    so a stolen session cannot swap the second factor.
+    """
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise DomainError("Aplikasi autentikator sudah terpasang. Minta admin meresetnya.")
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Autentikator", confirmed=False)
+    return device
+
+
+def otp_confirm(*, device: TOTPDevice, token: str) -> None:
+    """Confirm a new TOTP device with a first valid code."""
+    if not device.verify_token(token):
+        raise DomainError(OTP_SALAH, field="token")
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+
+
+def otp_check(*, user: User, token: str) -> TOTPDevice:
+    """Return the confirmed device that accepts `token` (django-otp throttles failures)."""
+    for device in TOTPDevice.objects.filter(user=user, confirmed=True):
+        if device.verify_token(token):
+            return device
+    raise DomainError(OTP_SALAH, field="token")
+
+
+OTP_SALAH = "Kode salah atau sudah kedaluwarsa. Masukkan 6 angka yang tampil sekarang."

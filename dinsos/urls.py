@@ -7,7 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from dinsos import views
-from dinsos.forms import LoginForm
+from dinsos.forms import LoginForm, PasswordResetForm
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -23,6 +23,28 @@ urlpatterns = [
         name="login",
     ),
     path("akun/keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("akun/verifikasi/", views.otp_verify, name="otp-verify"),
+    path("akun/verifikasi/pasang/", views.otp_setup, name="otp-setup"),
+    path(
+        "akun/lupa-sandi/",
+        auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
+        name="password_reset",
+    ),
+    path(
+        "akun/lupa-sandi/terkirim/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "akun/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "akun/reset/selesai/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path(
         "akun/kata-sandi/",
         auth_views.PasswordChangeView.as_view(),

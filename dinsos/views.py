@@ -1,17 +1,24 @@
 """Pages of the shared core: home, health, areas and the audit log."""
 
+from base64 import b32encode
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django_otp import login as otp_login
 
-from dinsos import health, selectors
+from dinsos import forms, health, selectors, services
+from dinsos.errors import DomainError
 from dinsos.http import AuthedRequest, require_role
 from dinsos.models import AuditEvent, User
+from dinsos.twofactor import qr_svg
 
 R = User.Role
 
@@ -60,3 +67,55 @@ def audit_list(request: AuthedRequest) -> HttpResponse:
         "query_string": urlencode({k: v for k, v in filters.items() if v}),
     }
     return render(request, "dinsos/audit_list.html", context)
+
+
+def _next_url(request: AuthedRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return reverse("home")
+
+
+def otp_verify(request: AuthedRequest) -> HttpResponse:
+    if not selectors.otp_has_device(user=request.user):
+        return redirect(f"{reverse('otp-setup')}?{urlencode({'next': _next_url(request)})}")
+    form = forms.OtpTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device = services.otp_check(user=request.user, token=form.cleaned_data["token"])
+        except DomainError as e:
+            form.add_error("token", e.message)
+        else:
+            otp_login(request, device)
+            return redirect(_next_url(request))
+    context = {"form": form, "next": _next_url(request)}
+    return render(request, "registration/otp_verify.html", context, status=_status(request))
+
+
+def otp_setup(request: AuthedRequest) -> HttpResponse:
+    try:
+        device = services.otp_setup_start(user=request.user)
+    except DomainError as e:
+        messages.info(request, e.message)
+        return redirect("otp-verify")
+    form = forms.OtpTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.otp_confirm(device=device, token=form.cleaned_data["token"])
+        except DomainError as e:
+            form.add_error("token", e.message)
+        else:
+            otp_login(request, device)
+            messages.success(request, "Autentikasi dua langkah aktif.")
+            return redirect(_next_url(request))
+    context = {
+        "form": form,
+        "next": _next_url(request),
+        "qr_svg": qr_svg(device.config_url),
+        "secret": b32encode(device.bin_key).decode(),
+    }
+    return render(request, "registration/otp_setup.html", context, status=_status(request))
+
+
+def _status(request: HttpRequest) -> int:
+    return 400 if request.method == "POST" else 200

@@ -4,10 +4,12 @@ Every variable is documented in `.env.example`. Invalid values stop the process 
 with `ImproperlyConfigured` naming the variable.
 """
 
+import datetime
 from pathlib import Path
 from urllib.parse import unquote
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -69,6 +71,10 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.humanize",
     "django_htmx",
+    "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "import_export",
     "dinsos",
     "kpm",
@@ -79,16 +85,20 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "dinsos.middleware.OtpRequiredMiddleware",
     "dinsos.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 ROOT_URLCONF = "dinsos.urls"
@@ -140,7 +150,10 @@ CACHES = {
 
 # --- Auth -------------------------------------------------------------------
 AUTH_USER_MODEL = "dinsos.User"
-AUTHENTICATION_BACKENDS = ["dinsos.auth.RoleBackend"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out attempts
+    "dinsos.auth.RoleBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -153,9 +166,38 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# An office PC left open: a session ends after 8 hours, or when the browser closes.
-SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_COOKIE_AGE", default=8 * 60 * 60, minimum=300)
+# An office PC left open: a session ends after an hour without a request (every request
+# pushes the expiry forward), or when the browser closes.
+SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_IDLE_SECONDS", default=60 * 60, minimum=300)
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Login lockout (django-axes): 5 failures for one username lock it for 30 minutes. Locking
+# by username rather than IP: a whole office shares one public IP.
+AXES_FAILURE_LIMIT = env_int("DINSOS_LOGIN_GAGAL_MAKS", default=5, minimum=1)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 asks to lock by IP too; at an office behind one NAT address that would lock
+# every colleague out after one person's typos, so per-username locking is deliberate.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_VERBOSE = False
+# TOTP two-factor for the roles that change or export data (django-otp).
+DINSOS_OTP_WAJIB = env_bool("DINSOS_OTP_WAJIB", default=True)
+DINSOS_OTP_ROLES = ("admin", "operator")
+OTP_TOTP_ISSUER = "Portal Dinsos"
+# Password reset mails (the reset page never says whether an account exists).
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email.get("EMAIL_HOST", "")
+EMAIL_PORT = _email.get("EMAIL_PORT") or 25
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS", False))
+EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL", False))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal-dinsos@localhost")
+PASSWORD_RESET_TIMEOUT = 2 * 60 * 60
 
 # --- Security ---------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -167,6 +209,23 @@ SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# No inline scripts or styles anywhere (scripts/check_rules.py enforces it in templates).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 SECURE_REFERRER_POLICY = "same-origin"
 
 # --- Static and media files -------------------------------------------------
@@ -194,6 +253,8 @@ STORAGES = {
 # --- Uploads ----------------------------------------------------------------
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploads stream to a temp file
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000  # one P2K2 attendance form or bulk assignment fits
+# The Final Closing PROVINSI column (DOMAIN.md §7) when the Wilayah table stops at the kota.
+DINSOS_PROVINSI_NAMA = "Lampung"
 
 # --- Celery -----------------------------------------------------------------
 CELERY_BROKER_URL = REDIS_URL
@@ -245,5 +306,8 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # one INFO line per login otherwise
+    },
 }

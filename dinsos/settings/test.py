@@ -11,6 +11,8 @@ os.environ.setdefault("DJANGO_DEBUG", "false")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("DJANGO_SECURE_COOKIES", "false")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
+# Feature tests sign in with force_login; the two-factor tests switch it on themselves.
+os.environ.setdefault("DINSOS_OTP_WAJIB", "false")
 # Playwright's sync API runs an event loop in the test thread; the ORM calls that tests make
 # around it are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

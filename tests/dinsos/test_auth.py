@@ -59,10 +59,10 @@ def test_admin_site_is_for_the_admin_role_only(client, request, _case, persona, 
 @pytest.mark.parametrize(
     ("_case", "persona", "labels"),
     [
-        ("admin", "admin", ["Beranda", "Wilayah", "Audit", "Admin"]),
-        ("operator", "operator", ["Beranda", "Wilayah"]),
-        ("koordinator", "koordinator_metro_pusat", ["Beranda", "Wilayah"]),
-        ("pendamping", "pendamping_hadimulyo", ["Beranda"]),
+        ("admin", "admin", ["Beranda", "Keluarga", "Wilayah", "Audit", "Admin"]),
+        ("operator", "operator", ["Beranda", "Keluarga", "Wilayah"]),
+        ("koordinator", "koordinator_metro_pusat", ["Beranda", "Keluarga", "Wilayah"]),
+        ("pendamping", "pendamping_hadimulyo", ["Beranda", "Keluarga"]),
     ],
 )
 def test_navigation_shows_only_what_the_role_may_use(client, request, _case, persona, labels):

@@ -327,8 +327,8 @@ def test_list_query_count_is_flat(client, operator, kota_metro, django_assert_nu
     for _ in range(n):
         keluarga_with_pengurus(kelurahan=kota_metro["Imopuro"])
     client.force_login(operator)
-    # session, user, filter choices (kecamatan, kelurahan, pendamping), count, page
-    with django_assert_num_queries(7):
+    # user, filter choices (kecamatan, kelurahan, pendamping), count, page, session save (3)
+    with django_assert_num_queries(9):
         client.get(reverse("kpm:keluarga-list"))
 
 
@@ -343,7 +343,7 @@ def test_detail_query_count_is_flat(
         AnggotaFactory(keluarga=keluarga, hubungan="anak")
     services.keluarga_komponen_refresh()
     client.force_login(operator)
-    # session, user, family (with area, pengurus, pendamping), audit insert, settings,
-    # members, amounts, status history, edit history
-    with django_assert_num_queries(9):
+    # user, family (with area, pengurus, pendamping), audit insert, settings, members,
+    # amounts, status history, edit history, session save (3)
+    with django_assert_num_queries(11):
         client.get(reverse("kpm:keluarga-detail", args=[keluarga.pk]))
