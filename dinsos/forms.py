@@ -1,10 +1,12 @@
 """Forms of the shared core."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
+
+from dinsos.models import AuditEvent
 
 
 class LoginForm(AuthenticationForm):
@@ -48,3 +50,25 @@ class OtpTokenForm(BootstrapFormMixin, forms.Form):
 class PasswordResetForm(BootstrapFormMixin, auth_forms.PasswordResetForm):
     """Django's reset form: it sends mail only to known active accounts and says the same
     thing whether or not the address exists."""
+
+
+class AuditFilterForm(BootstrapFormMixin, forms.Form):
+    action = forms.ChoiceField(required=False, label="Aksi")
+    username = forms.CharField(required=False, label="Pengguna", max_length=150)
+    object_type = forms.CharField(required=False, label="Jenis data", max_length=100)
+    dari = forms.DateField(required=False, label="Dari", widget=forms.DateInput({"type": "date"}))
+    sampai = forms.DateField(
+        required=False, label="Sampai", widget=forms.DateInput({"type": "date"})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["action"]).choices = [
+            ("", "Semua"),
+            *AuditEvent.Action.choices,
+        ]
+
+    def filters(self) -> dict[str, Any]:
+        if not self.is_valid():
+            return {}
+        return {k: v for k, v in self.cleaned_data.items() if v}

@@ -39,6 +39,33 @@ DEFAULTS: dict[str, Definisi] = {
     "desil_maks_pbijk": Definisi(5, "DOMAIN.md §3: PBI-JK desil 1–5"),
     "desil_maks_sekolah_rakyat": Definisi(2, "DOMAIN.md §3/§9: Sekolah Rakyat desil 1–2"),
     "desil_cadangan_sekolah_rakyat": Definisi(3, "DOMAIN.md §9: desil 3 sebagai cadangan"),
+    # DOMAIN.md §5, §10, §11 (pendamping app)
+    "pendamping_batas_keluarga": Definisi(350, "DOMAIN.md §11: paling banyak 350 KPM"),
+    "pendamping_batas_keluarga_sulit": Definisi(
+        150, "DOMAIN.md §11: 150 KPM di wilayah sulit dijangkau"
+    ),
+    "graduasi_target_tahunan": Definisi(10, "DOMAIN.md §5: target 10 graduasi per tahun"),
+    "bobot_cakupan_layanan": Definisi(30, "DOMAIN.md §11: bobot skor (persen)"),
+    "bobot_kecepatan_respon": Definisi(20, "DOMAIN.md §11: bobot skor (persen)"),
+    "bobot_integrasi_rujukan": Definisi(20, "DOMAIN.md §11: bobot skor (persen)"),
+    "bobot_kepuasan": Definisi(15, "DOMAIN.md §11: bobot skor (persen)"),
+    "bobot_perlindungan_data": Definisi(15, "DOMAIN.md §11: bobot skor (persen)"),
+    "respon_hari_nilai_nol": Definisi(
+        14, "DOMAIN.md §11: median respon (hari) yang bernilai 0; 0 hari bernilai 100"
+    ),
+    "akses_lihat_per_jam_maks": Definisi(
+        200, "DOMAIN.md §10/§11: lebih dari ini keluarga dilihat dalam 1 jam = akses tidak wajar"
+    ),
+    "jam_kerja_mulai": Definisi(7, "DOMAIN.md §10/§11: ekspor sebelum jam ini (WIB) ditandai"),
+    "jam_kerja_selesai": Definisi(17, "DOMAIN.md §10/§11: ekspor sejak jam ini (WIB) ditandai"),
+    # DOMAIN.md §4, §6 (p2k2 app)
+    "p2k2_kelompok_maks": Definisi(30, "DOMAIN.md §6: kelompok P2K2 paling banyak 30 KPM"),
+    "p2k2_alfa_berturut": Definisi(
+        3, "DOMAIN.md §4: alfa P2K2 3 kali berturut-turut = calon penangguhan"
+    ),
+    "p2k2_siks_kode_izin": Definisi(
+        "ALFA", "DOMAIN.md §6: SIKS-NG hanya HADIR/SAKIT/ALFA; izin diekspor sebagai ALFA"
+    ),
 }
 
 

@@ -1,12 +1,15 @@
 """Reads of the shared core, always scoped by the user."""
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import ExtractHour, TruncHour
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dinsos.access import scope_wilayah
+from dinsos.formatting import JAKARTA
 from dinsos.models import AuditEvent, Pengaturan, User, Wilayah
 from dinsos.pengaturan import DEFAULTS, today
 
@@ -22,14 +25,98 @@ def wilayah_list(*, user: User) -> QuerySet[Wilayah]:
     )
 
 
-def audit_list(*, action: str = "", username: str = "") -> QuerySet[AuditEvent]:
+def audit_list(
+    *,
+    action: str = "",
+    username: str = "",
+    object_type: str = "",
+    dari: datetime.date | None = None,
+    sampai: datetime.date | None = None,
+) -> QuerySet[AuditEvent]:
     """The audit log, newest first, optionally filtered (admins only; checked by the view)."""
     events = AuditEvent.objects.all()
     if action:
         events = events.filter(action=action)
     if username:
         events = events.filter(username__iexact=username)
+    if object_type:
+        events = events.filter(object_type=object_type)
+    if dari:
+        events = events.filter(created_at__gte=_start_of_day(dari))
+    if sampai:
+        events = events.filter(created_at__lt=_start_of_day(sampai + datetime.timedelta(days=1)))
     return events.order_by("-created_at", "-id")
+
+
+def _start_of_day(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=JAKARTA)
+
+
+def audit_for_objects(*, refs: list[tuple[str, str]]) -> QuerySet[AuditEvent]:
+    """Every recorded access to the given (object_type, object_id) pairs: "who accessed this
+    family" for breach notices and data-subject requests (DOMAIN.md §10)."""
+    match = Q(pk__in=[])
+    for object_type, object_id in refs:
+        match |= Q(object_type=object_type, object_id=object_id)
+    return AuditEvent.objects.filter(match).order_by("-created_at", "-id")
+
+
+@dataclass(frozen=True)
+class AuditFlag:
+    """An unusual access pattern worth a look."""
+
+    jenis: str
+    username: str
+    waktu: datetime.datetime
+    jumlah: int
+    keterangan: str
+
+
+def audit_flags(*, sejak: datetime.datetime) -> list[AuditFlag]:
+    """Unusual access since `sejak` (DOMAIN.md §10): many families viewed by one user within an
+    hour, and exports outside office hours. Two aggregate queries plus the settings."""
+    pengaturan = pengaturan_semua()
+    batas = pengaturan["akses_lihat_per_jam_maks"]
+    mulai, selesai = pengaturan["jam_kerja_mulai"], pengaturan["jam_kerja_selesai"]
+    jam = TruncHour("created_at", tzinfo=JAKARTA)
+    banyak = (
+        AuditEvent.objects.filter(
+            created_at__gte=sejak, action=AuditEvent.Action.VIEW, object_type="kpm.keluarga"
+        )
+        .annotate(jam=jam)
+        .values("username", "jam")
+        .annotate(n=Count("object_id", distinct=True))
+        .filter(n__gt=batas)
+        .order_by("-jam")
+    )
+    flags = [
+        AuditFlag(
+            "banyak_lihat",
+            row["username"],
+            row["jam"],
+            row["n"],
+            f"Melihat {row['n']} keluarga dalam satu jam (batas {batas}).",
+        )
+        for row in banyak
+    ]
+    luar_jam = (
+        AuditEvent.objects.filter(created_at__gte=sejak, action=AuditEvent.Action.EXPORT)
+        .annotate(jam_ke=ExtractHour("created_at", tzinfo=JAKARTA))
+        .exclude(jam_ke__gte=mulai, jam_ke__lt=selesai)
+        .order_by("-created_at")
+        .values_list("username", "created_at", "jumlah")
+    )
+    flags += [
+        AuditFlag(
+            "ekspor_luar_jam",
+            username,
+            waktu,
+            jumlah,
+            f"Ekspor {jumlah} data di luar jam kerja ({mulai:02d}.00–{selesai:02d}.00 WIB).",
+        )
+        for username, waktu, jumlah in luar_jam
+    ]
+    return sorted(flags, key=lambda f: f.waktu, reverse=True)
 
 
 def pengaturan_semua(*, on: datetime.date | None = None) -> dict[str, Any]:

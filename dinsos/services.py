@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.apps import apps
+from django.conf import settings
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -181,3 +184,24 @@ def otp_check(*, user: User, token: str) -> TOTPDevice:
 
 
 OTP_SALAH = "Kode salah atau sudah kedaluwarsa. Masukkan 6 angka yang tampil sekarang."
+
+
+def retensi_hapus(*, now: datetime.datetime | None = None, dry_run: bool = False) -> dict[str, int]:
+    """Delete history rows past their retention period (settings.DINSOS_RETENSI).
+
+    Returns the number of rows removed (or that would be, with `dry_run`) per model.
+    """
+    moment = now or timezone.now()
+    removed: dict[str, int] = {}
+    for label, (field, days) in settings.DINSOS_RETENSI.items():
+        model = apps.get_model(label)
+        expired = model._default_manager.filter(
+            **{f"{field}__lt": moment - datetime.timedelta(days=days)}
+        )
+        if dry_run:
+            removed[label] = expired.count()
+            continue
+        # History tables have no dependents, so Django deletes them in one DELETE statement.
+        removed[label], _ = expired.delete()
+        logger.info("retensi model=%s dihapus=%s", label, removed[label])
+    return removed

@@ -1,5 +1,6 @@
 """Pages of the shared core: home, health, areas and the audit log."""
 
+import datetime
 from base64 import b32encode
 from urllib.parse import urlencode
 
@@ -9,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -17,10 +19,11 @@ from django_otp import login as otp_login
 from dinsos import forms, health, selectors, services
 from dinsos.errors import DomainError
 from dinsos.http import AuthedRequest, require_role
-from dinsos.models import AuditEvent, User
+from dinsos.models import User
 from dinsos.twofactor import qr_svg
 
 R = User.Role
+AUDIT_FLAG_WINDOW = datetime.timedelta(days=30)
 
 
 @login_not_required
@@ -54,17 +57,16 @@ def wilayah_list(request: AuthedRequest) -> HttpResponse:
 
 @require_role(R.ADMIN)
 def audit_list(request: AuthedRequest) -> HttpResponse:
-    action = request.GET.get("action", "")
-    username = request.GET.get("username", "").strip()
-    filters = {"action": action, "username": username}
-    events = selectors.audit_list(action=action, username=username)
+    form = forms.AuditFilterForm(request.GET or None)
+    filters = form.filters()
+    events = selectors.audit_list(**filters)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    sejak = timezone.now() - AUDIT_FLAG_WINDOW
     context = {
+        "form": form,
         "page": page,
-        "actions": AuditEvent.Action.choices,
-        "action": action,
-        "username": username,
-        "query_string": urlencode({k: v for k, v in filters.items() if v}),
+        "flags": selectors.audit_flags(sejak=sejak),
+        "query_string": urlencode({k: v for k, v in request.GET.items() if k != "page" and v}),
     }
     return render(request, "dinsos/audit_list.html", context)
 

@@ -303,3 +303,15 @@ def keluarga_register(
     )
     anggota_create(keluarga=keluarga, data=pengurus_data, oleh=oleh, is_pengurus=True)
     return keluarga
+
+
+def anggota_data_subjek_record(*, anggota: Anggota, alasan: str, oleh: User) -> None:
+    """Record the export of one person's data for a data-subject request (reason required)."""
+    alasan = alasan.strip()
+    if len(alasan) < 5:
+        raise DomainError(
+            "Tuliskan dasar permintaan (mis. nomor surat permohonan).", field="alasan"
+        )
+    dinsos_services.audit_record(
+        user=oleh, action=AuditEvent.Action.EXPORT, obj=anggota, reason=alasan
+    )

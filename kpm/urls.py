@@ -13,4 +13,6 @@ urlpatterns = [
     path("<int:pk>/anggota/baru/", views.anggota_create, name="anggota-create"),
     path("anggota/<int:pk>/ubah/", views.anggota_update, name="anggota-update"),
     path("anggota/<int:pk>/nik/", views.anggota_nik_reveal, name="anggota-nik-reveal"),
+    path("<int:pk>/akses/", views.keluarga_akses, name="keluarga-akses"),
+    path("anggota/<int:pk>/data-pribadi/", views.anggota_data_subjek, name="anggota-data-subjek"),
 ]

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.forms.models import model_to_dict
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -189,3 +189,38 @@ def anggota_nik_reveal(request: AuthedRequest, pk: int) -> HttpResponse:
     context = {"anggota": anggota, "nik": nik, "form": form}
     template = "kpm/_nik_reveal.html" if request.htmx else "kpm/anggota_nik.html"
     return render(request, template, context, status=200 if nik else 400)
+
+
+@require_role(R.ADMIN)
+def keluarga_akses(request: AuthedRequest, pk: int) -> HttpResponse:
+    keluarga = access_keluarga(request.user, pk)
+    events = selectors.keluarga_akses(keluarga=keluarga)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    context = {
+        "keluarga": keluarga,
+        "page": page,
+        "anggota_list": selectors.anggota_list(keluarga=keluarga),
+    }
+    return render(request, "kpm/keluarga_akses.html", context)
+
+
+@require_role(R.ADMIN)
+@require_POST
+def anggota_data_subjek(request: AuthedRequest, pk: int) -> HttpResponse:
+    anggota = access_anggota(request.user, pk)
+    form = forms.RevealNikForm(request.POST)
+    if form.is_valid():
+        try:
+            services.anggota_data_subjek_record(
+                anggota=anggota, alasan=form.cleaned_data["alasan"], oleh=request.user
+            )
+        except DomainError as e:
+            form.add_error("alasan", e.message)
+        else:
+            data = selectors.anggota_data_subjek(anggota=anggota)
+            response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+            filename = f"data-pribadi-{anggota.pk}.json"
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+            return response
+    messages.error(request, "; ".join(form.errors.get("alasan", ["Alasan wajib diisi."])))
+    return redirect("kpm:keluarga-akses", anggota.keluarga_id)

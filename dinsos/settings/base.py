@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -281,12 +282,26 @@ CELERY_WORKER_SEND_TASK_EVENTS = False
 CELERY_BEAT_SCHEDULE = {
     # Every minute, so /healthz and `healthcheck --component beat` can tell beat is alive.
     "heartbeat": {"task": "dinsos.tasks.heartbeat_record_task", "schedule": 60.0},
+    # 01.00 WIB, outside office hours: remove history rows past their retention period.
+    "retensi": {"task": "dinsos.tasks.retensi_hapus_task", "schedule": crontab(hour=1, minute=0)},
 }
 
 # --- Apps ---------------------------------------------------------------------
 # Sections that apps above kpm add to the family page: "module.function" paths, each
 # `(keluarga=..., user=...) -> kpm.selectors.Panel`.
 KPM_KELUARGA_PANELS: list[str] = []
+
+# --- Retention (DOMAIN.md §10: delete data when its retention ends) ------------
+# History rows older than these periods are removed nightly by `manage.py retensi`:
+# "app_label.Model" -> (date field, days).
+DINSOS_RETENSI: dict[str, tuple[str, int]] = {
+    "dinsos.AuditEvent": ("created_at", env_int("DINSOS_RETENSI_AUDIT_HARI", 5 * 365, minimum=30)),
+    "kpm.RiwayatPerubahan": (
+        "created_at",
+        env_int("DINSOS_RETENSI_RIWAYAT_HARI", 5 * 365, minimum=30),
+    ),
+    "axes.AccessAttempt": ("attempt_time", 90),
+}
 
 # --- Logging ----------------------------------------------------------------
 LOG_LEVEL = env.str("DJANGO_LOG_LEVEL", default="INFO").upper()

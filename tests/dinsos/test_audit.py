@@ -1,9 +1,12 @@
+import datetime
 import logging
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from dinsos import services
+from dinsos import selectors, services
+from dinsos.formatting import JAKARTA
 from dinsos.log_filters import RedactIdentifiersFilter, redact
 from dinsos.models import AuditEvent
 
@@ -75,3 +78,56 @@ def test_log_lines_never_carry_a_full_nik(caplog):
 
 def test_redact_leaves_shorter_and_longer_numbers_alone():
     assert redact("kode 187201 dan 18720150049900071") == "kode 187201 dan 18720150049900071"
+
+
+def _events(user, action, n, at, object_type="kpm.keluarga"):
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                user=user,
+                username=user.username,
+                action=action,
+                object_type=object_type,
+                object_id=str(i),
+                jumlah=1,
+            )
+            for i in range(n)
+        ]
+    )
+    AuditEvent.objects.filter(created_at__gt=at).update(created_at=at)
+
+
+WIB = JAKARTA
+
+
+@pytest.mark.parametrize(("n", "flagged"), [(200, False), (201, True)])
+def test_viewing_more_than_200_families_in_an_hour_is_flagged(admin, operator, n, flagged):
+    at = timezone.now() - datetime.timedelta(days=1)
+    _events(operator, AuditEvent.Action.VIEW, n, at)
+    flags = selectors.audit_flags(sejak=at - datetime.timedelta(hours=1))
+    assert [(f.jenis, f.username, f.jumlah) for f in flags] == (
+        [("banyak_lihat", "operator", 201)] if flagged else []
+    )
+
+
+@pytest.mark.parametrize(("hour", "flagged"), [(6, True), (7, False), (16, False), (17, True)])
+def test_exports_outside_office_hours_are_flagged(operator, hour, flagged):
+    at = datetime.datetime(2026, 3, 2, hour, 30, tzinfo=WIB)
+    _events(operator, AuditEvent.Action.EXPORT, 1, at)
+    flags = selectors.audit_flags(sejak=at - datetime.timedelta(days=1))
+    assert [f.jenis for f in flags] == (["ekspor_luar_jam"] if flagged else [])
+
+
+def test_audit_page_lists_flags_and_filters_by_date(client, admin, operator):
+    night = datetime.datetime.now(tz=WIB).replace(hour=22, minute=0) - datetime.timedelta(days=1)
+    _events(operator, AuditEvent.Action.EXPORT, 1, night)
+    client.force_login(admin)
+    response = client.get(reverse("audit-list"))
+    assert [f.jenis for f in response.context["flags"]] == ["ekspor_luar_jam"]
+    assert "di luar jam kerja" in response.content.decode()
+    day = night.date().isoformat()
+    filtered = client.get(reverse("audit-list"), {"dari": day, "sampai": day})
+    assert [e.action for e in filtered.context["page"]] == ["export"]
+    other_day = (night.date() - datetime.timedelta(days=3)).isoformat()
+    empty = client.get(reverse("audit-list"), {"dari": other_day, "sampai": other_day})
+    assert list(empty.context["page"]) == []

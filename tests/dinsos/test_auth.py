@@ -57,18 +57,34 @@ def test_admin_site_is_for_the_admin_role_only(client, request, _case, persona, 
 
 
 @pytest.mark.parametrize(
-    ("_case", "persona", "labels"),
+    ("_case", "persona", "visible", "hidden"),
     [
-        ("admin", "admin", ["Beranda", "Keluarga", "Wilayah", "Audit", "Admin"]),
-        ("operator", "operator", ["Beranda", "Keluarga", "Wilayah"]),
-        ("koordinator", "koordinator_metro_pusat", ["Beranda", "Keluarga", "Wilayah"]),
-        ("pendamping", "pendamping_hadimulyo", ["Beranda", "Keluarga"]),
+        ("admin", "admin", ["Beranda", "Keluarga", "Wilayah", "Audit", "Admin"], []),
+        ("operator", "operator", ["Beranda", "Keluarga", "Wilayah"], ["Audit", "Admin"]),
+        (
+            "koordinator",
+            "koordinator_metro_pusat",
+            ["Beranda", "Keluarga", "Wilayah"],
+            ["Audit", "Admin"],
+        ),
+        (
+            "pendamping",
+            "pendamping_hadimulyo",
+            ["Beranda", "Keluarga"],
+            ["Wilayah", "Audit", "Admin"],
+        ),
     ],
 )
-def test_navigation_shows_only_what_the_role_may_use(client, request, _case, persona, labels):
+def test_navigation_shows_only_what_the_role_may_use(
+    client, request, _case, persona, visible, hidden
+):
     client.force_login(request.getfixturevalue(persona))
     response = client.get(reverse("home"))
-    assert [item["label"] for item in response.context["nav_items"]] == labels
+    labels = [item["label"] for item in response.context["nav_items"]]
+    assert [label for label in labels if label in visible] == visible
+    assert not set(labels) & set(hidden)
+    for item in response.context["nav_items"]:  # every entry opens for this role
+        assert client.get(item["url"]).status_code == 200, item["label"]
 
 
 @pytest.mark.parametrize(

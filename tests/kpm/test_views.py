@@ -347,3 +347,56 @@ def test_detail_query_count_is_flat(
     # amounts, status history, edit history, session save (3)
     with django_assert_num_queries(11):
         client.get(reverse("kpm:keluarga-detail", args=[keluarga.pk]))
+
+
+# --- Breach notices and data-subject requests ------------------------------------
+def test_admin_sees_who_accessed_a_family_and_its_members(
+    client, admin, operator, koordinator_metro_pusat, keluarga_a
+):
+    # given: an operator views the family, the koordinator reveals the pengurus NIK
+    client.force_login(operator)
+    client.get(reverse("kpm:keluarga-detail", args=[keluarga_a.pk]))
+    client.force_login(koordinator_metro_pusat)
+    client.post(
+        reverse("kpm:anggota-nik-reveal", args=[keluarga_a.pengurus_id]), {"alasan": "Rujukan RS"}
+    )
+    # when
+    client.force_login(admin)
+    response = client.get(reverse("kpm:keluarga-akses", args=[keluarga_a.pk]))
+    # then: newest first; the admin's own visit to this page is recorded too
+    rows = [(e.username, e.action, e.reason) for e in response.context["page"]]
+    assert rows == [
+        ("admin", "view", ""),
+        ("koordinator", "reveal_nik", "Rujukan RS"),
+        ("operator", "view", ""),
+    ]
+
+
+@pytest.mark.parametrize("persona", ["operator", "koordinator_metro_pusat", "pendamping_hadimulyo"])
+def test_only_admins_see_the_access_log_of_a_family(client, request, keluarga_a, persona):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(reverse("kpm:keluarga-akses", args=[keluarga_a.pk])).status_code == 403
+
+
+def test_data_subject_export_gives_the_persons_data_and_is_recorded(client, admin, keluarga_a):
+    client.force_login(admin)
+    response = client.post(
+        reverse("kpm:anggota-data-subjek", args=[keluarga_a.pengurus_id]),
+        {"alasan": "Surat permohonan 12/2026"},
+    )
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    data = response.json()
+    assert data["anggota"]["nik"] == keluarga_a.pengurus.nik
+    assert data["anggota"]["nama"] == "Siti Aminah"
+    assert data["keluarga"]["no_kk"] == keluarga_a.no_kk
+    assert data["keluarga"]["is_pengurus"] is True
+    event = AuditEvent.objects.get(action="export")
+    assert (event.object_type, event.reason) == ("kpm.anggota", "Surat permohonan 12/2026")
+
+
+def test_data_subject_export_without_reason_gives_nothing(client, admin, keluarga_a):
+    client.force_login(admin)
+    response = client.post(reverse("kpm:anggota-data-subjek", args=[keluarga_a.pengurus_id]), {})
+    assert response.status_code == 302
+    assert not AuditEvent.objects.filter(action="export").exists()
