@@ -163,6 +163,9 @@ def resolve_environment(*, prefer_local_services: bool) -> tuple[dict[str, str],
     embedded server was used for either."""
     environ = dict(os.environ)
     embedded = False
+    # DINSOS_EMBEDDED=1 ignores local servers: how CI-less machines behave, testable here.
+    if environ.get("DINSOS_EMBEDDED") == "1":
+        prefer_local_services = False
     if not environ.get("DATABASE_URL"):
         if prefer_local_services and _port_answers("127.0.0.1", 5432):
             environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DATABASE_NAME}"
