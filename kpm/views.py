@@ -222,5 +222,6 @@ def anggota_data_subjek(request: AuthedRequest, pk: int) -> HttpResponse:
             filename = f"data-pribadi-{anggota.pk}.json"
             response["Content-Disposition"] = f'attachment; filename="{filename}"'
             return response
-    messages.error(request, "; ".join(form.errors.get("alasan", ["Alasan wajib diisi."])))
+    errors = form.errors.get("alasan") or ["Alasan wajib diisi."]
+    messages.error(request, " ".join(str(error) for error in errors))
     return redirect("kpm:keluarga-akses", anggota.keluarga_id)
