@@ -10,15 +10,10 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 @pytest.mark.parametrize(
     ("_case", "persona", "username", "labels"),
     [
-        ("admin", "admin", "admin", ["Beranda", "Keluarga", "Wilayah", "Audit", "Admin"]),
-        ("operator", "operator", "operator", ["Beranda", "Keluarga", "Wilayah"]),
-        (
-            "koordinator",
-            "koordinator_metro_pusat",
-            "koordinator",
-            ["Beranda", "Keluarga", "Wilayah"],
-        ),
-        ("pendamping", "pendamping_hadimulyo", "pendamping_a", ["Beranda", "Keluarga"]),
+        ("admin", "admin", "admin", ["Wilayah", "Audit", "Admin"]),
+        ("operator", "operator", "operator", ["Wilayah"]),
+        ("koordinator", "koordinator_metro_pusat", "koordinator", ["Wilayah"]),
+        ("pendamping", "pendamping_hadimulyo", "pendamping_a", []),
     ],
 )
 def test_each_role_signs_in_and_sees_its_own_navigation(
