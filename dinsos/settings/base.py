@@ -282,6 +282,11 @@ CELERY_WORKER_SEND_TASK_EVENTS = False
 CELERY_BEAT_SCHEDULE = {
     # Every minute, so /healthz and `healthcheck --component beat` can tell beat is alive.
     "heartbeat": {"task": "dinsos.tasks.heartbeat_record_task", "schedule": 60.0},
+    # 00.30 WIB: components change with age (a child turning 7 leaves "anak usia dini").
+    "komponen-harian": {
+        "task": "kpm.tasks.keluarga_komponen_refresh_task",
+        "schedule": crontab(hour=0, minute=30),
+    },
     # 01.00 WIB, outside office hours: remove history rows past their retention period.
     "retensi": {"task": "dinsos.tasks.retensi_hapus_task", "schedule": crontab(hour=1, minute=0)},
 }

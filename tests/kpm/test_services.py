@@ -6,6 +6,8 @@ from dinsos.errors import DomainError
 from dinsos.models import AuditEvent
 from kpm import services
 from kpm.models import Anggota, Keluarga, RiwayatPerubahan, RiwayatStatus
+from kpm.tasks import keluarga_komponen_refresh_task
+from tests.conftest import wait_until
 from tests.factories import keluarga_with_pengurus
 
 pytestmark = pytest.mark.django_db
@@ -208,3 +210,14 @@ def test_reveal_nik_needs_a_reason_and_is_audited(keluarga, operator):
         str(pengurus.pk),
     )
     assert "1872015004990007" not in event.object_repr
+
+
+@pytest.mark.django_db(transaction=True)
+def test_nightly_component_refresh_runs_in_the_worker(celery_worker, operator, kota_metro):
+    # given: a member whose stored components are stale
+    keluarga = keluarga_with_pengurus(kelurahan=kota_metro["Imopuro"])
+    Anggota.objects.filter(pk=keluarga.pengurus_id).update(is_hamil=True)
+    # when
+    keluarga_komponen_refresh_task.delay()
+    # then
+    wait_until(lambda: Keluarga.objects.get(pk=keluarga.pk).komponen == ["ibu_hamil"])
