@@ -47,7 +47,8 @@ def audit_record(
         jumlah=jumlah,
         ip=current_ip.get(),
     )
-    logger.info(
+    # DEBUG: the row in AuditEvent is the record; an INFO line per page view would flood logs.
+    logger.debug(
         "audit action=%s user_id=%s object=%s:%s jumlah=%s",
         action,
         user.pk if user else None,
