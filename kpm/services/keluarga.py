@@ -1,4 +1,4 @@
-"""Writes to the KPM registry: the only code that changes families and members."""
+"""Writes to families and members: registration, edits, status, components."""
 
 from __future__ import annotations
 
@@ -17,7 +17,12 @@ from dinsos.models import AuditEvent, User, Wilayah
 from dinsos.names import normalize_nama
 from dinsos.pengaturan import today
 from kpm.komponen import Aturan, DataAnggota, komponen_anggota
-from kpm.models import Anggota, Keluarga, RiwayatPerubahan, RiwayatStatus
+from kpm.models import (
+    Anggota,
+    Keluarga,
+    RiwayatPerubahan,
+    RiwayatStatus,
+)
 
 logger = logging.getLogger(__name__)
 S = Keluarga.Status
@@ -59,7 +64,8 @@ def _history_value(field: str, value: Any) -> Any:
     return value
 
 
-def _diff(obj: Any, data: Mapping[str, Any], fields: Iterable[str]) -> dict[str, list[Any]]:
+def field_changes(obj: Any, data: Mapping[str, Any], fields: Iterable[str]) -> dict[str, list[Any]]:
+    """{field: [old, new]} for the fields whose value in `data` differs (identifiers masked)."""
     changes: dict[str, list[Any]] = {}
     for field in fields:
         if field not in data:
@@ -122,7 +128,7 @@ def keluarga_create(
 def keluarga_update(*, keluarga: Keluarga, data: Mapping[str, Any], oleh: User) -> Keluarga:
     """Change a family's address, area, pendamping or enrolment date; the edit is kept in the
     history. No KK is the family's identity and is not changed here."""
-    changes = _diff(keluarga, data, KELUARGA_FIELDS)
+    changes = field_changes(keluarga, data, KELUARGA_FIELDS)
     if not changes:
         return keluarga
     for field in changes:
@@ -170,7 +176,7 @@ def anggota_update(
     nik_changed = "nik" in data and data["nik"] != anggota.nik
     if nik_changed and (error := _nik_taken_error(data["nik"], except_anggota=anggota.pk)):
         raise error
-    changes = _diff(anggota, data, ANGGOTA_FIELDS)
+    changes = field_changes(anggota, data, ANGGOTA_FIELDS)
     keluarga = anggota.keluarga
     if is_pengurus and keluarga.pengurus_id != anggota.pk:
         keluarga.pengurus = anggota

@@ -1,0 +1,380 @@
+"""django-import-export resources for the KPM registry: the PKH Final Closing list.
+
+The admin's import screen previews a file with a dry run of exactly what confirming does (the
+same services, then rolled back), so what the preview shows is what is applied. The Resource
+hooks only read and check cells (`kpm.importers`); every change goes through `kpm.services`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import tablib
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import QuerySet
+from import_export import resources
+from import_export.fields import Field
+from import_export.formats import base_formats
+from import_export.results import Result, RowResult
+from import_export.tmp_storages import CacheStorage
+
+from dinsos import selectors as dinsos_selectors
+from dinsos.errors import DomainError, RowError
+from dinsos.formatting import mask_no_kk
+from dinsos.models import User, Wilayah
+from dinsos.pengaturan import today
+from kpm import importers, services
+from kpm.importers import KOLOM, KOLOM_KOMPONEN, NIK, NO_KK
+from kpm.komponen import Aturan, DataAnggota, hak_keluarga, komponen_anggota, umur
+from kpm.models import Anggota, Keluarga
+from kpm.selectors import nominal_komponen
+
+# Service field names → the file's column, to place a service's message on the right cell.
+KOLOM_FIELD = {
+    "no_kk": NO_KK,
+    "nik": NIK,
+    "nama": importers.NAMA_PENERIMA,
+    "tanggal_lahir": importers.TGL_LAHIR,
+    "status": importers.STATUS,
+    "kelurahan": importers.KELURAHAN,
+    "alamat": importers.ALAMAT,
+    "rt": importers.RT,
+    "rw": importers.RW,
+    "pengurus": "Pengurus",
+}
+LABEL_AKSI = {
+    services.AKSI_BARU: "Baru",
+    services.AKSI_DIPERBARUI: "Diperbarui",
+    services.AKSI_TETAP: "Tanpa perubahan",
+}
+_IMPORT_TYPE = {
+    services.AKSI_BARU: RowResult.IMPORT_TYPE_NEW,
+    services.AKSI_DIPERBARUI: RowResult.IMPORT_TYPE_UPDATE,
+    services.AKSI_TETAP: RowResult.IMPORT_TYPE_SKIP,
+}
+
+
+class PenyimpananImporSementara(CacheStorage):
+    """Keeps an uploaded file between preview and confirm in Redis for an hour, so a file full
+    of NIKs never lingers on disk when the user does not confirm."""
+
+    CACHE_LIFETIME = 60 * 60
+    CACHE_PREFIX = "kpm-impor-"
+
+
+class CsvFinalClosing(base_formats.CSV):
+    """CSV with `,` or `;`, an optional `sep=` line and BOM; Windows-1252 when not UTF-8."""
+
+    def create_dataset(self, in_stream: bytes | str, **kwargs: Any) -> tablib.Dataset:
+        if isinstance(in_stream, str):
+            return importers.dataset_dari_csv(in_stream)
+        try:
+            text = in_stream.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = in_stream.decode("cp1252", errors="replace")
+        return importers.dataset_dari_csv(text)
+
+
+class XlsxFinalClosing(base_formats.XLSX):
+    """XLSX keeping each cell's type, with rows of any length."""
+
+    def create_dataset(self, in_stream: bytes) -> tablib.Dataset:
+        return importers.dataset_dari_xlsx(in_stream)
+
+
+class HasilBaris(RowResult):
+    """One row's outcome, located as Excel shows it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.nomor_baris = 0
+        self.aksi = ""
+        self.no_kk = ""
+        self.nama = ""
+        self.kelurahan = ""
+        self.perubahan: list[str] = []
+        self.kesalahan: list[RowError] = []
+        self.peringatan: list[RowError] = []
+
+    @property
+    def label_aksi(self) -> str:
+        return LABEL_AKSI.get(self.aksi, "")
+
+
+class HasilImpor(Result):
+    """The import's outcome with row errors and warnings as `RowError`s."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.jumlah_baris = 0
+        self.hilang = 0
+
+    def _baris(self) -> list[HasilBaris]:
+        return [r for r in self.rows if isinstance(r, HasilBaris)]
+
+    @property
+    def kesalahan(self) -> list[RowError]:
+        return [e for r in self._baris() for e in r.kesalahan]
+
+    @property
+    def peringatan(self) -> list[RowError]:
+        return [w for r in self._baris() for w in r.peringatan]
+
+    @property
+    def jumlah(self) -> Counter[str]:
+        return Counter(r.aksi for r in self._baris() if r.aksi)
+
+    @property
+    def baris_pratinjau(self) -> list[HasilBaris]:
+        """Rows the preview lists: new, changed, or with a warning (unchanged ones are counted)."""
+        return [
+            r for r in self._baris() if r.aksi and (r.aksi != services.AKSI_TETAP or r.peringatan)
+        ]
+
+
+def _perubahan_teks(perubahan: Mapping[str, list[Any]]) -> list[str]:
+    return [
+        f"{KOLOM_FIELD.get(f, f)}: {old or '—'} → {new or '—'}"
+        for f, (old, new) in perubahan.items()
+    ]
+
+
+class FinalClosingResource(resources.ModelResource):
+    """Final Closing rows ↔ families (DOMAIN.md §7), keyed by NO KK.
+
+    Import: each row is checked (`importers.PembacaFinalClosing`) then applied with
+    `services.keluarga_final_closing_apply`; afterwards `services.keluarga_final_closing_finish`
+    follows up the families missing from the file and audits the import. Export: one row per
+    family computed from the registry (`final_closing_rows`).
+    """
+
+    class Meta:
+        model = Keluarga
+        fields: tuple[str, ...] = ()
+        skip_diff = True
+        use_transactions = True
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.fields = {kolom: Field(column_name=kolom) for kolom in KOLOM}
+        self._siap = False
+
+    @classmethod
+    def get_display_name(cls) -> str:
+        return "Final Closing PKH"
+
+    @classmethod
+    def get_result_class(cls) -> type[HasilImpor]:
+        return HasilImpor
+
+    @classmethod
+    def get_row_result_class(cls) -> type[HasilBaris]:
+        return HasilBaris
+
+    # --- Import ---------------------------------------------------------------------
+    def before_import(self, dataset: tablib.Dataset, **kwargs: Any) -> None:
+        self._siap = False
+        self._user: User = kwargs["user"]
+        self._hari_ini = today()
+        try:
+            self._nomor_baris = importers.dataset_siapkan(dataset)
+        except importers.KolomTidakLengkap:
+            del dataset[0 : len(dataset)]  # nothing to read row by row
+            raise
+        wilayah = importers.WilayahImpor.untuk(self._user)
+        self._kelurahan_ids = wilayah.kelurahan_ids
+        self._pembaca = importers.PembacaFinalClosing(
+            wilayah=wilayah, hari_ini=self._hari_ini, kolom=frozenset(dataset.headers)
+        )
+        no_kk = (importers.identifier_or_none(v, label=NO_KK) for v in dataset[NO_KK])
+        nik = (importers.identifier_or_none(v, label=NIK) for v in dataset[NIK])
+        self._no_kk_file = {v for v in no_kk if v}
+        self._registri = importers.registri_muat(no_kk=self._no_kk_file, nik={v for v in nik if v})
+        self._siap = True
+
+    def import_row(self, row: Mapping[str, object], instance_loader: Any, **kwargs: Any) -> Any:
+        hasil = HasilBaris()
+        hasil.nomor_baris = nomor = self._nomor_baris[kwargs["row_number"] - 1]
+        baca = self._pembaca.baca(row, nomor=nomor)
+        if isinstance(baca, list):
+            return _invalid(hasil, baca)
+        keluarga = self._registri.keluarga.get(baca.no_kk)
+        if keluarga is not None and keluarga.kelurahan_id not in self._kelurahan_ids:
+            message = "Keluarga dengan NO KK ini terdaftar di luar wilayah Anda"
+            return _invalid(hasil, [RowError(row=nomor, column=NO_KK, message=message)])
+        try:
+            applied = services.keluarga_final_closing_apply(
+                keluarga=keluarga,
+                pemilik_nik=self._registri.anggota.get(baca.nik),
+                keluarga_data=baca.keluarga_data,
+                pengurus_data=baca.pengurus_data,
+                status=baca.status,
+                oleh=self._user,
+                on=self._hari_ini,
+            )
+        except DomainError as exc:
+            column = KOLOM_FIELD.get(exc.field or "", "")
+            return _invalid(hasil, [RowError(row=nomor, column=column, message=exc.message)])
+        hasil.import_type = _IMPORT_TYPE[applied.aksi]
+        hasil.aksi = applied.aksi
+        hasil.instance = applied.keluarga
+        hasil.add_instance_info(applied.keluarga)
+        hasil.no_kk = mask_no_kk(baca.no_kk)
+        hasil.nama = baca.nama
+        hasil.kelurahan = baca.kelurahan.nama
+        hasil.perubahan = _perubahan_teks(applied.perubahan)
+        hasil.peringatan = [
+            *baca.peringatan,
+            *(
+                RowError(row=nomor, column=KOLOM_FIELD[f], message=m, is_warning=True)
+                for f, m in applied.peringatan
+            ),
+        ]
+        return hasil
+
+    def after_import(self, dataset: tablib.Dataset, result: HasilImpor, **kwargs: Any) -> None:
+        if not self._siap:
+            return
+        nama_file = (kwargs.get("file_name") or "")[:200]
+        result.jumlah_baris = len(dataset)
+        result.hilang = services.keluarga_final_closing_finish(
+            no_kk_di_file=self._no_kk_file,
+            kelurahan_ids=self._kelurahan_ids,
+            nama_file=nama_file,
+            jumlah_baris=len(dataset),
+            oleh=self._user,
+        )
+
+    # --- Export ---------------------------------------------------------------------
+    def export(self, queryset: QuerySet[Keluarga] | None = None, **kwargs: Any) -> tablib.Dataset:
+        dataset = tablib.Dataset(headers=list(KOLOM), title="Final Closing")
+        families = queryset if queryset is not None else Keluarga.objects.all()
+        for row in final_closing_rows(families, on=today()):
+            dataset.append(row)
+        return dataset
+
+
+def _invalid(hasil: HasilBaris, errors: list[RowError]) -> HasilBaris:
+    hasil.import_type = RowResult.IMPORT_TYPE_INVALID
+    hasil.kesalahan = errors
+    by_column: dict[str, list[str]] = {}
+    for e in errors:
+        by_column.setdefault(e.column or NON_FIELD_ERRORS, []).append(e.message)
+    hasil.validation_error = ValidationError(by_column)
+    return hasil
+
+
+# --- Export rows ----------------------------------------------------------------------
+def tanpa_formula(value: object) -> object:
+    """Neutralise spreadsheet formula injection: text starting with = + - @ (or a tab/CR) gets
+    a leading apostrophe, so Excel and LibreOffice show it as text; the import strips it."""
+    if isinstance(value, str) and value.startswith(importers.AWAL_FORMULA):
+        return f"'{value}"
+    return value
+
+
+EKSPOR_BATCH = 2000
+
+
+def _nama_provinsi(kota: Wilayah | None) -> str:
+    provinsi = kota.parent if kota else None
+    return provinsi.nama if provinsi else settings.DINSOS_PROVINSI_NAMA
+
+
+def final_closing_rows(
+    keluarga: QuerySet[Keluarga], *, on: datetime.date
+) -> Iterator[list[object]]:
+    """The Final Closing row of each family, computed from the registry on `on`.
+
+    Component counts are the components paid after the caps (DOMAIN.md §2), NOMINAL the
+    yearly total. Queries: settings, amounts, the families, and the members of each batch of
+    2,000 families — never one per family. Identifiers and RT/RW stay text (leading zeros).
+    """
+    aturan = Aturan.dari_pengaturan(dinsos_selectors.pengaturan_semua(on=on))
+    nominal, tahun_nominal = nominal_komponen(tahun=on.year)
+    families = keluarga.select_related("kelurahan__parent__parent__parent", "pengurus").order_by(
+        "kelurahan__parent__nama", "kelurahan__nama", "no_kk"
+    )
+    batch: list[Keluarga] = []
+    for item in families.iterator(chunk_size=EKSPOR_BATCH):
+        batch.append(item)
+        if len(batch) == EKSPOR_BATCH:
+            yield from _rows(batch, on=on, aturan=aturan, nominal=nominal, tahun=tahun_nominal)
+            batch = []
+    if batch:
+        yield from _rows(batch, on=on, aturan=aturan, nominal=nominal, tahun=tahun_nominal)
+
+
+def _members(batch: list[Keluarga]) -> dict[int, list[DataAnggota]]:
+    members: dict[int, list[DataAnggota]] = {k.pk: [] for k in batch}
+    rows = (
+        Anggota.objects.filter(keluarga_id__in=list(members))
+        .order_by("keluarga_id", "tanggal_lahir", "id")
+        .values_list(
+            "keluarga_id",
+            "tanggal_lahir",
+            "jenjang_sekolah",
+            "is_hamil",
+            "is_disabilitas_berat",
+            "is_korban_ham",
+        )
+    )
+    for keluarga_id, lahir, jenjang, hamil, disabilitas, ham in rows:
+        members[keluarga_id].append(
+            DataAnggota(
+                tanggal_lahir=lahir,
+                jenjang_sekolah=jenjang,
+                is_hamil=hamil,
+                is_disabilitas_berat=disabilitas,
+                is_korban_ham=ham,
+            )
+        )
+    return members
+
+
+def _rows(
+    batch: list[Keluarga],
+    *,
+    on: datetime.date,
+    aturan: Aturan,
+    nominal: Mapping[str, int],
+    tahun: int | None,
+) -> Iterator[list[object]]:
+    members = _members(batch)
+    for k in batch:
+        pairs = [
+            (index, komponen)
+            for index, data in enumerate(members[k.pk])
+            for komponen in komponen_anggota(data, on=on, aturan=aturan)
+        ]
+        hak = hak_keluarga(
+            pairs, nominal=nominal, aturan=aturan, tahun=on.year, tahun_nominal=tahun
+        )
+        paid = Counter(b.komponen for b in hak.dibayar)
+        pengurus = k.pengurus
+        kecamatan = k.kelurahan.parent
+        kota = kecamatan.parent if kecamatan else None
+        row: list[object] = [
+            pengurus.nama if pengurus else "",
+            pengurus.nik if pengurus else "",
+            k.no_kk,
+            f"{pengurus.tanggal_lahir:%d-%m-%Y}" if pengurus else "",
+            umur(pengurus.tanggal_lahir, on) if pengurus else "",
+            len(members[k.pk]),
+            *(paid.get(komponen, 0) for komponen in KOLOM_KOMPONEN.values()),
+            len(hak.dibayar),
+            hak.total_tahunan,
+            k.get_status_display().upper(),
+            k.alamat,
+            k.rt,
+            k.rw,
+            k.kelurahan.nama,
+            kecamatan.nama if kecamatan else "",
+            kota.nama if kota else "",
+            _nama_provinsi(kota),
+        ]
+        yield [tanpa_formula(value) for value in row]
