@@ -23,6 +23,12 @@ ALL_ROLES = frozenset(R)
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Beranda", "home", ALL_ROLES),
     NavItem("Keluarga", "kpm:keluarga-list", ALL_ROLES),
+    NavItem("Impor DTSEN", "dtsen:snapshot-list", frozenset({R.ADMIN})),
+    NavItem(
+        "Perubahan desil",
+        "dtsen:perubahan-desil",
+        frozenset({R.ADMIN, R.OPERATOR, R.KOORDINATOR}),
+    ),
     NavItem("Wilayah", "wilayah-list", frozenset({R.ADMIN, R.OPERATOR, R.KOORDINATOR})),
     NavItem("Audit", "audit-list", frozenset({R.ADMIN})),
     NavItem("Admin", "admin:index", frozenset({R.ADMIN})),

@@ -15,6 +15,7 @@ urlpatterns = [
     path("wilayah/", views.wilayah_list, name="wilayah-list"),
     path("audit/", views.audit_list, name="audit-list"),
     path("keluarga/", include("kpm.urls")),
+    path("dtsen/", include("dtsen.urls")),
     path(
         "akun/masuk/",
         auth_views.LoginView.as_view(

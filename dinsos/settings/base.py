@@ -257,6 +257,15 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000  # one P2K2 attendance form or bulk assignm
 # The Final Closing PROVINSI column (DOMAIN.md §7) when the Wilayah table stops at the kota.
 DINSOS_PROVINSI_NAMA = "Lampung"
 
+# --- Import -----------------------------------------------------------------
+# DTSEN/PBI-JK files (dtsen app): the largest upload accepted, and the zip-bomb guards an
+# XLSX must pass before any row is read (a 1,000,000-row DTSEN XLSX unpacks to ~1 GB, 10x).
+DTSEN_UPLOAD_MAX_BYTES = env_int("DTSEN_UPLOAD_MAX_BYTES", default=512 * 1024 * 1024, minimum=1)
+DTSEN_XLSX_MAX_UNCOMPRESSED_BYTES = env_int(
+    "DTSEN_XLSX_MAX_UNCOMPRESSED_BYTES", default=4 * 1024 * 1024 * 1024, minimum=1
+)
+DTSEN_XLSX_MAX_RATIO = env_int("DTSEN_XLSX_MAX_RATIO", default=100, minimum=1)
+
 # --- Celery -----------------------------------------------------------------
 CELERY_BROKER_URL = REDIS_URL
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -1,0 +1,96 @@
+"""Forms of the dtsen pages: shape checks and Indonesian messages; they never write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.db.models import QuerySet
+
+from dinsos.forms import BootstrapFormMixin
+from dinsos.models import Wilayah
+from dtsen.models import Jenis, Snapshot
+
+MB = 1024 * 1024
+
+
+class SnapshotUploadForm(BootstrapFormMixin, forms.Form):
+    jenis = forms.ChoiceField(label="Jenis data", choices=Jenis.choices)
+    tanggal_data = forms.DateField(
+        label="Data per tanggal",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Tanggal data pada file (DTSEN diperbarui tiap bulan).",
+    )
+    wilayah = forms.ModelChoiceField(
+        label="Wilayah cakupan", queryset=Wilayah.objects.none(), empty_label=None
+    )
+    file = forms.FileField(
+        label="File",
+        help_text="Excel (.xlsx) atau CSV (dipisah |, titik koma atau koma).",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,.txt"}),
+    )
+
+    def __init__(self, *args: Any, wilayah_qs: QuerySet[Wilayah], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["wilayah"].queryset = wilayah_qs  # type: ignore[attr-defined]
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        limit = settings.DTSEN_UPLOAD_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"File terlalu besar ({upload.size / MB:.0f} MB); batasnya {limit / MB:.0f} MB."
+            )
+        if upload.size == 0:
+            raise forms.ValidationError("File kosong: tidak ada isi yang bisa dibaca.")
+        return upload
+
+
+class PemetaanKolomForm(BootstrapFormMixin, forms.Form):
+    """One select per header the importer did not know."""
+
+    def __init__(
+        self, *args: Any, headers: list[str], pilihan: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.headers = headers
+        for index, header in enumerate(headers):
+            self.fields[f"kolom_{index}"] = forms.ChoiceField(
+                label=f"Kolom “{header}”", choices=pilihan, required=False
+            )
+
+    def pemetaan(self) -> dict[str, str]:
+        return {h: self.cleaned_data[f"kolom_{i}"] for i, h in enumerate(self.headers)}
+
+
+class KonfirmasiForm(BootstrapFormMixin, forms.Form):
+    konfirmasi = forms.BooleanField(
+        label="Saya sudah meninjau ringkasan dan laporan masalah.",
+        error_messages={"required": "Centang konfirmasi sebelum menerapkan."},
+    )
+
+
+class PerubahanForm(BootstrapFormMixin, forms.Form):
+    lama = forms.ModelChoiceField(label="Snapshot lama", queryset=Snapshot.objects.none())
+    baru = forms.ModelChoiceField(label="Snapshot baru", queryset=Snapshot.objects.none())
+
+    def __init__(self, *args: Any, snapshot_qs: QuerySet[Snapshot], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("lama", "baru"):
+            field = self.fields[name]
+            field.queryset = snapshot_qs  # type: ignore[attr-defined]
+            field.label_from_instance = _label  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("lama") and data.get("lama") == data.get("baru"):
+            raise forms.ValidationError("Pilih dua snapshot yang berbeda.")
+        return data
+
+
+def _label(snapshot: Snapshot) -> str:
+    return (
+        f"{snapshot.get_jenis_display()} per {snapshot.tanggal_data:%d-%m-%Y} — "
+        f"{snapshot.get_status_display()} (#{snapshot.pk})"
+    )

@@ -1,0 +1,324 @@
+"""Cell rules shared by the DTSEN and PBI-JK importers: identifiers, dates, desil, areas.
+
+Every function takes a raw cell (str from CSV; str, int, float or bool from XLSX) and returns
+the stored value, or raises `CellError` with the Indonesian message for the error report.
+Pure and cached where values repeat (dates, region prefixes): they run a million times.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from dinsos.identity import (
+    NOMOR_URUT_KOSONG,
+    IdentityError,
+    normalize_identifier,
+    parse_nik,
+    parse_no_kk,
+)
+
+DESIL_MIN, DESIL_MAX = 1, 10  # DOMAIN.md §1/§3: desil 1 (poorest) to 10
+# Excel stores dates as days since 1899-12-30 (the 1900 system, with its leap-year bug).
+EXCEL_EPOCH = datetime.date(1899, 12, 30)
+EXCEL_MAX_SERIAL = 2_958_465  # 9999-12-31
+TAHUN_LAHIR_MIN = 1900
+_CACHE_MAX = 200_000  # distinct date texts kept; a million rows have ~40,000
+
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T][0-9:.]*)?")
+_DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?: [0-9:.]*)?")
+_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_SPACES = re.compile(r"\s+")
+
+KELAMIN = {
+    "1": "L",
+    "2": "P",
+    "l": "L",
+    "p": "P",
+    "lk": "L",
+    "pr": "P",
+    "laki-laki": "L",
+    "laki laki": "L",
+    "lakilaki": "L",
+    "laki": "L",
+    "pria": "L",
+    "perempuan": "P",
+    "wanita": "P",
+}
+
+
+_KELAMIN_CEPAT = {"1": "L", "2": "P", "L": "L", "P": "P"}
+
+
+class CellError(ValueError):
+    """A cell that cannot be stored; `message` goes in the error report as is."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def is_empty(raw: object) -> bool:
+    return raw is None or raw == "" or (isinstance(raw, str) and not raw.strip())
+
+
+def text(raw: object) -> str:
+    """A free-text cell with its spaces tidied; a number cell as written."""
+    if (
+        type(raw) is str
+        and raw.isprintable()
+        and "  " not in raw
+        and raw[:1] != " "
+        and raw[-1:] != " "
+    ):
+        return raw  # the common case, without a regular expression
+    if raw is None:
+        return ""
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    return _SPACES.sub(" ", str(raw)).strip()
+
+
+class NikParser:
+    """NIK checks of dinsos.identity (DOMAIN.md §8), cached by region and by birth date.
+
+    `parse_nik` runs only for a region or a DDMMYY not seen before, on a stand-in NIK that
+    isolates that part, so the messages are exactly those of dinsos.identity.
+    """
+
+    VALID_REGION = "187201"  # a valid prefix, to check a date part alone
+    VALID_DATE = "010100"  # a valid DDMMYY, to check a region part alone
+
+    def __init__(self, *, today: datetime.date) -> None:
+        self.today = today
+        self._region: dict[str, str | None] = {}
+        self._date: dict[str, tuple[datetime.date, str] | str] = {}
+
+    def parse(self, raw: object) -> tuple[str, datetime.date, str]:
+        """Return (16-digit NIK, birth date, "L"/"P") or raise CellError."""
+        if isinstance(raw, str) and len(raw) == 16 and raw.isdigit():
+            nik = raw
+        else:
+            try:
+                nik = normalize_identifier(raw, label="NIK")
+            except IdentityError as exc:
+                raise CellError(exc.message) from exc
+        region = nik[:6]
+        problem = self._region.get(region, "?")
+        if problem == "?":
+            problem = self._verdict(region + self.VALID_DATE + "0001")
+            self._region[region] = problem
+        if problem:
+            raise CellError(problem)
+        date_part = nik[6:12]
+        found = self._date.get(date_part)
+        if found is None:
+            try:
+                info = parse_nik(self.VALID_REGION + date_part + "0001", today=self.today)
+                found = (info.tanggal_lahir, info.jenis_kelamin)
+            except IdentityError as exc:
+                found = exc.message
+            self._date[date_part] = found
+        if isinstance(found, str):
+            raise CellError(found)
+        if nik[12:] == NOMOR_URUT_KOSONG:
+            raise CellError("nomor urut dalam NIK tidak boleh 0000")
+        return nik, found[0], found[1]
+
+    def _verdict(self, nik: str) -> str | None:
+        try:
+            parse_nik(nik, today=self.today)
+        except IdentityError as exc:
+            return exc.message
+        return None
+
+
+class NoKkParser:
+    """No KK checks of dinsos.identity, cached by the region prefix."""
+
+    def __init__(self) -> None:
+        self._prefix: dict[str, str | None] = {}
+
+    def parse(self, raw: object) -> str:
+        if isinstance(raw, str) and len(raw) == 16 and raw.isdigit():
+            no_kk = raw
+        else:
+            try:
+                no_kk = normalize_identifier(raw, label="No KK")
+            except IdentityError as exc:
+                raise CellError(exc.message) from exc
+        key = no_kk[:6]
+        if key not in self._prefix:
+            try:
+                parse_no_kk(key + "0000000001")
+                self._prefix[key] = None
+            except IdentityError as exc:
+                self._prefix[key] = exc.message
+        problem = self._prefix[key]
+        if problem:
+            raise CellError(problem)
+        return no_kk
+
+
+class DateParser:
+    """Birth dates as Excel dates, Excel serial numbers, or text in the usual layouts."""
+
+    def __init__(self, *, today: datetime.date) -> None:
+        self.today = today
+        self._cache: dict[str, datetime.date | str] = {}
+
+    def parse(self, raw: object) -> datetime.date | None:
+        if is_empty(raw):
+            return None
+        if isinstance(raw, datetime.datetime):
+            return self._check(raw.date(), raw.date().isoformat())
+        if isinstance(raw, datetime.date):
+            return self._check(raw, raw.isoformat())
+        if isinstance(raw, int | float) and not isinstance(raw, bool):
+            if not 1 <= raw <= EXCEL_MAX_SERIAL:
+                raise CellError(f"tanggal lahir tidak mungkin: '{text(raw)}'")
+            day = EXCEL_EPOCH + datetime.timedelta(days=int(raw))
+            return self._check(day, day.isoformat())
+        value = str(raw).strip()
+        found = self._cache.get(value)
+        if found is None:
+            found = self._parse_text(value)
+            if len(self._cache) > _CACHE_MAX:
+                self._cache.clear()
+            self._cache[value] = found
+        if isinstance(found, str):
+            raise CellError(found)
+        return found
+
+    def _parse_text(self, value: str) -> datetime.date | str:
+        if match := _ISO.fullmatch(value):
+            year, month, day = (int(g) for g in match.groups())
+        elif match := _DMY.fullmatch(value):
+            day, month, year = (int(g) for g in match.groups())
+        elif match := _COMPACT.fullmatch(value):
+            year, month, day = (int(g) for g in match.groups())
+        else:
+            return (
+                f"format tanggal lahir tidak dikenali: '{value}' (tulis TTTT-BB-HH atau HH/BB/TTTT)"
+            )
+        try:
+            born = datetime.date(year, month, day)
+        except ValueError:
+            return f"tanggal lahir tidak mungkin: '{value}'"
+        try:
+            return self._check(born, value)
+        except CellError as exc:
+            return exc.message
+
+    def _check(self, born: datetime.date, shown: str) -> datetime.date:
+        if born.year < TAHUN_LAHIR_MIN:
+            raise CellError(f"tanggal lahir tidak mungkin: '{shown}'")
+        if born > self.today:
+            raise CellError(f"tanggal lahir di masa depan: '{shown}'")
+        return born
+
+
+_DESIL_TEKS: dict[object, int | None] = {str(d): d for d in range(DESIL_MIN, DESIL_MAX + 1)}
+_DESIL_TEKS[""] = None
+
+
+def desil(raw: object, *, label: str) -> int | None:
+    """A desil 1-10; empty means the person has no desil yet (DOMAIN.md §3)."""
+    if type(raw) is str and raw in _DESIL_TEKS:
+        return _DESIL_TEKS[raw]
+    if is_empty(raw):
+        return None
+    value: int | None = None
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        value = raw
+    elif isinstance(raw, float) and raw.is_integer():
+        value = int(raw)
+    elif isinstance(raw, str):
+        stripped = raw.strip()
+        if stripped.isdigit():
+            value = int(stripped)
+        elif stripped.endswith((".0", ",0")) and stripped[:-2].isdigit():
+            value = int(stripped[:-2])
+    if value is None or not DESIL_MIN <= value <= DESIL_MAX:
+        raise CellError(
+            f"{label} harus angka {DESIL_MIN}–{DESIL_MAX} (tertulis '{text(raw)}'); "
+            "kosongkan bila belum ada desil"
+        )
+    return value
+
+
+def jenis_kelamin(raw: object) -> str:
+    """'L' or 'P' (DTSEN: 1 = laki-laki, 2 = perempuan); raises for anything else."""
+    if type(raw) is str and raw in _KELAMIN_CEPAT:
+        return _KELAMIN_CEPAT[raw]
+    if is_empty(raw):
+        return ""
+    key = text(raw).lower()
+    found = KELAMIN.get(key)
+    if found is None:
+        raise CellError(f"jenis kelamin '{text(raw)}' tidak dikenal (1 = laki-laki, 2 = perempuan)")
+    return found
+
+
+def rt_rw(raw: object, *, label: str) -> str:
+    """RT/RW as three digits with their leading zeros (DOMAIN.md §8)."""
+    if type(raw) is str and len(raw) == 3 and raw.isdigit():
+        return raw
+    if is_empty(raw):
+        return ""
+    value = text(raw)
+    if value.isdigit() and len(value) <= 3:
+        return value.zfill(3)
+    raise CellError(f"{label} '{value}' bukan angka 1–3 digit")
+
+
+SISTEM_BPS = "bps"
+SISTEM_KEMENDAGRI = "kemendagri"
+NAMA_SISTEM = {SISTEM_BPS: "BPS", SISTEM_KEMENDAGRI: "Kemendagri"}
+
+
+@dataclass
+class KodeWilayah:
+    """Kelurahan/desa of the snapshot's area by their codes in both systems (DOMAIN.md §8).
+
+    A dotted code is Kemendagri (18.72.01.1001). Ten bare digits are read in the system the
+    column names, and as BPS (DTSEN's own system) when the column does not say.
+    """
+
+    nama_wilayah: str
+    bps: dict[str, int]
+    kemendagri: dict[str, int]
+
+    @classmethod
+    def build(cls, nama_wilayah: str, rows: Iterable[tuple[int, str, str]]) -> KodeWilayah:
+        bps: dict[str, int] = {}
+        kemendagri: dict[str, int] = {}
+        for pk, kode, kode_bps in rows:
+            kemendagri[kode] = pk
+            if kode_bps:
+                bps[kode_bps] = pk
+        return cls(nama_wilayah=nama_wilayah, bps=bps, kemendagri=kemendagri)
+
+    def resolve(self, raw: object, *, sistem: str = SISTEM_BPS) -> int:
+        if sistem == SISTEM_BPS and type(raw) is str:
+            found = self.bps.get(raw)
+            if found is not None:
+                return found
+        if is_empty(raw):
+            raise CellError("kode desa/kelurahan kosong")
+        code = text(raw).replace(" ", "")
+        if "." in code:
+            found = self.kemendagri.get(code)
+            sistem = SISTEM_KEMENDAGRI
+        elif sistem == SISTEM_KEMENDAGRI and len(code) == 10:
+            found = self.kemendagri.get(f"{code[:2]}.{code[2:4]}.{code[4:6]}.{code[6:]}")
+        else:
+            found = self.bps.get(code)
+        if found is None:
+            raise CellError(
+                f"kode desa/kelurahan '{code}' tidak dikenal di {self.nama_wilayah} "
+                f"(dibaca sebagai kode {NAMA_SISTEM[sistem]})"
+            )
+        return found

@@ -1,0 +1,137 @@
+"""The row checker both importers share: cells in, a COPY-ready record and RowErrors out."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import ClassVar
+
+from django.db import models
+
+from dinsos.errors import RowError
+from dinsos.identity import nik_warnings as identity_nik_warnings
+from dtsen.importers.cells import (
+    SISTEM_BPS,
+    SISTEM_KEMENDAGRI,
+    CellError,
+    DateParser,
+    KodeWilayah,
+    NikParser,
+    NoKkParser,
+    jenis_kelamin,
+)
+from dtsen.importers.columns import HasilPencocokan, TabelKolom
+from dtsen.importers.files import Row
+
+# Region-code fields, in the order one is chosen when a file has several.
+KODE_WILAYAH_FIELDS = (
+    ("kode_wilayah_bps", SISTEM_BPS),
+    ("kode_wilayah_kemendagri", SISTEM_KEMENDAGRI),
+    ("kode_wilayah", SISTEM_BPS),
+)
+
+
+@dataclass
+class Hasil:
+    """What one row gave: the record to load (None when rejected), its problems, its NIK."""
+
+    record: tuple[object, ...] | None
+    masalah: list[RowError]
+    nik: str
+
+
+class RowChecker:
+    """Validate rows of one file; construct once per file, call `check` per row."""
+
+    TABEL: ClassVar[TabelKolom]
+    MODEL: ClassVar[type[models.Model]]
+    COPY_COLUMNS: ClassVar[tuple[str, ...]]
+
+    def __init__(
+        self,
+        *,
+        snapshot_id: int,
+        cocok: HasilPencocokan,
+        wilayah: KodeWilayah,
+        today: datetime.date,
+    ) -> None:
+        self.snapshot_id = snapshot_id
+        self.niks = NikParser(today=today)
+        self.kks = NoKkParser()
+        self.dates = DateParser(today=today)
+        self.wilayah = wilayah
+        self.header = {f: cocok.header.get(f, self.TABEL.label(f)) for f in self.TABEL.fields}
+        # Every field reads a fixed index; absent fields read the padding cell (always None).
+        self.width = max(cocok.posisi.values(), default=0) + 2
+        self.index = {f: cocok.posisi.get(f, self.width - 1) for f in self.TABEL.fields}
+        self.kode_field, self.kode_sistem = next(
+            ((f, s) for f, s in KODE_WILAYAH_FIELDS if f in cocok.posisi),
+            ("kode_wilayah", SISTEM_BPS),
+        )
+
+    def pad(self, cells: Row) -> Row:
+        missing = self.width - len(cells)
+        if missing > 0:
+            cells.extend([None] * missing)
+        elif cells[self.width - 1] is not None:
+            cells = [*cells[: self.width - 1], None]
+        return cells
+
+    def check(self, number: int, cells: Row) -> Hasil:
+        raise NotImplementedError
+
+    def nik_warnings(
+        self,
+        number: int,
+        nik: str,
+        nik_born: datetime.date,
+        nik_kelamin: str,
+        born: datetime.date | None,
+        kelamin: str,
+        masalah: list[RowError],
+    ) -> None:
+        """DOMAIN.md §8: sex or birth date against the NIK is a warning, not a rejection."""
+        same_sex = not kelamin or kelamin == nik_kelamin
+        same_day = born is None or (born.day, born.month, born.year % 100) == (
+            nik_born.day,
+            nik_born.month,
+            nik_born.year % 100,
+        )
+        if same_sex and same_day:
+            return  # the common case, without building messages
+        for message in identity_nik_warnings(nik, tanggal_lahir=born, jenis_kelamin=kelamin):
+            field = "jenis_kelamin" if message.startswith("jenis kelamin") else "tanggal_lahir"
+            masalah.append(RowError(number, self.header[field], message, is_warning=True))
+
+    def common(
+        self, number: int, c: Row, masalah: list[RowError]
+    ) -> tuple[str, datetime.date | None, str, int | None]:
+        """NIK, birth date, sex and kelurahan: the cells both kinds of file carry."""
+        index, header = self.index, self.header
+        nik, nik_born, nik_kelamin = "", None, ""
+        try:
+            nik, nik_born, nik_kelamin = self.niks.parse(c[index["nik"]])
+        except CellError as exc:
+            masalah.append(RowError(number, header["nik"], exc.message))
+        born = None
+        try:
+            born = self.dates.parse(c[index["tanggal_lahir"]])
+        except CellError as exc:
+            masalah.append(RowError(number, header["tanggal_lahir"], exc.message))
+        kelamin = ""
+        try:
+            kelamin = jenis_kelamin(c[index["jenis_kelamin"]])
+        except CellError as exc:
+            masalah.append(RowError(number, header["jenis_kelamin"], exc.message, True))
+        kelurahan = None
+        try:
+            kelurahan = self.wilayah.resolve(c[index[self.kode_field]], sistem=self.kode_sistem)
+        except CellError as exc:
+            masalah.append(RowError(number, header[self.kode_field], exc.message))
+        if nik_born is not None:
+            self.nik_warnings(number, nik, nik_born, nik_kelamin, born, kelamin, masalah)
+        return nik, born, kelamin, kelurahan
+
+
+def is_rejected(masalah: list[RowError]) -> bool:
+    return any(not m.is_warning for m in masalah)

@@ -1,0 +1,359 @@
+"""Load a snapshot's file into its record table: stream, check, COPY, find duplicates, report.
+
+Runs in a worker (or the import_dtsen command), never in the web process. Every batch commits
+with the progress the browser polls, so the rows of an unfinished load may be in the table;
+they are invisible (the snapshot is not applied) and a re-run deletes them first.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files import File
+from django.db import connection, transaction
+from django.utils import timezone
+
+from dinsos.errors import DomainError
+from dinsos.models import Wilayah
+from dinsos.pengaturan import today
+from dtsen.importers import CHECKERS
+from dtsen.importers.cells import KodeWilayah
+from dtsen.importers.checker import RowChecker
+from dtsen.importers.columns import HasilPencocokan, find_header_row, match_headers
+from dtsen.importers.files import Batas, FileDitolak, Row, TableReader, open_table
+from dtsen.importers.report import write_report
+from dtsen.lock_objects import snapshot_load_lock
+from dtsen.models import MasalahBaris, PemetaanKolom, Snapshot
+
+logger = logging.getLogger(__name__)
+
+BATCH = 10_000
+HEADER_SEARCH_ROWS = 10  # title rows above the header are skipped
+PROGRES_MEMBACA = 99  # 100 only when the snapshot is ready
+MASALAH_COLUMNS = ("snapshot_id", "baris", "kolom", "pesan", "is_peringatan", "nik")
+GANDA_TAMPIL = 10  # other rows named in a duplicate-NIK message
+
+
+def batas_file() -> Batas:
+    return Batas(
+        max_uncompressed=settings.DTSEN_XLSX_MAX_UNCOMPRESSED_BYTES,
+        max_ratio=settings.DTSEN_XLSX_MAX_RATIO,
+    )
+
+
+def kode_wilayah_for(wilayah: Wilayah) -> KodeWilayah:
+    """The current kelurahan/desa codes under the snapshot's area, loaded once per file."""
+    rows = Wilayah.objects.filter(
+        tingkat=Wilayah.Tingkat.KELURAHAN,
+        berlaku_sampai__isnull=True,
+        kode__startswith=f"{wilayah.kode}.",
+    ).values_list("pk", "kode", "kode_bps")
+    return KodeWilayah.build(wilayah.nama, rows)
+
+
+def _copy(table: str, columns: tuple[str, ...], rows: list[tuple[object, ...]]) -> None:
+    if not rows:
+        return
+    with (
+        connection.cursor() as cursor,
+        cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
+
+
+def _update(snapshot: Snapshot, **fields: object) -> None:
+    """Save progress fields with one short UPDATE (the browser polls them)."""
+    for name, value in fields.items():
+        setattr(snapshot, name, value)
+    Snapshot.objects.filter(pk=snapshot.pk).update(**fields, updated_at=timezone.now())
+
+
+class Loader:
+    """One run of the load for one snapshot."""
+
+    def __init__(self, snapshot: Snapshot, *, abaikan_kolom_tak_dikenal: bool) -> None:
+        self.snapshot = snapshot
+        self.checker_class = CHECKERS[snapshot.jenis]
+        self.record_table = self.checker_class.MODEL._meta.db_table
+        self.abaikan = abaikan_kolom_tak_dikenal
+        self.durasi: dict[str, float] = {}
+        self._pending: list[tuple[int, Row]] = []  # rows read while looking for the header
+
+    def purge(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {self.record_table} WHERE snapshot_id = %s",  # noqa: S608
+                [self.snapshot.pk],
+            )
+        MasalahBaris.objects.filter(snapshot=self.snapshot).delete()
+
+    def run(self) -> None:
+        started = time.perf_counter()
+        _update(
+            self.snapshot,
+            status=Snapshot.Status.DIBACA,
+            tahap="Membuka file",
+            progres=0,
+            progres_pada=timezone.now(),
+            baris_dibaca=0,
+            baris_valid=0,
+            baris_ditolak=0,
+            baris_peringatan=0,
+            pesan_gagal="",
+            kolom_tak_dikenal=[],
+            durasi={},
+        )
+        self.purge()
+        reader = open_table(Path(self.snapshot.file.path), batas=batas_file())
+        try:
+            rows = reader.rows()
+            cocok = self._headers(rows)
+            if cocok is None:
+                return
+            checker = self.checker_class(
+                snapshot_id=self.snapshot.pk,
+                cocok=cocok,
+                wilayah=kode_wilayah_for(self.snapshot.wilayah),
+                today=today(),
+            )
+            self._stream(rows, checker, reader)
+        finally:
+            reader.close()
+        self._finish(cocok)
+        self.durasi["total"] = time.perf_counter() - started
+        _update(
+            self.snapshot,
+            status=Snapshot.Status.SIAP_DITINJAU,
+            tahap="Selesai",
+            progres=100,
+            progres_pada=timezone.now(),
+            durasi={k: round(v, 2) for k, v in self.durasi.items()},
+        )
+        logger.info(
+            "snapshot %s dimuat: %s dibaca, %s valid, %s ditolak",
+            self.snapshot.pk,
+            self.snapshot.baris_dibaca,
+            self.snapshot.baris_valid,
+            self.snapshot.baris_ditolak,
+        )
+
+    def _headers(self, rows: Iterator[tuple[int, Row]]) -> HasilPencocokan | None:
+        head: list[tuple[int, Row]] = []
+        for item in rows:
+            head.append(item)
+            if len(head) == HEADER_SEARCH_ROWS:
+                break
+        tabel = self.checker_class.TABEL
+        found = find_header_row(head, tabel)  # type: ignore[arg-type]
+        if found is None:
+            raise FileDitolak("File kosong: tidak ada judul kolom maupun baris data.")
+        header_number, header_cells = found
+        remembered = dict(
+            PemetaanKolom.objects.filter(jenis=self.snapshot.jenis).values_list("header", "field")
+        )
+        cocok = match_headers(header_cells, tabel, remembered)
+        if cocok.tak_dikenal and not self.abaikan:
+            _update(
+                self.snapshot,
+                status=Snapshot.Status.PERLU_PEMETAAN,
+                tahap="",
+                kolom_tak_dikenal=cocok.tak_dikenal,
+                pemetaan_kolom=cocok.pemetaan,
+                progres_pada=timezone.now(),
+            )
+            return None
+        if cocok.wajib_hilang:
+            raise FileDitolak(f"Kolom wajib tidak ditemukan: {', '.join(cocok.wajib_hilang)}")
+        _update(self.snapshot, pemetaan_kolom=cocok.pemetaan, kolom_tak_dikenal=[])
+        self._pending = [item for item in head if item[0] > header_number]
+        return cocok
+
+    def _stream(
+        self, rows: Iterator[tuple[int, Row]], checker: RowChecker, reader: TableReader
+    ) -> None:
+        snapshot = self.snapshot
+        columns = checker.COPY_COLUMNS
+        records: list[tuple[object, ...]] = []
+        problems: list[tuple[object, ...]] = []
+        read = valid = rejected = warned = 0
+        t_check = t_load = 0.0
+        loop_started = time.perf_counter()
+
+        def all_rows() -> Iterator[tuple[int, Row]]:
+            yield from self._pending
+            yield from rows
+
+        for number, cells in all_rows():
+            t0 = time.perf_counter()
+            hasil = checker.check(number, cells)
+            t_check += time.perf_counter() - t0
+            read += 1
+            if hasil.masalah:
+                nik = hasil.nik
+                sid = snapshot.pk
+                for m in hasil.masalah:
+                    problems.append((sid, m.row, m.column, m.message, m.is_warning, nik))
+            if hasil.record is None:
+                rejected += 1
+            else:
+                records.append(hasil.record)
+                valid += 1
+                if hasil.masalah:
+                    warned += 1
+            if read % BATCH == 0:
+                t0 = time.perf_counter()
+                self._flush(records, problems, columns, read, valid, rejected, warned, reader)
+                t_load += time.perf_counter() - t0
+                records, problems = [], []
+        t0 = time.perf_counter()
+        self._flush(records, problems, columns, read, valid, rejected, warned, reader)
+        t_load += time.perf_counter() - t0
+        total = time.perf_counter() - loop_started
+        self.durasi.update(baca=total - t_check - t_load, validasi=t_check, muat=t_load)
+        if read == 0:
+            raise FileDitolak("File tidak berisi baris data (hanya judul kolom).")
+
+    def _flush(
+        self,
+        records: list[tuple[object, ...]],
+        problems: list[tuple[object, ...]],
+        columns: tuple[str, ...],
+        read: int,
+        valid: int,
+        rejected: int,
+        warned: int,
+        reader: TableReader,
+    ) -> None:
+        with transaction.atomic():
+            _copy(self.record_table, columns, records)
+            _copy(MasalahBaris._meta.db_table, MASALAH_COLUMNS, problems)
+            _update(
+                self.snapshot,
+                tahap="Membaca dan memeriksa baris",
+                baris_dibaca=read,
+                baris_valid=valid,
+                baris_ditolak=rejected,
+                baris_peringatan=warned,
+                progres=min(PROGRES_MEMBACA, int(reader.fraction_done() * 100)),
+                progres_pada=timezone.now(),
+            )
+
+    def _finish(self, cocok: HasilPencocokan) -> None:
+        t0 = time.perf_counter()
+        _update(self.snapshot, tahap="Mencari NIK ganda", progres_pada=timezone.now())
+        with transaction.atomic():
+            self._mark_duplicates(cocok.header["nik"])
+            self._count()
+        self.durasi["ganda"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        _update(self.snapshot, tahap="Menulis laporan masalah", progres_pada=timezone.now())
+        self._write_report()
+        self.durasi["laporan"] = time.perf_counter() - t0
+
+    def _mark_duplicates(self, nik_header: str) -> None:
+        """Reject every copy of a NIK that appears on more than one row, naming the others."""
+        sql = f"""
+            WITH semua AS (
+                SELECT nik, baris FROM {self.record_table} WHERE snapshot_id = %(id)s
+                UNION
+                SELECT nik, baris FROM dtsen_masalahbaris
+                WHERE snapshot_id = %(id)s AND nik <> '' AND NOT is_peringatan
+            ),
+            ganda AS (
+                SELECT nik, array_agg(baris ORDER BY baris) AS daftar
+                FROM semua GROUP BY nik HAVING count(*) > 1
+            ),
+            tandai AS (
+                INSERT INTO dtsen_masalahbaris
+                    (snapshot_id, baris, kolom, pesan, is_peringatan, nik)
+                SELECT %(id)s, s.baris, %(kolom)s,
+                    'NIK ganda dalam file: juga di baris '
+                    || array_to_string((array_remove(g.daftar, s.baris))[1:%(tampil)s], ', ')
+                    || CASE WHEN cardinality(g.daftar) - 1 > %(tampil)s
+                        THEN ' dan ' || (cardinality(g.daftar) - 1 - %(tampil)s) || ' baris lain'
+                        ELSE '' END,
+                    false, s.nik
+                FROM ganda g JOIN semua s USING (nik)
+                RETURNING 1
+            )
+            DELETE FROM {self.record_table} r USING ganda g
+            WHERE r.snapshot_id = %(id)s AND r.nik = g.nik
+        """  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(
+                sql, {"id": self.snapshot.pk, "kolom": nik_header, "tampil": GANDA_TAMPIL}
+            )
+
+    def _count(self) -> None:
+        """Exact counts from the tables, after duplicates moved rows from valid to rejected."""
+        sql = f"""
+            SELECT
+                (SELECT count(*) FROM {self.record_table} WHERE snapshot_id = %(id)s),
+                (SELECT count(DISTINCT baris) FROM dtsen_masalahbaris
+                 WHERE snapshot_id = %(id)s AND NOT is_peringatan),
+                (SELECT count(DISTINCT m.baris) FROM dtsen_masalahbaris m
+                 WHERE m.snapshot_id = %(id)s AND m.is_peringatan AND NOT EXISTS (
+                    SELECT 1 FROM dtsen_masalahbaris x WHERE x.snapshot_id = %(id)s
+                    AND x.baris = m.baris AND NOT x.is_peringatan))
+        """  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(sql, {"id": self.snapshot.pk})
+            valid, rejected, warned = cursor.fetchone()
+        _update(self.snapshot, baris_valid=valid, baris_ditolak=rejected, baris_peringatan=warned)
+
+    def _write_report(self) -> None:
+        problems = (
+            MasalahBaris.objects.filter(snapshot=self.snapshot)
+            .order_by("baris", "is_peringatan", "id")
+            .values_list("baris", "kolom", "pesan", "is_peringatan")
+        )
+        if not problems.exists():
+            return
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "laporan.xlsx"
+            write_report(problems.iterator(chunk_size=BATCH), path)
+            with path.open("rb") as handle:
+                name = f"masalah-{self.snapshot.jenis}-{self.snapshot.pk}.xlsx"
+                self.snapshot.laporan.save(name, File(handle), save=False)
+        _update(self.snapshot, laporan=self.snapshot.laporan.name)
+
+    def fail(self, message: str) -> None:
+        self.purge()
+        _update(
+            self.snapshot,
+            status=Snapshot.Status.GAGAL,
+            pesan_gagal=message,
+            tahap="",
+            progres_pada=timezone.now(),
+        )
+        logger.info("snapshot %s gagal dimuat", self.snapshot.pk)
+
+
+def snapshot_load_rows(
+    *, snapshot_id: int, abaikan_kolom_tak_dikenal: bool = False
+) -> Snapshot | None:
+    """Stream the snapshot's file into its record table with per-row problems.
+
+    Idempotent: a re-run (duplicate delivery, a worker killed mid-load) first deletes what an
+    earlier attempt loaded; a snapshot past loading is left alone. A refused file ends as
+    `gagal` with the reason. Returns None when another worker is loading this snapshot.
+    Transient database errors propagate (the task retries them).
+    """
+    with snapshot_load_lock(snapshot_id) as locked:
+        if not locked:
+            return None
+        snapshot = Snapshot.objects.select_related("wilayah").get(pk=snapshot_id)
+        if not snapshot.is_sedang_diproses:
+            return snapshot
+        loader = Loader(snapshot, abaikan_kolom_tak_dikenal=abaikan_kolom_tak_dikenal)
+        try:
+            loader.run()
+        except DomainError as exc:  # FileDitolak and header conflicts: terminal, not retried
+            loader.fail(exc.message)
+        return snapshot

@@ -1,0 +1,277 @@
+"""Writes around a snapshot's life: upload, column mapping, re-run, cancel, apply."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import logging
+from typing import Any
+
+from django.core.files import File
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from dinsos import services as dinsos_services
+from dinsos.errors import DomainError
+from dinsos.formatting import tanggal, tanggal_jam
+from dinsos.models import AuditEvent, User, Wilayah
+from dtsen import tasks
+from dtsen.importers import CHECKERS
+from dtsen.importers.columns import ABAIKAN, canonical
+from dtsen.lock_objects import snapshot_lock_for_apply
+from dtsen.models import DtsenRecord, Jenis, MasalahBaris, PbiJkRecord, PemetaanKolom, Snapshot
+
+logger = logging.getLogger(__name__)
+HASH_CHUNK = 1 << 20
+
+
+def _sha256(file: File) -> str:
+    digest = hashlib.sha256()
+    file.seek(0)
+    for chunk in file.chunks(HASH_CHUNK):
+        digest.update(chunk)
+    file.seek(0)
+    return digest.hexdigest()
+
+
+def _already_uploaded(jenis: str, sha256: str) -> DomainError | None:
+    earlier = (
+        Snapshot.objects.filter(jenis=jenis, sha256=sha256)
+        .exclude(status__in=[Snapshot.Status.GAGAL, Snapshot.Status.DIBATALKAN])
+        .select_related("created_by")
+        .first()
+    )
+    if earlier is None:
+        return None
+    return DomainError(
+        f"File ini sudah pernah diunggah pada {tanggal_jam(earlier.created_at)} "
+        f"oleh {earlier.created_by} (status: {earlier.get_status_display()}).",
+        field="file",
+    )
+
+
+@transaction.atomic
+def snapshot_create(
+    *,
+    jenis: Jenis,
+    tanggal_data: datetime.date,
+    wilayah: Wilayah,
+    file: File,
+    nama_file: str,
+    created_by: User,
+) -> Snapshot:
+    """Store an uploaded file (streamed to disk in chunks) and record the upload.
+
+    Raises DomainError when the same file (same SHA-256) was uploaded before and not failed
+    or cancelled. Rows are loaded later by `snapshot_load_rows`.
+    """
+    if wilayah.tingkat != Wilayah.Tingkat.KABUPATEN_KOTA:
+        raise DomainError("Pilih wilayah kabupaten/kota yang dicakup file.", field="wilayah")
+    sha256 = _sha256(file)
+    if error := _already_uploaded(jenis, sha256):
+        raise error
+    snapshot = Snapshot(
+        jenis=jenis,
+        nama_file=nama_file[:200],
+        ukuran_file=file.size or 0,
+        sha256=sha256,
+        tanggal_data=tanggal_data,
+        wilayah=wilayah,
+        created_by=created_by,
+    )
+    snapshot.file.save(nama_file, file, save=False)
+    try:
+        with transaction.atomic():
+            snapshot.save()
+    except IntegrityError as exc:  # the same file uploaded at the same moment
+        snapshot.file.delete(save=False)
+        raise _already_uploaded(jenis, sha256) or DomainError("File gagal disimpan.") from exc
+    dinsos_services.audit_record(
+        user=created_by, action=AuditEvent.Action.IMPORT, obj=snapshot, jumlah=0
+    )
+    return snapshot
+
+
+def _queue_load(snapshot: Snapshot) -> None:
+    snapshot_id = snapshot.pk
+    transaction.on_commit(lambda: tasks.snapshot_load_rows_task.delay(snapshot_id))
+
+
+@transaction.atomic
+def snapshot_upload(
+    *,
+    jenis: Jenis,
+    tanggal_data: datetime.date,
+    wilayah: Wilayah,
+    file: File,
+    nama_file: str,
+    created_by: User,
+) -> Snapshot:
+    """Store the file and queue the load on the heavy worker queue after commit."""
+    snapshot = snapshot_create(
+        jenis=jenis,
+        tanggal_data=tanggal_data,
+        wilayah=wilayah,
+        file=file,
+        nama_file=nama_file,
+        created_by=created_by,
+    )
+    _queue_load(snapshot)
+    return snapshot
+
+
+def _lock(snapshot: Snapshot) -> Snapshot:
+    return Snapshot.objects.select_for_update().get(pk=snapshot.pk)
+
+
+@transaction.atomic
+def pemetaan_kolom_save(
+    *, snapshot: Snapshot, pemetaan: dict[str, str], user: User, queue: bool = True
+) -> Snapshot:
+    """Remember how the admin mapped unknown headers (per kind of file) and load again.
+
+    `pemetaan` maps each header as written in the file to a field name, or "" to ignore it.
+    """
+    locked = _lock(snapshot)
+    if locked.status != Snapshot.Status.PERLU_PEMETAAN:
+        raise DomainError("Snapshot ini tidak sedang menunggu pemetaan kolom.")
+    fields = CHECKERS[locked.jenis].TABEL.fields
+    unknown = set(locked.kolom_tak_dikenal)
+    if set(pemetaan) != unknown:
+        raise DomainError("Petakan semua kolom yang belum dikenal.")
+    chosen = [f for f in pemetaan.values() if f != ABAIKAN]
+    if any(f not in fields for f in chosen):
+        raise DomainError("Pilihan kolom tidak dikenal.")
+    already = {f for f in locked.pemetaan_kolom.values() if f != ABAIKAN}
+    clash = sorted({f for f in chosen if chosen.count(f) > 1 or f in already})
+    if clash:
+        labels = ", ".join(fields[f].label for f in clash)
+        raise DomainError(f"Satu kolom data hanya boleh dipetakan sekali: {labels}.")
+    PemetaanKolom.objects.bulk_create(
+        [
+            PemetaanKolom(jenis=locked.jenis, header=canonical(h), field=f, created_by=user)
+            for h, f in pemetaan.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["jenis", "header"],
+        update_fields=["field", "created_by", "updated_at"],
+    )
+    locked.status = Snapshot.Status.DIUNGGAH
+    locked.kolom_tak_dikenal = []
+    locked.tahap = ""
+    locked.progres_pada = timezone.now()
+    locked.save(update_fields=["status", "kolom_tak_dikenal", "tahap", "progres_pada"])
+    if queue:
+        _queue_load(locked)
+    return locked
+
+
+@transaction.atomic
+def snapshot_requeue(*, snapshot: Snapshot, user: User) -> Snapshot:
+    """Load a failed or stalled snapshot again (the load is idempotent)."""
+    locked = _lock(snapshot)
+    if not (locked.status == Snapshot.Status.GAGAL or locked.is_terhenti):
+        raise DomainError("Hanya impor yang gagal atau terhenti yang bisa diproses ulang.")
+    clash = _already_uploaded(locked.jenis, locked.sha256)
+    if locked.status == Snapshot.Status.GAGAL and clash:
+        raise clash
+    locked.status = Snapshot.Status.DIUNGGAH
+    locked.pesan_gagal = ""
+    locked.tahap = ""
+    locked.progres_pada = timezone.now()
+    locked.save(update_fields=["status", "pesan_gagal", "tahap", "progres_pada"])
+    logger.info("snapshot %s diproses ulang oleh user %s", locked.pk, user.pk)
+    _queue_load(locked)
+    return locked
+
+
+@transaction.atomic
+def snapshot_cancel(*, snapshot: Snapshot, user: User) -> Snapshot:
+    """Drop a snapshot that was not applied, with its loaded rows; the file is kept."""
+    locked = _lock(snapshot)
+    if locked.status in {Snapshot.Status.DITERAPKAN, Snapshot.Status.RIWAYAT}:
+        raise DomainError("Snapshot yang sudah diterapkan tidak bisa dibatalkan.")
+    if locked.status in {Snapshot.Status.DIBATALKAN}:
+        raise DomainError("Snapshot ini sudah dibatalkan.")
+    model = DtsenRecord if locked.jenis == Jenis.DTSEN else PbiJkRecord
+    model.objects.filter(snapshot=locked).delete()
+    MasalahBaris.objects.filter(snapshot=locked).delete()
+    locked.status = Snapshot.Status.DIBATALKAN
+    locked.tahap = ""
+    locked.save(update_fields=["status", "tahap"])
+    logger.info("snapshot %s dibatalkan oleh user %s", locked.pk, user.pk)
+    return locked
+
+
+# DOMAIN.md §3: a desil belongs to a snapshot date. Families of the area whose No KK is not in
+# the new snapshot get no desil as of that date (README, design). Members of one family carry
+# the same desil in DTSEN; if a file disagrees with itself, the lowest (poorest) counts.
+_DESIL_DARI_SNAPSHOT = """
+    UPDATE kpm_keluarga k
+    SET desil = r.desil, desil_per = %(tanggal)s, updated_at = now()
+    FROM (
+        SELECT no_kk, min(desil_nasional) AS desil
+        FROM dtsen_dtsenrecord WHERE snapshot_id = %(id)s GROUP BY no_kk
+    ) r
+    WHERE k.no_kk = r.no_kk
+      AND (k.desil IS DISTINCT FROM r.desil OR k.desil_per IS DISTINCT FROM %(tanggal)s)
+"""
+_DESIL_HILANG = """
+    UPDATE kpm_keluarga k
+    SET desil = NULL, desil_per = %(tanggal)s, updated_at = now()
+    FROM dinsos_wilayah w
+    WHERE k.kelurahan_id = w.id AND w.kode LIKE %(prefix)s
+      AND NOT EXISTS (
+        SELECT 1 FROM dtsen_dtsenrecord r WHERE r.snapshot_id = %(id)s AND r.no_kk = k.no_kk
+      )
+      AND (k.desil IS NOT NULL OR k.desil_per IS DISTINCT FROM %(tanggal)s)
+"""
+
+
+@transaction.atomic
+def snapshot_apply(*, snapshot: Snapshot, applied_by: User) -> int:
+    """Make a reviewed snapshot the active one for its kind and area, in one transaction.
+
+    The previous active snapshot becomes history (never deleted); for DTSEN the families'
+    desil is updated set-based. Returns the number of families whose desil changed. Any
+    failure rolls everything back: the old snapshot stays active.
+    """
+    locked = {s.pk: s for s in snapshot_lock_for_apply(snapshot)}
+    target = locked[snapshot.pk]
+    if target.status != Snapshot.Status.SIAP_DITINJAU:
+        raise DomainError(
+            f"Snapshot ini tidak bisa diterapkan (status: {target.get_status_display()})."
+        )
+    if target.baris_valid == 0:
+        raise DomainError("Tidak ada baris valid untuk diterapkan.")
+    previous = next((s for s in locked.values() if s.status == Snapshot.Status.DITERAPKAN), None)
+    if previous is not None and previous.tanggal_data > target.tanggal_data:
+        raise DomainError(
+            f"Data snapshot ini (per {tanggal(target.tanggal_data)}) lebih lama daripada "
+            f"snapshot aktif (per {tanggal(previous.tanggal_data)})."
+        )
+    now = timezone.now()
+    if previous is not None:
+        previous.status = Snapshot.Status.RIWAYAT
+        previous.save(update_fields=["status", "updated_at"])
+    target.status = Snapshot.Status.DITERAPKAN
+    target.applied_by = applied_by
+    target.applied_at = now
+    target.save(update_fields=["status", "applied_by", "applied_at", "updated_at"])
+    changed = 0
+    if target.jenis == Jenis.DTSEN:
+        params: dict[str, Any] = {
+            "id": target.pk,
+            "tanggal": target.tanggal_data,
+            "prefix": f"{target.wilayah.kode}.%",
+        }
+        with connection.cursor() as cursor:
+            cursor.execute(_DESIL_DARI_SNAPSHOT, params)
+            changed = cursor.rowcount
+            cursor.execute(_DESIL_HILANG, params)
+            changed += cursor.rowcount
+    dinsos_services.audit_record(
+        user=applied_by, action=AuditEvent.Action.APPLY, obj=target, jumlah=target.baris_valid
+    )
+    snapshot.status = target.status
+    return changed

@@ -1,0 +1,256 @@
+"""DTSEN/PBI-JK pages: access → form → service → redirect/render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from dinsos import services as dinsos_services
+from dinsos.errors import DomainError
+from dinsos.http import AuthedRequest, require_role
+from dinsos.models import AuditEvent, User
+from dtsen import forms, selectors, services
+from dtsen.access import access_kecamatan, access_snapshot, access_snapshot_pembanding
+from dtsen.models import Jenis, Snapshot
+
+R = User.Role
+PAGE_SIZE = 25
+PERUBAHAN_PAGE_SIZE = 100
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@require_role(R.ADMIN)
+def snapshot_list(request: AuthedRequest) -> HttpResponse:
+    snapshots = selectors.snapshot_list(user=request.user)
+    page = Paginator(snapshots, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "dtsen/snapshot_list.html", {"page": page})
+
+
+@require_role(R.ADMIN)
+def snapshot_create(request: AuthedRequest) -> HttpResponse:
+    wilayah_qs = selectors.kabkota_pilihan(user=request.user)
+    form = forms.SnapshotUploadForm(
+        request.POST or None,
+        request.FILES or None,
+        wilayah_qs=wilayah_qs,
+        initial={"jenis": Jenis.DTSEN, "wilayah": wilayah_qs.first()},
+    )
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            snapshot = services.snapshot_upload(
+                jenis=form.cleaned_data["jenis"],
+                tanggal_data=form.cleaned_data["tanggal_data"],
+                wilayah=form.cleaned_data["wilayah"],
+                file=upload,
+                nama_file=upload.name,
+                created_by=request.user,
+            )
+        except DomainError as e:
+            form.add_error(e.field if e.field in form.fields else None, e.message)
+        else:
+            messages.success(request, "File diunggah dan sedang diproses.")
+            return redirect("dtsen:snapshot-detail", snapshot.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "dtsen/snapshot_form.html", {"form": form}, status=status)
+
+
+def _detail_context(request: AuthedRequest, snapshot: Snapshot) -> dict[str, object]:
+    context: dict[str, object] = {
+        "snapshot": snapshot,
+        "konfirmasi_form": forms.KonfirmasiForm(),
+        "masalah": selectors.masalah_pratinjau(snapshot=snapshot),
+        "aktif": selectors.snapshot_aktif(jenis=snapshot.jenis, wilayah=snapshot.wilayah),
+    }
+    if snapshot.status == Snapshot.Status.PERLU_PEMETAAN:
+        context["pemetaan_form"] = forms.PemetaanKolomForm(
+            headers=snapshot.kolom_tak_dikenal,
+            pilihan=selectors.pemetaan_pilihan(jenis=snapshot.jenis),
+        )
+    return context
+
+
+@require_role(R.ADMIN)
+def snapshot_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    snapshot = access_snapshot(request.user, pk)
+    return render(request, "dtsen/snapshot_detail.html", _detail_context(request, snapshot))
+
+
+@require_GET
+@require_role(R.ADMIN)
+def snapshot_progress(request: AuthedRequest, pk: int) -> HttpResponse:
+    snapshot = access_snapshot(request.user, pk)
+    response = render(request, "dtsen/_snapshot_progress.html", {"snapshot": snapshot})
+    if not snapshot.is_sedang_diproses:
+        response["HX-Refresh"] = "true"  # the rest of the page (summary, buttons) changes too
+    return response
+
+
+@require_POST
+@require_role(R.ADMIN)
+def snapshot_mapping(request: AuthedRequest, pk: int) -> HttpResponse:
+    snapshot = access_snapshot(request.user, pk)
+    form = forms.PemetaanKolomForm(
+        request.POST,
+        headers=snapshot.kolom_tak_dikenal,
+        pilihan=selectors.pemetaan_pilihan(jenis=snapshot.jenis),
+    )
+    if form.is_valid():
+        try:
+            services.pemetaan_kolom_save(
+                snapshot=snapshot, pemetaan=form.pemetaan(), user=request.user
+            )
+        except DomainError as e:
+            form.add_error(None, e.message)
+        else:
+            messages.success(request, "Pemetaan kolom disimpan; file diproses ulang.")
+            return redirect("dtsen:snapshot-detail", snapshot.pk)
+    context = {**_detail_context(request, snapshot), "pemetaan_form": form}
+    return render(request, "dtsen/snapshot_detail.html", context, status=400)
+
+
+@require_POST
+@require_role(R.ADMIN)
+def snapshot_apply(request: AuthedRequest, pk: int) -> HttpResponse:
+    snapshot = access_snapshot(request.user, pk)
+    form = forms.KonfirmasiForm(request.POST)
+    if form.is_valid():
+        try:
+            changed = services.snapshot_apply(snapshot=snapshot, applied_by=request.user)
+        except DomainError as e:
+            form.add_error(None, e.message)
+        else:
+            messages.success(
+                request, f"Snapshot diterapkan. Desil {changed} keluarga KPM diperbarui."
+            )
+            return redirect("dtsen:snapshot-detail", snapshot.pk)
+    context = {**_detail_context(request, snapshot), "konfirmasi_form": form}
+    return render(request, "dtsen/snapshot_detail.html", context, status=400)
+
+
+@require_POST
+@require_role(R.ADMIN)
+def snapshot_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
+    snapshot = access_snapshot(request.user, pk)
+    try:
+        services.snapshot_cancel(snapshot=snapshot, user=request.user)
+    except DomainError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, "Impor dibatalkan.")
+    return redirect("dtsen:snapshot-detail", snapshot.pk)
+
+
+@require_POST
+@require_role(R.ADMIN)
+def snapshot_requeue(request: AuthedRequest, pk: int) -> HttpResponse:
+    snapshot = access_snapshot(request.user, pk)
+    try:
+        services.snapshot_requeue(snapshot=snapshot, user=request.user)
+    except DomainError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, "File diproses ulang.")
+    return redirect("dtsen:snapshot-detail", snapshot.pk)
+
+
+@require_GET
+def snapshot_report(request: AuthedRequest, pk: int) -> FileResponse:
+    if not request.user.is_admin:  # require_role is typed for HttpResponse, not streaming
+        raise PermissionDenied
+    snapshot = access_snapshot(request.user, pk)
+    if not snapshot.laporan:
+        raise Http404
+    dinsos_services.audit_record(
+        user=request.user,
+        action=AuditEvent.Action.EXPORT,
+        obj=snapshot,
+        reason="Laporan masalah impor",
+        jumlah=snapshot.baris_ditolak + snapshot.baris_peringatan,
+    )
+    return FileResponse(
+        snapshot.laporan.open("rb"),
+        as_attachment=True,
+        filename=f"laporan-masalah-{snapshot.pk}.xlsx",
+        content_type=XLSX,
+    )
+
+
+def _pair(
+    request: AuthedRequest, jenis: str
+) -> tuple[forms.PerubahanForm, Snapshot | None, Snapshot | None]:
+    choices = selectors.snapshot_pembanding_list(user=request.user, jenis=jenis)
+    if "lama" in request.GET or "baru" in request.GET:
+        form = forms.PerubahanForm(request.GET, snapshot_qs=choices)
+        if not form.is_valid():
+            return form, None, None
+        return form, form.cleaned_data["lama"], form.cleaned_data["baru"]
+    lama, baru = selectors.pasangan_default(user=request.user, jenis=jenis)
+    initial = {"lama": lama, "baru": baru}
+    return forms.PerubahanForm(initial=initial, snapshot_qs=choices), lama, baru
+
+
+@require_role(R.ADMIN, R.OPERATOR, R.KOORDINATOR)
+def perubahan_desil(request: AuthedRequest) -> HttpResponse:
+    form, lama, baru = _pair(request, Jenis.DTSEN)
+    ringkasan = None
+    if lama and baru:
+        ringkasan = selectors.perubahan_desil_ringkasan(user=request.user, lama=lama, baru=baru)
+    context = {"form": form, "lama": lama, "baru": baru, "ringkasan": ringkasan}
+    return render(request, "dtsen/perubahan_desil.html", context)
+
+
+@require_role(R.ADMIN, R.OPERATOR, R.KOORDINATOR)
+def perubahan_desil_kecamatan(
+    request: AuthedRequest, lama_id: int, baru_id: int, kecamatan_id: int
+) -> HttpResponse:
+    lama = access_snapshot_pembanding(request.user, lama_id)
+    baru = access_snapshot_pembanding(request.user, baru_id)
+    kecamatan = access_kecamatan(request.user, kecamatan_id)
+    raw_page = request.GET.get("page", "1")
+    number = max(1, int(raw_page)) if raw_page.isdigit() else 1
+    rows = selectors.perubahan_desil_detail(
+        user=request.user,
+        lama=lama,
+        baru=baru,
+        kecamatan=kecamatan,
+        limit=PERUBAHAN_PAGE_SIZE + 1,
+        offset=(number - 1) * PERUBAHAN_PAGE_SIZE,
+    )
+    dinsos_services.audit_record(
+        user=request.user,
+        action=AuditEvent.Action.VIEW,
+        obj=baru,
+        reason=f"Perubahan desil {kecamatan.nama} dibanding snapshot #{lama.pk}",
+        jumlah=min(len(rows), PERUBAHAN_PAGE_SIZE),
+    )
+    context = {
+        "lama": lama,
+        "baru": baru,
+        "kecamatan": kecamatan,
+        "rows": rows[:PERUBAHAN_PAGE_SIZE],
+        "page_number": number,
+        "has_next": len(rows) > PERUBAHAN_PAGE_SIZE,
+    }
+    return render(request, "dtsen/perubahan_desil_kecamatan.html", context)
+
+
+@require_POST
+@require_role(R.ADMIN, R.OPERATOR, R.KOORDINATOR)
+def perubahan_desil_export(
+    request: AuthedRequest, lama_id: int, baru_id: int, kecamatan_id: int
+) -> HttpResponse:
+    lama = access_snapshot_pembanding(request.user, lama_id)
+    baru = access_snapshot_pembanding(request.user, baru_id)
+    kecamatan = access_kecamatan(request.user, kecamatan_id)
+    content = services.perubahan_desil_export(
+        user=request.user, lama=lama, baru=baru, kecamatan=kecamatan
+    )
+    response = HttpResponse(content, content_type=XLSX)
+    name = f"perubahan-desil-{kecamatan.nama.lower().replace(' ', '-')}-{baru.tanggal_data}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
