@@ -44,7 +44,7 @@ CORE_RULES: dict[str, Rule] = {
     "wilayah-list": Rule({**ANON_LOGIN, **ok_for("admin", "operator", "koordinator", deny=403)}),
     "audit-list": Rule({**ANON_LOGIN, **ok_for("admin", deny=403)}),
     "login": Rule({"anonim": 200, **{p: 302 for p in PERSONAS if p != "anonim"}}),
-    "logout": Rule(dict.fromkeys(PERSONAS, 405)),  # POST only
+    "logout": Rule({**ANON_LOGIN, **dict.fromkeys(S, 405)}),  # POST only
     "otp-verify": Rule({**ANON_LOGIN, **dict.fromkeys(S, 302)}),  # no device: sent to setup
     "otp-setup": Rule({**ANON_LOGIN, **S}),
     "password_reset": Rule(dict.fromkeys(PERSONAS, 200)),
