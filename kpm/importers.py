@@ -2,8 +2,9 @@
 
 The office exchanges one row per family (the pengurus) with the centre. Reading a row only
 normalises and checks cells, with Indonesian messages naming the column; the changes it implies
-are made by `kpm.services` (`keluarga_final_closing_apply`). Nothing here writes; the export
-rows are built in `kpm.resources`.
+are made by `kpm.services` (`keluarga_final_closing_apply` for a known family,
+`keluarga_final_closing_register_bulk` for the new ones). Nothing here writes; the export rows
+are built in `kpm.resources`.
 """
 
 from __future__ import annotations

@@ -10,8 +10,10 @@ from kpm.services.final_closing import (
     HUBUNGAN_PENGURUS_IMPOR,
     STATUS_SELESAI,
     HasilFinalClosing,
+    KeluargaBaruImpor,
     keluarga_final_closing_apply,
     keluarga_final_closing_finish,
+    keluarga_final_closing_register_bulk,
 )
 from kpm.services.keluarga import (
     ANGGOTA_FIELDS,
@@ -41,6 +43,7 @@ __all__ = [
     "STATUS_SELESAI",
     "TRANSISI_STATUS",
     "HasilFinalClosing",
+    "KeluargaBaruImpor",
     "S",
     "anggota_create",
     "anggota_data_subjek_record",
@@ -49,6 +52,7 @@ __all__ = [
     "keluarga_create",
     "keluarga_final_closing_apply",
     "keluarga_final_closing_finish",
+    "keluarga_final_closing_register_bulk",
     "keluarga_komponen_refresh",
     "keluarga_register",
     "keluarga_status_change",

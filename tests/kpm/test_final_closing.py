@@ -7,6 +7,7 @@ import datetime
 import io
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -25,6 +26,7 @@ from kpm.models import (
     RiwayatPerubahan,
     RiwayatStatus,
 )
+from tests.factories import nik_for
 
 pytestmark = pytest.mark.django_db
 
@@ -615,6 +617,153 @@ def test_importing_the_same_file_twice_changes_nothing(admin_client, admin, kota
     assert registry_counts() == {**counts, "audit": counts["audit"] + 1}  # the import itself
     assert dict(Keluarga.objects.values_list("no_kk", "updated_at")) == updated
     assert KeluargaTidakAdaDiImpor.objects.count() == 1
+
+
+# --- Import: new families, registered in bulk ------------------------------------------------
+def test_a_new_family_gets_its_components_search_name_and_a_status_warning(admin_client, admin):
+    # given: a woman born in 1950 (lansia, DOMAIN.md §2) listed as suspended, with a title
+    row = {
+        **SITI,
+        "NAMA PENERIMA": "Hj. Sumiati",
+        "NIK": "1872014506500001",  # woman born 05-06-1950
+        "TGL LAHIR": "05-06-1950",
+        "STATUS": "DITANGGUHKAN",
+    }
+    warning = (
+        "Keluarga baru didaftarkan berstatus Aktif; STATUS DITANGGUHKAN di file tidak "
+        "diterapkan. Ubah status di halaman keluarga dengan alasan."
+    )
+    # when
+    response = preview(admin_client, xlsx([row]))
+    messages = import_file(admin_client, xlsx([row]))
+    # then
+    assert response.context["result"].peringatan == [
+        RowError(row=2, column="STATUS", message=warning, is_warning=True)
+    ]
+    assert messages[1:] == [f"Baris 2, STATUS: {warning}"]
+    keluarga = Keluarga.objects.select_related("pengurus").get()
+    pengurus = keluarga.pengurus
+    assert (keluarga.status, keluarga.komponen) == ("aktif", ["lansia"])
+    assert (pengurus.nama, pengurus.nama_cari, pengurus.hubungan, pengurus.komponen) == (
+        "Hj. Sumiati",
+        "sumiati",
+        "pasangan",
+        ["lansia"],
+    )
+    # one audit row for the whole import, none per family
+    assert list(AuditEvent.objects.values_list("action", "user", "jumlah")) == [
+        ("import", admin.pk, 1)
+    ]
+
+
+def test_errors_of_new_and_other_rows_are_listed_in_row_order(admin_client, admin, kota_metro):
+    # given: row 3's NIK is on another family (found when the new families are registered),
+    # row 4's NIK is malformed (found when the row is read)
+    register(
+        admin,
+        kota_metro["Metro"],
+        no_kk="1872012001150009",
+        nik=RINA["NIK"],
+        nama="Rina",
+        lahir=datetime.date(1990, 8, 22),
+    )
+    content = xlsx([SITI, RINA, {**BUDI, "NIK": "187201150485000"}])
+    # when
+    response = preview(admin_client, content)
+    # then
+    assert response.context["result"].kesalahan == [
+        RowError(
+            row=3,
+            column="NIK",
+            message="NIK ini sudah terdaftar pada keluarga KK 1872**********09.",
+        ),
+        RowError(row=4, column="NIK", message="NIK harus 16 digit (tertulis 15 digit)"),
+    ]
+    assert "confirm_form" not in response.context
+    assert Keluarga.objects.count() == 1
+
+
+def test_bulk_registration_refuses_taken_identifiers_as_registering_one_by_one_would(
+    admin, kota_metro, siti
+):
+    # given: a new family, one with SITI's No KK, and one reusing the first one's NIK
+    def baris(no_kk: str, nik: str) -> services.KeluargaBaruImpor:
+        return services.KeluargaBaruImpor(
+            keluarga_data={"no_kk": no_kk, "kelurahan": kota_metro["Yosomulyo"]},
+            pengurus_data={
+                "nik": nik,
+                "nama": "Rina Wati",
+                "tanggal_lahir": datetime.date(1990, 8, 22),
+                "jenis_kelamin": "P",
+            },
+            status=None,
+        )
+
+    rows = [
+        baris(RINA["NO KK"], RINA["NIK"]),
+        baris(SITI["NO KK"], "1872016208900005"),
+        baris("1872012001150006", RINA["NIK"]),
+    ]
+    # when
+    outcomes = services.keluarga_final_closing_register_bulk(rows=rows, oleh=admin, on=today())
+    # then
+    assert [
+        (o.aksi, o.keluarga.no_kk) if isinstance(o, services.HasilFinalClosing) else o.message
+        for o in outcomes
+    ] == [
+        ("baru", RINA["NO KK"]),
+        "No KK 1872**********01 sudah terdaftar.",
+        "NIK ini sudah terdaftar pada keluarga KK 1872**********03.",
+    ]
+    assert sorted(Keluarga.objects.values_list("no_kk", "pengurus__nik")) == [
+        (SITI["NO KK"], SITI["NIK"]),
+        (RINA["NO KK"], RINA["NIK"]),
+    ]
+    assert Anggota.objects.count() == 2
+
+
+def _new_families(n: int) -> list[dict[str, object]]:
+    kelurahan = [("Hadimulyo Barat", "Metro Pusat"), ("Iring Mulyo", "Metro Timur")]
+    rows = []
+    for i in range(n):
+        lahir = datetime.date(1980, 1, 1) + datetime.timedelta(days=i)
+        rows.append(
+            {
+                **SITI,
+                "NAMA PENERIMA": f"IBU {i}",
+                "NIK": nik_for(lahir, "P", 1),
+                "NO KK": f"18720120011{i:05d}",
+                "TGL LAHIR": f"{lahir:%d-%m-%Y}",
+                "KELURAHAN": kelurahan[i % 2][0],
+                "KECAMATAN": kelurahan[i % 2][1],
+            }
+        )
+    return rows
+
+
+@pytest.mark.parametrize("n", [5, 50])
+def test_confirming_new_families_takes_the_same_number_of_queries(
+    n, admin_client, django_assert_num_queries
+):
+    # given
+    response = preview(admin_client, xlsx(_new_families(n)))
+    ContentType.objects.get_for_model(Keluarga)  # cached per process: the admin log reads it
+    # when / then: the same count for 5 and 50 families
+    with django_assert_num_queries(38):
+        confirmed = confirm(admin_client, response)
+    assert [str(m) for m in get_messages(confirmed.wsgi_request)] == [
+        f"Impor Final Closing selesai: {n} keluarga baru, 0 diperbarui, 0 tanpa perubahan. "
+        "0 keluarga di registri tidak ada di file ini dan dicatat untuk ditindaklanjuti "
+        "(tidak dihapus)."
+    ]
+    assert registry_counts() == {
+        "keluarga": n,
+        "anggota": n,
+        "riwayat_status": n,
+        "riwayat_perubahan": n,
+        "tidak_ada": 0,
+        "audit": 1,
+    }
 
 
 # --- Export ------------------------------------------------------------------------------
