@@ -199,6 +199,7 @@ class KeluargaAdmin(ImportExportModelAdmin):
     readonly_fields = (
         "no_kk_tersamar",
         "status",
+        "pendamping",  # assigned in the pendamping app, which keeps the history
         "pengurus_tersamar",
         "daftar_anggota",
         "desil",
@@ -207,7 +208,7 @@ class KeluargaAdmin(ImportExportModelAdmin):
         "created_at",
         "updated_at",
     )
-    autocomplete_fields = ("kelurahan", "pendamping")
+    autocomplete_fields = ("kelurahan",)
     resource_classes = [FinalClosingResource]
     import_template_name = "admin/kpm/keluarga/import.html"
     import_form_class = FinalClosingImportForm

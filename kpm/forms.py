@@ -99,21 +99,20 @@ class KeluargaForm(BootstrapFormMixin, forms.ModelForm):
 
     class Meta:
         model = Keluarga
-        fields = ["no_kk", "kelurahan", "alamat", "rt", "rw", "pendamping", "tanggal_terdaftar"]
+        # The pendamping is assigned in the pendamping app, which keeps who had the family
+        # when (history); it is not edited here.
+        fields = ["no_kk", "kelurahan", "alamat", "rt", "rw", "tanggal_terdaftar"]
         widgets = {"tanggal_terdaftar": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(
         self,
         *args: Any,
         kelurahan_qs: Any,
-        pendamping_qs: Any,
         is_create: bool,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["kelurahan"]).queryset = kelurahan_qs
-        cast(forms.ModelChoiceField, self.fields["pendamping"]).queryset = pendamping_qs
-        self.fields["pendamping"].required = False
         self.fields["no_kk"].validators = []
         self.fields["no_kk"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
         if not is_create:

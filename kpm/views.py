@@ -60,7 +60,6 @@ def keluarga_create(request: AuthedRequest) -> HttpResponse:
     form = forms.KeluargaForm(
         request.POST or None,
         kelurahan_qs=selectors.kelurahan_pilihan(user=request.user),
-        pendamping_qs=selectors.pendamping_pilihan(user=request.user),
         is_create=True,
     )
     pengurus_form = forms.AnggotaForm(request.POST or None, prefix="pengurus")
@@ -90,7 +89,6 @@ def keluarga_update(request: AuthedRequest, pk: int) -> HttpResponse:
         request.POST or None,
         initial=model_to_dict(keluarga, fields=services.KELUARGA_FIELDS),
         kelurahan_qs=selectors.kelurahan_pilihan(user=request.user),
-        pendamping_qs=selectors.pendamping_pilihan(user=request.user),
         is_create=False,
     )
     if request.method == "POST" and form.is_valid():

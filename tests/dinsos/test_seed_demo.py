@@ -22,6 +22,10 @@ def test_seed_demo_if_empty_leaves_an_existing_database_alone(operator):
 
 
 def test_seed_demo_twice_does_not_duplicate():
-    call_command("seed_demo")
-    call_command("seed_demo")
-    assert User.objects.count() == len(DEMO_ACCOUNTS)
+    call_command("seed_demo", "--keluarga", "20")
+    first = User.objects.count()
+    call_command("seed_demo", "--keluarga", "20")
+    assert User.objects.count() == first
+    assert set(DEMO_ACCOUNTS[i][0] for i in range(len(DEMO_ACCOUNTS))) <= set(
+        User.objects.values_list("username", flat=True)
+    )
