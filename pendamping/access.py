@@ -1,0 +1,133 @@
+"""Who may see which pendamping and which field records: built on kpm's privacy choke point.
+
+Cases, referrals, visits and scores are personal and sensitive (DOMAIN.md §10): a user sees a
+record only when they may see its family (`kpm.access.scope_keluarga`), so a pendamping sees
+the records of the families assigned to them, a koordinator those of their area.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from dinsos import services as dinsos_services
+from dinsos.access import scope_wilayah
+from dinsos.models import AuditEvent, User
+from kpm.access import access_keluarga, scope_keluarga
+from kpm.models import Keluarga
+from pendamping.models import Kasus, Kunjungan, Pendamping, Rujukan, SkorKepuasan
+
+R = User.Role
+# Who records field work: the pendamping for their own families, office staff on their behalf.
+PENCATAT = frozenset({R.ADMIN, R.OPERATOR, R.PENDAMPING})
+# Who moves families between pendamping: office staff and the koordinator of the area.
+PENGATUR_PENUGASAN = frozenset({R.ADMIN, R.OPERATOR, R.KOORDINATOR})
+
+
+def can_record_layanan(user: User) -> bool:
+    return user.role in PENCATAT
+
+
+def can_manage_penugasan(user: User) -> bool:
+    return user.role in PENGATUR_PENUGASAN
+
+
+def scope_pendamping(user: User, pendamping: QuerySet[Pendamping]) -> QuerySet[Pendamping]:
+    """Limit `pendamping` to what `user` may see.
+
+    - admin: everyone;
+    - operator, koordinator: workers with an area of duty inside their areas;
+    - pendamping: only their own profile.
+    """
+    if user.role == R.ADMIN:
+        return pendamping
+    if user.role == R.PENDAMPING:
+        return pendamping.filter(user=user)
+    if user.role in {R.OPERATOR, R.KOORDINATOR}:
+        in_area = Pendamping.wilayah.through.objects.filter(
+            wilayah_id__in=scope_wilayah(user).values("pk")
+        ).values("pendamping_id")
+        return pendamping.filter(pk__in=in_area)
+    return pendamping.none()
+
+
+def access_pendamping(user: User, pendamping_id: int) -> Pendamping:
+    """Return the worker if `user` may see them; a missing one and a hidden one are both 404."""
+    visible = scope_pendamping(user, Pendamping.objects.select_related("user"))
+    return get_object_or_404(visible, pk=pendamping_id)
+
+
+def access_keluarga_for_layanan(user: User, keluarga_id: int) -> Keluarga:
+    """Return a family the user may record field work for (404 outside scope, 403 by role).
+
+    Not audited here: the service records what is written.
+    """
+    keluarga = access_keluarga(user, keluarga_id, audit=False)
+    if not can_record_layanan(user):
+        raise PermissionDenied
+    return keluarga
+
+
+def access_keluarga_ids(user: User, keluarga_ids: Collection[int]) -> list[int]:
+    """Return the ids if the user may see every one of those families, else 404 (no probing)."""
+    wanted = set(keluarga_ids)
+    visible = set(
+        scope_keluarga(user, Keluarga.objects.filter(pk__in=wanted)).values_list("pk", flat=True)
+    )
+    if visible != wanted:
+        raise Http404
+    return sorted(visible)
+
+
+def scope_kasus(user: User, kasus: QuerySet[Kasus]) -> QuerySet[Kasus]:
+    """Cases of the families `user` may see."""
+    return kasus.filter(keluarga__in=scope_keluarga(user, Keluarga.objects.all()))
+
+
+def scope_rujukan(user: User, rujukan: QuerySet[Rujukan]) -> QuerySet[Rujukan]:
+    """Referrals of the families `user` may see."""
+    return rujukan.filter(keluarga__in=scope_keluarga(user, Keluarga.objects.all()))
+
+
+def scope_kunjungan(user: User, kunjungan: QuerySet[Kunjungan]) -> QuerySet[Kunjungan]:
+    """Visits of the families `user` may see."""
+    return kunjungan.filter(keluarga__in=scope_keluarga(user, Keluarga.objects.all()))
+
+
+def scope_skor(user: User, skor: QuerySet[SkorKepuasan]) -> QuerySet[SkorKepuasan]:
+    """Satisfaction scores of the families `user` may see."""
+    return skor.filter(keluarga__in=scope_keluarga(user, Keluarga.objects.all()))
+
+
+def access_kasus(user: User, kasus_id: int, *, for_update: bool = False) -> Kasus:
+    """Return the case if `user` may see its family (404 otherwise; 403 to change it without
+    the right role). A read is recorded in the audit log; a denied request records nothing."""
+    visible = scope_kasus(
+        user, Kasus.objects.select_related("keluarga__pengurus", "keluarga__kelurahan")
+    )
+    kasus = get_object_or_404(visible.select_related("pendamping", "dicatat_oleh"), pk=kasus_id)
+    if for_update and not can_record_layanan(user):
+        raise PermissionDenied
+    if not for_update:
+        dinsos_services.audit_record(user=user, action=AuditEvent.Action.VIEW, obj=kasus)
+    return kasus
+
+
+def access_rujukan(user: User, rujukan_id: int, *, for_update: bool = False) -> Rujukan:
+    """Return the referral if `user` may see its family (404 otherwise; 403 to change it
+    without the right role). A read is recorded in the audit log."""
+    visible = scope_rujukan(
+        user, Rujukan.objects.select_related("keluarga__pengurus", "keluarga__kelurahan")
+    )
+    rujukan = get_object_or_404(
+        visible.select_related("pendamping", "dicatat_oleh", "kasus"), pk=rujukan_id
+    )
+    if for_update and not can_record_layanan(user):
+        raise PermissionDenied
+    if not for_update:
+        dinsos_services.audit_record(user=user, action=AuditEvent.Action.VIEW, obj=rujukan)
+    return rujukan

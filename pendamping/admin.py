@@ -1,0 +1,74 @@
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from pendamping import services
+from pendamping.models import Kasus, Kunjungan, Pendamping, Penugasan, Rujukan, SkorKepuasan
+
+
+@admin.register(Pendamping)
+class PendampingAdmin(admin.ModelAdmin):
+    list_display = ("nama", "jenis", "user", "mulai", "selesai", "is_wilayah_sulit")
+    list_filter = ("jenis", "is_wilayah_sulit", "selesai")
+    search_fields = ("nama", "user__username", "telepon")
+    list_select_related = ("user",)
+    filter_horizontal = ("wilayah",)
+    raw_id_fields = ("user",)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # The account's areas bound what the pendamping sees; keep them equal to the duty areas.
+        services.pendamping_wilayah_sync(pendamping=form.instance)
+
+
+@admin.register(Penugasan)
+class PenugasanAdmin(admin.ModelAdmin):
+    """History of who had which family when: written by the assignment service only."""
+
+    list_display = ("keluarga", "pendamping", "mulai", "selesai", "oleh")
+    list_filter = ("selesai",)
+    search_fields = ("keluarga__no_kk", "pendamping__username")
+    list_select_related = ("keluarga", "pendamping", "oleh")
+    date_hierarchy = "mulai"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class _CatatanAdmin(admin.ModelAdmin):
+    search_fields = ("keluarga__no_kk", "pendamping__nama")
+    list_select_related = ("keluarga", "pendamping")
+    raw_id_fields = ["keluarga", "pendamping", "dicatat_oleh"]
+
+
+@admin.register(Kasus)
+class KasusAdmin(_CatatanAdmin):
+    list_display = ("keluarga", "pendamping", "kategori", "tanggal_lapor", "status")
+    list_filter = ("status", "kategori", "pendamping__jenis")
+    date_hierarchy = "tanggal_lapor"
+
+
+@admin.register(Rujukan)
+class RujukanAdmin(_CatatanAdmin):
+    list_display = ("keluarga", "pendamping", "tujuan", "tanggal_kirim", "status")
+    list_filter = ("status", "tujuan")
+    date_hierarchy = "tanggal_kirim"
+    raw_id_fields = ["keluarga", "pendamping", "dicatat_oleh", "kasus"]
+
+
+@admin.register(Kunjungan)
+class KunjunganAdmin(_CatatanAdmin):
+    list_display = ("keluarga", "pendamping", "jenis", "tanggal")
+    list_filter = ("jenis",)
+    date_hierarchy = "tanggal"
+
+
+@admin.register(SkorKepuasan)
+class SkorKepuasanAdmin(_CatatanAdmin):
+    list_display = ("keluarga", "pendamping", "skor", "tanggal")
+    list_filter = ("skor",)
+    date_hierarchy = "tanggal"

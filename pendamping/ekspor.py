@@ -1,0 +1,132 @@
+"""XLSX files of the comparison table and a pendamping's report, for the coordination meeting.
+
+The files hold figures per pendamping, never family data, so they are not audit-logged as
+exports of personal data (the data-protection indicator counts those).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from pendamping.kinerja import Indikator
+from pendamping.periode import Periode
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+KOLOM_INDIKATOR = (
+    "Nama",
+    "Jenis",
+    "Keluarga (sekarang / batas)",
+    "Keluarga didampingi (periode)",
+    "Keluarga terjangkau",
+    "Cakupan layanan",
+    "Kecepatan respon (median hari)",
+    "Kasus ditangani",
+    "Rujukan dikirim",
+    "Rujukan selesai",
+    "Integrasi rujukan",
+    "Kepuasan (rata-rata)",
+    "Jumlah penilaian",
+    "Ekspor data",
+    "Buka NIK lengkap",
+    "Akses tidak wajar",
+    "Graduasi",
+    "Pemutakhiran data",
+    "Skor",
+)
+
+
+def _ratio(value: float | None) -> float | str:
+    return "—" if value is None else round(value, 4)
+
+
+def _number(value: float | None, digits: int = 1) -> float | str:
+    return "—" if value is None else round(value, digits)
+
+
+def _baris(i: Indikator, label: str | None = None) -> list[object]:
+    akun = i.has_akun
+    return [
+        label or i.pendamping.nama,
+        i.pendamping.get_jenis_display(),
+        i.keluarga_teks,
+        i.didampingi if akun else "—",
+        i.terjangkau if akun else "—",
+        _ratio(i.cakupan),
+        _number(i.respon_median),
+        i.kasus_ditangani,
+        i.rujukan_dikirim,
+        i.rujukan_selesai,
+        _ratio(i.integrasi_rujukan),
+        _number(i.kepuasan_rata, 2),
+        i.kepuasan_jumlah,
+        i.ekspor if akun else "—",
+        i.buka_nik if akun else "—",
+        "; ".join(i.tanda_data) or ("tidak ada" if akun else "—"),
+        i.graduasi if akun else "—",
+        i.pemutakhiran if akun else "—",
+        _number(i.skor),
+    ]
+
+
+def _workbook_bytes(workbook: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _sheet(workbook: Workbook, title: str, judul: str, rows: Iterable[list[object]]) -> None:
+    sheet = workbook.create_sheet(title)
+    sheet.append([judul])
+    sheet["A1"].font = Font(bold=True)
+    sheet.append([])
+    sheet.append(list(KOLOM_INDIKATOR))
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+    sheet.freeze_panes = "B4"
+    sheet.column_dimensions["A"].width = 32
+
+
+def perbandingan_xlsx(rows: list[Indikator], *, periode: Periode) -> bytes:
+    """The office comparison table for one period."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    _sheet(
+        workbook,
+        "Perbandingan",
+        f"Perbandingan kinerja pendamping — {periode.label}",
+        (_baris(i) for i in rows),
+    )
+    return _workbook_bytes(workbook)
+
+
+def laporan_xlsx(indikator: Indikator, seri: list[Indikator]) -> bytes:
+    """A pendamping's report: the period's figures, the months of its year, and RHK 1–9."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    nama = indikator.pendamping.nama
+    _sheet(
+        workbook,
+        "Ringkasan",
+        f"Laporan kinerja {nama} — {indikator.periode.label}",
+        [_baris(indikator, indikator.periode.label)],
+    )
+    _sheet(
+        workbook,
+        "Per bulan",
+        f"Kinerja {nama} per bulan — tahun {indikator.periode.tahun}",
+        (_baris(i, i.periode.label) for i in seri),
+    )
+    rhk = workbook.create_sheet("RHK")
+    rhk.append([f"RHK 1–9 {nama} — {indikator.periode.label}"])
+    rhk.append([])
+    rhk.append(["RHK", "Uraian", "Capaian"])
+    for item in indikator.rhk:
+        rhk.append([item.nomor, item.nama, item.nilai])
+    return _workbook_bytes(workbook)

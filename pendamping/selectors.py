@@ -1,0 +1,284 @@
+"""Reads of the pendamping app, always scoped through pendamping.access / kpm.access.
+
+The performance indicators live in `pendamping.indikator`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+
+from dinsos import selectors as dinsos_selectors
+from dinsos.access import scope_kelurahan_ids
+from dinsos.models import User, Wilayah
+from dinsos.pengaturan import today
+from kpm.access import scope_keluarga
+from kpm.models import Keluarga, RiwayatPerubahan
+from kpm.selectors import Panel
+from pendamping.access import (
+    can_manage_penugasan,
+    can_record_layanan,
+    scope_kasus,
+    scope_kunjungan,
+    scope_pendamping,
+    scope_rujukan,
+    scope_skor,
+)
+from pendamping.indikator import STATUS_DIDAMPINGI, Periode
+from pendamping.models import Kasus, Kunjungan, Pendamping, Rujukan, SkorKepuasan
+
+
+# --- Pendamping ------------------------------------------------------------------
+@dataclass(frozen=True)
+class PendampingFilter:
+    q: str = ""
+    jenis: str = ""
+    is_aktif: bool = True
+
+
+def pendamping_list(
+    *, user: User, filters: PendampingFilter, on: datetime.date | None = None
+) -> QuerySet[Pendamping]:
+    """Workers the user may see, each with their current caseload against the ceiling.
+
+    One annotate counts the families currently assigned (still served); the ceiling (DOMAIN.md
+    §11: 350, 150 in hard-to-reach areas) comes from the settings in force `on`.
+    """
+    pengaturan = dinsos_selectors.pengaturan_semua(on=on)
+    qs = scope_pendamping(user, Pendamping.objects.all())
+    if filters.q:
+        qs = qs.filter(Q(nama__icontains=filters.q) | Q(user__username__icontains=filters.q))
+    if filters.jenis:
+        qs = qs.filter(jenis=filters.jenis)
+    if filters.is_aktif:
+        qs = qs.filter(Q(selesai__isnull=True) | Q(selesai__gte=on or today()))
+    return (
+        qs.select_related("user")
+        .prefetch_related("wilayah")
+        .annotate(
+            jumlah_keluarga=Count(
+                "user__keluarga_dampingan",
+                filter=Q(user__keluarga_dampingan__status__in=STATUS_DIDAMPINGI),
+            ),
+            batas=Case(
+                When(
+                    is_wilayah_sulit=True,
+                    then=Value(pengaturan["pendamping_batas_keluarga_sulit"]),
+                ),
+                default=Value(pengaturan["pendamping_batas_keluarga"]),
+            ),
+        )
+        .annotate(
+            is_melebihi=ExpressionWrapper(
+                Q(jumlah_keluarga__gt=F("batas")), output_field=BooleanField()
+            )
+        )
+        .order_by("nama", "pk")
+    )
+
+
+def pendamping_pilihan(*, user: User) -> QuerySet[Pendamping]:
+    """Workers with a login whom families may be assigned to, within the user's scope."""
+    return (
+        scope_pendamping(user, Pendamping.objects.all())
+        .filter(user__isnull=False, user__is_active=True, selesai__isnull=True)
+        .select_related("user")
+        .annotate(
+            jumlah_keluarga=Count(
+                "user__keluarga_dampingan",
+                filter=Q(user__keluarga_dampingan__status__in=STATUS_DIDAMPINGI),
+            )
+        )
+        .order_by("nama", "pk")
+    )
+
+
+def pendamping_filter_pilihan(*, user: User) -> list[Pendamping]:
+    """Workers the user may filter record lists by (pendamping: only themselves)."""
+    return list(scope_pendamping(user, Pendamping.objects.all()).order_by("nama", "pk"))
+
+
+# --- Assignment page ---------------------------------------------------------------
+@dataclass(frozen=True)
+class PenugasanFilter:
+    dari: int | None = None  # current pendamping (User id); None = any
+    tanpa_pendamping: bool = False
+    kelurahan: int | None = None
+
+
+def keluarga_untuk_penugasan(
+    *, user: User, filters: PenugasanFilter, is_narrowed: bool
+) -> QuerySet[Keluarga]:
+    """Families the user may move, narrowed by current pendamping and kelurahan (none until
+    narrowed: moving every family of an area at once is never what an officer means)."""
+    qs = scope_keluarga(user, Keluarga.objects.all())
+    if not is_narrowed:
+        return qs.none()
+    if filters.tanpa_pendamping:
+        qs = qs.filter(pendamping__isnull=True)
+    elif filters.dari:
+        qs = qs.filter(pendamping_id=filters.dari)
+    if filters.kelurahan:
+        qs = qs.filter(kelurahan_id=filters.kelurahan)
+    return qs.select_related("pengurus", "kelurahan", "pendamping").order_by(
+        "kelurahan__nama", "no_kk"
+    )
+
+
+def kelurahan_pilihan(*, user: User) -> QuerySet[Wilayah]:
+    """Current kelurahan the user may see."""
+    return (
+        Wilayah.objects.filter(pk__in=scope_kelurahan_ids(user), berlaku_sampai__isnull=True)
+        .select_related("parent")
+        .order_by("nama")
+    )
+
+
+# --- Field records -------------------------------------------------------------------
+@dataclass(frozen=True)
+class CatatanFilter:
+    """Filters shared by the record lists; a period applies to each list's own date."""
+
+    pendamping: int | None = None
+    keluarga: int | None = None
+    tahun: int | None = None
+    bulan: int | None = None
+    status: str = ""
+    kategori: str = ""
+    menurut: str = ""  # kasus: "ditangani" filters the period on the handled date
+
+    @property
+    def periode(self) -> Periode | None:
+        return Periode(self.tahun, self.bulan) if self.tahun else None
+
+
+def _common(qs: QuerySet[Any], filters: CatatanFilter, date_field: str) -> QuerySet[Any]:
+    if filters.pendamping:
+        qs = qs.filter(pendamping_id=filters.pendamping)
+    if filters.keluarga:
+        qs = qs.filter(keluarga_id=filters.keluarga)
+    if (periode := filters.periode) is not None:
+        qs = qs.filter(**{f"{date_field}__range": (periode.awal, periode.akhir)})
+    return qs.select_related("keluarga__pengurus", "keluarga__kelurahan", "pendamping")
+
+
+def kasus_list(*, user: User, filters: CatatanFilter) -> QuerySet[Kasus]:
+    """Cases of the families the user may see, newest report first."""
+    date_field = "tanggal_ditangani" if filters.menurut == "ditangani" else "tanggal_lapor"
+    qs = _common(scope_kasus(user, Kasus.objects.all()), filters, date_field)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.kategori:
+        qs = qs.filter(kategori=filters.kategori)
+    return qs.order_by("-tanggal_lapor", "-pk")
+
+
+def rujukan_list(*, user: User, filters: CatatanFilter) -> QuerySet[Rujukan]:
+    """Referrals of the families the user may see, newest first."""
+    qs = _common(scope_rujukan(user, Rujukan.objects.all()), filters, "tanggal_kirim")
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    return qs.order_by("-tanggal_kirim", "-pk")
+
+
+def kunjungan_list(*, user: User, filters: CatatanFilter) -> QuerySet[Kunjungan]:
+    """Visits and verifications of the families the user may see, newest first."""
+    qs = _common(scope_kunjungan(user, Kunjungan.objects.all()), filters, "tanggal")
+    return qs.order_by("-tanggal", "-pk")
+
+
+def skor_list(*, user: User, filters: CatatanFilter) -> QuerySet[SkorKepuasan]:
+    """Satisfaction scores of the families the user may see, newest first."""
+    qs = _common(scope_skor(user, SkorKepuasan.objects.all()), filters, "tanggal")
+    return qs.order_by("-tanggal", "-pk")
+
+
+def perubahan_list(*, user: User, filters: CatatanFilter) -> QuerySet[RiwayatPerubahan]:
+    """Data updates (kpm edit history) made by a pendamping's account, on families the user
+    may see: the records behind RHK 5."""
+    qs = RiwayatPerubahan.objects.filter(keluarga__in=scope_keluarga(user, Keluarga.objects.all()))
+    if filters.pendamping:
+        qs = qs.filter(oleh__profil_pendamping__pk=filters.pendamping)
+    if (periode := filters.periode) is not None:
+        qs = qs.filter(created_at__gte=periode.awal_waktu, created_at__lt=periode.akhir_waktu)
+    return qs.select_related("keluarga__pengurus", "oleh").order_by("-created_at", "-pk")
+
+
+def keluarga_pilihan(*, user: User) -> QuerySet[Keluarga]:
+    """Families the user may record field work for (a pendamping: their own)."""
+    return (
+        scope_keluarga(user, Keluarga.objects.filter(status__in=STATUS_DIDAMPINGI))
+        .select_related("pengurus", "kelurahan")
+        .order_by("pengurus__nama", "pk")
+    )
+
+
+def kasus_terbuka_keluarga(*, keluarga: Keluarga) -> QuerySet[Kasus]:
+    """A family's cases a referral may be linked to."""
+    return keluarga.kasus.order_by("-tanggal_lapor", "-pk")
+
+
+# --- Extension points used by other apps ---------------------------------------------
+def kontak_kunjungan(start: datetime.date, end: datetime.date) -> QuerySet[Kunjungan]:
+    """Contacts for cakupan layanan: recorded visits and verifications (settings
+    PENDAMPING_SUMBER_KONTAK)."""
+    return Kunjungan.objects.filter(tanggal__range=(start, end))
+
+
+PANEL_ROWS = 5
+
+
+def keluarga_panel(*, keluarga: Keluarga, user: User) -> Panel:
+    """The family page's "Pendampingan" section (settings.KPM_KELUARGA_PANELS): current
+    pendamping, who had the family when, and the latest field records (5 queries). The
+    caller already checked access to the family."""
+    pendamping = (
+        Pendamping.objects.filter(user_id=keluarga.pendamping_id).first()
+        if keluarga.pendamping_id
+        else None
+    )
+    riwayat = keluarga.penugasan.select_related("pendamping").order_by("-mulai", "-id")
+    context = {
+        "pendamping": pendamping,
+        "riwayat": list(riwayat[:PANEL_ROWS]),
+        "kasus": list(keluarga.kasus.order_by("-tanggal_lapor", "-pk")[:PANEL_ROWS]),
+        "rujukan": list(keluarga.rujukan.order_by("-tanggal_kirim", "-pk")[:PANEL_ROWS]),
+        "kunjungan": list(keluarga.kunjungan.order_by("-tanggal", "-pk")[:PANEL_ROWS]),
+        "can_record": can_record_layanan(user),
+        "can_assign": can_manage_penugasan(user),
+        "keluarga_id": keluarga.pk,
+    }
+    return Panel(judul="Pendampingan", template="pendamping/_keluarga_panel.html", context=context)
+
+
+def pendamping_milik(*, user: User) -> Pendamping | None:
+    """The profile linked to a pendamping's own account, if any."""
+    return Pendamping.objects.filter(user=user).first()
+
+
+def pendamping_wilayah(*, pendamping: Pendamping) -> list[Wilayah]:
+    """A worker's areas of duty, with their kecamatan."""
+    return list(pendamping.wilayah.select_related("parent").order_by("kode"))
+
+
+def keluarga_ids(keluarga: QuerySet[Keluarga]) -> list[int]:
+    """The ids of an already scoped family queryset."""
+    return list(keluarga.values_list("pk", flat=True))
+
+
+def rujukan_kasus(*, kasus: Kasus) -> list[Rujukan]:
+    """Referrals made for a case (the caller checked access to the case)."""
+    return list(kasus.rujukan.order_by("-tanggal_kirim", "-pk"))

@@ -1,0 +1,28 @@
+from django.urls import path
+
+from pendamping import views
+
+app_name = "pendamping"
+
+urlpatterns = [
+    path("", views.pendamping_list, name="pendamping-list"),
+    path("saya/", views.pendamping_saya, name="pendamping-saya"),
+    path("<int:pk>/", views.pendamping_detail, name="pendamping-detail"),
+    path("<int:pk>/laporan.xlsx", views.pendamping_laporan_xlsx, name="pendamping-laporan-xlsx"),
+    path("perbandingan/", views.perbandingan, name="perbandingan"),
+    path("perbandingan.xlsx", views.perbandingan_xlsx, name="perbandingan-xlsx"),
+    path("penugasan/", views.penugasan, name="penugasan"),
+    path("kasus/", views.kasus_list, name="kasus-list"),
+    path("kasus/baru/", views.kasus_create, name="kasus-create"),
+    path("kasus/<int:pk>/", views.kasus_detail, name="kasus-detail"),
+    path("kasus/<int:pk>/status/", views.kasus_status, name="kasus-status"),
+    path("rujukan/", views.rujukan_list, name="rujukan-list"),
+    path("rujukan/baru/", views.rujukan_create, name="rujukan-create"),
+    path("rujukan/<int:pk>/", views.rujukan_detail, name="rujukan-detail"),
+    path("rujukan/<int:pk>/hasil/", views.rujukan_hasil, name="rujukan-hasil"),
+    path("kunjungan/", views.kunjungan_list, name="kunjungan-list"),
+    path("kunjungan/baru/", views.kunjungan_create, name="kunjungan-create"),
+    path("kepuasan/", views.skor_list, name="skor-list"),
+    path("kepuasan/baru/", views.skor_create, name="skor-create"),
+    path("pemutakhiran/", views.perubahan_list, name="perubahan-list"),
+]

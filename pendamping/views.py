@@ -1,0 +1,441 @@
+"""Pendamping pages: access → form → service → redirect/render."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from dinsos import selectors as dinsos_selectors
+from dinsos.errors import DomainError
+from dinsos.formatting import angka
+from dinsos.http import AuthedRequest, require_role
+from dinsos.models import User
+from kpm.models import Keluarga
+from pendamping import ekspor, forms, grafik, indikator, selectors, services
+from pendamping.access import (
+    access_kasus,
+    access_keluarga_for_layanan,
+    access_keluarga_ids,
+    access_pendamping,
+    access_rujukan,
+    can_record_layanan,
+)
+from pendamping.models import Kasus, Rujukan
+
+R = User.Role
+PAGE_SIZE = 25
+PENUGASAN_TAMPIL = 500  # rows drawn on the assignment page; "all filtered" moves them all
+KANTOR = (R.ADMIN, R.OPERATOR, R.KOORDINATOR)
+PENCATAT = (R.ADMIN, R.OPERATOR, R.PENDAMPING)
+
+
+def _query_string(request: AuthedRequest) -> str:
+    return urlencode({k: v for k, v in request.GET.items() if k != "page" and v})
+
+
+def _page(request: AuthedRequest, qs: Any) -> Any:
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _list_url(name: str, **params: Any) -> str:
+    return f"{reverse(name)}?{urlencode(params)}"
+
+
+def _form_status(request: AuthedRequest) -> int:
+    return 400 if request.method == "POST" else 200
+
+
+def _add_domain_error(form: Any, error: DomainError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+# --- Pendamping, performance, comparison -------------------------------------------
+@require_role(*KANTOR)
+def pendamping_list(request: AuthedRequest) -> HttpResponse:
+    form = forms.PendampingFilterForm(request.GET or None)
+    pendamping = selectors.pendamping_list(user=request.user, filters=form.to_filter())
+    context = {
+        "form": form,
+        "page": _page(request, pendamping),
+        "query_string": _query_string(request),
+    }
+    return render(request, "pendamping/pendamping_list.html", context)
+
+
+@require_role(R.PENDAMPING)
+def pendamping_saya(request: AuthedRequest) -> HttpResponse:
+    profil = selectors.pendamping_milik(user=request.user)
+    if profil is None:
+        return render(request, "pendamping/pendamping_tanpa_profil.html")
+    return pendamping_detail(request, profil.pk)
+
+
+def pendamping_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    pendamping = access_pendamping(request.user, pk)
+    form = forms.PeriodeForm(request.GET or None)
+    periode = form.periode()
+    hasil, seri = indikator.kinerja_pendamping(
+        pendamping=pendamping, periode=periode, pengaturan=dinsos_selectors.pengaturan_semua()
+    )
+    context = {
+        "pendamping": pendamping,
+        "is_kantor": request.user.role in KANTOR,
+        "wilayah": selectors.pendamping_wilayah(pendamping=pendamping),
+        "form": form,
+        "periode": periode,
+        "i": hasil,
+        "grafik_list": grafik.grafik_list(seri),
+        "is_p2k2_tersedia": indikator.is_p2k2_tersedia(),
+        "can_see_audit": request.user.is_admin,
+        "query_string": urlencode(periode.params),
+    }
+    return render(request, "pendamping/pendamping_detail.html", context)
+
+
+def pendamping_laporan_xlsx(request: AuthedRequest, pk: int) -> HttpResponse:
+    pendamping = access_pendamping(request.user, pk)
+    periode = forms.PeriodeForm(request.GET or None).periode()
+    hasil, seri = indikator.kinerja_pendamping(
+        pendamping=pendamping, periode=periode, pengaturan=dinsos_selectors.pengaturan_semua()
+    )
+    response = HttpResponse(ekspor.laporan_xlsx(hasil, seri), content_type=ekspor.XLSX_CONTENT_TYPE)
+    nama = f"laporan-pendamping-{pendamping.pk}-{periode.tahun}-{periode.bulan or 'tahun'}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{nama}"'
+    return response
+
+
+def _perbandingan_rows(request: AuthedRequest) -> tuple[forms.PerbandinganForm, Any, list[Any]]:
+    form = forms.PerbandinganForm(request.GET or None)
+    periode = form.periode()
+    jenis = form.cleaned_data.get("jenis", "") if form.is_bound and form.is_valid() else ""
+    rows = indikator.perbandingan(
+        user=request.user,
+        periode=periode,
+        pengaturan=dinsos_selectors.pengaturan_semua(),
+        jenis=jenis,
+    )
+    return form, periode, rows
+
+
+@require_role(*KANTOR)
+def perbandingan(request: AuthedRequest) -> HttpResponse:
+    form, periode, rows = _perbandingan_rows(request)
+    context = {
+        "form": form,
+        "periode": periode,
+        "rows": rows,
+        "is_p2k2_tersedia": indikator.is_p2k2_tersedia(),
+        "query_string": _query_string(request),
+    }
+    return render(request, "pendamping/perbandingan.html", context)
+
+
+@require_role(*KANTOR)
+def perbandingan_xlsx(request: AuthedRequest) -> HttpResponse:
+    _, periode, rows = _perbandingan_rows(request)
+    content = ekspor.perbandingan_xlsx(rows, periode=periode)
+    response = HttpResponse(content, content_type=ekspor.XLSX_CONTENT_TYPE)
+    nama = f"perbandingan-pendamping-{periode.tahun}-{periode.bulan or 'tahun'}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{nama}"'
+    return response
+
+
+# --- Assignment ----------------------------------------------------------------------
+@require_role(*KANTOR)
+def penugasan(request: AuthedRequest) -> HttpResponse:
+    pilihan = selectors.pendamping_pilihan(user=request.user)
+    filter_form = forms.PenugasanFilterForm(
+        request.GET or None,
+        pendamping=list(pilihan),
+        kelurahan=selectors.kelurahan_pilihan(user=request.user),
+    )
+    keluarga = selectors.keluarga_untuk_penugasan(
+        user=request.user, filters=filter_form.to_filter(), is_narrowed=filter_form.is_narrowed
+    )
+    form = forms.PenugasanForm(request.POST or None, pendamping_qs=pilihan)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data["cakupan"] == forms.PenugasanForm.SEMUA:
+            ids = selectors.keluarga_ids(keluarga)
+        else:
+            ids = access_keluarga_ids(request.user, data["keluarga"])
+        try:
+            hasil = services.keluarga_tugaskan(
+                keluarga_ids=ids,
+                ke=data["ke"].user,
+                oleh=request.user,
+                tanggal_mulai=data["tanggal_mulai"],
+            )
+        except DomainError as e:
+            _add_domain_error(form, e)
+        else:
+            messages.success(
+                request,
+                f"{angka(hasil.dipindahkan)} keluarga ditugaskan ke {data['ke'].nama}; kini "
+                f"mendampingi {angka(hasil.jumlah_baru)} dari batas {angka(hasil.batas)} keluarga.",
+            )
+            return redirect(f"{request.path}?{_query_string(request)}")
+    context = {
+        "filter_form": filter_form,
+        "form": form,
+        "keluarga_list": keluarga[:PENUGASAN_TAMPIL],
+        "jumlah": keluarga.count(),
+        "tampil_maks": PENUGASAN_TAMPIL,
+        "query_string": _query_string(request),
+    }
+    return render(request, "pendamping/penugasan.html", context, status=_form_status(request))
+
+
+# --- Field records --------------------------------------------------------------------
+def _keluarga_tetap(request: AuthedRequest) -> Keluarga | None:
+    """The family fixed by the page (?keluarga=), checked like any family read: another
+    pendamping's family is a 404. A family posted from the select is checked the same way."""
+    posted = request.POST.get("keluarga", "")
+    if posted.isdigit():
+        access_keluarga_for_layanan(request.user, int(posted))
+    raw = request.GET.get("keluarga", "")
+    return access_keluarga_for_layanan(request.user, int(raw)) if raw.isdigit() else None
+
+
+def _catatan_create(
+    request: AuthedRequest,
+    *,
+    form_class: type[forms.KasusForm | forms.RujukanForm | forms.KunjunganForm | forms.SkorForm],
+    service: Callable[..., Any],
+    judul: str,
+    pesan: str,
+    next_url: Callable[[Any], str],
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    keluarga = _keluarga_tetap(request)
+    if keluarga is None and request.user.role != R.PENDAMPING:
+        messages.info(request, "Buka halaman keluarga, lalu catat dari bagian Pendampingan.")
+        return redirect("kpm:keluarga-list")
+    form = form_class(
+        request.POST or None,
+        keluarga_qs=selectors.keluarga_pilihan(user=request.user),
+        keluarga=keluarga,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {**form.cleaned_data, **(extra or {})}
+        target = keluarga or data["keluarga"]
+        try:
+            obj = service(keluarga=target, data=data, oleh=request.user)
+        except DomainError as e:
+            _add_domain_error(form, e)
+        else:
+            messages.success(request, pesan)
+            return redirect(next_url(obj))
+    context = {"form": form, "keluarga": keluarga, "judul": judul}
+    return render(request, "pendamping/catatan_form.html", context, status=_form_status(request))
+
+
+# (label, list URL name, create URL name, create label): the record lists link to each other.
+CATATAN_NAV = (
+    ("Kasus", "pendamping:kasus-list", "pendamping:kasus-create", "Catat kasus"),
+    ("Rujukan", "pendamping:rujukan-list", "pendamping:rujukan-create", "Catat rujukan"),
+    ("Kunjungan", "pendamping:kunjungan-list", "pendamping:kunjungan-create", "Catat kunjungan"),
+    ("Kepuasan", "pendamping:skor-list", "pendamping:skor-create", "Catat skor kepuasan"),
+)
+
+
+def _catatan_nav(request: AuthedRequest, aktif: str) -> dict[str, Any]:
+    nav = [
+        {"label": label, "url": reverse(name), "is_aktif": name == aktif}
+        for label, name, _, _ in CATATAN_NAV
+    ]
+    create = next(((c, cl) for _, name, c, cl in CATATAN_NAV if name == aktif), None)
+    return {
+        "catatan_nav": nav,
+        # Office staff record from the family page; a pendamping picks from their own list.
+        "can_create": request.user.role == R.PENDAMPING and create is not None,
+        "create_url": reverse(create[0]) if create else "",
+        "create_label": create[1] if create else "",
+    }
+
+
+def _catatan_list(
+    request: AuthedRequest,
+    *,
+    template: str,
+    rows: Callable[..., Any],
+    status_choices: list[tuple[str, str]] | None = None,
+    with_kategori: bool = False,
+) -> HttpResponse:
+    form = forms.CatatanFilterForm(
+        request.GET or None,
+        pendamping=selectors.pendamping_filter_pilihan(user=request.user),
+        status_choices=status_choices,
+        with_kategori=with_kategori,
+    )
+    context = {
+        "form": form,
+        "page": _page(request, rows(user=request.user, filters=form.to_filter())),
+        "query_string": _query_string(request),
+        **_catatan_nav(request, request.resolver_match.view_name if request.resolver_match else ""),
+    }
+    return render(request, template, context)
+
+
+def kasus_list(request: AuthedRequest) -> HttpResponse:
+    return _catatan_list(
+        request,
+        template="pendamping/kasus_list.html",
+        rows=selectors.kasus_list,
+        status_choices=Kasus.Status.choices,
+        with_kategori=True,
+    )
+
+
+@require_role(*PENCATAT)
+def kasus_create(request: AuthedRequest) -> HttpResponse:
+    return _catatan_create(
+        request,
+        form_class=forms.KasusForm,
+        service=services.kasus_catat,
+        judul="Catat kasus",
+        pesan="Kasus dicatat.",
+        next_url=lambda kasus: reverse("pendamping:kasus-detail", args=[kasus.pk]),
+    )
+
+
+def _kasus_status_form(kasus: Kasus, data: Any = None) -> forms.KasusStatusForm:
+    allowed = services.TRANSISI_KASUS[kasus.status]
+    pilihan = [(v, label) for v, label in Kasus.Status.choices if v in allowed]
+    return forms.KasusStatusForm(
+        data, pilihan=pilihan, perlu_tanggal=kasus.tanggal_ditangani is None
+    )
+
+
+def kasus_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    kasus = access_kasus(request.user, pk)
+    context = {
+        "kasus": kasus,
+        "rujukan_list": selectors.rujukan_kasus(kasus=kasus),
+        "status_form": _kasus_status_form(kasus),
+        "can_record": can_record_layanan(request.user),
+    }
+    return render(request, "pendamping/kasus_detail.html", context)
+
+
+@require_POST
+def kasus_status(request: AuthedRequest, pk: int) -> HttpResponse:
+    kasus = access_kasus(request.user, pk, for_update=True)
+    form = _kasus_status_form(kasus, request.POST)
+    if form.is_valid():
+        try:
+            services.kasus_status_ubah(
+                kasus=kasus,
+                ke=form.cleaned_data["ke"],
+                tanggal_ditangani=form.cleaned_data.get("tanggal_ditangani"),
+                tindakan=form.cleaned_data["tindakan"],
+                oleh=request.user,
+            )
+        except DomainError as e:
+            _add_domain_error(form, e)
+        else:
+            messages.success(request, "Status kasus diperbarui.")
+            return redirect("pendamping:kasus-detail", kasus.pk)
+    context = {"kasus": kasus, "status_form": form}
+    return render(request, "pendamping/kasus_status.html", context, status=400)
+
+
+def rujukan_list(request: AuthedRequest) -> HttpResponse:
+    return _catatan_list(
+        request,
+        template="pendamping/rujukan_list.html",
+        rows=selectors.rujukan_list,
+        status_choices=Rujukan.Status.choices,
+    )
+
+
+@require_role(*PENCATAT)
+def rujukan_create(request: AuthedRequest) -> HttpResponse:
+    raw = request.GET.get("kasus", "")
+    kasus = access_kasus(request.user, int(raw), for_update=True) if raw.isdigit() else None
+    if kasus is not None and request.GET.get("keluarga") != str(kasus.keluarga_id):
+        return redirect(f"{request.path}?keluarga={kasus.keluarga_id}&kasus={kasus.pk}")
+    return _catatan_create(
+        request,
+        form_class=forms.RujukanForm,
+        service=services.rujukan_kirim,
+        judul="Catat rujukan" + (f" untuk {kasus}" if kasus else ""),
+        pesan="Rujukan dicatat.",
+        next_url=lambda rujukan: reverse("pendamping:rujukan-detail", args=[rujukan.pk]),
+        extra={"kasus": kasus},
+    )
+
+
+def rujukan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    rujukan = access_rujukan(request.user, pk)
+    context = {
+        "rujukan": rujukan,
+        "hasil_form": forms.RujukanHasilForm(),
+        "can_record_hasil": can_record_layanan(request.user)
+        and rujukan.status == Rujukan.Status.DIKIRIM,
+    }
+    return render(request, "pendamping/rujukan_detail.html", context)
+
+
+@require_POST
+def rujukan_hasil(request: AuthedRequest, pk: int) -> HttpResponse:
+    rujukan = access_rujukan(request.user, pk, for_update=True)
+    form = forms.RujukanHasilForm(request.POST)
+    if form.is_valid():
+        try:
+            services.rujukan_hasil_catat(rujukan=rujukan, oleh=request.user, **form.cleaned_data)
+        except DomainError as e:
+            _add_domain_error(form, e)
+        else:
+            messages.success(request, "Hasil rujukan dicatat.")
+            return redirect("pendamping:rujukan-detail", rujukan.pk)
+    context = {"rujukan": rujukan, "hasil_form": form}
+    return render(request, "pendamping/rujukan_hasil.html", context, status=400)
+
+
+def kunjungan_list(request: AuthedRequest) -> HttpResponse:
+    return _catatan_list(
+        request, template="pendamping/kunjungan_list.html", rows=selectors.kunjungan_list
+    )
+
+
+@require_role(*PENCATAT)
+def kunjungan_create(request: AuthedRequest) -> HttpResponse:
+    return _catatan_create(
+        request,
+        form_class=forms.KunjunganForm,
+        service=services.kunjungan_catat,
+        judul="Catat kunjungan / verifikasi",
+        pesan="Kunjungan dicatat.",
+        next_url=lambda k: _list_url("pendamping:kunjungan-list", keluarga=k.keluarga_id),
+    )
+
+
+def skor_list(request: AuthedRequest) -> HttpResponse:
+    return _catatan_list(request, template="pendamping/skor_list.html", rows=selectors.skor_list)
+
+
+@require_role(*PENCATAT)
+def skor_create(request: AuthedRequest) -> HttpResponse:
+    return _catatan_create(
+        request,
+        form_class=forms.SkorForm,
+        service=services.skor_catat,
+        judul="Catat skor kepuasan",
+        pesan="Skor kepuasan dicatat.",
+        next_url=lambda s: _list_url("pendamping:skor-list", keluarga=s.keluarga_id),
+    )
+
+
+def perubahan_list(request: AuthedRequest) -> HttpResponse:
+    return _catatan_list(
+        request, template="pendamping/perubahan_list.html", rows=selectors.perubahan_list
+    )

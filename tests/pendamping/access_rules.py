@@ -1,0 +1,95 @@
+"""Access rules of the pendamping URLs for tests/test_access_matrix.py.
+
+Pendamping A (Hadimulyo Barat, Metro Pusat: the koordinator's area too) and B (Iring Mulyo)
+get PKH profiles; A's family has a case and a referral. Office pages are for admin, operator
+and koordinator; records are read by everyone who may see the family (B: 404) and written
+by admin, operator and the family's pendamping (the koordinator reads: 403).
+"""
+
+import datetime
+
+from pendamping import services
+from pendamping.models import Kasus, Pendamping, Rujukan
+from tests.access import Rule, ok_for
+
+LOGIN = {"anonim": 302}
+_ALL = ("admin", "operator", "koordinator", "pendamping_a", "pendamping_b")
+_KANTOR = ("admin", "operator", "koordinator")
+_MELIHAT_A = {**LOGIN, **ok_for("admin", "operator", "koordinator", "pendamping_a", deny=404)}
+# Without ?keluarga=, office staff are sent to the family list to pick one (302); a
+# pendamping picks from their own families (200); the koordinator does not record (403).
+_CATAT = {
+    **LOGIN,
+    **ok_for("pendamping_a", "pendamping_b"),
+    "admin": 302,
+    "operator": 302,
+}
+# An empty POST is refused by the form (400) once access is granted.
+_UBAH_A = {**LOGIN, **ok_for("admin", "operator", "pendamping_a", ok=400), "pendamping_b": 404}
+
+
+def _profil_a(world):
+    return {"pk": world.profil_a.pk}
+
+
+def _kasus_a(world):
+    return {"pk": world.kasus_a.pk}
+
+
+def _rujukan_a(world):
+    return {"pk": world.rujukan_a.pk}
+
+
+RULES = {
+    "pendamping:pendamping-list": Rule({**LOGIN, **ok_for(*_KANTOR)}),
+    "pendamping:pendamping-saya": Rule({**LOGIN, **ok_for("pendamping_a", "pendamping_b")}),
+    "pendamping:pendamping-detail": Rule(_MELIHAT_A, kwargs=_profil_a),
+    "pendamping:pendamping-laporan-xlsx": Rule(_MELIHAT_A, kwargs=_profil_a),
+    "pendamping:perbandingan": Rule({**LOGIN, **ok_for(*_KANTOR)}),
+    "pendamping:perbandingan-xlsx": Rule({**LOGIN, **ok_for(*_KANTOR)}),
+    "pendamping:penugasan": Rule({**LOGIN, **ok_for(*_KANTOR)}),
+    "pendamping:kasus-list": Rule({**LOGIN, **ok_for(*_ALL)}),
+    "pendamping:kasus-create": Rule(_CATAT),
+    "pendamping:kasus-detail": Rule(_MELIHAT_A, kwargs=_kasus_a),
+    "pendamping:kasus-status": Rule(_UBAH_A, kwargs=_kasus_a, method="post"),
+    "pendamping:rujukan-list": Rule({**LOGIN, **ok_for(*_ALL)}),
+    "pendamping:rujukan-create": Rule(_CATAT),
+    "pendamping:rujukan-detail": Rule(_MELIHAT_A, kwargs=_rujukan_a),
+    "pendamping:rujukan-hasil": Rule(_UBAH_A, kwargs=_rujukan_a, method="post"),
+    "pendamping:kunjungan-list": Rule({**LOGIN, **ok_for(*_ALL)}),
+    "pendamping:kunjungan-create": Rule(_CATAT),
+    "pendamping:skor-list": Rule({**LOGIN, **ok_for(*_ALL)}),
+    "pendamping:skor-create": Rule(_CATAT),
+    "pendamping:perubahan-list": Rule({**LOGIN, **ok_for(*_ALL)}),
+}
+
+
+def build(world):
+    """PKH profiles for pendamping A and B, and a case and a referral of A's family."""
+    profiles = {}
+    for key in ("pendamping_a", "pendamping_b"):
+        user = world.users[key]
+        profiles[key] = services.pendamping_create(
+            nama=f"Profil {key}",
+            jenis=Pendamping.Jenis.PKH,
+            mulai=datetime.date(2024, 1, 1),
+            wilayah=list(user.wilayah.all()),
+            user=user,
+        )
+    world.profil_a = profiles["pendamping_a"]
+    world.kasus_a = Kasus.objects.create(
+        keluarga=world.keluarga_a,
+        pendamping=world.profil_a,
+        tanggal_lapor=datetime.date(2025, 3, 1),
+        kategori=Kasus.Kategori.PENDIDIKAN,
+        deskripsi="Anak tidak sekolah.",
+        dicatat_oleh=world.users["pendamping_a"],
+    )
+    world.rujukan_a = Rujukan.objects.create(
+        keluarga=world.keluarga_a,
+        pendamping=world.profil_a,
+        kasus=world.kasus_a,
+        tujuan=Rujukan.Tujuan.SEKOLAH,
+        tanggal_kirim=datetime.date(2025, 3, 2),
+        dicatat_oleh=world.users["pendamping_a"],
+    )
