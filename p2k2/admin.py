@@ -1,0 +1,115 @@
+from django.contrib import admin
+from django.http import HttpRequest
+from import_export.admin import ImportExportModelAdmin
+
+from p2k2.models import (
+    Keanggotaan,
+    Kehadiran,
+    Kelompok,
+    Kiriman,
+    KonflikKehadiran,
+    Modul,
+    Pertemuan,
+    Sesi,
+)
+from p2k2.resources import SesiResource
+
+
+class _ReadOnly(admin.ModelAdmin):
+    """Rows written by the P2K2 services only (attendance sync, membership moves)."""
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class SesiInline(admin.TabularInline):
+    model = Sesi
+    fields = ("urutan", "judul")
+    ordering = ("urutan",)
+    extra = 0
+
+
+@admin.register(Modul)
+class ModulAdmin(admin.ModelAdmin):
+    """The curriculum (DOMAIN.md §6): modules with their sessions in teaching order."""
+
+    list_display = ("nama", "urutan", "is_adaptif", "is_aktif")
+    list_editable = ("urutan", "is_aktif")
+    inlines = [SesiInline]
+
+
+@admin.register(Sesi)
+class SesiAdmin(ImportExportModelAdmin):
+    resource_classes = [SesiResource]
+    list_display = ("modul", "urutan", "judul")
+    list_filter = ("modul",)
+    list_select_related = ("modul",)
+    search_fields = ("judul",)
+
+
+class KeanggotaanInline(admin.TabularInline):
+    model = Keanggotaan
+    fields = ("keluarga", "mulai", "selesai", "oleh")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Kelompok)
+class KelompokAdmin(admin.ModelAdmin):
+    list_display = ("nama", "pendamping", "kelurahan", "tempat")
+    list_filter = ("kelurahan__parent",)
+    search_fields = ("nama", "pendamping__username", "pendamping__first_name")
+    list_select_related = ("pendamping", "kelurahan")
+    raw_id_fields = ("pendamping", "kelurahan", "ketua")
+    inlines = [KeanggotaanInline]
+
+
+@admin.register(Pertemuan)
+class PertemuanAdmin(admin.ModelAdmin):
+    list_display = ("kelompok", "tanggal", "sesi", "topik", "status")
+    list_filter = ("status", "sesi__modul")
+    search_fields = ("kelompok__nama", "topik")
+    list_select_related = ("kelompok", "sesi__modul")
+    raw_id_fields = ("kelompok", "sesi", "dibuat_oleh")
+    readonly_fields = ("client_id",)
+    date_hierarchy = "tanggal"
+
+
+@admin.register(Kehadiran)
+class KehadiranAdmin(_ReadOnly):
+    list_display = ("pertemuan", "keluarga", "status", "pemahaman", "versi", "recorded_by")
+    list_filter = ("status",)
+    search_fields = ("keluarga__no_kk", "pertemuan__kelompok__nama")
+    list_select_related = ("pertemuan__kelompok", "keluarga", "recorded_by")
+
+
+@admin.register(KonflikKehadiran)
+class KonflikKehadiranAdmin(_ReadOnly):
+    list_display = (
+        "pertemuan",
+        "keluarga",
+        "status_tersimpan",
+        "status",
+        "oleh",
+        "pilihan",
+        "diselesaikan_at",
+    )
+    list_filter = ("pilihan",)
+    list_select_related = ("pertemuan__kelompok", "keluarga", "oleh")
+
+
+@admin.register(Kiriman)
+class KirimanAdmin(_ReadOnly):
+    list_display = ("client_id", "pertemuan", "oleh", "created_at")
+    list_select_related = ("pertemuan__kelompok", "oleh")
+    search_fields = ("client_id",)

@@ -1,0 +1,317 @@
+"""Input shape and Indonesian messages for the P2K2 pages and the attendance sync (no writes)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from typing import Any, cast
+
+from django import forms
+from django.db.models import QuerySet
+
+from dinsos.errors import DomainError
+from dinsos.formatting import angka, mask_nik
+from dinsos.forms import BootstrapFormMixin
+from dinsos.models import User, Wilayah
+from dinsos.pengaturan import today
+from kpm.models import Keluarga
+from p2k2.models import (
+    DESKRIPSI_MAKS,
+    NAMA_KEGIATAN_MAKS,
+    Kehadiran,
+    Kelompok,
+    KonflikKehadiran,
+    Modul,
+)
+from p2k2.services import Tanda
+
+ADAPTIF = "adaptif"
+FOTO_MAKS_BYTE = 5 * 1024 * 1024
+# Magic bytes of the photo formats a phone camera produces.
+FOTO_TANDA = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
+KIRIMAN_BARIS_MAKS = 200  # far above the group maximum: a guard against junk, not a rule
+TAHUN_MIN = 2015  # P2K2 (FDS) started in 2015 (domain-sources §2.1)
+
+
+class KeluargaChoiceField(forms.ModelMultipleChoiceField):
+    """Families shown as "pengurus name — masked NIK" (the queryset selects `pengurus`)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        pengurus = obj.pengurus
+        if pengurus is None:
+            return f"(belum ada pengurus) — KK {mask_nik(obj.no_kk)}"
+        return f"{pengurus.nama} — {mask_nik(pengurus.nik)}"
+
+
+class KetuaChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.pengurus.nama if obj.pengurus else f"KK {mask_nik(obj.no_kk)}"
+
+
+class KelompokForm(BootstrapFormMixin, forms.Form):
+    """A new group; a pendamping creates groups for themselves (no pendamping field)."""
+
+    nama = forms.CharField(max_length=60, label="Nama kelompok")
+    pendamping = forms.ModelChoiceField(queryset=User.objects.none(), label="Pendamping")
+    kelurahan = forms.ModelChoiceField(queryset=Wilayah.objects.none(), label="Kelurahan/desa")
+    tempat = forms.CharField(
+        max_length=200, required=False, label="Tempat biasa", initial="Rumah ketua kelompok"
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        pendamping_qs: QuerySet[User] | None,
+        kelurahan_qs: QuerySet[Wilayah],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if pendamping_qs is None:
+            del self.fields["pendamping"]
+        else:
+            cast(forms.ModelChoiceField, self.fields["pendamping"]).queryset = pendamping_qs
+        cast(forms.ModelChoiceField, self.fields["kelurahan"]).queryset = kelurahan_qs
+
+
+class KelompokUbahForm(BootstrapFormMixin, forms.Form):
+    nama = forms.CharField(max_length=60, label="Nama kelompok")
+    tempat = forms.CharField(max_length=200, required=False, label="Tempat biasa")
+    ketua = KetuaChoiceField(
+        queryset=Keluarga.objects.none(), required=False, label="Ketua kelompok"
+    )
+
+    def __init__(self, *args: Any, anggota_qs: QuerySet[Keluarga], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["ketua"]).queryset = anggota_qs
+
+
+class AnggotaForm(forms.Form):
+    """Families to add to, move out of or remove from a group."""
+
+    keluarga = KeluargaChoiceField(
+        queryset=Keluarga.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label="Keluarga",
+        error_messages={"required": "Pilih paling sedikit satu keluarga."},
+    )
+    ke = forms.ModelChoiceField(
+        queryset=Kelompok.objects.none(), required=False, label="Pindah ke kelompok"
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        keluarga_qs: QuerySet[Keluarga],
+        kelompok_qs: QuerySet[Kelompok] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["keluarga"]).queryset = keluarga_qs
+        if kelompok_qs is None:
+            del self.fields["ke"]
+        else:
+            field = cast(forms.ModelChoiceField, self.fields["ke"])
+            field.queryset = kelompok_qs
+            field.required = True
+            field.widget.attrs["class"] = "form-select"
+
+
+def materi_choices(modul: list[Modul]) -> list[Any]:
+    """The grouped "materi" select: every session under its module, and the adaptif topic."""
+    groups: list[Any] = [("", "— pilih materi —")]
+    for m in modul:
+        if m.is_adaptif:
+            groups.append((m.nama, [(ADAPTIF, "Topik bebas (tulis di bawah)")]))
+        else:
+            groups.append(
+                (m.nama, [(str(s.pk), f"Sesi {s.urutan}: {s.judul}") for s in m.sesi.all()])
+            )
+    return groups
+
+
+def _foto_valid(upload: Any) -> None:
+    if upload.size > FOTO_MAKS_BYTE:
+        raise forms.ValidationError(
+            "Foto paling besar 5 MB; kecilkan resolusinya lalu unggah lagi."
+        )
+    head = upload.read(16)
+    upload.seek(0)
+    is_webp = head[:4] == b"RIFF" and head[8:12] == b"WEBP"
+    if not (is_webp or any(head.startswith(t) for t in FOTO_TANDA)):
+        raise forms.ValidationError("Berkas ini bukan foto JPG, PNG atau WEBP.")
+
+
+class PertemuanForm(BootstrapFormMixin, forms.Form):
+    """A meeting's details (DOMAIN.md §6: the SIKS-NG activity form fields and limits)."""
+
+    materi = forms.ChoiceField(label="Materi")
+    topik = forms.CharField(max_length=150, required=False, label="Topik adaptif")
+    nama_kegiatan = forms.CharField(
+        required=False,
+        label="Nama kegiatan (SIKS-NG)",
+        widget=forms.TextInput(attrs={"maxlength": NAMA_KEGIATAN_MAKS}),
+        help_text=f"Paling banyak {NAMA_KEGIATAN_MAKS} karakter; kosong = dibuat otomatis.",
+    )
+    tanggal = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    jam_mulai = forms.TimeField(
+        required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    jam_selesai = forms.TimeField(
+        required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    tempat = forms.CharField(max_length=200, required=False)
+    narasumber_1 = forms.CharField(max_length=100, required=False, label="Narasumber 1")
+    narasumber_2 = forms.CharField(max_length=100, required=False, label="Narasumber 2")
+    narasumber_3 = forms.CharField(max_length=100, required=False, label="Narasumber 3")
+    deskripsi = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": DESKRIPSI_MAKS}),
+        help_text=(
+            f"Paling banyak {angka(DESKRIPSI_MAKS)} karakter: proses, materi, partisipasi, "
+            "hasil, kendala dan tindak lanjut."
+        ),
+    )
+    foto = forms.FileField(
+        required=False,
+        label="Foto kegiatan",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+    )
+    foto_lat = forms.DecimalField(
+        required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput
+    )
+    foto_lng = forms.DecimalField(
+        required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput
+    )
+
+    def __init__(
+        self, *args: Any, modul: list[Modul], with_foto: bool = True, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.sesi_by_pk = {str(s.pk): s for m in modul for s in m.sesi.all()}
+        cast(forms.ChoiceField, self.fields["materi"]).choices = materi_choices(modul)
+        if not with_foto:
+            for name in ("foto", "foto_lat", "foto_lng"):
+                del self.fields[name]
+
+    def clean_nama_kegiatan(self) -> str:
+        nama = " ".join(self.cleaned_data["nama_kegiatan"].split())
+        if len(nama) > NAMA_KEGIATAN_MAKS:
+            raise forms.ValidationError(
+                f"Nama kegiatan {angka(len(nama))} karakter; SIKS-NG menerima paling banyak "
+                f"{NAMA_KEGIATAN_MAKS} karakter. Persingkat."
+            )
+        return nama
+
+    def clean_deskripsi(self) -> str:
+        deskripsi = self.cleaned_data["deskripsi"].strip()
+        if len(deskripsi) > DESKRIPSI_MAKS:
+            raise forms.ValidationError(
+                f"Deskripsi {angka(len(deskripsi))} karakter; SIKS-NG menerima paling banyak "
+                f"{angka(DESKRIPSI_MAKS)} karakter. Persingkat."
+            )
+        return deskripsi
+
+    def clean_foto(self) -> Any:
+        foto = self.cleaned_data.get("foto")
+        if foto:
+            _foto_valid(foto)
+        return foto
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        materi = data.get("materi")
+        if materi == ADAPTIF:
+            data["sesi"] = None
+            if not (data.get("topik") or "").strip():
+                self.add_error("topik", "Tulis topik untuk pertemuan P2K2 Adaptif.")
+        elif materi:
+            data["sesi"] = self.sesi_by_pk[materi]
+            data["topik"] = ""
+        mulai, selesai = data.get("jam_mulai"), data.get("jam_selesai")
+        if mulai and selesai and selesai <= mulai:
+            self.add_error("jam_selesai", "Jam selesai harus sesudah jam mulai.")
+        tanggal = data.get("tanggal")
+        if tanggal and not TAHUN_MIN <= tanggal.year <= today().year + 1:
+            self.add_error("tanggal", "Tanggal pertemuan tidak masuk akal; periksa tahunnya.")
+        return data
+
+
+class KonflikForm(forms.Form):
+    pilihan = forms.ChoiceField(choices=KonflikKehadiran.Pilihan.choices)
+
+
+class RekapForm(BootstrapFormMixin, forms.Form):
+    tahun = forms.TypedChoiceField(coerce=int, label="Tahun")
+
+    def __init__(self, *args: Any, tahun_pilihan: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["tahun"]).choices = [(t, str(t)) for t in tahun_pilihan]
+
+
+# --- The attendance sync payload ----------------------------------------------------
+@dataclass(frozen=True)
+class Kiriman:
+    """A parsed sync request from `static/p2k2/kehadiran.js`."""
+
+    kiriman_id: uuid.UUID
+    perangkat: uuid.UUID | None
+    pertemuan_client_id: uuid.UUID
+    pertemuan: dict[str, Any]  # the meeting's fields when the phone created it
+    tanda: list[Tanda]
+
+
+def _uuid(value: Any, label: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError as exc:
+        raise DomainError(f"{label} tidak valid; muat ulang halaman lalu simpan lagi.") from exc
+
+
+STATUS = set(Kehadiran.Status.values)
+PEMAHAMAN = set(Kehadiran.Pemahaman.values)
+
+
+def _tanda(row: Any, nomor: int) -> Tanda:
+    if not isinstance(row, dict):
+        raise DomainError(f"Baris kehadiran ke-{nomor} tidak terbaca.")
+    keluarga_id, versi = row.get("keluarga_id"), row.get("versi", 0)
+    status, pemahaman = row.get("status"), row.get("pemahaman") or ""
+    if not isinstance(keluarga_id, int) or isinstance(keluarga_id, bool) or keluarga_id <= 0:
+        raise DomainError(f"Baris kehadiran ke-{nomor}: keluarga tidak dikenal.")
+    if status not in STATUS:
+        raise DomainError(f"Baris kehadiran ke-{nomor}: status harus hadir, izin, sakit atau alfa.")
+    if pemahaman not in PEMAHAMAN:
+        raise DomainError(f"Baris kehadiran ke-{nomor}: penilaian pemahaman tidak dikenal.")
+    if not isinstance(versi, int) or isinstance(versi, bool) or versi < 0:
+        raise DomainError(f"Baris kehadiran ke-{nomor}: versi tidak valid.")
+    return Tanda(keluarga_id=keluarga_id, status=status, pemahaman=pemahaman, versi=versi)
+
+
+def kiriman_parse(body: bytes) -> Kiriman:
+    """Read the JSON body of a sync request; DomainError (Indonesian) on a malformed one."""
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DomainError("Kiriman tidak terbaca (bukan JSON).") from exc
+    if not isinstance(data, dict):
+        raise DomainError("Kiriman tidak terbaca (bukan JSON).")
+    pertemuan = data.get("pertemuan")
+    rows = data.get("kehadiran")
+    if not isinstance(pertemuan, dict) or not isinstance(rows, list):
+        raise DomainError("Kiriman tidak lengkap: data pertemuan atau kehadiran tidak ada.")
+    if not rows:
+        raise DomainError("Tidak ada kehadiran yang dikirim.")
+    if len(rows) > KIRIMAN_BARIS_MAKS:
+        raise DomainError(f"Paling banyak {KIRIMAN_BARIS_MAKS} keluarga dalam satu kiriman.")
+    tanda = [_tanda(row, nomor) for nomor, row in enumerate(rows, start=1)]
+    if len({t.keluarga_id for t in tanda}) != len(tanda):
+        raise DomainError("Satu keluarga tercatat dua kali dalam kiriman ini.")
+    perangkat = data.get("perangkat")
+    return Kiriman(
+        kiriman_id=_uuid(data.get("kiriman_id"), "ID kiriman"),
+        perangkat=_uuid(perangkat, "ID perangkat") if perangkat else None,
+        pertemuan_client_id=_uuid(pertemuan.get("client_id"), "ID pertemuan"),
+        pertemuan={k: v for k, v in pertemuan.items() if k != "client_id"},
+        tanda=tanda,
+    )

@@ -1,0 +1,315 @@
+"""Office recaps of P2K2 as aggregate SQL: attendance rates, consecutive alfa, curriculum.
+
+Every figure comes from a few set-based queries whatever the number of groups; Python only
+adds up already-aggregated rows (a few thousand at most) into the views the page shows.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Count, F, Min, Q, QuerySet
+from django.db.models.functions import ExtractMonth
+
+from dinsos import selectors as dinsos_selectors
+from dinsos.formatting import NAMA_BULAN
+from dinsos.models import User
+from dinsos.pengaturan import today
+from kpm.access import scope_keluarga
+from kpm.models import Keluarga
+from p2k2.access import scope_kelompok
+from p2k2.models import Kehadiran, Kelompok, Pertemuan
+from p2k2.selectors import kelompok_list, kurikulum_sesi
+
+S = Kehadiran.Status
+
+
+@dataclass
+class Angka:
+    """Attendance counts of one slice (a group, a pendamping, a month…)."""
+
+    kunci: object
+    label: str
+    keterangan: str = ""
+    pertemuan: int = 0
+    hadir: int = 0
+    izin: int = 0
+    sakit: int = 0
+    alfa: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.hadir + self.izin + self.sakit + self.alfa
+
+    @property
+    def tingkat(self) -> float | None:
+        """Attendance rate: hadir over every recorded mark (izin and sakit are absences too)."""
+        return self.hadir / self.total if self.total else None
+
+    def tambah(self, other: Angka) -> None:
+        self.pertemuan += other.pertemuan
+        self.hadir += other.hadir
+        self.izin += other.izin
+        self.sakit += other.sakit
+        self.alfa += other.alfa
+
+
+@dataclass
+class RekapKehadiran:
+    tahun: int
+    total: Angka
+    kelompok: list[Angka]
+    pendamping: list[Angka]
+    kelurahan: list[Angka]
+    kecamatan: list[Angka]
+    bulan: list[Angka]  # always 12, January first
+
+
+def _kehadiran(user: User) -> QuerySet[Kehadiran]:
+    held = Kehadiran.objects.filter(pertemuan__status=Pertemuan.Status.TERLAKSANA)
+    if user.role == User.Role.ADMIN:
+        return held
+    return held.filter(pertemuan__kelompok__in=scope_kelompok(user, Kelompok.objects.all()))
+
+
+def _sorted(groups: dict[object, Angka]) -> list[Angka]:
+    return sorted(groups.values(), key=lambda a: (a.label.lower(), str(a.kunci)))
+
+
+def rekap_kehadiran(*, user: User, tahun: int) -> RekapKehadiran:
+    """Attendance of the year per group, pendamping, kelurahan, kecamatan and month, for the
+    groups the user may see: 2 queries. The database counts marks per meeting (one row per
+    held meeting, a few thousand a year); the groups' names and areas come in a second small
+    query; Python adds the meeting rows up into the slices."""
+    per_pertemuan = (
+        _kehadiran(user)
+        .filter(pertemuan__tanggal__year=tahun)
+        .values("pertemuan_id")
+        .annotate(
+            kelompok_id=F("pertemuan__kelompok_id"),
+            bulan=ExtractMonth("pertemuan__tanggal"),
+            hadir=Count("pk", filter=Q(status=S.HADIR)),
+            izin=Count("pk", filter=Q(status=S.IZIN)),
+            sakit=Count("pk", filter=Q(status=S.SAKIT)),
+            alfa=Count("pk", filter=Q(status=S.ALFA)),
+        )
+        .order_by()
+    )
+    rows = list(per_pertemuan)
+    kelompok = {
+        k.pk: k
+        for k in Kelompok.objects.filter(pk__in={r["kelompok_id"] for r in rows}).select_related(
+            "pendamping", "kelurahan__parent"
+        )
+    }
+    per: dict[str, dict[object, Angka]] = defaultdict(dict)
+    bulan = {m: Angka(kunci=m, label=NAMA_BULAN[m - 1]) for m in range(1, 13)}
+    total = Angka(kunci=tahun, label=str(tahun))
+    for row in rows:
+        angka = Angka(
+            kunci=None,
+            label="",
+            pertemuan=1,
+            hadir=row["hadir"],
+            izin=row["izin"],
+            sakit=row["sakit"],
+            alfa=row["alfa"],
+        )
+        k = kelompok[row["kelompok_id"]]
+        kecamatan = k.kelurahan.parent
+        keys = {
+            "kelompok": (k.pk, k.nama, k.kelurahan.nama),
+            "pendamping": (k.pendamping_id, str(k.pendamping), ""),
+            "kelurahan": (k.kelurahan_id, k.kelurahan.nama, kecamatan.nama if kecamatan else ""),
+            "kecamatan": (
+                kecamatan.pk if kecamatan else None,
+                kecamatan.nama if kecamatan else "",
+                "",
+            ),
+        }
+        for name, (kunci, label, keterangan) in keys.items():
+            target = per[name].setdefault(
+                kunci, Angka(kunci=kunci, label=label or "—", keterangan=keterangan)
+            )
+            target.tambah(angka)
+        bulan[row["bulan"]].tambah(angka)
+        total.tambah(angka)
+    return RekapKehadiran(
+        tahun=tahun,
+        total=total,
+        kelompok=_sorted(per["kelompok"]),
+        pendamping=_sorted(per["pendamping"]),
+        kelurahan=_sorted(per["kelurahan"]),
+        kecamatan=_sorted(per["kecamatan"]),
+        bulan=list(bulan.values()),
+    )
+
+
+def tahun_pilihan(*, user: User) -> list[int]:
+    """Years with held meetings the user may see, newest first (this year at least)."""
+    held = Pertemuan.objects.filter(status=Pertemuan.Status.TERLAKSANA)
+    if user.role != User.Role.ADMIN:
+        held = held.filter(kelompok__in=scope_kelompok(user, Kelompok.objects.all()))
+    years = {d.year for d in held.dates("tanggal", "year")}
+    years.add(today().year)
+    return sorted(years, reverse=True)
+
+
+# --- Consecutive alfa (DOMAIN.md §4) ---------------------------------------------------
+# DOMAIN.md §4: "3 consecutive unexcused absences (alfa)". Decision: izin and sakit are
+# excused absences, so they neither count towards a streak nor end it; only hadir ends it.
+# (alfa, izin, alfa, alfa is 3 consecutive unexcused absences: the family did not attend in
+# between.) The threshold is the setting `p2k2_alfa_berturut` (default 3).
+_ALFA_SQL = """
+WITH tanda AS (
+    SELECT k.keluarga_id, k.pertemuan_id, k.status, p.tanggal,
+           SUM(CASE WHEN k.status = %s THEN 1 ELSE 0 END) OVER (
+               PARTITION BY k.keluarga_id ORDER BY p.tanggal, p.jam_mulai, p.id
+           ) AS blok,
+           ROW_NUMBER() OVER (
+               PARTITION BY k.keluarga_id ORDER BY p.tanggal, p.jam_mulai, p.id
+           ) AS urut
+    FROM p2k2_kehadiran k
+    JOIN p2k2_pertemuan p ON p.id = k.pertemuan_id
+    WHERE k.status IN (%s, %s)
+      AND p.status = %s
+      AND k.keluarga_id IN ({keluarga})
+), akhir AS (
+    SELECT keluarga_id, MAX(blok) AS blok_akhir FROM tanda GROUP BY keluarga_id
+)
+SELECT t.keluarga_id,
+       COUNT(*) AS jumlah,
+       ARRAY_AGG(t.pertemuan_id ORDER BY t.urut) AS pertemuan_ids,
+       MIN(t.tanggal) AS dari,
+       MAX(t.tanggal) AS sampai,
+       BOOL_AND(t.blok = a.blok_akhir) AS is_berlangsung
+FROM tanda t
+JOIN akhir a ON a.keluarga_id = t.keluarga_id
+WHERE t.status = %s
+GROUP BY t.keluarga_id, t.blok
+HAVING COUNT(*) >= %s
+ORDER BY BOOL_AND(t.blok = a.blok_akhir) DESC, MAX(t.tanggal) DESC, t.keluarga_id
+"""
+
+
+def batas_alfa(*, on: datetime.date | None = None) -> int:
+    """How many consecutive alfa make a warning (setting, DOMAIN.md §4: default 3)."""
+    return int(dinsos_selectors.pengaturan_get("p2k2_alfa_berturut", on=on))
+
+
+@dataclass
+class RuntunAlfa:
+    """One run of consecutive alfa of one family, with the meetings behind it."""
+
+    keluarga: Keluarga
+    jumlah: int
+    dari: datetime.date
+    sampai: datetime.date
+    is_berlangsung: bool  # no hadir since: the family is a candidate for suspension now
+    pertemuan: list[Pertemuan] = field(default_factory=list)
+
+
+def alfa_berturut(
+    *, user: User, batas: int | None = None, on: datetime.date | None = None
+) -> list[RuntunAlfa]:
+    """Runs of at least `p2k2_alfa_berturut` consecutive alfa (DOMAIN.md §4) of the families
+    the user may see, ongoing runs first, each with its meetings: 3 queries (and the setting
+    when `batas` is not given).
+
+    Window functions number each family's marks in meeting order and start a new block at
+    every hadir; the alfa of one block form one run.
+    """
+    if batas is None:
+        batas = batas_alfa(on=on)
+    keluarga_sql, keluarga_params = (
+        scope_keluarga(user, Keluarga.objects.all()).values("pk").query.sql_with_params()
+    )
+    # Positional parameters, in the order the placeholders appear in _ALFA_SQL.
+    params = [
+        S.HADIR.value,
+        S.HADIR.value,
+        S.ALFA.value,
+        Pertemuan.Status.TERLAKSANA.value,
+        *keluarga_params,
+        S.ALFA.value,
+        batas,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_ALFA_SQL.format(keluarga=keluarga_sql), params)
+        runs = cursor.fetchall()
+    if not runs:
+        return []
+    pertemuan_ids = {pk for run in runs for pk in run[2]}
+    pertemuan = Pertemuan.objects.select_related("kelompok", "sesi").in_bulk(pertemuan_ids)
+    keluarga = Keluarga.objects.select_related("pengurus", "kelurahan").in_bulk(
+        {run[0] for run in runs}
+    )
+    return [
+        RuntunAlfa(
+            keluarga=keluarga[keluarga_id],
+            jumlah=jumlah,
+            dari=dari,
+            sampai=sampai,
+            is_berlangsung=is_berlangsung,
+            pertemuan=[pertemuan[pk] for pk in ids],
+        )
+        for keluarga_id, jumlah, ids, dari, sampai, is_berlangsung in runs
+    ]
+
+
+# --- Curriculum progress -------------------------------------------------------------
+@dataclass
+class KemajuanKelompok:
+    kelompok: Kelompok
+    bulan_berjalan: int  # months since the group's first member joined
+    sesi_dilaksanakan: int
+    sesi_belum: list[str]
+
+    @property
+    def is_tertinggal(self) -> bool:
+        """P2K2 meets monthly (DOMAIN.md §6): fewer sessions held than months running (up
+        to the whole curriculum) means the group is behind."""
+        target = min(self.bulan_berjalan, self.sesi_dilaksanakan + len(self.sesi_belum))
+        return self.sesi_dilaksanakan < target
+
+
+def _bulan_antara(awal: datetime.date, akhir: datetime.date) -> int:
+    return max(0, (akhir.year - awal.year) * 12 + akhir.month - awal.month + 1)
+
+
+def kemajuan_kurikulum(*, user: User, on: datetime.date | None = None) -> list[KemajuanKelompok]:
+    """Per group the curriculum sessions not yet held, behind groups first: 3 queries."""
+    day = on or today()
+    groups = list(kelompok_list(user=user).annotate(mulai=Min("keanggotaan__mulai")))
+    sessions = list(kurikulum_sesi().select_related("modul").order_by("modul__urutan", "urutan"))
+    held: dict[int, set[int]] = defaultdict(set)
+    pairs: Iterable[tuple[int, int]] = (
+        Pertemuan.objects.filter(
+            kelompok__in=[g.pk for g in groups],
+            status=Pertemuan.Status.TERLAKSANA,
+            sesi__isnull=False,
+        )
+        .values_list("kelompok_id", "sesi_id")
+        .distinct()
+    )
+    for kelompok_id, sesi_id in pairs:
+        held[kelompok_id].add(sesi_id)
+    kurikulum = {s.pk for s in sessions}
+    result = [
+        KemajuanKelompok(
+            kelompok=g,
+            bulan_berjalan=_bulan_antara(g.mulai, day) if g.mulai else 0,  # type: ignore[attr-defined]
+            sesi_dilaksanakan=len(held[g.pk] & kurikulum),
+            sesi_belum=[
+                f"{s.modul.nama} — Sesi {s.urutan}: {s.judul}"
+                for s in sessions
+                if s.pk not in held[g.pk]
+            ],
+        )
+        for g in groups
+    ]
+    return sorted(result, key=lambda k: (not k.is_tertinggal, -len(k.sesi_belum), k.kelompok.nama))

@@ -1,0 +1,106 @@
+"""Writes of P2K2 meetings (DOMAIN.md §6: the SIKS-NG activity form limits)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+
+from dinsos.errors import DomainError
+from dinsos.formatting import angka
+from dinsos.models import User
+from p2k2.lock_objects import kelompok_lock
+from p2k2.models import (
+    DESKRIPSI_MAKS,
+    NAMA_KEGIATAN_MAKS,
+    Kelompok,
+    Pertemuan,
+)
+
+PERTEMUAN_FIELDS = (
+    "sesi",
+    "topik",
+    "nama_kegiatan",
+    "tanggal",
+    "jam_mulai",
+    "jam_selesai",
+    "tempat",
+    "narasumber_1",
+    "narasumber_2",
+    "narasumber_3",
+    "deskripsi",
+)
+FOTO_FIELDS = ["foto", "foto_lat", "foto_lng"]
+TEXT_FIELDS = frozenset(
+    {"topik", "nama_kegiatan", "tempat", "narasumber_1", "narasumber_2", "narasumber_3"}
+    | {"deskripsi", "foto"}
+)
+
+
+# --- Meetings ----------------------------------------------------------------------
+def _check_pertemuan(data: Mapping[str, Any]) -> None:
+    sesi, topik = data.get("sesi"), (data.get("topik") or "").strip()
+    if sesi is None and not topik:
+        raise DomainError("Pilih sesi kurikulum atau tulis topik P2K2 Adaptif.", field="sesi")
+    if sesi is not None and topik:
+        raise DomainError("Isi sesi kurikulum atau topik adaptif, bukan keduanya.", field="topik")
+    if sesi is not None and sesi.modul.is_adaptif:
+        raise DomainError("Modul P2K2 Adaptif memakai topik, bukan sesi.", field="sesi")
+    # DOMAIN.md §6: SIKS-NG limits, refused at entry so the export never surprises.
+    if len(data.get("nama_kegiatan") or "") > NAMA_KEGIATAN_MAKS:
+        raise DomainError(
+            f"Nama kegiatan paling banyak {NAMA_KEGIATAN_MAKS} karakter.", field="nama_kegiatan"
+        )
+    if len(data.get("deskripsi") or "") > DESKRIPSI_MAKS:
+        raise DomainError(
+            f"Deskripsi paling banyak {angka(DESKRIPSI_MAKS)} karakter.", field="deskripsi"
+        )
+
+
+@transaction.atomic
+def pertemuan_create(
+    *,
+    kelompok: Kelompok,
+    data: Mapping[str, Any],
+    oleh: User,
+    client_id: uuid.UUID | None = None,
+) -> Pertemuan:
+    """Plan or record a meeting of `kelompok`.
+
+    Idempotent on `client_id` (made on the phone): a retry returns the meeting it created.
+    """
+    if client_id is not None:
+        kelompok_lock([kelompok.pk])
+        existing = Pertemuan.objects.filter(client_id=client_id).first()
+        if existing is not None:
+            if existing.kelompok_id != kelompok.pk:
+                raise DomainError("Pertemuan ini milik kelompok lain.")
+            return existing
+    _check_pertemuan(data)
+    values = {k: _value(data, k) for k in (*PERTEMUAN_FIELDS, *FOTO_FIELDS)}
+    if client_id is not None:
+        values["client_id"] = client_id
+    return Pertemuan.objects.create(kelompok=kelompok, dibuat_oleh=oleh, **values)
+
+
+@transaction.atomic
+def pertemuan_update(*, pertemuan: Pertemuan, data: Mapping[str, Any], oleh: User) -> Pertemuan:
+    """Change a meeting's details, photo and photo location."""
+    _check_pertemuan(data)
+    changed = [k for k in PERTEMUAN_FIELDS if k in data]
+    if data.get("foto"):  # a new photo replaces the old one, with its own location
+        changed += FOTO_FIELDS
+    for key in changed:
+        setattr(pertemuan, key, _value(data, key))
+    pertemuan.save(update_fields=[*changed, "updated_at"])
+    return pertemuan
+
+
+def _value(data: Mapping[str, Any], key: str) -> Any:
+    """The field's value, or its empty value ("" for text, None otherwise; 0 stays 0)."""
+    value = data.get(key)
+    if value is None:
+        return "" if key in TEXT_FIELDS else None
+    return value
