@@ -23,13 +23,30 @@ ALL_ROLES = frozenset(R)
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Beranda", "home", ALL_ROLES),
     NavItem("Keluarga", "kpm:keluarga-list", ALL_ROLES),
+    NavItem("Komitmen", "kpm:komitmen-bulan", ALL_ROLES),
+    NavItem("Usulan", "kpm:usulan-list", frozenset({R.ADMIN, R.OPERATOR, R.KOORDINATOR})),
+    NavItem("Graduasi", "kpm:graduasi-list", ALL_ROLES),
+    NavItem("Sekolah Rakyat", "kpm:sekolah-rakyat-list", ALL_ROLES),
+    NavItem(
+        "Pendamping", "pendamping:pendamping-list", frozenset({R.ADMIN, R.OPERATOR, R.KOORDINATOR})
+    ),
+    NavItem("Kinerja saya", "pendamping:pendamping-saya", frozenset({R.PENDAMPING})),
+    NavItem("Kasus", "pendamping:kasus-list", ALL_ROLES),
+    NavItem("P2K2", "p2k2:kelompok-list", ALL_ROLES),
+    NavItem("Rekap P2K2", "p2k2:rekap", ALL_ROLES),
+    NavItem("Wilayah", "wilayah-list", frozenset({R.ADMIN, R.OPERATOR, R.KOORDINATOR})),
     NavItem("Impor DTSEN", "dtsen:snapshot-list", frozenset({R.ADMIN})),
     NavItem(
         "Perubahan desil",
         "dtsen:perubahan-desil",
         frozenset({R.ADMIN, R.OPERATOR, R.KOORDINATOR}),
     ),
-    NavItem("Wilayah", "wilayah-list", frozenset({R.ADMIN, R.OPERATOR, R.KOORDINATOR})),
+    NavItem(
+        "Rekonsiliasi",
+        "dtsen:rekonsiliasi-list",
+        frozenset({R.ADMIN, R.OPERATOR, R.KOORDINATOR}),
+    ),
+    NavItem("Temuan", "dtsen:temuan-list", ALL_ROLES),
     NavItem("Audit", "audit-list", frozenset({R.ADMIN})),
     NavItem("Admin", "admin:index", frozenset({R.ADMIN})),
 )

@@ -38,6 +38,16 @@ DEFAULTS: dict[str, Definisi] = {
     "desil_maks_pkh": Definisi(4, "DOMAIN.md §3: PKH dan Sembako desil 1–4"),
     "desil_maks_pbijk": Definisi(5, "DOMAIN.md §3: PBI-JK desil 1–5"),
     "desil_maks_sekolah_rakyat": Definisi(2, "DOMAIN.md §3/§9: Sekolah Rakyat desil 1–2"),
+    # DOMAIN.md §7, §10 (dtsen reconciliation)
+    "rekonsiliasi_skor_nama_min": Definisi(
+        0.6, "DOMAIN.md §10 (I): kemiripan nama trigram minimal untuk 'kemungkinan cocok'"
+    ),
+    "pbijk_reaktivasi_bulan_maks": Definisi(
+        6, "DOMAIN.md §7: reaktivasi PBI-JK paling lama 6 bulan sejak dinonaktifkan"
+    ),
+    "pbijk_reaktivasi_periode_dtsen": Definisi(
+        2, "DOMAIN.md §7: setelah reaktivasi, dimutakhirkan di DTSEN dalam 2 periode (bulan)"
+    ),
     "desil_cadangan_sekolah_rakyat": Definisi(3, "DOMAIN.md §9: desil 3 sebagai cadangan"),
     # DOMAIN.md §5, §10, §11 (pendamping app)
     "pendamping_batas_keluarga": Definisi(350, "DOMAIN.md §11: paling banyak 350 KPM"),
@@ -66,6 +76,23 @@ DEFAULTS: dict[str, Definisi] = {
     "p2k2_siks_kode_izin": Definisi(
         "ALFA", "DOMAIN.md §6: SIKS-NG hanya HADIR/SAKIT/ALFA; izin diekspor sebagai ALFA"
     ),
+    # DOMAIN.md §4, §9 (kpm: verifikasi komitmen, Sekolah Rakyat). Alfa P2K2 memakai
+    # p2k2_alfa_berturut, target graduasi memakai graduasi_target_tahunan (di atas).
+    "komitmen_pendidikan_persen_min": Definisi(
+        85, "DOMAIN.md §4: anak sekolah hadir ≥ 85% hari efektif sekolah tiap bulan"
+    ),
+    "komitmen_bulan_berturut": Definisi(
+        3, "DOMAIN.md §4: 3 bulan berturut-turut tidak patuh = calon penangguhan"
+    ),
+    "sekolah_rakyat_usia_sd_min": Definisi(7, "DOMAIN.md §9: SD 7–12 (belum terverifikasi)"),
+    "sekolah_rakyat_usia_sd_maks": Definisi(12, "DOMAIN.md §9: SD 7–12 (belum terverifikasi)"),
+    "sekolah_rakyat_usia_sd_terverifikasi": Definisi(
+        False, "DOMAIN.md §9: jendela usia SD belum ditemukan sumbernya; ubah bila sudah pasti"
+    ),
+    "sekolah_rakyat_usia_smp_min": Definisi(13, "DOMAIN.md §9: SMP 13–15"),
+    "sekolah_rakyat_usia_smp_maks": Definisi(15, "DOMAIN.md §9: SMP 13–15"),
+    "sekolah_rakyat_usia_sma_min": Definisi(16, "DOMAIN.md §9: SMA 16–18"),
+    "sekolah_rakyat_usia_sma_maks": Definisi(18, "DOMAIN.md §9: SMA 16–18"),
 }
 
 

@@ -16,6 +16,8 @@ urlpatterns = [
     path("audit/", views.audit_list, name="audit-list"),
     path("keluarga/", include("kpm.urls")),
     path("dtsen/", include("dtsen.urls")),
+    path("pendamping/", include("pendamping.urls")),
+    path("p2k2/", include("p2k2.urls")),
     path(
         "akun/masuk/",
         auth_views.LoginView.as_view(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dtsen import views
+from dtsen import views, views_rekonsiliasi
 
 app_name = "dtsen"
 
@@ -25,4 +25,40 @@ urlpatterns = [
         views.perubahan_desil_export,
         name="perubahan-desil-export",
     ),
+    # Reconciliation (issue #7)
+    path("rekonsiliasi/", views_rekonsiliasi.rekonsiliasi_list, name="rekonsiliasi-list"),
+    path("rekonsiliasi/mulai/", views_rekonsiliasi.rekonsiliasi_create, name="rekonsiliasi-create"),
+    path(
+        "rekonsiliasi/<int:pk>/",
+        views_rekonsiliasi.rekonsiliasi_detail,
+        name="rekonsiliasi-detail",
+    ),
+    path(
+        "rekonsiliasi/<int:pk>/progres/",
+        views_rekonsiliasi.rekonsiliasi_progress,
+        name="rekonsiliasi-progress",
+    ),
+    path(
+        "rekonsiliasi/<int:pk>/batalkan/",
+        views_rekonsiliasi.rekonsiliasi_cancel,
+        name="rekonsiliasi-cancel",
+    ),
+    path("temuan/", views_rekonsiliasi.temuan_list, name="temuan-list"),
+    path("temuan/tugaskan/", views_rekonsiliasi.temuan_assign_bulk, name="temuan-assign-bulk"),
+    path("temuan/ringkasan/", views_rekonsiliasi.temuan_summary, name="temuan-summary"),
+    path("temuan/<int:pk>/", views_rekonsiliasi.temuan_detail, name="temuan-detail"),
+    path("temuan/<int:pk>/tugaskan/", views_rekonsiliasi.temuan_assign, name="temuan-assign"),
+    path(
+        "temuan/<int:pk>/tindak-lanjut/",
+        views_rekonsiliasi.temuan_follow_up,
+        name="temuan-follow-up",
+    ),
+    path(
+        "temuan/<int:pk>/bukti/<int:riwayat_pk>/",
+        views_rekonsiliasi.temuan_bukti,
+        name="temuan-bukti",
+    ),
+    path("temuan/siks-ng/", views_rekonsiliasi.siks_list, name="siks-list"),
+    path("temuan/siks-ng/unduh/<int:pk>/", views_rekonsiliasi.siks_download, name="siks-download"),
+    path("temuan/siks-ng/<str:jenis>/", views_rekonsiliasi.siks_export, name="siks-export"),
 ]

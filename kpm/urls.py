@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kpm import views
+from kpm import views, views_komitmen
 
 app_name = "kpm"
 
@@ -15,4 +15,39 @@ urlpatterns = [
     path("anggota/<int:pk>/nik/", views.anggota_nik_reveal, name="anggota-nik-reveal"),
     path("<int:pk>/akses/", views.keluarga_akses, name="keluarga-akses"),
     path("anggota/<int:pk>/data-pribadi/", views.anggota_data_subjek, name="anggota-data-subjek"),
+    # Verifikasi komitmen, usulan, graduasi, Sekolah Rakyat (DOMAIN.md §4, §5, §9)
+    path("komitmen/", views_komitmen.komitmen_bulan, name="komitmen-bulan"),
+    path("komitmen/impor/", views_komitmen.komitmen_impor, name="komitmen-impor"),
+    path(
+        "komitmen/impor/terapkan/",
+        views_komitmen.komitmen_impor_terapkan,
+        name="komitmen-impor-terapkan",
+    ),
+    path("komitmen/usulan/", views_komitmen.usulan_list, name="usulan-list"),
+    path("komitmen/usulan/evaluasi/", views_komitmen.usulan_evaluasi, name="usulan-evaluasi"),
+    path(
+        "komitmen/usulan/<int:pk>/putuskan/",
+        views_komitmen.usulan_putuskan,
+        name="usulan-putuskan",
+    ),
+    path("graduasi/", views_komitmen.graduasi_list, name="graduasi-list"),
+    path("<int:pk>/graduasi/", views_komitmen.graduasi_create, name="graduasi-create"),
+    path(
+        "graduasi/<int:pk>/putuskan/",
+        views_komitmen.graduasi_putuskan,
+        name="graduasi-putuskan",
+    ),
+    path("graduasi/<int:pk>/bukti/", views_komitmen.graduasi_bukti, name="graduasi-bukti"),
+    path("graduasi/<int:pk>/surat/", views_komitmen.graduasi_surat, name="graduasi-surat"),
+    path("sekolah-rakyat/", views_komitmen.sekolah_rakyat_list, name="sekolah-rakyat-list"),
+    path(
+        "sekolah-rakyat/<int:pk>/kunjungan/",
+        views_komitmen.sekolah_rakyat_kunjungan,
+        name="sekolah-rakyat-kunjungan",
+    ),
+    path(
+        "sekolah-rakyat/ekspor/",
+        views_komitmen.sekolah_rakyat_ekspor,
+        name="sekolah-rakyat-ekspor",
+    ),
 ]

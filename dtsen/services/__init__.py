@@ -1,7 +1,17 @@
 """Writes of the dtsen app (the only code that changes its data)."""
 
 from dtsen.services.ekspor import perubahan_desil_export
+from dtsen.services.ekspor_siks import siks_download_record, siks_export
 from dtsen.services.load import snapshot_load_rows
+from dtsen.services.rekonsiliasi import (
+    rekonsiliasi_cancel,
+    rekonsiliasi_chunk,
+    rekonsiliasi_create,
+    rekonsiliasi_fail,
+    rekonsiliasi_merge,
+    rekonsiliasi_run,
+    rekonsiliasi_start,
+)
 from dtsen.services.snapshot import (
     pemetaan_kolom_save,
     snapshot_apply,
@@ -10,14 +20,33 @@ from dtsen.services.snapshot import (
     snapshot_requeue,
     snapshot_upload,
 )
+from dtsen.services.temuan import (
+    HasilPenugasan,
+    temuan_assign,
+    temuan_assign_bulk,
+    temuan_follow_up,
+)
 
 __all__ = [
+    "HasilPenugasan",
     "pemetaan_kolom_save",
     "perubahan_desil_export",
+    "rekonsiliasi_cancel",
+    "rekonsiliasi_chunk",
+    "rekonsiliasi_create",
+    "rekonsiliasi_fail",
+    "rekonsiliasi_merge",
+    "rekonsiliasi_run",
+    "rekonsiliasi_start",
+    "siks_download_record",
+    "siks_export",
     "snapshot_apply",
     "snapshot_cancel",
     "snapshot_create",
     "snapshot_load_rows",
     "snapshot_requeue",
     "snapshot_upload",
+    "temuan_assign",
+    "temuan_assign_bulk",
+    "temuan_follow_up",
 ]

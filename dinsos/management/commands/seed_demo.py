@@ -1,3 +1,4 @@
+import time
 from typing import Any
 
 from django.core.management import call_command
@@ -6,19 +7,35 @@ from django.db import transaction
 
 from dinsos import services
 from dinsos.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from dinsos.formatting import angka
 from dinsos.models import User, Wilayah
+from dinsos.pengaturan import today
+from kpm import demo_komitmen
+from kpm.demo import generate_keluarga
+from kpm.models import Keluarga
+from p2k2 import demo as p2k2_demo
+from pendamping import demo as pendamping_demo
+
+KELUARGA_DEFAULT = 6000  # ~24.000 anggota: a mid-sized office (ARCHITECTURE.md "Scale")
+SEED = 1872  # fixed: every fresh demo shows the same families
 
 
 class Command(BaseCommand):
-    help = "Mengisi data demo: wilayah Kota Metro dan satu akun per peran."
+    help = "Mengisi data demo: wilayah Kota Metro, satu akun per peran dan keluarga KPM."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--if-empty", action="store_true", help="Lewati bila sudah ada pengguna."
         )
+        parser.add_argument(
+            "--keluarga",
+            type=int,
+            default=KELUARGA_DEFAULT,
+            help=f"Jumlah keluarga demo bila registri masih kosong (bawaan {KELUARGA_DEFAULT}).",
+        )
 
     @transaction.atomic
-    def handle(self, *args: Any, if_empty: bool, **options: Any) -> None:
+    def handle(self, *args: Any, if_empty: bool, keluarga: int, **options: Any) -> None:
         if if_empty and User.objects.exists():
             self.stdout.write("Basis data sudah berisi pengguna; data demo dilewati.")
             return
@@ -37,3 +54,31 @@ class Command(BaseCommand):
                 wilayah=[areas[kode]],
             )
         self.stdout.write(f"Akun demo siap (kata sandi: {DEMO_PASSWORD}).")
+        if keluarga > 0 and not Keluarga.objects.exists():
+            self._seed_keluarga(keluarga)
+        pendamping_demo.generate(today=today(), tulis=self.stdout.write)  # no-op once any exist
+        p2k2_demo.generate_p2k2(today=today(), tulis=self.stdout.write)  # no-op once a group exists
+        demo_komitmen.generate_komitmen(today=today(), tulis=self.stdout.write)  # no-op once any
+
+    def _seed_keluarga(self, n: int) -> None:
+        started = time.monotonic()
+        demo_usernames = [username for username, *_ in DEMO_ACCOUNTS]
+        users = User.objects.filter(username__in=demo_usernames).order_by("pk")
+        kelurahan = Wilayah.objects.filter(
+            tingkat=Wilayah.Tingkat.KELURAHAN,
+            berlaku_sampai__isnull=True,
+            kode__startswith="18.72.",
+        )
+        stats = generate_keluarga(
+            n=n,
+            seed=SEED,
+            kelurahan=list(kelurahan),
+            pendamping=list(users.filter(role=User.Role.PENDAMPING)),
+            today=today(),
+            oleh=users.filter(role=User.Role.ADMIN).first(),
+        )
+        self.stdout.write(
+            f"Keluarga demo: {angka(stats.keluarga)} keluarga, {angka(stats.anggota)} anggota, "
+            f"{angka(stats.riwayat_status)} riwayat status "
+            f"dalam {time.monotonic() - started:.1f} detik."
+        )

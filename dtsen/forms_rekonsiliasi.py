@@ -1,0 +1,202 @@
+"""Forms of the reconciliation and findings pages: input shape and Indonesian messages."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.db.models import QuerySet
+
+from dinsos.forms import BootstrapFormMixin
+from dinsos.models import User, Wilayah
+from dtsen.models import Kategori, Rekonsiliasi, Temuan, TemuanRiwayat
+from dtsen.selectors_rekonsiliasi import FilterTemuan
+
+BUKTI_MAKS_BYTE = 5 * 1024 * 1024
+# What an evidence file may be, told by its first bytes (never by its name or its header).
+TANDA_BUKTI = (
+    (b"%PDF-", "application/pdf"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+)
+KELUARGA = "keluarga"  # bulk assignment: each finding to its own family's pendamping
+
+
+class PendampingChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj)
+
+
+class RekonsiliasiForm(BootstrapFormMixin, forms.Form):
+    jenis = forms.ChoiceField(label="Bandingkan", choices=Rekonsiliasi.Jenis.choices)
+    wilayah = forms.ModelChoiceField(
+        label="Wilayah", queryset=Wilayah.objects.none(), empty_label=None
+    )
+
+    def __init__(self, *args: Any, wilayah_qs: QuerySet[Wilayah], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["wilayah"]).queryset = wilayah_qs
+
+
+class TemuanFilterForm(BootstrapFormMixin, forms.Form):
+    STATUS = (("terbuka", "Terbuka"), ("ditutup", "Ditutup"), ("semua", "Semua"))
+
+    kategori = forms.ChoiceField(
+        required=False, label="Kategori", choices=[("", "Semua"), *Kategori.choices]
+    )
+    kecamatan = forms.ModelChoiceField(
+        required=False, label="Kecamatan", queryset=Wilayah.objects.none(), empty_label="Semua"
+    )
+    tahap = forms.ChoiceField(
+        required=False, label="Tahap", choices=[("", "Semua"), *Temuan.Tahap.choices]
+    )
+    pendamping = forms.CharField(required=False, label="Pendamping", widget=forms.Select)
+    jenis = forms.ChoiceField(
+        required=False, label="Rekonsiliasi", choices=[("", "Semua"), *Rekonsiliasi.Jenis.choices]
+    )
+    status = forms.ChoiceField(required=False, label="Status", choices=STATUS)
+
+    def __init__(
+        self,
+        *args: Any,
+        kecamatan_qs: QuerySet[Wilayah],
+        pendamping_qs: QuerySet[User] | None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["kecamatan"]).queryset = kecamatan_qs
+        self.pendamping_list = list(pendamping_qs) if pendamping_qs is not None else []
+        self._pendamping = {str(p.pk): p for p in self.pendamping_list}
+        if pendamping_qs is None:
+            del self.fields["pendamping"]
+        else:
+            choices = [("", "Semua"), ("-", "Belum ditugaskan")]
+            choices += [(k, str(p)) for k, p in self._pendamping.items()]
+            self.fields["pendamping"].widget.choices = choices  # type: ignore[attr-defined]
+
+    def clean_pendamping(self) -> str:
+        value = self.cleaned_data.get("pendamping", "")
+        if value not in {"", "-", *self._pendamping}:
+            raise forms.ValidationError("Pilihan pendamping tidak dikenal.")
+        return str(value)
+
+    def filter(self) -> FilterTemuan:
+        if not self.is_valid():
+            return FilterTemuan()
+        data = self.cleaned_data
+        pendamping = data.get("pendamping", "")
+        return FilterTemuan(
+            kategori=data["kategori"],
+            kecamatan=data["kecamatan"],
+            tahap=data["tahap"],
+            pendamping=self._pendamping.get(pendamping),
+            tanpa_pendamping=pendamping == "-",
+            jenis=data["jenis"],
+            status=data["status"] or "terbuka",
+        )
+
+
+class TemuanAssignForm(BootstrapFormMixin, forms.Form):
+    pendamping = PendampingChoiceField(
+        label="Teruskan ke pendamping",
+        queryset=User.objects.none(),
+        error_messages={"required": "Pilih pendamping.", "invalid_choice": "Pilih pendamping."},
+    )
+
+    def __init__(self, *args: Any, pendamping_qs: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["pendamping"]).queryset = pendamping_qs
+
+
+class TemuanBulkAssignForm(BootstrapFormMixin, forms.Form):
+    temuan = forms.ModelMultipleChoiceField(
+        queryset=Temuan.objects.none(),
+        widget=forms.MultipleHiddenInput,
+        error_messages={"required": "Pilih paling sedikit satu temuan."},
+    )
+    tujuan = forms.ChoiceField(label="Teruskan ke")
+
+    def __init__(
+        self,
+        *args: Any,
+        temuan_qs: QuerySet[Temuan],
+        pendamping_qs: QuerySet[User],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelMultipleChoiceField, self.fields["temuan"]).queryset = temuan_qs
+        self._pendamping = {str(p.pk): p for p in pendamping_qs}
+        cast(forms.ChoiceField, self.fields["tujuan"]).choices = [
+            (KELUARGA, "Pendamping keluarga masing-masing"),
+            *((k, str(p)) for k, p in self._pendamping.items()),
+        ]
+
+    def pendamping(self) -> User | None:
+        return self._pendamping.get(self.cleaned_data["tujuan"])
+
+
+def tipe_bukti(head: bytes) -> str | None:
+    """The content type of an evidence file from its first bytes, or None if not allowed."""
+    return next((tipe for tanda, tipe in TANDA_BUKTI if head.startswith(tanda)), None)
+
+
+class TindakLanjutForm(BootstrapFormMixin, forms.Form):
+    tahap = forms.ChoiceField(
+        label="Langkah",
+        choices=[
+            (Temuan.Tahap.DIVERIFIKASI.value, "Catat hasil verifikasi lapangan"),
+            (Temuan.Tahap.DIPUTUSKAN.value, "Catat keputusan"),
+        ],
+    )
+    keputusan = forms.ChoiceField(label="Keputusan", required=False)
+    catatan = forms.CharField(
+        label="Catatan",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Tulis catatan hasil pemeriksaan."},
+    )
+    bukti = forms.FileField(
+        label="Bukti (foto/PDF, paling besar 5 MB)",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".jpg,.jpeg,.png,.pdf"}),
+    )
+    jenis_bukti = forms.ChoiceField(
+        label="Jenis bukti", choices=TemuanRiwayat.JenisBukti.choices, required=False
+    )
+
+    def __init__(
+        self, *args: Any, keputusan_pilihan: list[tuple[str, str]], can_decide: bool, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["keputusan"]).choices = [
+            ("", "—"),
+            *keputusan_pilihan,
+        ]
+        if not can_decide:
+            cast(forms.ChoiceField, self.fields["tahap"]).choices = [
+                (Temuan.Tahap.DIVERIFIKASI.value, "Catat hasil verifikasi lapangan")
+            ]
+            del self.fields["keputusan"]
+        self.tipe_bukti = ""
+
+    def clean_bukti(self) -> Any:
+        upload = self.cleaned_data.get("bukti")
+        if not upload:
+            return upload
+        if upload.size > BUKTI_MAKS_BYTE:
+            raise forms.ValidationError("Bukti paling besar 5 MB; kecilkan lalu unggah lagi.")
+        head = upload.read(16)
+        upload.seek(0)
+        tipe = tipe_bukti(head)
+        if tipe is None:
+            raise forms.ValidationError("Bukti harus berupa foto JPG/PNG atau PDF.")
+        self.tipe_bukti = tipe
+        return upload
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("bukti") and not data.get("jenis_bukti"):
+            self.add_error("jenis_bukti", "Pilih jenis bukti.")
+        if data.get("tahap") == Temuan.Tahap.DIPUTUSKAN and not data.get("keputusan"):
+            self.add_error("keputusan", "Pilih keputusan.")
+        return data

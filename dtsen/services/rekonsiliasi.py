@@ -1,0 +1,611 @@
+"""Reconciliation runs: KPM and PBI-JK against DTSEN, KPM against PBI-JK (issue #7).
+
+Matching rules (DOMAIN.md §10: the matching of datasets is documented; copied to the README)
+=========================================================================================
+
+Sources. A run compares the *applied* (active) snapshot of each source for one kabupaten/kota
+with the KPM registry: families with status aktif, ditangguhkan or calon graduasi, and all
+their members (graduated and cancelled families are not participants any more). Rows of a
+snapshot belong to the run's area through their kelurahan; the other side of a join is the
+whole snapshot (a person may be registered in another kecamatan). The rule values in force
+when the run starts are stored on the run (`Rekonsiliasi.aturan`): the PKH cut-off
+`desil_maks_pkh` (default 4), the PBI-JK cut-off `desil_maks_pbijk` (default 5, DOMAIN.md §3)
+and the minimum name similarity `rekonsiliasi_skor_nama_min`.
+
+Keys. People are matched on the exact 16-digit NIK, families on the exact No KK. NIKs are
+unique inside a snapshot (the import rejects every copy of a duplicate NIK). Names are
+compared after normalisation (`dinsos.names.normalize_nama`, and its SQL twin
+`dtsen_nama_baku`: lower case, accents, titles, degrees and punctuation removed), so
+"Hj. SITI AMINAH, S.Pd." equals "Siti Aminah". Nothing is matched on region codes.
+
+Categories (the subject of each finding in brackets):
+- KPM vs DTSEN (`kpm-dtsen`):
+  - kpm_tidak_di_dtsen [member]: the member's NIK is not in the DTSEN snapshot.
+  - kemungkinan_cocok [member]: for a member not found by NIK, a DTSEN person born on the
+    same day (required) whose normalised name has pg_trgm `similarity` ≥ the minimum score,
+    and whose NIK is not any KPM member's own NIK. The best candidate is kept: a NIK differing
+    in at most 2 of its 16 digits (a typing error) first, then the highest score, fewer
+    differing digits, same sex, same kelurahan, lowest NIK; the score and the number of
+    differing digits are shown. A member may have both findings: "not found" is exact,
+    "probable match" explains it.
+  - desil_di_atas_pkh / kpm_tanpa_desil [family]: the family's desil in the snapshot is the
+    lowest desil among DTSEN rows under its No KK or under its members' NIKs (DTSEN repeats
+    the family desil on each member; the lowest wins, as when a snapshot is applied). Above
+    the PKH cut-off → desil_di_atas_pkh; no such rows, or all without desil → kpm_tanpa_desil.
+  - desil_berubah [family]: the same desil computed on the previous applied DTSEN snapshot
+    of the area differs (only when the family has rows in both).
+  - data_berbeda [member]: exact NIK pair whose name (normalised), birth date, sex or No KK
+    differ; the finding lists the fields and both values. An empty value on either side is
+    not a disagreement.
+  - nik_dua_kk [member]: DTSEN has the member's NIK under another No KK that is itself a
+    current KPM family: one person counted in two families.
+  - kk_anggota_berbeda [family]: the family's No KK is in DTSEN with another set of NIKs
+    (the NIKs only in KPM and only in DTSEN are listed).
+- PBI-JK vs DTSEN (`pbijk-dtsen`), PBI-JK participants whose status is not "nonaktif":
+  - pbijk_tidak_di_dtsen [person]: NIK not in DTSEN (candidate for deactivation).
+  - pbijk_desil_tidak_layak [person]: in DTSEN with desil above the PBI-JK cut-off or
+    without desil (candidate for deactivation, DOMAIN.md §3).
+  - dtsen_belum_pbijk [person]: a DTSEN person of the area in desil 1–cut-off with no active
+    PBI-JK row (candidate for a proposal; "nonaktif" on the list → for reactivation).
+  - data_berbeda [person]: as above, PBI-JK against DTSEN (No KK only when the list has it).
+- KPM vs PBI-JK (`kpm-pbijk`):
+  - kpm_tanpa_pbijk [member]: no PBI-JK row for the NIK, or one with status nonaktif; with
+    the last applied list on which the person was active and the date of the next list
+    (the removal date, used by the reactivation rules of DOMAIN.md §7).
+  - data_berbeda [member]: as above, KPM against PBI-JK.
+
+Carry-over. A finding's fingerprint (`sidik`) is md5 of the area, the run kind, the
+category, the subject (NIK or No KK) and the compared values (e.g. both names, the desil, the
+candidate NIK). A re-run that computes the same fingerprint keeps the finding and its
+follow-up (state, pendamping, notes). A different fingerprint for the same subject and
+category ("the data changed") opens a new finding in "belum diperiksa" that links to the
+old one and keeps its pendamping; the old one is closed as "data berubah". An open finding
+that a complete run no longer produces is closed as "anomali hilang" and stays in history;
+if the very same anomaly comes back later, that finding reopens from "belum diperiksa".
+A cancelled or failed run changes no finding: chunks write to a staging table that is
+merged in one transaction at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from celery import chord
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+from django.db.models.functions import Least
+from django.utils import timezone
+
+from dinsos import selectors as dinsos_selectors
+from dinsos.errors import DomainError
+from dinsos.models import User, Wilayah
+from dtsen import tasks
+from dtsen.models import Jenis, Rekonsiliasi, Snapshot, TemuanHasil
+from dtsen.services import pencocokan
+from kpm.models import Keluarga
+
+logger = logging.getLogger(__name__)
+J = Rekonsiliasi.Jenis
+S = Rekonsiliasi.Status
+
+# Current participants are compared; graduated and cancelled families are not.
+STATUS_KPM_DIBANDINGKAN = (
+    Keluarga.Status.AKTIF,
+    Keluarga.Status.DITANGGUHKAN,
+    Keluarga.Status.CALON_GRADUASI,
+)
+# Hash joins over a million-row snapshot spill to disk at the server default (4 MB).
+WORK_MEM = "128MB"
+LABEL_GABUNG = "Menggabungkan temuan"
+
+
+class _Dibatalkan(Exception):
+    """The run's cancellation flag was seen between two steps."""
+
+
+@dataclass(frozen=True)
+class Potongan:
+    """One chunk of a run: the whole area, or one kecamatan, by its kelurahan ids."""
+
+    label: str
+    kelurahan: list[int]
+
+
+# --- Starting a run -----------------------------------------------------------------------------
+def _aktif(jenis: Jenis, wilayah: Wilayah) -> Snapshot | None:
+    return Snapshot.objects.filter(
+        jenis=jenis, wilayah=wilayah, status=Snapshot.Status.DITERAPKAN
+    ).first()
+
+
+def _sebelumnya(snapshot: Snapshot) -> Snapshot | None:
+    return (
+        Snapshot.objects.filter(
+            jenis=snapshot.jenis,
+            wilayah_id=snapshot.wilayah_id,
+            status=Snapshot.Status.RIWAYAT,
+            tanggal_data__lt=snapshot.tanggal_data,
+        )
+        .order_by("-tanggal_data", "-applied_at", "-id")
+        .first()
+    )
+
+
+def _perlu(jenis: Jenis, wilayah: Wilayah) -> Snapshot:
+    snapshot = _aktif(jenis, wilayah)
+    if snapshot is None:
+        raise DomainError(
+            f"Belum ada snapshot {jenis.label} yang aktif untuk {wilayah.nama}. "
+            "Impor dan terapkan dulu filenya."
+        )
+    return snapshot
+
+
+def _aturan() -> dict[str, Any]:
+    pengaturan = dinsos_selectors.pengaturan_semua()
+    return {
+        "desil_maks_pkh": int(pengaturan["desil_maks_pkh"]),
+        "desil_maks_pbijk": int(pengaturan["desil_maks_pbijk"]),
+        "skor_nama_min": float(pengaturan["rekonsiliasi_skor_nama_min"]),
+    }
+
+
+@transaction.atomic
+def rekonsiliasi_create(
+    *,
+    jenis: Rekonsiliasi.Jenis,
+    wilayah: Wilayah,
+    started_by: User | None,
+    mode: Rekonsiliasi.Mode | None = None,
+) -> Rekonsiliasi:
+    """Record a run of `jenis` for a kabupaten/kota on its active snapshots (not queued).
+
+    Raises DomainError when a snapshot the run needs is not applied yet, or when a run of the
+    same kind for the area is still waiting or running.
+    """
+    if wilayah.tingkat != Wilayah.Tingkat.KABUPATEN_KOTA:
+        raise DomainError("Pilih wilayah kabupaten/kota.", field="wilayah")
+    dtsen = dtsen_lama = pbijk = None
+    if jenis in {J.KPM_DTSEN, J.PBIJK_DTSEN}:
+        dtsen = _perlu(Jenis.DTSEN, wilayah)
+        dtsen_lama = _sebelumnya(dtsen) if jenis == J.KPM_DTSEN else None
+    if jenis in {J.PBIJK_DTSEN, J.KPM_PBIJK}:
+        pbijk = _perlu(Jenis.PBIJK, wilayah)
+    run = Rekonsiliasi(
+        jenis=jenis,
+        wilayah=wilayah,
+        snapshot_dtsen=dtsen,
+        snapshot_dtsen_lama=dtsen_lama,
+        snapshot_pbijk=pbijk,
+        mode=str(mode or getattr(settings, "DTSEN_REKONSILIASI_MODE", Rekonsiliasi.Mode.TUNGGAL)),
+        aturan=_aturan(),
+        started_by=started_by,
+    )
+    try:
+        with transaction.atomic():
+            run.save()
+    except IntegrityError as exc:
+        berjalan = Rekonsiliasi.objects.filter(
+            jenis=jenis, wilayah=wilayah, status__in=Rekonsiliasi.SEDANG_BERJALAN
+        ).first()
+        nomor = f" (#{berjalan.pk})" if berjalan else ""
+        raise DomainError(
+            f"Rekonsiliasi {J(jenis).label} untuk {wilayah.nama} masih berjalan{nomor}. "
+            "Tunggu sampai selesai atau batalkan dulu."
+        ) from exc
+    logger.info(
+        "rekonsiliasi %s (%s) dibuat oleh user %s", run.pk, jenis, getattr(started_by, "pk", None)
+    )
+    return run
+
+
+@transaction.atomic
+def rekonsiliasi_start(
+    *,
+    jenis: Rekonsiliasi.Jenis,
+    wilayah: Wilayah,
+    started_by: User,
+    mode: Rekonsiliasi.Mode | None = None,
+) -> Rekonsiliasi:
+    """Record a run and queue it on the heavy worker queue after commit."""
+    run = rekonsiliasi_create(jenis=jenis, wilayah=wilayah, started_by=started_by, mode=mode)
+    run_id = run.pk
+    transaction.on_commit(lambda: tasks.rekonsiliasi_run_task.delay(run_id))
+    return run
+
+
+@transaction.atomic
+def rekonsiliasi_cancel(*, rekonsiliasi: Rekonsiliasi, user: User) -> Rekonsiliasi:
+    """Stop a run: a waiting one at once, a running one at its next step (nothing is kept)."""
+    locked = Rekonsiliasi.objects.select_for_update().get(pk=rekonsiliasi.pk)
+    if not locked.is_berjalan:
+        raise DomainError("Rekonsiliasi ini sudah tidak berjalan.")
+    locked.is_batal_diminta = True
+    fields = ["is_batal_diminta", "updated_at"]
+    if locked.status == S.MENUNGGU:
+        locked.status = S.DIBATALKAN
+        locked.tahap = ""
+        locked.finished_at = timezone.now()
+        fields += ["status", "tahap", "finished_at"]
+    locked.save(update_fields=fields)
+    logger.info("rekonsiliasi %s dibatalkan oleh user %s", locked.pk, user.pk)
+    return locked
+
+
+# --- Running it ------------------------------------------------------------------------------
+def _kelurahan(kode_prefix: str) -> list[int]:
+    # Every version of each kelurahan: an older snapshot row may point at a retired one.
+    return list(
+        Wilayah.objects.filter(
+            tingkat=Wilayah.Tingkat.KELURAHAN, kode__startswith=f"{kode_prefix}."
+        ).values_list("pk", flat=True)
+    )
+
+
+def _potongan(run: Rekonsiliasi) -> list[Potongan]:
+    wilayah = run.wilayah
+    if run.mode == Rekonsiliasi.Mode.TUNGGAL:
+        return [Potongan("", _kelurahan(wilayah.kode))]
+    kecamatan = Wilayah.objects.filter(
+        tingkat=Wilayah.Tingkat.KECAMATAN,
+        kode__startswith=f"{wilayah.kode}.",
+        berlaku_sampai__isnull=True,
+    ).order_by("kode")
+    return [Potongan(f"{k.nama}: ", _kelurahan(k.kode)) for k in kecamatan]
+
+
+def _langkah(run: Rekonsiliasi) -> list[pencocokan.Langkah]:
+    return pencocokan.langkah_list(run.jenis, has_dtsen_lama=run.snapshot_dtsen_lama_id is not None)
+
+
+def _params(run: Rekonsiliasi, kelurahan: list[int]) -> dict[str, Any]:
+    aturan = run.aturan
+    pbijk = run.snapshot_pbijk
+    return {
+        "run": run.pk,
+        "jenis": run.jenis,
+        "wilayah": run.wilayah_id,
+        "dtsen": run.snapshot_dtsen_id,
+        "dtsen_lama": run.snapshot_dtsen_lama_id,
+        "pbijk": run.snapshot_pbijk_id,
+        "tanggal_pbijk": pbijk.tanggal_data if pbijk else None,
+        "kelurahan": kelurahan,
+        "status_kpm": [str(s) for s in STATUS_KPM_DIBANDINGKAN],
+        "pkh": aturan["desil_maks_pkh"],
+        "pbijk_maks": aturan["desil_maks_pbijk"],
+        "skor_min": aturan["skor_nama_min"],
+        "nonaktif": pencocokan.NONAKTIF_REGEX,
+    }
+
+
+def _check_cancel(run_id: int) -> None:
+    if Rekonsiliasi.objects.filter(pk=run_id, is_batal_diminta=True).exists():
+        raise _Dibatalkan
+
+
+def _advance(run_id: int, label: str) -> None:
+    now = timezone.now()
+    Rekonsiliasi.objects.filter(pk=run_id).update(
+        langkah_selesai=Least(F("langkah_selesai") + 1, F("langkah_total")),
+        tahap=label[:80],
+        progres_pada=now,
+        updated_at=now,
+    )
+
+
+def _add_durasi(run_id: int, durasi: dict[str, float]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE dtsen_rekonsiliasi SET durasi = durasi || %s::jsonb WHERE id = %s",
+            [json.dumps({k: round(v, 3) for k, v in durasi.items()}), run_id],
+        )
+
+
+@contextmanager
+def _session_for_compare() -> Iterator[None]:
+    pencocokan.drop_temp_tables()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('work_mem', %s, false)", [WORK_MEM])
+    try:
+        yield
+    finally:
+        pencocokan.drop_temp_tables()
+        with connection.cursor() as cursor:
+            cursor.execute("RESET work_mem")
+
+
+def _compare(run: Rekonsiliasi, potongan: Potongan) -> dict[str, float]:
+    """Run every step of one chunk into the staging table; returns seconds per step."""
+    params = _params(run, potongan.kelurahan)
+    durasi: dict[str, float] = {}
+    TemuanHasil.objects.filter(rekonsiliasi=run, kelurahan_id__in=potongan.kelurahan).delete()
+    with _session_for_compare():
+        for langkah in _langkah(run):
+            _check_cancel(run.pk)
+            started = time.perf_counter()
+            langkah.run(params)
+            durasi[f"{potongan.label}{langkah.label}"] = time.perf_counter() - started
+            _advance(run.pk, f"{potongan.label}{langkah.label}")
+    return durasi
+
+
+def _begin(rekonsiliasi_id: int) -> tuple[Rekonsiliasi, list[Potongan]] | None:
+    with transaction.atomic():
+        run = (
+            Rekonsiliasi.objects.select_for_update()
+            .select_related("wilayah")
+            .get(pk=rekonsiliasi_id)
+        )
+        if not run.is_berjalan:
+            return None  # finished, failed or cancelled: a duplicate delivery does nothing
+        if run.is_batal_diminta:
+            _mark_cancelled(run.pk)
+            return None
+        potongan = _potongan(run)
+        run.status = S.BERJALAN
+        run.started_at = run.started_at or timezone.now()
+        run.langkah_total = len(potongan) * len(_langkah(run)) + 1
+        run.langkah_selesai = 0
+        run.tahap = "Memulai"
+        run.progres_pada = timezone.now()
+        run.save(
+            update_fields=[
+                "status",
+                "started_at",
+                "langkah_total",
+                "langkah_selesai",
+                "tahap",
+                "progres_pada",
+                "updated_at",
+            ]
+        )
+    # A redelivered run (worker lost) starts over.
+    TemuanHasil.objects.filter(rekonsiliasi_id=run.pk).delete()
+    return run, potongan
+
+
+def rekonsiliasi_run(*, rekonsiliasi_id: int) -> Rekonsiliasi | None:
+    """Run a waiting reconciliation: here, step by step (mode "tunggal"), or fanned out per
+    kecamatan as a Celery chord whose callback merges (mode "chord"). Safe to re-run: a
+    finished run is left alone, an interrupted one starts over. Returns None if nothing ran."""
+    begun = _begin(rekonsiliasi_id)
+    if begun is None:
+        return None
+    run, potongan = begun
+    if run.mode == Rekonsiliasi.Mode.CHORD:
+        header = [tasks.rekonsiliasi_chunk_task.si(run.pk, p.kelurahan, p.label) for p in potongan]
+        chord(header)(tasks.rekonsiliasi_merge_task.si(run.pk))
+        return run
+    try:
+        durasi = _compare(run, potongan[0])
+    except _Dibatalkan:
+        _mark_cancelled(run.pk)
+        return _reload(run.pk)
+    _add_durasi(run.pk, durasi)
+    return rekonsiliasi_merge(rekonsiliasi_id=run.pk)
+
+
+def rekonsiliasi_chunk(*, rekonsiliasi_id: int, kelurahan: list[int], label: str) -> None:
+    """Compare one kecamatan of a chord run into the staging table; stops quietly when the
+    run was cancelled (the merge step then discards the run). Safe to re-run."""
+    run = Rekonsiliasi.objects.select_related("wilayah").get(pk=rekonsiliasi_id)
+    if run.status != S.BERJALAN:
+        return
+    started = time.perf_counter()
+    try:
+        _compare(run, Potongan(label, kelurahan))
+    except _Dibatalkan:
+        return
+    _add_durasi(run.pk, {f"{label}total": time.perf_counter() - started})
+
+
+def _reload(run_id: int) -> Rekonsiliasi:
+    return Rekonsiliasi.objects.get(pk=run_id)
+
+
+def _mark_cancelled(run_id: int) -> None:
+    now = timezone.now()
+    Rekonsiliasi.objects.filter(pk=run_id, status__in=Rekonsiliasi.SEDANG_BERJALAN).update(
+        status=S.DIBATALKAN, tahap="", finished_at=now, updated_at=now
+    )
+    TemuanHasil.objects.filter(rekonsiliasi_id=run_id).delete()
+    logger.info("rekonsiliasi %s berhenti: dibatalkan", run_id)
+
+
+def rekonsiliasi_fail(*, rekonsiliasi_id: int, pesan: str) -> None:
+    """Mark a running reconciliation failed and drop its staging rows (findings untouched)."""
+    now = timezone.now()
+    Rekonsiliasi.objects.filter(pk=rekonsiliasi_id, status__in=Rekonsiliasi.SEDANG_BERJALAN).update(
+        status=S.GAGAL, pesan_gagal=pesan, tahap="", finished_at=now, updated_at=now
+    )
+    TemuanHasil.objects.filter(rekonsiliasi_id=rekonsiliasi_id).delete()
+
+
+# --- Merging the staging rows into findings -------------------------------------------------
+# Findings computed again (same fingerprint): refreshed in one pass. An open one keeps its
+# follow-up; a closed one (the anomaly came back) reopens from "belum diperiksa".
+# clock_timestamp(): the trail keeps the real order even inside one long transaction.
+_TERLIHAT = """
+    WITH cocok AS MATERIALIZED (
+        SELECT t.id, t.closed_at IS NOT NULL AS was_closed, h.rincian, h.skor, h.nama,
+            h.no_kk, h.keluarga_id, h.anggota_id, h.kelurahan_id, h.kecamatan_id
+        FROM dtsen_temuanhasil h JOIN dtsen_temuan t ON t.sidik = h.sidik
+        WHERE h.rekonsiliasi_id = %(run)s
+    ),
+    diperbarui AS (
+        UPDATE dtsen_temuan t SET last_seen_run_id = %(run)s, rincian = c.rincian,
+            skor = c.skor, nama = c.nama, no_kk = c.no_kk, keluarga_id = c.keluarga_id,
+            anggota_id = c.anggota_id, kelurahan_id = c.kelurahan_id,
+            kecamatan_id = c.kecamatan_id, closed_at = NULL, closed_run_id = NULL,
+            alasan_tutup = '',
+            tahap = CASE WHEN c.was_closed THEN 'belum_diperiksa' ELSE t.tahap END,
+            keputusan = CASE WHEN c.was_closed THEN '' ELSE t.keputusan END,
+            updated_at = now()
+        FROM cocok c WHERE t.id = c.id
+        RETURNING 1
+    ),
+    riwayat AS (
+        INSERT INTO dtsen_temuanriwayat (temuan_id, aksi, tahap, keputusan, catatan, bukti,
+            jenis_bukti, tipe_bukti, rekonsiliasi_id, created_at)
+        SELECT id, 'dibuka_lagi', '', '', %(catatan_muncul)s, '', '', '', %(run)s,
+            clock_timestamp()
+        FROM cocok WHERE was_closed
+        RETURNING 1
+    )
+    SELECT count(*) FILTER (WHERE NOT was_closed), count(*) FILTER (WHERE was_closed)
+    FROM cocok
+"""
+# New fingerprints. One that replaces a finding of the same subject (the compared values
+# changed) links to it and keeps its pendamping.
+_BARU = """
+    WITH baru AS MATERIALIZED (
+        SELECT h.* FROM dtsen_temuanhasil h
+        WHERE h.rekonsiliasi_id = %(run)s
+          AND NOT EXISTS (SELECT 1 FROM dtsen_temuan t WHERE t.sidik = h.sidik)
+    ),
+    hasil AS (
+        INSERT INTO dtsen_temuan (jenis, wilayah_id, kategori, kunci, sidik, nik, no_kk, nama,
+            keluarga_id, anggota_id, kelurahan_id, kecamatan_id, skor, rincian, tahap,
+            keputusan, pendamping_id, ditugaskan_at, first_seen_run_id, last_seen_run_id,
+            alasan_tutup, sebelumnya_id, created_at, updated_at)
+        SELECT %(jenis)s, %(wilayah)s, h.kategori, h.kunci, h.sidik, h.nik, h.no_kk, h.nama,
+            h.keluarga_id, h.anggota_id, h.kelurahan_id, h.kecamatan_id, h.skor, h.rincian,
+            'belum_diperiksa', '', lama.pendamping_id, lama.ditugaskan_at, %(run)s, %(run)s, '',
+            lama.id, now(), now()
+        FROM baru h
+        LEFT JOIN LATERAL (
+            SELECT p.id, p.pendamping_id, p.ditugaskan_at FROM dtsen_temuan p
+            WHERE p.kunci = h.kunci AND p.wilayah_id = %(wilayah)s ORDER BY p.id DESC LIMIT 1
+        ) lama ON true
+        ON CONFLICT (sidik) DO NOTHING
+        RETURNING id, sebelumnya_id
+    ),
+    riwayat AS (
+        INSERT INTO dtsen_temuanriwayat (temuan_id, aksi, tahap, keputusan, catatan, bukti,
+            jenis_bukti, tipe_bukti, rekonsiliasi_id, created_at)
+        SELECT id, 'dibuka_lagi', '', '',
+            'Data berubah sejak temuan #' || sebelumnya_id || '; diperiksa ulang.', '', '', '',
+            %(run)s, clock_timestamp()
+        FROM hasil WHERE sebelumnya_id IS NOT NULL
+        RETURNING 1
+    )
+    SELECT count(*), count(sebelumnya_id) FROM hasil
+"""
+_RIWAYAT_SISTEM = """
+    INSERT INTO dtsen_temuanriwayat (temuan_id, aksi, tahap, keputusan, catatan, bukti,
+        jenis_bukti, tipe_bukti, rekonsiliasi_id, created_at)
+    SELECT id, %(aksi)s, '', '', {catatan}, '', '', '', %(run)s, clock_timestamp() FROM hasil
+"""
+_CATATAN_TUTUP = (
+    "CASE alasan_tutup WHEN 'data_berubah' THEN %(catatan_berubah)s ELSE %(catatan_hilang)s END"
+)
+# Open findings of this kind and area that the run did not compute: the anomaly is gone (or
+# a finding with new values replaced it). They stay, closed, in history.
+_TUTUP = """
+    WITH hasil AS (
+        UPDATE dtsen_temuan t SET closed_at = now(), closed_run_id = %(run)s,
+            alasan_tutup = CASE WHEN EXISTS (
+                SELECT 1 FROM dtsen_temuan n
+                WHERE n.kunci = t.kunci AND n.wilayah_id = t.wilayah_id
+                  AND n.last_seen_run_id = %(run)s AND n.id <> t.id
+            ) THEN 'data_berubah' ELSE 'anomali_hilang' END,
+            updated_at = now()
+        WHERE t.jenis = %(jenis)s AND t.wilayah_id = %(wilayah)s AND t.closed_at IS NULL
+          AND t.last_seen_run_id <> %(run)s
+        RETURNING t.id, t.alasan_tutup
+    )
+""" + _RIWAYAT_SISTEM.format(catatan=_CATATAN_TUTUP)  # noqa: S608
+_HITUNG = """
+    SELECT kecamatan_id, kategori, count(*) FROM dtsen_temuanhasil
+    WHERE rekonsiliasi_id = %(run)s GROUP BY kecamatan_id, kategori
+"""
+
+
+def rekonsiliasi_merge(*, rekonsiliasi_id: int) -> Rekonsiliasi | None:
+    """Fold a run's staging rows into Temuan in one transaction (carry-over, reopen, close),
+    count them and finish the run. Idempotent: a finished run is left alone."""
+    with transaction.atomic():
+        run = Rekonsiliasi.objects.select_for_update().get(pk=rekonsiliasi_id)
+        if run.status != S.BERJALAN:
+            return None
+        if run.is_batal_diminta:
+            _mark_cancelled(run.pk)
+            return _reload(run.pk)
+        started = time.perf_counter()
+        params: dict[str, Any] = {
+            "run": run.pk,
+            "jenis": run.jenis,
+            "wilayah": run.wilayah_id,
+            "aksi": "",
+            "catatan_muncul": f"Anomali muncul lagi pada rekonsiliasi #{run.pk}.",
+            "catatan_berubah": "Data berubah; diganti temuan baru.",
+            "catatan_hilang": f"Anomali tidak ditemukan lagi pada rekonsiliasi #{run.pk}.",
+        }
+        waktu: dict[str, float] = {}
+
+        def execute(label: str, sql: str, extra: dict[str, Any] | None = None) -> None:
+            t0 = time.perf_counter()
+            cursor.execute(sql, {**params, **(extra or {})})
+            waktu[f"gabung: {label}"] = round(time.perf_counter() - t0, 3)
+
+        with connection.cursor() as cursor:
+            execute("terlihat lagi", _TERLIHAT)
+            tetap, muncul_lagi = cursor.fetchone()
+            execute("baru", _BARU)
+            baru, berubah = cursor.fetchone()
+            execute("tutup", _TUTUP, {"aksi": "ditutup"})
+            ditutup = cursor.rowcount
+            execute("hitung", _HITUNG)
+            counts = cursor.fetchall()
+        jumlah: dict[str, int] = {}
+        per_kecamatan: dict[str, dict[str, int]] = {}
+        for kecamatan_id, kategori, n in counts:
+            jumlah[kategori] = jumlah.get(kategori, 0) + n
+            per_kecamatan.setdefault(str(kecamatan_id), {})[kategori] = n
+        TemuanHasil.objects.filter(rekonsiliasi_id=run.pk).delete()
+        now = timezone.now()
+        run.status = S.SELESAI
+        run.tahap = ""
+        run.langkah_selesai = run.langkah_total
+        run.jumlah = jumlah
+        run.jumlah_kecamatan = per_kecamatan
+        run.jumlah_tetap = tetap
+        run.jumlah_baru = baru - berubah
+        run.jumlah_dibuka_lagi = berubah + muncul_lagi
+        run.jumlah_ditutup = ditutup
+        waktu["gabung"] = round(time.perf_counter() - started, 3)
+        run.durasi = {**run.durasi, **waktu}
+        run.finished_at = now
+        run.progres_pada = now
+        run.save(
+            update_fields=[
+                "status",
+                "tahap",
+                "langkah_selesai",
+                "jumlah",
+                "jumlah_kecamatan",
+                "jumlah_tetap",
+                "jumlah_baru",
+                "jumlah_dibuka_lagi",
+                "jumlah_ditutup",
+                "durasi",
+                "finished_at",
+                "progres_pada",
+                "updated_at",
+            ]
+        )
+    logger.info(
+        "rekonsiliasi %s selesai: %s temuan (%s baru, %s ditutup)",
+        run.pk,
+        sum(jumlah.values()),
+        run.jumlah_baru,
+        ditutup,
+    )
+    return run

@@ -1,0 +1,484 @@
+"""The e-PKH "Form Verifikasi Komitmen Pendidikan" CSV (DOMAIN.md §4): reading and checking.
+
+One file per school and quarter (reference/domain-sources.md §1.5). The layout e-PKH writes:
+a title block (FORM VERIFIKASI …, TRIWULAN n TAHUN yyyy, NPSN : …, Nama Sekolah : …), then a
+header over two rows: the identity columns and each month's name over five sub-columns
+(ALPA, IZIN, SAKIT, JML, PERSEN). Offices also retype it with one header row whose cells
+name month and measure together ("APRIL ALPA", "PERSEN_MEI"). Both read through the one
+alias table below. CSV with `;` or `,`, maybe Excel's `sep=` first line and a UTF-8 BOM.
+
+Nothing here writes: `kpm.services.komitmen_impor_apply` records what was read. Every problem
+is a `RowError(row, column, message)` with the row as Excel shows it (Excel hides the `sep=`
+line, so it is not counted) and the column header as written in the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import re
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.db.models import QuerySet
+
+from dinsos.errors import RowError
+from dinsos.formatting import NAMA_BULAN, mask_nik
+from dinsos.identity import IdentityError, parse_nik
+from dinsos.models import User
+from kpm.access import scope_anggota
+from kpm.models import KOMPONEN_PENDIDIKAN, Anggota, Komitmen, Komponen
+from kpm.services.komitmen import EntriKomitmen, label_bulan
+
+UKURAN_BYTE_MAKS = 1024 * 1024  # a school's quarter is a few hundred rows (~100 kB)
+BARIS_JUDUL_MAKS = 12  # look this far down for the header row
+NPSN_DIGIT = 8
+
+# Identity columns.
+NIK = "nik"
+NISN = "nisn"
+NPSN = "npsn"
+NAMA = "nama"
+TINGKAT = "tingkat"
+TAHUN = "tahun"
+# Monthly measures (DOMAIN.md §4: alpa / izin / sakit / jumlah / persen).
+ALPA = "alpa"
+IZIN = "izin"
+SAKIT = "sakit"
+JUMLAH = "jumlah"  # effective school days of the month
+PERSEN = "persen"  # attendance, percent of effective school days
+UKURAN = (ALPA, IZIN, SAKIT, JUMLAH, PERSEN)
+
+
+def kunci_kolom(header: object) -> str:
+    """Headers match whatever their case, spaces and punctuation ("NIK_Siswa" = "NIK SISWA")."""
+    text = str(header or "").upper().replace("%", " PERSEN ")
+    return re.sub(r"[^A-Z0-9]", "", text)
+
+
+# The one alias table of the importer: header text → column or measure.
+ALIAS_IDENTITAS: dict[str, str] = {
+    kunci_kolom(alias): kolom
+    for kolom, aliases in {
+        NIK: ("NIK SISWA", "NIK ANAK", "NIK PESERTA DIDIK", "NIK ART", "NIK"),
+        NISN: ("NISN",),
+        NPSN: ("NPSN", "NPSN SEKOLAH"),
+        NAMA: ("NAMA SISWA", "NAMA ANAK", "NAMA PESERTA DIDIK", "NAMA"),
+        TINGKAT: ("TINGKAT PENDIDIKAN", "JENJANG", "TINGKAT", "BENTUK PENDIDIKAN"),
+        TAHUN: ("TAHUN",),
+    }.items()
+    for alias in aliases
+}
+ALIAS_UKURAN: dict[str, str] = {
+    kunci_kolom(alias): ukuran
+    for ukuran, aliases in {
+        ALPA: ("ALPA", "ALFA", "A"),
+        IZIN: ("IZIN", "IJIN", "I"),
+        SAKIT: ("SAKIT", "S"),
+        JUMLAH: ("JML", "JUMLAH", "HARI EFEKTIF", "JML HARI EFEKTIF", "JUMLAH HARI EFEKTIF"),
+        PERSEN: ("PERSEN", "%", "PERSENTASE", "PERSEN KEHADIRAN", "KEHADIRAN"),
+    }.items()
+    for alias in aliases
+}
+ALIAS_BULAN: dict[str, int] = {
+    **{nama.upper(): nomor for nomor, nama in enumerate(NAMA_BULAN, start=1)},
+    **{nama.upper()[:3]: nomor for nomor, nama in enumerate(NAMA_BULAN, start=1)},
+    "PEBRUARI": 2,
+    "NOPEMBER": 11,
+    "AGS": 8,
+    "AGT": 8,
+    "AGUST": 8,
+}
+# School levels in the file → the education component (when the registry has none).
+TINGKAT_KOMPONEN: dict[str, str] = {
+    **dict.fromkeys(("SD", "MI", "SDLB", "PAKETA"), Komponen.ANAK_SD),
+    **dict.fromkeys(("SMP", "MTS", "SMPLB", "PAKETB"), Komponen.ANAK_SMP),
+    **dict.fromkeys(("SMA", "SMK", "MA", "MAK", "SMALB", "PAKETC"), Komponen.ANAK_SMA),
+}
+_TAHUN_JUDUL = re.compile(r"TAHUN\s*:?\s*(\d{4})", re.IGNORECASE)
+_NPSN_JUDUL = re.compile(r"NPSN\s*:*\s*(\d{8})\b", re.IGNORECASE)
+_TOKEN = re.compile(r"[A-Z%]+|\d+")
+
+
+class KolomTidakDikenali(ValueError):
+    """The file has no usable header; `message` says what is missing, in Indonesian."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+# --- Text and layout ----------------------------------------------------------------
+def decode(content: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252 as older Excel writes it."""
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return content.decode("cp1252", errors="replace")
+
+
+def rows_of(text: str) -> list[list[str]]:
+    """CSV rows; the delimiter from Excel's `sep=` line, else `;` or `,` by count."""
+    lines = text.lstrip("\ufeff").splitlines()
+    if lines and lines[0].strip().lower().startswith("sep=") and len(lines[0].strip()) == 5:
+        delimiter = lines[0].strip()[4]
+        lines = lines[1:]
+    else:
+        head = "\n".join(lines[: BARIS_JUDUL_MAKS + 2])
+        delimiter = ";" if head.count(";") > head.count(",") else ","
+    return [[cell.strip() for cell in row] for row in csv.reader(lines, delimiter=delimiter)]
+
+
+@dataclass(frozen=True)
+class KolomBulan:
+    """Where one month's measures are: column index and header as written, per measure."""
+
+    nomor_bulan: int
+    label: str  # the month as written ("APRIL")
+    kolom: dict[str, tuple[int, str]]
+
+
+@dataclass(frozen=True)
+class Tata:
+    """The layout found in a file."""
+
+    baris_data: int  # index of the first data row
+    identitas: dict[str, tuple[int, str]]
+    bulan: list[KolomBulan]
+    tahun: int | None
+    npsn: str
+
+
+def _bulan_ukuran(header: str) -> tuple[int, str, str] | None:
+    """(month number, month as written, measure) of a flat header such as "APRIL ALPA"."""
+    tokens = _TOKEN.findall(header.upper())
+    months = [t for t in tokens if t in ALIAS_BULAN and len(t) >= 3]
+    if len(months) != 1:
+        return None
+    rest = [t for t in tokens if t != months[0]]
+    ukuran = ALIAS_UKURAN.get(kunci_kolom(" ".join(rest)))
+    if ukuran is None:
+        return None
+    return ALIAS_BULAN[months[0]], months[0], ukuran
+
+
+def _is_header(row: Sequence[str]) -> bool:
+    return any(ALIAS_IDENTITAS.get(kunci_kolom(cell)) == NIK for cell in row)
+
+
+def tata_baca(rows: Sequence[Sequence[str]], *, tahun: int) -> Tata:
+    """Find the header (one or two rows) under a title block. Raises KolomTidakDikenali."""
+    index = next((i for i, r in enumerate(rows[:BARIS_JUDUL_MAKS]) if _is_header(r)), None)
+    if index is None:
+        raise KolomTidakDikenali(
+            "Baris judul kolom tidak ditemukan: harus ada kolom NIK SISWA (atau NIK) di "
+            f"{BARIS_JUDUL_MAKS} baris pertama."
+        )
+    judul = " ".join(" ".join(r) for r in rows[:index])
+    header = list(rows[index])
+    sub = list(rows[index + 1]) if index + 1 < len(rows) else []
+    # Two header rows: the row under the month names holds only measures (ALPA, IZIN, …).
+    is_two_rows = sum(1 for c in sub if c.strip() and kunci_kolom(c) in ALIAS_UKURAN) >= 3
+    identitas: dict[str, tuple[int, str]] = {}
+    bulan: dict[int, KolomBulan] = {}
+    current: tuple[int, str] | None = None
+    for col, text in enumerate(header):
+        kolom = ALIAS_IDENTITAS.get(kunci_kolom(text))
+        if kolom and kolom not in identitas:
+            identitas[kolom] = (col, text)
+            current = None
+            continue
+        if is_two_rows:
+            if kunci_kolom(text) in ALIAS_BULAN:
+                current = (ALIAS_BULAN[kunci_kolom(text)], text.strip())
+            elif text.strip():
+                current = None
+            ukuran = ALIAS_UKURAN.get(kunci_kolom(sub[col] if col < len(sub) else ""))
+            if current and ukuran:
+                found = bulan.setdefault(current[0], KolomBulan(current[0], current[1], {}))
+                found.kolom.setdefault(ukuran, (col, f"{current[1]} {sub[col].strip()}"))
+        elif parsed := _bulan_ukuran(text):
+            nomor, label, ukuran = parsed
+            found = bulan.setdefault(nomor, KolomBulan(nomor, label, {}))
+            found.kolom.setdefault(ukuran, (col, text.strip()))
+    usable = [b for b in bulan.values() if PERSEN in b.kolom or JUMLAH in b.kolom]
+    if not usable:
+        raise KolomTidakDikenali(
+            "Kolom bulan tidak ditemukan: tiap bulan perlu kolom PERSEN atau JML "
+            "(mis. APRIL ALPA, APRIL IZIN, APRIL SAKIT, APRIL JML, APRIL PERSEN)."
+        )
+    tahun_judul = _TAHUN_JUDUL.search(judul)
+    npsn_judul = _NPSN_JUDUL.search(judul)
+    return Tata(
+        baris_data=index + (2 if is_two_rows else 1),
+        identitas=identitas,
+        bulan=sorted(usable, key=lambda b: b.nomor_bulan),
+        tahun=int(tahun_judul.group(1)) if tahun_judul else tahun,
+        npsn=npsn_judul.group(1) if npsn_judul else "",
+    )
+
+
+# --- Reading rows -------------------------------------------------------------------
+@dataclass(frozen=True)
+class BarisEpkh:
+    """One valid student row: the registry member and each month's verification."""
+
+    nomor: int
+    anggota_id: int
+    nama: str  # as in the registry
+    nik: str
+    komponen: str
+    bulan: dict[datetime.date, EntriKomitmen]
+
+
+@dataclass
+class HasilBaca:
+    """What a file holds: the valid rows, and every problem found, by row and column."""
+
+    tahun: int
+    npsn: str
+    bulan: list[datetime.date]
+    baris: list[BarisEpkh] = field(default_factory=list)
+    kesalahan: list[RowError] = field(default_factory=list)
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.kesalahan and bool(self.baris)
+
+    @property
+    def jumlah_catatan(self) -> int:
+        return sum(len(b.bulan) for b in self.baris)
+
+    def entri_per_bulan(self) -> dict[datetime.date, list[EntriKomitmen]]:
+        result: dict[datetime.date, list[EntriKomitmen]] = {b: [] for b in self.bulan}
+        for baris in self.baris:
+            for bulan, entri in baris.bulan.items():
+                result[bulan].append(entri)
+        return result
+
+
+def _cell(row: Sequence[str], col: int) -> str:
+    return row[col].strip() if col < len(row) else ""
+
+
+def _bilangan(text: str) -> int:
+    if not re.fullmatch(r"\d{1,3}", text):
+        raise ValueError(text)
+    return int(text)
+
+
+def _persen(text: str) -> Decimal:
+    cleaned = text.replace("%", "").replace(" ", "").replace(",", ".")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation as exc:
+        raise ValueError(text) from exc
+    if not value.is_finite():
+        raise ValueError(text)
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _anggota_scope(user: User, niks: Collection[str]) -> QuerySet[Anggota]:
+    return scope_anggota(user, Anggota.objects.filter(nik__in=list(niks)))
+
+
+@dataclass
+class _Pembaca:
+    tata: Tata
+    bulan: dict[int, datetime.date]
+    hari_ini: datetime.date
+    errors: list[RowError] = field(default_factory=list)
+
+    def error(self, nomor: int, column: str, message: str) -> None:
+        self.errors.append(RowError(row=nomor, column=column, message=message))
+
+    def bulan_entri(
+        self, row: Sequence[str], nomor: int, kolom: KolomBulan, npsn: str
+    ) -> EntriKomitmen | None:
+        """One month of one student; None when the month is empty or has an error."""
+        bulan = self.bulan[kolom.nomor_bulan]
+        values = {u: _cell(row, col) for u, (col, _) in kolom.kolom.items()}
+        if not any(values.values()):
+            return None
+        ok = True
+        angka: dict[str, int] = {}
+        for ukuran in (ALPA, IZIN, SAKIT, JUMLAH):
+            if values.get(ukuran):
+                try:
+                    angka[ukuran] = _bilangan(values[ukuran])
+                except ValueError:
+                    header = kolom.kolom[ukuran][1]
+                    self.error(
+                        nomor,
+                        header,
+                        f"{header} harus bilangan bulat (tertulis '{values[ukuran]}')",
+                    )
+                    ok = False
+        persen: Decimal | None = None
+        if values.get(PERSEN):
+            header = kolom.kolom[PERSEN][1]
+            try:
+                persen = _persen(values[PERSEN])
+            except ValueError:
+                self.error(nomor, header, f"{header} '{values[PERSEN]}' bukan angka persen")
+                ok = False
+            else:
+                if not Decimal(0) <= persen <= Decimal(100):
+                    self.error(
+                        nomor,
+                        header,
+                        f"{header} harus antara 0 dan 100 (tertulis {values[PERSEN]})",
+                    )
+                    ok = False
+        first_header = next(iter(sorted(kolom.kolom.values())))[1]
+        if bulan > self.hari_ini.replace(day=1):
+            self.error(nomor, first_header, f"Bulan {label_bulan(bulan)} belum dimulai")
+            ok = False
+        tidak_hadir = sum(angka.get(u, 0) for u in (ALPA, IZIN, SAKIT))
+        jumlah = angka.get(JUMLAH)
+        if ok and jumlah is not None and tidak_hadir > jumlah:
+            header = kolom.kolom[JUMLAH][1]
+            self.error(
+                nomor,
+                header,
+                f"{kolom.label}: alpa + izin + sakit ({tidak_hadir}) lebih dari {header} "
+                f"({jumlah})",
+            )
+            ok = False
+        if not ok:
+            return None
+        catatan = ""
+        status = ""
+        if persen is None and jumlah:
+            persen = (Decimal(jumlah - tidak_hadir) * 100 / jumlah).quantize(
+                Decimal("0.01"), rounding=ROUND_HALF_UP
+            )
+        elif persen is None and jumlah == 0:
+            status, catatan = Komitmen.Status.TIDAK_DAPAT_DIVERIFIKASI, "Tidak ada hari efektif."
+        elif persen is None:
+            header = kolom.kolom.get(PERSEN, kolom.kolom.get(JUMLAH, (0, first_header)))[1]
+            self.error(
+                nomor, header, f"{kolom.label}: isi persen kehadiran atau jumlah hari efektif"
+            )
+            return None
+        return EntriKomitmen(
+            anggota_id=0,  # filled once the NIK is matched
+            komponen="",
+            status=status,
+            persen_kehadiran=persen,
+            catatan=catatan,
+            hari_efektif=jumlah,
+            alpa=angka.get(ALPA),
+            izin=angka.get(IZIN),
+            sakit=angka.get(SAKIT),
+            npsn=npsn,
+        )
+
+
+def _rows_with_numbers(
+    rows: Sequence[Sequence[str]], start: int
+) -> Iterator[tuple[int, list[str]]]:
+    for index in range(start, len(rows)):
+        yield index + 1, list(rows[index])
+
+
+def baca(content: bytes, *, user: User, tahun: int, hari_ini: datetime.date) -> HasilBaca:
+    """Read a file for `user`: only members of families the user may see are matched (any
+    other NIK is "not found", so the file cannot probe the registry). Raises
+    KolomTidakDikenali when the header cannot be read; row problems are in `kesalahan`."""
+    rows = rows_of(decode(content))
+    tata = tata_baca(rows, tahun=tahun)
+    year = tata.tahun or tahun
+    bulan = {k.nomor_bulan: datetime.date(year, k.nomor_bulan, 1) for k in tata.bulan}
+    hasil = HasilBaca(tahun=year, npsn=tata.npsn, bulan=sorted(bulan.values()))
+    pembaca = _Pembaca(tata=tata, bulan=bulan, hari_ini=hari_ini)
+    nik_col, nik_header = tata.identitas[NIK]
+    nama_col = tata.identitas.get(NAMA, (None, ""))[0]
+    seen: dict[str, int] = {}
+    parsed: list[tuple[int, str, str, dict[datetime.date, EntriKomitmen]]] = []
+    for nomor, row in _rows_with_numbers(rows, tata.baris_data):
+        raw_nik = _cell(row, nik_col)
+        nama = _cell(row, nama_col) if nama_col is not None else ""
+        if not raw_nik and not nama:
+            continue  # blank lines, signatures under the table
+        npsn = tata.npsn
+        if NPSN in tata.identitas:
+            col, header = tata.identitas[NPSN]
+            npsn = _cell(row, col) or npsn
+            if npsn and not re.fullmatch(rf"\d{{{NPSN_DIGIT}}}", npsn):
+                pembaca.error(nomor, header, f"NPSN harus {NPSN_DIGIT} digit (tertulis '{npsn}')")
+                npsn = ""
+        nik = ""
+        try:
+            parse_nik(raw_nik or None, today=hari_ini)
+            nik = re.sub(r"\D", "", raw_nik)
+        except IdentityError as exc:
+            pembaca.error(nomor, nik_header, exc.message)
+        if nik and nik in seen:
+            pembaca.error(nomor, nik_header, f"NIK sama dengan baris {seen[nik]}")
+            nik = ""
+        elif nik:
+            seen[nik] = nomor
+        months: dict[datetime.date, EntriKomitmen] = {}
+        for kolom in tata.bulan:
+            entri = pembaca.bulan_entri(row, nomor, kolom, npsn)
+            if entri is not None:
+                months[bulan[kolom.nomor_bulan]] = entri
+        tingkat = ""
+        if TINGKAT in tata.identitas:
+            tingkat = kunci_kolom(_cell(row, tata.identitas[TINGKAT][0]))
+        if nik:
+            parsed.append((nomor, nik, tingkat, months))
+    members = {
+        a["nik"]: a
+        for a in _anggota_scope(user, [nik for _, nik, _, _ in parsed]).values(
+            "pk", "nik", "nama", "komponen"
+        )
+    }
+    for nomor, nik, tingkat, months in parsed:
+        member = members.get(nik)
+        if member is None:
+            pembaca.error(
+                nomor,
+                nik_header,
+                f"NIK {mask_nik(nik)} tidak ditemukan di data KPM (atau di luar wilayah Anda)",
+            )
+            continue
+        komponen = next((k for k in member["komponen"] if k in KOMPONEN_PENDIDIKAN), None)
+        komponen = komponen or TINGKAT_KOMPONEN.get(tingkat)
+        if komponen is None:
+            pembaca.error(
+                nomor,
+                nik_header,
+                f"Anak dengan NIK {mask_nik(nik)} tidak punya komponen pendidikan (SD/SMP/SMA)",
+            )
+            continue
+        if not months:
+            continue
+        hasil.baris.append(
+            BarisEpkh(
+                nomor=nomor,
+                anggota_id=member["pk"],
+                nama=member["nama"],
+                nik=nik,
+                komponen=komponen,
+                bulan={
+                    b: EntriKomitmen(
+                        anggota_id=member["pk"],
+                        komponen=komponen,
+                        status=e.status,
+                        persen_kehadiran=e.persen_kehadiran,
+                        catatan=e.catatan,
+                        hari_efektif=e.hari_efektif,
+                        alpa=e.alpa,
+                        izin=e.izin,
+                        sakit=e.sakit,
+                        npsn=e.npsn,
+                    )
+                    for b, e in months.items()
+                },
+            )
+        )
+    hasil.kesalahan = sorted(pembaca.errors, key=lambda e: e.row)
+    return hasil

@@ -1,0 +1,334 @@
+"""Input shape and Indonesian messages for the komitmen, usulan, graduasi and Sekolah Rakyat
+pages (no writes)."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, cast
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+
+from dinsos.errors import DomainError
+from dinsos.forms import BootstrapFormMixin
+from dinsos.models import User, Wilayah
+from kpm import services
+from kpm.epkh import UKURAN_BYTE_MAKS
+from kpm.models import Graduasi, KandidatSekolahRakyat, Keluarga, Komitmen
+from kpm.selectors_komitmen import BarisKomitmen, FilterSekolahRakyat, KeluargaBulan
+
+KS = Komitmen.Status
+_BULAN = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+class BulanField(forms.CharField):
+    """A month as `<input type="month">` sends it ("2025-03") → its first day."""
+
+    widget = forms.TextInput(attrs={"type": "month"})
+
+    def to_python(self, value: Any) -> datetime.date | None:  # type: ignore[override]
+        text = super().to_python(value)
+        if not text:
+            return None
+        match = _BULAN.match(text)
+        if not match or not 1 <= int(match.group(2)) <= 12:
+            raise forms.ValidationError("Tulis bulan seperti 2025-03.")
+        return datetime.date(int(match.group(1)), int(match.group(2)), 1)
+
+    def prepare_value(self, value: Any) -> Any:
+        return value.strftime("%Y-%m") if isinstance(value, datetime.date) else value
+
+
+class PendampingChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj)
+
+
+class BulanFilterForm(BootstrapFormMixin, forms.Form):
+    """The month view's month and (for office users) pendamping."""
+
+    bulan = BulanField(label="Bulan", required=False)
+    pendamping = PendampingChoiceField(
+        queryset=User.objects.none(), required=False, empty_label="Semua pendamping"
+    )
+
+    def __init__(self, *args: Any, pendamping: list[User], hari_ini: datetime.date, **kw: Any):
+        super().__init__(*args, **kw)
+        self.hari_ini = hari_ini
+        if pendamping:
+            field = cast(forms.ModelChoiceField, self.fields["pendamping"])
+            field.queryset = User.objects.filter(pk__in=[p.pk for p in pendamping])
+            field.choices = [("", "Semua pendamping"), *((p.pk, str(p)) for p in pendamping)]
+        else:
+            del self.fields["pendamping"]
+
+    def clean_bulan(self) -> datetime.date:
+        bulan = self.cleaned_data.get("bulan")
+        if bulan is None:  # the month that just ended is the one being verified
+            return services.tambah_bulan(self.hari_ini, -1)
+        if bulan > services.awal_bulan(self.hari_ini):
+            raise forms.ValidationError(f"Bulan {services.label_bulan(bulan)} belum dimulai.")
+        return bulan
+
+    def pilihan(self) -> tuple[datetime.date, int | None]:
+        """The month and pendamping to show (defaults when the query is invalid or empty)."""
+        if self.is_valid():
+            pendamping = self.cleaned_data.get("pendamping")
+            return self.cleaned_data["bulan"], pendamping.pk if pendamping else None
+        return services.tambah_bulan(self.hari_ini, -1), None
+
+
+@dataclass
+class BarisForm:
+    baris: BarisKomitmen
+    status: forms.BoundField
+    persen: forms.BoundField | None
+    catatan: forms.BoundField
+
+
+@dataclass
+class KeluargaForm:
+    keluarga: Keluarga
+    baris: list[BarisForm]
+
+
+class KomitmenBulanForm(forms.Form):
+    """One month's verifications of a page of families: a status (or, for school children,
+    an attendance percentage) and a note per member-component. Only rows that changed are
+    saved; an empty row stays unrecorded."""
+
+    STATUS_PILIHAN = KS.choices
+
+    def __init__(self, *args: Any, keluarga: list[KeluargaBulan], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.keluarga = keluarga
+        for group in keluarga:
+            for baris in group.baris:
+                key = baris.kunci
+                self.fields[f"s-{key}"] = forms.ChoiceField(
+                    choices=KS.choices, required=False, initial=baris.status
+                )
+                if baris.is_pendidikan:
+                    self.fields[f"p-{key}"] = forms.DecimalField(
+                        required=False,
+                        min_value=Decimal(0),
+                        max_value=Decimal(100),
+                        decimal_places=2,
+                        initial=baris.persen_kehadiran,
+                        localize=True,
+                        error_messages={
+                            "invalid": "Tulis angka 0–100.",
+                            "min_value": "Persen kehadiran 0–100.",
+                            "max_value": "Persen kehadiran 0–100.",
+                            "max_decimal_places": "Paling banyak 2 angka desimal.",
+                        },
+                    )
+                self.fields[f"c-{key}"] = forms.CharField(
+                    required=False,
+                    max_length=services.komitmen.CATATAN_MAKS,
+                    initial=baris.catatan,
+                )
+
+    def kelompok(self) -> list[KeluargaForm]:
+        """The bound fields grouped by family, for the template."""
+        return [
+            KeluargaForm(
+                keluarga=group.keluarga,
+                baris=[
+                    BarisForm(
+                        baris=b,
+                        status=self[f"s-{b.kunci}"],
+                        persen=self[f"p-{b.kunci}"] if b.is_pendidikan else None,
+                        catatan=self[f"c-{b.kunci}"],
+                    )
+                    for b in group.baris
+                ],
+            )
+            for group in self.keluarga
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for group in self.keluarga:
+            for b in group.baris:
+                status = data.get(f"s-{b.kunci}") or ""
+                persen = data.get(f"p-{b.kunci}")
+                catatan = (data.get(f"c-{b.kunci}") or "").strip()
+                if status == KS.TIDAK_DAPAT_DIVERIFIKASI and persen is None and not catatan:
+                    self.add_error(
+                        f"c-{b.kunci}", "Tulis catatan mengapa tidak dapat diverifikasi."
+                    )
+        return data
+
+    def entri(self) -> list[services.EntriKomitmen]:
+        """Rows whose answer differs from what was recorded."""
+        result = []
+        for group in self.keluarga:
+            for b in group.baris:
+                status = self.cleaned_data.get(f"s-{b.kunci}") or ""
+                persen = self.cleaned_data.get(f"p-{b.kunci}") if b.is_pendidikan else None
+                catatan = (self.cleaned_data.get(f"c-{b.kunci}") or "").strip()
+                if not status and persen is None:
+                    continue
+                unchanged = (
+                    status == b.status if persen is None else persen == b.persen_kehadiran
+                ) and catatan == b.catatan
+                if unchanged:
+                    continue
+                result.append(
+                    services.EntriKomitmen(
+                        anggota_id=b.anggota_id,
+                        komponen=b.komponen,
+                        status=status,
+                        persen_kehadiran=persen,
+                        catatan=catatan,
+                    )
+                )
+        return result
+
+
+class EpkhUploadForm(BootstrapFormMixin, forms.Form):
+    berkas = forms.FileField(
+        label="Berkas CSV Form Verifikasi Komitmen Pendidikan (e-PKH)",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+    tahun = forms.IntegerField(
+        label="Tahun",
+        min_value=2015,
+        help_text='Dipakai bila judul berkas tidak memuat "TAHUN …".',
+    )
+
+    def clean_berkas(self) -> UploadedFile:
+        berkas = cast(UploadedFile, self.cleaned_data["berkas"])
+        if berkas.size is not None and berkas.size > UKURAN_BYTE_MAKS:
+            raise forms.ValidationError(
+                f"Berkas terlalu besar (paling besar {UKURAN_BYTE_MAKS // 1024} kB untuk satu "
+                "sekolah)."
+            )
+        return berkas
+
+
+class EpkhTerapkanForm(forms.Form):
+    pratinjau = forms.CharField(widget=forms.HiddenInput)
+
+
+class EvaluasiForm(BootstrapFormMixin, forms.Form):
+    bulan_awal = BulanField(label="Dari bulan")
+    bulan_akhir = BulanField(label="Sampai bulan")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        awal, akhir = data.get("bulan_awal"), data.get("bulan_akhir")
+        if awal and akhir and awal > akhir:
+            self.add_error("bulan_akhir", "Bulan akhir tidak boleh sebelum bulan awal.")
+        return data
+
+
+class KeputusanForm(BootstrapFormMixin, forms.Form):
+    keputusan = forms.ChoiceField(
+        choices=[("terima", "Terima"), ("tolak", "Tolak")], widget=forms.HiddenInput
+    )
+    catatan = forms.CharField(
+        label="Catatan keputusan", required=False, max_length=500, widget=forms.TextInput
+    )
+
+    @property
+    def is_diterima(self) -> bool:
+        return self.cleaned_data["keputusan"] == "terima"
+
+
+class GraduasiForm(BootstrapFormMixin, forms.Form):
+    jenis = forms.ChoiceField(label="Jenis graduasi", choices=Graduasi.Jenis.choices)
+    alasan = forms.CharField(label="Alasan", max_length=1000, widget=forms.Textarea({"rows": 3}))
+    bukti = forms.FileField(
+        label="Bukti (PDF, JPG atau PNG)",
+        required=False,
+        help_text=(
+            "Mandiri: surat pernyataan yang ditandatangani. Paksa: surat dari desa/kelurahan."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+
+    def clean_bukti(self) -> UploadedFile | None:
+        bukti = cast(UploadedFile | None, self.cleaned_data.get("bukti"))
+        if bukti:
+            try:
+                services.tipe_bukti(bukti)
+            except DomainError as exc:
+                raise forms.ValidationError(exc.message) from exc
+        return bukti
+
+
+class SekolahRakyatFilterForm(BootstrapFormMixin, forms.Form):
+    tanggal_acuan = forms.DateField(
+        label="Umur per tanggal", required=False, widget=forms.DateInput({"type": "date"})
+    )
+    kelurahan = forms.ModelChoiceField(
+        queryset=Wilayah.objects.none(), required=False, empty_label="Semua kelurahan"
+    )
+    pendamping = PendampingChoiceField(
+        queryset=User.objects.none(), required=False, empty_label="Semua pendamping"
+    )
+    jenjang = forms.ChoiceField(
+        required=False, choices=[("", "Semua jenjang"), *KandidatSekolahRakyat.Jenjang.choices]
+    )
+    golongan = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("", "Utama dan cadangan"),
+            ("utama", "Utama (desil 1–2)"),
+            ("cadangan", "Cadangan"),
+        ],
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        kelurahan: Any,
+        pendamping: list[User],
+        hari_ini: datetime.date,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.hari_ini = hari_ini
+        cast(forms.ModelChoiceField, self.fields["kelurahan"]).queryset = kelurahan
+        if pendamping:
+            field = cast(forms.ModelChoiceField, self.fields["pendamping"])
+            field.queryset = User.objects.filter(pk__in=[p.pk for p in pendamping])
+            field.choices = [("", "Semua pendamping"), *((p.pk, str(p)) for p in pendamping)]
+        else:
+            del self.fields["pendamping"]
+
+    def to_filter(self) -> FilterSekolahRakyat:
+        bawaan = services.tanggal_acuan_bawaan(self.hari_ini)
+        if not self.is_valid():
+            return FilterSekolahRakyat(tanggal_acuan=bawaan)
+        data = self.cleaned_data
+        golongan = data.get("golongan") or ""
+        return FilterSekolahRakyat(
+            tanggal_acuan=data.get("tanggal_acuan") or bawaan,
+            kelurahan=data["kelurahan"].pk if data.get("kelurahan") else None,
+            pendamping=data["pendamping"].pk if data.get("pendamping") else None,
+            jenjang=data.get("jenjang") or "",
+            is_cadangan=None if not golongan else golongan == "cadangan",
+        )
+
+
+class KunjunganForm(BootstrapFormMixin, forms.Form):
+    tanggal_kunjungan = forms.DateField(
+        label="Tanggal kunjungan rumah", widget=forms.DateInput({"type": "date"})
+    )
+    status = forms.ChoiceField(
+        label="Hasil kunjungan",
+        choices=KandidatSekolahRakyat.Status.choices,
+        widget=forms.RadioSelect,
+    )
+    is_persetujuan_ortu = forms.BooleanField(
+        label="Orang tua/wali menyetujui anak masuk Sekolah Rakyat", required=False
+    )
+    catatan = forms.CharField(
+        label="Catatan", required=False, max_length=500, widget=forms.Textarea({"rows": 2})
+    )

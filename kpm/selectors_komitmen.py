@@ -1,0 +1,635 @@
+"""Reads for verifikasi komitmen, usulan, graduasi and Sekolah Rakyat, always scoped through
+kpm.access (DOMAIN.md §4, §5, §9).
+
+Also the extension points kpm registers in settings: the monthly non-compliance rule
+(KPM_SUMBER_PELANGGARAN), the family page's panel (KPM_KELUARGA_PANELS) and RHK 3
+(PENDAMPING_SUMBER_RHK["komitmen"]).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    FilteredRelation,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from dinsos import selectors as dinsos_selectors
+from dinsos.formatting import JAKARTA
+from dinsos.models import User, Wilayah
+from dinsos.pengaturan import DEFAULTS, today
+from kpm.access import scope_anggota, scope_keluarga
+from kpm.models import (
+    KOMPONEN_KOMITMEN,
+    KOMPONEN_PENDIDIKAN,
+    Anggota,
+    Graduasi,
+    KandidatSekolahRakyat,
+    Keluarga,
+    Komitmen,
+    Komponen,
+    Usulan,
+)
+from kpm.selectors import Panel
+from kpm.services import (
+    JendelaUsia,
+    awal_bulan,
+    jendela_usia,
+    label_bulan,
+    persen_teks,
+    tambah_bulan,
+)
+
+R = User.Role
+KS = Komitmen.Status
+# Families whose commitments are still checked: a suspended family is still a participant
+# (DOMAIN.md §4); graduated and cancelled families are not.
+STATUS_PESERTA = (
+    Keluarga.Status.AKTIF,
+    Keluarga.Status.DITANGGUHKAN,
+    Keluarga.Status.CALON_GRADUASI,
+)
+# DOMAIN.md §4: what each health component must do each month (shown on the month view).
+JADWAL_KESEHATAN: dict[str, str] = {
+    Komponen.IBU_HAMIL: (
+        "4× periksa kehamilan (1× bulan 0–3, 1× bulan 4–6, 2× bulan 7–9), bersalin di "
+        "fasilitas kesehatan, ≥ 3× periksa nifas (minggu 1, 4, 6)"
+    ),
+    Komponen.ANAK_USIA_DINI: "Ditimbang dan diperiksa di posyandu tiap bulan",
+    Komponen.LANSIA: "Hadir di posyandu lansia tiap bulan",
+    Komponen.DISABILITAS_BERAT: "Diperiksa di posyandu lansia/fasilitas kesehatan tiap bulan",
+}
+PANEL_BULAN = 6
+
+
+# --- Who may do what ------------------------------------------------------------------
+def can_record_komitmen(user: User) -> bool:
+    """Pendamping record for their families; the office (admin, operator) for any in area."""
+    return user.role in {R.ADMIN, R.OPERATOR, R.PENDAMPING}
+
+
+def can_decide(user: User) -> bool:
+    """DOMAIN.md §4/§5: the office decides proposals and graduations."""
+    return user.role in {R.ADMIN, R.OPERATOR}
+
+
+def access_usulan(user: User, usulan_id: int) -> Usulan:
+    """A proposal of a family the user may see (404 otherwise, like a missing one)."""
+    visible = Usulan.objects.filter(keluarga__in=scope_keluarga(user, Keluarga.objects.all()))
+    return get_object_or_404(visible.select_related("keluarga__pengurus"), pk=usulan_id)
+
+
+def access_graduasi(user: User, graduasi_id: int) -> Graduasi:
+    """A graduation of a family the user may see (404 otherwise, like a missing one)."""
+    visible = Graduasi.objects.filter(keluarga__in=scope_keluarga(user, Keluarga.objects.all()))
+    related = visible.select_related(
+        "keluarga__pengurus",
+        "keluarga__kelurahan__parent__parent",
+        "pendamping",
+        "diputuskan_oleh",
+    )
+    return get_object_or_404(related, pk=graduasi_id)
+
+
+# --- Month view -------------------------------------------------------------------------
+@dataclass
+class BarisKomitmen:
+    """One member-component of the month view, with what was recorded (if anything)."""
+
+    anggota_id: int
+    nama: str
+    nik: str
+    komponen: str
+    petunjuk: str
+    status: str = ""
+    persen_kehadiran: Decimal | None = None
+    catatan: str = ""
+    sumber: str = ""
+
+    @property
+    def kunci(self) -> str:
+        return f"{self.anggota_id}-{self.komponen}"
+
+    @property
+    def komponen_label(self) -> str:
+        return Komponen(self.komponen).label
+
+    @property
+    def is_pendidikan(self) -> bool:
+        return self.komponen in KOMPONEN_PENDIDIKAN
+
+
+@dataclass
+class KeluargaBulan:
+    keluarga: Keluarga
+    baris: list[BarisKomitmen] = field(default_factory=list)
+
+
+def keluarga_komitmen(*, user: User, pendamping_id: int | None = None) -> QuerySet[Keluarga]:
+    """Participating families the user may see that have a component with a commitment,
+    by pengurus name (the month view pages through these)."""
+    families = scope_keluarga(user, Keluarga.objects.all()).filter(
+        status__in=STATUS_PESERTA, komponen__overlap=list(KOMPONEN_KOMITMEN)
+    )
+    if pendamping_id:
+        families = families.filter(pendamping_id=pendamping_id)
+    return families.select_related("pengurus").order_by("pengurus__nama_cari", "pk")
+
+
+def komitmen_bulan(
+    *, keluarga: list[Keluarga], bulan: datetime.date, batas: int
+) -> list[KeluargaBulan]:
+    """The month view's rows for families the caller already scoped: each member's
+    commitment components and what was recorded that month (2 queries)."""
+    ids = [k.pk for k in keluarga]
+    members = (
+        Anggota.objects.filter(keluarga_id__in=ids)
+        .order_by("keluarga_id", "tanggal_lahir", "pk")
+        .values("pk", "keluarga_id", "nama", "nik", "komponen")
+    )
+    recorded = {
+        (k.anggota_id, k.komponen): k
+        for k in Komitmen.objects.filter(keluarga_id__in=ids, bulan=bulan).only(
+            "anggota_id", "komponen", "status", "persen_kehadiran", "catatan", "sumber"
+        )
+    }
+    per_member: dict[int, set[str]] = defaultdict(set)
+    for anggota_id, recorded_komponen in recorded:
+        per_member[anggota_id].add(recorded_komponen)
+    result = {k.pk: KeluargaBulan(k) for k in keluarga}
+    for m in members:
+        checked = {k for k in m["komponen"] if k in KOMPONEN_KOMITMEN} | per_member[m["pk"]]
+        for k in sorted(checked, key=KOMPONEN_KOMITMEN.index):
+            found = recorded.get((m["pk"], k))
+            petunjuk = (
+                f"Hadir ≥ {batas}% hari efektif sekolah"
+                if k in KOMPONEN_PENDIDIKAN
+                else JADWAL_KESEHATAN[k]
+            )
+            result[m["keluarga_id"]].baris.append(
+                BarisKomitmen(
+                    anggota_id=m["pk"],
+                    nama=m["nama"],
+                    nik=m["nik"],
+                    komponen=k,
+                    petunjuk=petunjuk,
+                    status=found.status if found else "",
+                    persen_kehadiran=found.persen_kehadiran if found else None,
+                    catatan=found.catatan if found else "",
+                    sumber=found.get_sumber_display() if found else "",
+                )
+            )
+    return [r for r in result.values() if r.baris]
+
+
+def pendamping_pilihan(*, user: User) -> list[User]:
+    """Pendamping with a family the user may see (office users pick one on the month view)."""
+    if user.role == R.PENDAMPING:
+        return []
+    families = scope_keluarga(user, Keluarga.objects.all()).values("pendamping_id")
+    return list(
+        User.objects.filter(role=R.PENDAMPING, is_active=True, pk__in=families).order_by(
+            "first_name", "username"
+        )
+    )
+
+
+# --- The monthly rule (settings.KPM_SUMBER_PELANGGARAN) ----------------------------------
+# DOMAIN.md §4: "3 consecutive months of non-compliance → candidate for suspension".
+# Decisions (README design, tests/kpm/test_komitmen_rules.py):
+# - a family month is non-compliant when any member-component is tidak patuh; education with
+#   a percentage is judged against the threshold in force on that month's first day (so a
+#   dated change of komitmen_pendidikan_persen_min applies from its month on);
+# - "tidak dapat diverifikasi" is not non-compliance, and like a month nobody verified it
+#   ends a run: the months must be consecutive calendar months, each verified non-compliant;
+# - runs are found in the whole history up to `end` (so a run keeps the same first month,
+#   its key), and reported when they reach the threshold and touch [start, end].
+# Both CTEs are MATERIALIZED. Inlined, PostgreSQL looked the threshold up once per record
+# instead of once per month, and joined every record to its member before filtering; now
+# only the non-compliant records (about 5%) meet the member table (bench/komitmen.py,
+# 610.776 records: this rule took 2,8 s, now 0,9 s).
+_KOMITMEN_SQL = """
+WITH ambang AS MATERIALIZED (
+    SELECT b.bulan::date AS bulan,
+           COALESCE((
+               SELECT (p.nilai #>> '{}')::numeric FROM dinsos_pengaturan p
+               WHERE p.kunci = %(kunci)s AND p.berlaku_mulai <= b.bulan::date
+               ORDER BY p.berlaku_mulai DESC LIMIT 1
+           ), %(bawaan)s) AS batas
+    FROM generate_series(
+        (SELECT MIN(bulan) FROM kpm_komitmen), %(akhir)s::date, interval '1 month'
+    ) AS b(bulan)
+), tidak_patuh AS MATERIALIZED (
+    SELECT k.keluarga_id, k.bulan, k.anggota_id, k.komponen, k.persen_kehadiran, k.catatan,
+           CASE WHEN k.persen_kehadiran IS NOT NULL THEN m.batas END AS batas
+    FROM kpm_komitmen k
+    JOIN ambang m ON m.bulan = k.bulan
+    WHERE k.bulan <= %(akhir)s
+      AND CASE WHEN k.persen_kehadiran IS NOT NULL AND k.komponen = ANY(%(pendidikan)s)
+               THEN k.persen_kehadiran < m.batas
+               ELSE k.status = %(tidak_patuh)s END
+), langgar AS (
+    SELECT t.keluarga_id, t.bulan,
+           jsonb_agg(jsonb_build_object(
+               'anggota_id', t.anggota_id, 'nama', a.nama, 'komponen', t.komponen,
+               'persen', t.persen_kehadiran, 'batas', t.batas, 'catatan', t.catatan
+           ) ORDER BY a.tanggal_lahir, t.anggota_id, t.komponen) AS pelanggaran
+    FROM tidak_patuh t
+    JOIN kpm_anggota a ON a.id = t.anggota_id
+    GROUP BY t.keluarga_id, t.bulan
+), pulau AS (
+    SELECT keluarga_id, bulan, pelanggaran,
+           (EXTRACT(YEAR FROM bulan) * 12 + EXTRACT(MONTH FROM bulan))::int
+           - ROW_NUMBER() OVER (PARTITION BY keluarga_id ORDER BY bulan) AS grp
+    FROM langgar
+)
+SELECT keluarga_id, MIN(bulan), MAX(bulan), COUNT(*),
+       jsonb_agg(jsonb_build_object('bulan', bulan, 'pelanggaran', pelanggaran) ORDER BY bulan)
+FROM pulau
+GROUP BY keluarga_id, grp
+HAVING COUNT(*) >= %(batas_bulan)s AND MAX(bulan) >= %(awal)s
+ORDER BY keluarga_id, MIN(bulan)
+"""
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def rentang_bulan(mulai: datetime.date, sampai: datetime.date) -> str:
+    """`Januari–Maret 2025`, `November 2024–Januari 2025`, or one month."""
+    if mulai == sampai:
+        return label_bulan(mulai)
+    if mulai.year == sampai.year:
+        return f"{label_bulan(mulai).split()[0]}–{label_bulan(sampai)}"
+    return f"{label_bulan(mulai)}–{label_bulan(sampai)}"
+
+
+def _uraian(item: Mapping[str, Any]) -> str:
+    label = Komponen(item["komponen"]).label
+    if item.get("persen") is not None:
+        persen = persen_teks(Decimal(str(item["persen"])))
+        batas = persen_teks(Decimal(str(item["batas"])))
+        return f"{item['nama']} ({label}) hadir {persen} hari efektif sekolah, di bawah {batas}"
+    text = f"{item['nama']} ({label}) tidak patuh"
+    return f"{text}: {item['catatan']}" if item.get("catatan") else text
+
+
+def ringkasan_komitmen(
+    *, bulan: list[Mapping[str, Any]], batas_bulan: int, is_berlangsung: bool
+) -> str:
+    """The sentence the office reads for a run of non-compliant months."""
+    mulai = datetime.date.fromisoformat(bulan[0]["bulan"])
+    sampai = datetime.date.fromisoformat(bulan[-1]["bulan"])
+    parts = [
+        f"Tidak patuh komitmen {len(bulan)} bulan berturut-turut, {rentang_bulan(mulai, sampai)} "
+        f"(batas {batas_bulan} bulan)."
+    ]
+    for month in bulan:
+        day = datetime.date.fromisoformat(month["bulan"])
+        parts.append(f"{label_bulan(day)}: {'; '.join(_uraian(i) for i in month['pelanggaran'])}.")
+    if is_berlangsung:
+        parts.append("Masih berlangsung.")
+    return " ".join(parts)
+
+
+def pelanggaran_komitmen(start: datetime.date, end: datetime.date) -> list[dict[str, Any]]:
+    """Runs of consecutive non-compliant months (DOMAIN.md §4) that reach the threshold
+    (setting komitmen_bulan_berturut in force on `end`) and touch [start, end]; one query."""
+    batas_bulan = int(dinsos_selectors.pengaturan_get("komitmen_bulan_berturut", on=end))
+    kunci = "komitmen_pendidikan_persen_min"
+    params: dict[str, Any] = {
+        "kunci": kunci,
+        "bawaan": Decimal(DEFAULTS[kunci].default),
+        "akhir": end,
+        "awal": awal_bulan(start),
+        "pendidikan": list(KOMPONEN_PENDIDIKAN),
+        "tidak_patuh": KS.TIDAK_PATUH.value,
+        "batas_bulan": batas_bulan,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_KOMITMEN_SQL, params)
+        runs = cursor.fetchall()
+    last_month = awal_bulan(end)
+    rows = []
+    for keluarga_id, mulai, sampai, jumlah, bulan in runs:
+        months = _json(bulan)
+        is_berlangsung = sampai == last_month
+        rows.append(
+            {
+                "keluarga_id": keluarga_id,
+                "jenis": Usulan.Jenis.KOMITMEN.value,
+                "kunci": mulai.strftime("%Y-%m"),
+                "rincian": {
+                    "ringkasan": ringkasan_komitmen(
+                        bulan=months, batas_bulan=batas_bulan, is_berlangsung=is_berlangsung
+                    ),
+                    "mulai": mulai.isoformat(),
+                    "sampai": sampai.isoformat(),
+                    "jumlah_bulan": jumlah,
+                    "batas_bulan": batas_bulan,
+                    "is_berlangsung": is_berlangsung,
+                    "bulan": months,
+                },
+            }
+        )
+    return rows
+
+
+# --- Office lists -------------------------------------------------------------------------
+def usulan_list(*, user: User, status: str = Usulan.Status.DIUSULKAN) -> QuerySet[Usulan]:
+    """Proposals of families the user may see, newest first."""
+    proposals = Usulan.objects.filter(keluarga__in=scope_keluarga(user, Keluarga.objects.all()))
+    if status:
+        proposals = proposals.filter(status=status)
+    return proposals.select_related(
+        "keluarga__pengurus", "keluarga__kelurahan", "keluarga__pendamping", "diputuskan_oleh"
+    ).order_by("-updated_at", "-pk")
+
+
+def tanda_list(*, user: User, bulan: datetime.date) -> QuerySet[Komitmen]:
+    """Non-compliance flags of one month (DOMAIN.md §4: < 85% school attendance, missed
+    health checks) for families the user may see, education judged against the threshold
+    in force that month."""
+    batas = dinsos_selectors.pengaturan_get("komitmen_pendidikan_persen_min", on=bulan)
+    measured = Q(komponen__in=KOMPONEN_PENDIDIKAN, persen_kehadiran__isnull=False)
+    flagged = (measured & Q(persen_kehadiran__lt=batas)) | (~measured & Q(status=KS.TIDAK_PATUH))
+    return (
+        Komitmen.objects.filter(keluarga__in=scope_keluarga(user, Keluarga.objects.all()))
+        .filter(flagged, bulan=bulan)
+        .select_related("anggota", "keluarga__kelurahan", "keluarga__pendamping")
+        .order_by("keluarga__kelurahan__nama", "keluarga_id", "anggota_id", "komponen")
+    )
+
+
+# --- Graduasi -----------------------------------------------------------------------------
+def graduasi_alamiah_kandidat(*, user: User) -> QuerySet[Keluarga]:
+    """DOMAIN.md §5: aktif families with no component left (components as refreshed
+    nightly), the natural graduation candidates."""
+    return (
+        scope_keluarga(user, Keluarga.objects.all())
+        .filter(status=Keluarga.Status.AKTIF, komponen=[])
+        .select_related("pengurus", "kelurahan", "pendamping")
+        .order_by("kelurahan__nama", "pengurus__nama_cari", "pk")
+    )
+
+
+def graduasi_list(*, user: User, status: str, tahun: int | None = None) -> QuerySet[Graduasi]:
+    """Graduations of families the user may see (with `tahun`: graduated that year)."""
+    graduations = Graduasi.objects.filter(
+        keluarga__in=scope_keluarga(user, Keluarga.objects.all()), status=status
+    )
+    if tahun is not None:
+        graduations = graduations.filter(tanggal_graduasi__year=tahun)
+    return graduations.select_related(
+        "keluarga__pengurus", "keluarga__kelurahan", "pendamping"
+    ).order_by("-tanggal_usulan", "-pk")
+
+
+@dataclass(frozen=True)
+class KemajuanGraduasi:
+    pendamping: User
+    jumlah: int
+    target: int
+
+    @property
+    def persen(self) -> int:
+        return min(100, round(100 * self.jumlah / self.target)) if self.target else 100
+
+
+def graduasi_kemajuan(*, user: User, tahun: int) -> list[KemajuanGraduasi]:
+    """DOMAIN.md §5: graduations per pendamping in `tahun` against the yearly target
+    (setting graduasi_target_tahunan), for pendamping with a family the user may see."""
+    target = int(
+        dinsos_selectors.pengaturan_get("graduasi_target_tahunan", on=datetime.date(tahun, 12, 31))
+    )
+    done = (
+        Graduasi.objects.filter(
+            pendamping_id=OuterRef("pk"),
+            status=Graduasi.Status.DITERIMA,
+            tanggal_graduasi__year=tahun,
+        )
+        .order_by()
+        .values("pendamping_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    pendamping = User.objects.filter(role=R.PENDAMPING)
+    if user.role == R.PENDAMPING:
+        pendamping = pendamping.filter(pk=user.pk)
+    else:
+        families = scope_keluarga(user, Keluarga.objects.all()).values("pendamping_id")
+        pendamping = pendamping.filter(pk__in=families)
+    rows = pendamping.annotate(
+        jumlah=Coalesce(Subquery(done, output_field=IntegerField()), 0)
+    ).order_by("-jumlah", "first_name", "username")
+    return [KemajuanGraduasi(p, p.jumlah, target) for p in rows]  # type: ignore[attr-defined]
+
+
+# --- Sekolah Rakyat -------------------------------------------------------------------------
+class _Umur(Func):
+    """Age in full years on a date: EXTRACT(YEAR FROM AGE(date, tanggal_lahir))."""
+
+    template = "EXTRACT(YEAR FROM AGE(%(expressions)s))::int"
+    output_field = IntegerField()
+
+
+@dataclass(frozen=True)
+class FilterSekolahRakyat:
+    tanggal_acuan: datetime.date
+    kelurahan: int | None = None
+    pendamping: int | None = None
+    jenjang: str = ""
+    is_cadangan: bool | None = None
+
+
+def sekolah_rakyat_jendela(*, on: datetime.date | None = None) -> list[JendelaUsia]:
+    """The age windows in force (DOMAIN.md §9)."""
+    return jendela_usia(dinsos_selectors.pengaturan_semua(on=on or today()))
+
+
+def sekolah_rakyat_kandidat(*, user: User, filters: FilterSekolahRakyat) -> QuerySet[Anggota]:
+    """DOMAIN.md §9: children of desil 1–2 families (desil 3 as reserve) whose age on the
+    reference date is inside a level's window, with the home visit recorded for that
+    school year, if any (one query). Desil bounds and windows are settings."""
+    pengaturan = dinsos_selectors.pengaturan_semua(on=today())
+    jendela = jendela_usia(pengaturan)
+    utama = int(pengaturan["desil_maks_sekolah_rakyat"])
+    cadangan = int(pengaturan["desil_cadangan_sekolah_rakyat"])
+    ref = Value(filters.tanggal_acuan)
+    children = (
+        scope_anggota(user, Anggota.objects.all())
+        .filter(keluarga__desil__isnull=False, keluarga__desil__lte=cadangan)
+        .annotate(
+            umur=_Umur(ref, F("tanggal_lahir")),
+            kunjungan=FilteredRelation(
+                "sekolah_rakyat",
+                condition=Q(sekolah_rakyat__tahun_ajaran=filters.tanggal_acuan.year),
+            ),
+        )
+        .annotate(
+            jenjang_sr=Case(
+                *(
+                    When(umur__gte=w.usia_min, umur__lte=w.usia_maks, then=Value(w.jenjang))
+                    for w in jendela
+                ),
+                default=Value(""),
+                output_field=CharField(),
+            ),
+            is_cadangan=Case(
+                When(keluarga__desil__gt=utama, then=Value(True)),
+                default=Value(False),
+            ),
+            sr_status=F("kunjungan__status"),
+            sr_status_label=Case(
+                *(
+                    When(kunjungan__status=value, then=Value(label))
+                    for value, label in KandidatSekolahRakyat.Status.choices
+                ),
+                default=Value("Belum dikunjungi"),
+                output_field=CharField(),
+            ),
+            sr_tanggal_kunjungan=F("kunjungan__tanggal_kunjungan"),
+            sr_is_persetujuan_ortu=F("kunjungan__is_persetujuan_ortu"),
+        )
+        .exclude(jenjang_sr="")
+    )
+    if filters.kelurahan:
+        children = children.filter(keluarga__kelurahan_id=filters.kelurahan)
+    if filters.pendamping:
+        children = children.filter(keluarga__pendamping_id=filters.pendamping)
+    if filters.jenjang:
+        children = children.filter(jenjang_sr=filters.jenjang)
+    if filters.is_cadangan is not None:
+        children = children.filter(is_cadangan=filters.is_cadangan)
+    return children.select_related(
+        "keluarga__kelurahan__parent", "keluarga__pendamping", "keluarga__pengurus"
+    ).order_by("is_cadangan", "keluarga__desil", "keluarga__kelurahan__nama", "nama", "pk")
+
+
+@dataclass(frozen=True)
+class RingkasSekolahRakyat:
+    kelurahan: str
+    pendamping: str
+    utama: int
+    cadangan: int
+    dikonfirmasi: int
+
+
+def sekolah_rakyat_ringkas(*, kandidat: QuerySet[Anggota]) -> list[RingkasSekolahRakyat]:
+    """Candidates per kelurahan and pendamping (one GROUP BY over the filtered list)."""
+    rows = (
+        kandidat.order_by()
+        .values("keluarga__kelurahan__nama", "keluarga__pendamping__first_name")
+        .annotate(
+            utama=Count("pk", filter=Q(is_cadangan=False)),
+            cadangan=Count("pk", filter=Q(is_cadangan=True)),
+            dikonfirmasi=Count("pk", filter=Q(sr_status=KandidatSekolahRakyat.Status.DIKONFIRMASI)),
+        )
+        .order_by("keluarga__kelurahan__nama", "keluarga__pendamping__first_name")
+    )
+    return [
+        RingkasSekolahRakyat(
+            kelurahan=r["keluarga__kelurahan__nama"],
+            pendamping=r["keluarga__pendamping__first_name"] or "(belum ada pendamping)",
+            utama=r["utama"],
+            cadangan=r["cadangan"],
+            dikonfirmasi=r["dikonfirmasi"],
+        )
+        for r in rows
+    ]
+
+
+def sekolah_rakyat_anggota(*, user: User, anggota_id: int, tanggal_acuan: datetime.date) -> Anggota:
+    """A candidate child the user may see (404 when not visible or not a candidate)."""
+    kandidat = sekolah_rakyat_kandidat(
+        user=user, filters=FilterSekolahRakyat(tanggal_acuan=tanggal_acuan)
+    )
+    return get_object_or_404(kandidat, pk=anggota_id)
+
+
+def sekolah_rakyat_tercatat(*, anggota: Anggota, tahun_ajaran: int) -> KandidatSekolahRakyat | None:
+    """The home visit recorded for a child the caller already accessed, if any."""
+    return KandidatSekolahRakyat.objects.filter(anggota=anggota, tahun_ajaran=tahun_ajaran).first()
+
+
+def kelurahan_pilihan(*, user: User) -> QuerySet[Wilayah]:
+    """Kelurahan with a family the user may see."""
+    families = scope_keluarga(user, Keluarga.objects.all()).values("kelurahan_id")
+    return Wilayah.objects.filter(pk__in=families).order_by("nama")
+
+
+# --- The family page's panel (settings.KPM_KELUARGA_PANELS) -----------------------------
+@dataclass
+class BarisPanel:
+    nama: str
+    komponen: str
+    bulan: list[Komitmen | None]
+
+
+def keluarga_panel(*, keluarga: Keluarga, user: User) -> Panel:
+    """The family page's "Verifikasi komitmen" section: the last months per member and
+    component, open proposals and an open graduation (3 queries). The caller already checked
+    access to the family."""
+    last = awal_bulan(today())
+    months = [tambah_bulan(last, -i) for i in range(PANEL_BULAN - 1, -1, -1)]
+    records = Komitmen.objects.filter(keluarga=keluarga, bulan__gte=months[0]).select_related(
+        "anggota"
+    )
+    grid: dict[tuple[int, str], BarisPanel] = {}
+    for record in records.order_by("anggota__tanggal_lahir", "anggota_id", "komponen"):
+        row = grid.setdefault(
+            (record.anggota_id, record.komponen),
+            BarisPanel(record.anggota.nama, record.get_komponen_display(), [None] * len(months)),
+        )
+        row.bulan[months.index(record.bulan)] = record
+    usulan = list(keluarga.usulan.filter(status=Usulan.Status.DIUSULKAN).order_by("-pk"))
+    graduasi = keluarga.graduasi.filter(status=Graduasi.Status.DIUSULKAN).first()
+    return Panel(
+        judul="Verifikasi komitmen",
+        template="kpm/_komitmen_panel.html",
+        context={
+            "bulan": months,
+            "baris": list(grid.values()),
+            "usulan": usulan,
+            "graduasi": graduasi,
+            "can_decide": can_decide(user),
+        },
+    )
+
+
+# --- RHK 3 (settings.PENDAMPING_SUMBER_RHK["komitmen"]) ----------------------------------
+def rhk_komitmen(start: datetime.date, end: datetime.date) -> QuerySet[Any]:
+    """RHK 3 (DOMAIN.md §11): verifications recorded in [start, end] (Jakarta days) per
+    user who recorded them; rows `pendamping_user_id`, `jumlah`."""
+    awal = datetime.datetime.combine(start, datetime.time.min, tzinfo=JAKARTA)
+    akhir = datetime.datetime.combine(
+        end + datetime.timedelta(days=1), datetime.time.min, tzinfo=JAKARTA
+    )
+    return (
+        Komitmen.objects.filter(created_at__gte=awal, created_at__lt=akhir)
+        .values(pendamping_user_id=F("recorded_by_id"))
+        .annotate(jumlah=Count("pk"))
+        .order_by()
+    )
