@@ -26,6 +26,6 @@ def test_seed_demo_twice_does_not_duplicate():
     first = User.objects.count()
     call_command("seed_demo", "--keluarga", "20")
     assert User.objects.count() == first
-    assert set(DEMO_ACCOUNTS[i][0] for i in range(len(DEMO_ACCOUNTS))) <= set(
-        User.objects.values_list("username", flat=True)
+    demo_usernames = {username for username, *_ in DEMO_ACCOUNTS}
+    assert demo_usernames <= set(User.objects.values_list("username", flat=True))
     )
