@@ -28,4 +28,3 @@ def test_seed_demo_twice_does_not_duplicate():
     assert User.objects.count() == first
     demo_usernames = {username for username, *_ in DEMO_ACCOUNTS}
     assert demo_usernames <= set(User.objects.values_list("username", flat=True))
-    )
