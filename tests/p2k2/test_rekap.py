@@ -145,8 +145,9 @@ def test_recap_query_count_is_flat(
 ):
     _grow(n, kota_metro, pendamping_hadimulyo)
     client.force_login(pendamping_hadimulyo)
-    # user, years, the aggregate per meeting, the groups' names; +3 for the session save
-    with django_assert_num_queries(7):
+    # user, years, the year's meetings, marks counted per meeting, the groups' names;
+    # +3 for the session save
+    with django_assert_num_queries(8):
         response = client.get(reverse("p2k2:rekap"), {"tahun": 2025})
     assert response.context["rekap"].total.pertemuan == n
 
