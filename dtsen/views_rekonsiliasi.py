@@ -18,7 +18,7 @@ from dinsos.http import AuthedRequest, require_role
 from dinsos.models import AuditEvent, User
 from dtsen import forms_rekonsiliasi as forms
 from dtsen import selectors_rekonsiliasi as selectors
-from dtsen import services
+from dtsen import selectors_siks, services
 from dtsen.access_temuan import (
     PEMUTUS,
     access_bukti,
@@ -289,8 +289,8 @@ def temuan_summary(request: AuthedRequest) -> HttpResponse:
 # --- SIKS-NG lists (DOMAIN.md §7) ------------------------------------------------------------
 @require_role(R.ADMIN, R.OPERATOR)
 def siks_list(request: AuthedRequest) -> HttpResponse:
-    periksa = [selectors.siks_periksa(user=request.user, jenis=j) for j in EksporSiks.Jenis]
-    ekspor = selectors.ekspor_list(user=request.user)[:20]
+    periksa = [selectors_siks.siks_periksa(user=request.user, jenis=j) for j in EksporSiks.Jenis]
+    ekspor = selectors_siks.ekspor_list(user=request.user)[:20]
     return render(request, "dtsen/temuan_siks.html", {"periksa": periksa, "ekspor": ekspor})
 
 

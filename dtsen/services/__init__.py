@@ -2,13 +2,13 @@
 
 from dtsen.services.ekspor import perubahan_desil_export
 from dtsen.services.ekspor_siks import siks_download_record, siks_export
+from dtsen.services.gabung import rekonsiliasi_merge
 from dtsen.services.load import snapshot_load_rows
 from dtsen.services.rekonsiliasi import (
     rekonsiliasi_cancel,
     rekonsiliasi_chunk,
     rekonsiliasi_create,
     rekonsiliasi_fail,
-    rekonsiliasi_merge,
     rekonsiliasi_run,
     rekonsiliasi_start,
 )

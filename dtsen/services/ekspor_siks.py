@@ -29,12 +29,8 @@ from dinsos.formatting import tanggal
 from dinsos.models import AuditEvent, User
 from dinsos.pengaturan import today
 from dtsen.models import EksporSiks, EksporSiksBaris, Temuan, TemuanRiwayat
-from dtsen.selectors_rekonsiliasi import (
-    KATEGORI_PBIJK,
-    CalonSiks,
-    siks_periksa,
-    tambah_bulan,
-)
+from dtsen.selectors_rekonsiliasi import KATEGORI_PBIJK
+from dtsen.selectors_siks import CalonSiks, siks_periksa, tambah_bulan
 from kpm.resources import tanpa_formula
 
 E = EksporSiks.Jenis

@@ -1,7 +1,7 @@
 """The comparison SQL of a reconciliation run, one set-based statement per step.
 
 Each step of a chunk (the whole area, or one kecamatan) writes the findings it computes into
-the staging table `dtsen_temuanhasil`; `rekonsiliasi.rekonsiliasi_merge` folds them into
+the staging table `dtsen_temuanhasil`; `gabung.rekonsiliasi_merge` folds them into
 Temuan. The rules these statements encode are written down in the docstring of
 dtsen/services/rekonsiliasi.py (DOMAIN.md §10: dataset matching is documented).
 
@@ -17,13 +17,11 @@ from typing import Any
 
 from django.db import connection
 
-from dtsen.models import Rekonsiliasi
+from dtsen.models import PBIJK_NONAKTIF_REGEX, Rekonsiliasi
 
 J = Rekonsiliasi.Jenis
 
-# PBI-JK status texts that mean the person no longer has state-paid cover ("nonaktif",
-# "non aktif", "non-aktif", "tidak aktif", "dinonaktifkan"); anything else counts as active.
-NONAKTIF_REGEX = r"non\s*-?\s*aktif|tidak\s+aktif"
+NONAKTIF_REGEX = PBIJK_NONAKTIF_REGEX
 
 # Every step inserts (kategori, subjek, nilai, …) rows through this wrapper. `kunci` names the
 # subject in its category; `sidik` adds the compared values (DOMAIN.md §10, matching rules).

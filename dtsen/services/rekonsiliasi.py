@@ -89,6 +89,7 @@ from dinsos.models import User, Wilayah
 from dtsen import tasks
 from dtsen.models import Jenis, Rekonsiliasi, Snapshot, TemuanHasil
 from dtsen.services import pencocokan
+from dtsen.services.gabung import mark_cancelled, rekonsiliasi_merge
 from kpm.models import Keluarga
 
 logger = logging.getLogger(__name__)
@@ -103,7 +104,6 @@ STATUS_KPM_DIBANDINGKAN = (
 )
 # Hash joins over a million-row snapshot spill to disk at the server default (4 MB).
 WORK_MEM = "128MB"
-LABEL_GABUNG = "Menggabungkan temuan"
 
 
 class _Dibatalkan(Exception):
@@ -346,7 +346,7 @@ def _begin(rekonsiliasi_id: int) -> tuple[Rekonsiliasi, list[Potongan]] | None:
         if not run.is_berjalan:
             return None  # finished, failed or cancelled: a duplicate delivery does nothing
         if run.is_batal_diminta:
-            _mark_cancelled(run.pk)
+            mark_cancelled(run.pk)
             return None
         potongan = _potongan(run)
         run.status = S.BERJALAN
@@ -386,8 +386,8 @@ def rekonsiliasi_run(*, rekonsiliasi_id: int) -> Rekonsiliasi | None:
     try:
         durasi = _compare(run, potongan[0])
     except _Dibatalkan:
-        _mark_cancelled(run.pk)
-        return _reload(run.pk)
+        mark_cancelled(run.pk)
+        return Rekonsiliasi.objects.get(pk=run.pk)
     _add_durasi(run.pk, durasi)
     return rekonsiliasi_merge(rekonsiliasi_id=run.pk)
 
@@ -406,19 +406,6 @@ def rekonsiliasi_chunk(*, rekonsiliasi_id: int, kelurahan: list[int], label: str
     _add_durasi(run.pk, {f"{label}total": time.perf_counter() - started})
 
 
-def _reload(run_id: int) -> Rekonsiliasi:
-    return Rekonsiliasi.objects.get(pk=run_id)
-
-
-def _mark_cancelled(run_id: int) -> None:
-    now = timezone.now()
-    Rekonsiliasi.objects.filter(pk=run_id, status__in=Rekonsiliasi.SEDANG_BERJALAN).update(
-        status=S.DIBATALKAN, tahap="", finished_at=now, updated_at=now
-    )
-    TemuanHasil.objects.filter(rekonsiliasi_id=run_id).delete()
-    logger.info("rekonsiliasi %s berhenti: dibatalkan", run_id)
-
-
 def rekonsiliasi_fail(*, rekonsiliasi_id: int, pesan: str) -> None:
     """Mark a running reconciliation failed and drop its staging rows (findings untouched)."""
     now = timezone.now()
@@ -426,186 +413,3 @@ def rekonsiliasi_fail(*, rekonsiliasi_id: int, pesan: str) -> None:
         status=S.GAGAL, pesan_gagal=pesan, tahap="", finished_at=now, updated_at=now
     )
     TemuanHasil.objects.filter(rekonsiliasi_id=rekonsiliasi_id).delete()
-
-
-# --- Merging the staging rows into findings -------------------------------------------------
-# Findings computed again (same fingerprint): refreshed in one pass. An open one keeps its
-# follow-up; a closed one (the anomaly came back) reopens from "belum diperiksa".
-# clock_timestamp(): the trail keeps the real order even inside one long transaction.
-_TERLIHAT = """
-    WITH cocok AS MATERIALIZED (
-        SELECT t.id, t.closed_at IS NOT NULL AS was_closed, h.rincian, h.skor, h.nama,
-            h.no_kk, h.keluarga_id, h.anggota_id, h.kelurahan_id, h.kecamatan_id
-        FROM dtsen_temuanhasil h JOIN dtsen_temuan t ON t.sidik = h.sidik
-        WHERE h.rekonsiliasi_id = %(run)s
-    ),
-    diperbarui AS (
-        UPDATE dtsen_temuan t SET last_seen_run_id = %(run)s, rincian = c.rincian,
-            skor = c.skor, nama = c.nama, no_kk = c.no_kk, keluarga_id = c.keluarga_id,
-            anggota_id = c.anggota_id, kelurahan_id = c.kelurahan_id,
-            kecamatan_id = c.kecamatan_id, closed_at = NULL, closed_run_id = NULL,
-            alasan_tutup = '',
-            tahap = CASE WHEN c.was_closed THEN 'belum_diperiksa' ELSE t.tahap END,
-            keputusan = CASE WHEN c.was_closed THEN '' ELSE t.keputusan END,
-            updated_at = now()
-        FROM cocok c WHERE t.id = c.id
-        RETURNING 1
-    ),
-    riwayat AS (
-        INSERT INTO dtsen_temuanriwayat (temuan_id, aksi, tahap, keputusan, catatan, bukti,
-            jenis_bukti, tipe_bukti, rekonsiliasi_id, created_at)
-        SELECT id, 'dibuka_lagi', '', '', %(catatan_muncul)s, '', '', '', %(run)s,
-            clock_timestamp()
-        FROM cocok WHERE was_closed
-        RETURNING 1
-    )
-    SELECT count(*) FILTER (WHERE NOT was_closed), count(*) FILTER (WHERE was_closed)
-    FROM cocok
-"""
-# New fingerprints. One that replaces a finding of the same subject (the compared values
-# changed) links to it and keeps its pendamping.
-_BARU = """
-    WITH baru AS MATERIALIZED (
-        SELECT h.* FROM dtsen_temuanhasil h
-        WHERE h.rekonsiliasi_id = %(run)s
-          AND NOT EXISTS (SELECT 1 FROM dtsen_temuan t WHERE t.sidik = h.sidik)
-    ),
-    hasil AS (
-        INSERT INTO dtsen_temuan (jenis, wilayah_id, kategori, kunci, sidik, nik, no_kk, nama,
-            keluarga_id, anggota_id, kelurahan_id, kecamatan_id, skor, rincian, tahap,
-            keputusan, pendamping_id, ditugaskan_at, first_seen_run_id, last_seen_run_id,
-            alasan_tutup, sebelumnya_id, created_at, updated_at)
-        SELECT %(jenis)s, %(wilayah)s, h.kategori, h.kunci, h.sidik, h.nik, h.no_kk, h.nama,
-            h.keluarga_id, h.anggota_id, h.kelurahan_id, h.kecamatan_id, h.skor, h.rincian,
-            'belum_diperiksa', '', lama.pendamping_id, lama.ditugaskan_at, %(run)s, %(run)s, '',
-            lama.id, now(), now()
-        FROM baru h
-        LEFT JOIN LATERAL (
-            SELECT p.id, p.pendamping_id, p.ditugaskan_at FROM dtsen_temuan p
-            WHERE p.kunci = h.kunci AND p.wilayah_id = %(wilayah)s ORDER BY p.id DESC LIMIT 1
-        ) lama ON true
-        ON CONFLICT (sidik) DO NOTHING
-        RETURNING id, sebelumnya_id
-    ),
-    riwayat AS (
-        INSERT INTO dtsen_temuanriwayat (temuan_id, aksi, tahap, keputusan, catatan, bukti,
-            jenis_bukti, tipe_bukti, rekonsiliasi_id, created_at)
-        SELECT id, 'dibuka_lagi', '', '',
-            'Data berubah sejak temuan #' || sebelumnya_id || '; diperiksa ulang.', '', '', '',
-            %(run)s, clock_timestamp()
-        FROM hasil WHERE sebelumnya_id IS NOT NULL
-        RETURNING 1
-    )
-    SELECT count(*), count(sebelumnya_id) FROM hasil
-"""
-_RIWAYAT_SISTEM = """
-    INSERT INTO dtsen_temuanriwayat (temuan_id, aksi, tahap, keputusan, catatan, bukti,
-        jenis_bukti, tipe_bukti, rekonsiliasi_id, created_at)
-    SELECT id, %(aksi)s, '', '', {catatan}, '', '', '', %(run)s, clock_timestamp() FROM hasil
-"""
-_CATATAN_TUTUP = (
-    "CASE alasan_tutup WHEN 'data_berubah' THEN %(catatan_berubah)s ELSE %(catatan_hilang)s END"
-)
-# Open findings of this kind and area that the run did not compute: the anomaly is gone (or
-# a finding with new values replaced it). They stay, closed, in history.
-_TUTUP = """
-    WITH hasil AS (
-        UPDATE dtsen_temuan t SET closed_at = now(), closed_run_id = %(run)s,
-            alasan_tutup = CASE WHEN EXISTS (
-                SELECT 1 FROM dtsen_temuan n
-                WHERE n.kunci = t.kunci AND n.wilayah_id = t.wilayah_id
-                  AND n.last_seen_run_id = %(run)s AND n.id <> t.id
-            ) THEN 'data_berubah' ELSE 'anomali_hilang' END,
-            updated_at = now()
-        WHERE t.jenis = %(jenis)s AND t.wilayah_id = %(wilayah)s AND t.closed_at IS NULL
-          AND t.last_seen_run_id <> %(run)s
-        RETURNING t.id, t.alasan_tutup
-    )
-""" + _RIWAYAT_SISTEM.format(catatan=_CATATAN_TUTUP)  # noqa: S608
-_HITUNG = """
-    SELECT kecamatan_id, kategori, count(*) FROM dtsen_temuanhasil
-    WHERE rekonsiliasi_id = %(run)s GROUP BY kecamatan_id, kategori
-"""
-
-
-def rekonsiliasi_merge(*, rekonsiliasi_id: int) -> Rekonsiliasi | None:
-    """Fold a run's staging rows into Temuan in one transaction (carry-over, reopen, close),
-    count them and finish the run. Idempotent: a finished run is left alone."""
-    with transaction.atomic():
-        run = Rekonsiliasi.objects.select_for_update().get(pk=rekonsiliasi_id)
-        if run.status != S.BERJALAN:
-            return None
-        if run.is_batal_diminta:
-            _mark_cancelled(run.pk)
-            return _reload(run.pk)
-        started = time.perf_counter()
-        params: dict[str, Any] = {
-            "run": run.pk,
-            "jenis": run.jenis,
-            "wilayah": run.wilayah_id,
-            "aksi": "",
-            "catatan_muncul": f"Anomali muncul lagi pada rekonsiliasi #{run.pk}.",
-            "catatan_berubah": "Data berubah; diganti temuan baru.",
-            "catatan_hilang": f"Anomali tidak ditemukan lagi pada rekonsiliasi #{run.pk}.",
-        }
-        waktu: dict[str, float] = {}
-
-        def execute(label: str, sql: str, extra: dict[str, Any] | None = None) -> None:
-            t0 = time.perf_counter()
-            cursor.execute(sql, {**params, **(extra or {})})
-            waktu[f"gabung: {label}"] = round(time.perf_counter() - t0, 3)
-
-        with connection.cursor() as cursor:
-            execute("terlihat lagi", _TERLIHAT)
-            tetap, muncul_lagi = cursor.fetchone()
-            execute("baru", _BARU)
-            baru, berubah = cursor.fetchone()
-            execute("tutup", _TUTUP, {"aksi": "ditutup"})
-            ditutup = cursor.rowcount
-            execute("hitung", _HITUNG)
-            counts = cursor.fetchall()
-        jumlah: dict[str, int] = {}
-        per_kecamatan: dict[str, dict[str, int]] = {}
-        for kecamatan_id, kategori, n in counts:
-            jumlah[kategori] = jumlah.get(kategori, 0) + n
-            per_kecamatan.setdefault(str(kecamatan_id), {})[kategori] = n
-        TemuanHasil.objects.filter(rekonsiliasi_id=run.pk).delete()
-        now = timezone.now()
-        run.status = S.SELESAI
-        run.tahap = ""
-        run.langkah_selesai = run.langkah_total
-        run.jumlah = jumlah
-        run.jumlah_kecamatan = per_kecamatan
-        run.jumlah_tetap = tetap
-        run.jumlah_baru = baru - berubah
-        run.jumlah_dibuka_lagi = berubah + muncul_lagi
-        run.jumlah_ditutup = ditutup
-        waktu["gabung"] = round(time.perf_counter() - started, 3)
-        run.durasi = {**run.durasi, **waktu}
-        run.finished_at = now
-        run.progres_pada = now
-        run.save(
-            update_fields=[
-                "status",
-                "tahap",
-                "langkah_selesai",
-                "jumlah",
-                "jumlah_kecamatan",
-                "jumlah_tetap",
-                "jumlah_baru",
-                "jumlah_dibuka_lagi",
-                "jumlah_ditutup",
-                "durasi",
-                "finished_at",
-                "progres_pada",
-                "updated_at",
-            ]
-        )
-    logger.info(
-        "rekonsiliasi %s selesai: %s temuan (%s baru, %s ditutup)",
-        run.pk,
-        sum(jumlah.values()),
-        run.jumlah_baru,
-        ditutup,
-    )
-    return run

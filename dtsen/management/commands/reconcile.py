@@ -67,7 +67,10 @@ class Command(BaseCommand):
             "tetap": run.jumlah_tetap,
             "dibuka_lagi": run.jumlah_dibuka_lagi,
             "ditutup": run.jumlah_ditutup,
-            "detik": round(sum(v for v in run.durasi.values()), 2),
+            # Steps and the merge; "gabung: …" are parts of the merge, counted once.
+            "detik": round(
+                sum(v for k, v in run.durasi.items() if not k.startswith("gabung: ")), 2
+            ),
         }
         if as_json:
             self.stdout.write(json.dumps(summary, ensure_ascii=False))
