@@ -64,6 +64,14 @@ that a complete run no longer produces is closed as "anomali hilang" and stays i
 if the very same anomaly comes back later, that finding reopens from "belum diperiksa".
 A cancelled or failed run changes no finding: chunks write to a staging table that is
 merged in one transaction at the end.
+
+PBI-JK status. A row whose status reads "nonaktif", "non aktif", "non-aktif", "tidak aktif"
+or "dinonaktifkan" (any case) is not active; any other text counts as active.
+
+SIKS-NG lists (dtsen/selectors_siks.py). A finding decided "usulkan" goes to the reactivation
+list when the person was once active on an applied PBI-JK list of the area and is not any
+more (or the current list carries them as nonaktif); otherwise to the proposal list. The
+removal date is the date of the first applied list on which they were no longer active.
 """
 
 from __future__ import annotations
