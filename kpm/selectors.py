@@ -297,14 +297,6 @@ def kelurahan_pilihan(*, user: User) -> QuerySet[Wilayah]:
     )
 
 
-def pendamping_pilihan(*, user: User) -> QuerySet[User]:
-    """Active pendamping whose areas overlap the user's (admins: all)."""
-    pendamping = User.objects.filter(role=User.Role.PENDAMPING, is_active=True)
-    if user.role != User.Role.ADMIN:
-        pendamping = pendamping.filter(wilayah__in=scope_wilayah(user)).distinct()
-    return pendamping.order_by("first_name", "username")
-
-
 def anggota_list(*, keluarga: Keluarga) -> QuerySet[Anggota]:
     """Members of a family the caller already accessed, oldest first."""
     return keluarga.anggota.order_by("tanggal_lahir", "pk")
