@@ -1,14 +1,14 @@
 """KPM pages: access → form → service → redirect/render."""
 
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.forms.models import model_to_dict
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from dinsos import pencarian
 from dinsos.errors import DomainError
 from dinsos.http import AuthedRequest, require_role
 from dinsos.models import User
@@ -21,19 +21,37 @@ PAGE_SIZE = 25
 
 
 def keluarga_list(request: AuthedRequest) -> HttpResponse:
+    """The family list. The search term travels by POST and a session token, never in the
+    URL (see dinsos.pencarian); filters stay in the URL so back/refresh/paging keep them."""
+    list_url = reverse("kpm:keluarga-list")
+    push_url = None
+    if request.method == "POST" or pencarian.has_term_in_url(request):
+        query = pencarian.url_query(
+            request, request.POST if request.method == "POST" else request.GET
+        )
+        push_url = f"{list_url}?{query}" if query else list_url
+        if not request.htmx:
+            return redirect(push_url)
+        data, expired = pencarian.resolve(request, QueryDict(query))
+    else:
+        data, expired = pencarian.resolve(request, request.GET)
     pilihan = selectors.keluarga_filter_choices(user=request.user)
-    form = forms.KeluargaFilterForm(request.GET or None, pilihan=pilihan)
+    form = forms.KeluargaFilterForm(data or None, pilihan=pilihan)
     keluarga = selectors.keluarga_list(user=request.user, filters=form.to_filter())
-    page = Paginator(keluarga, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = {k: v for k, v in request.GET.items() if k != "page" and v}
+    page = Paginator(keluarga, PAGE_SIZE).get_page(data.get("page"))
+    if expired:
+        messages.info(request, "Pencarian sebelumnya sudah kedaluwarsa; silakan cari lagi.")
     context = {
         "form": form,
         "page": page,
-        "query_string": urlencode(query),
+        "query_string": pencarian.url_query(request, data),
         "can_edit": request.user.can_edit_kpm,
     }
     template = "kpm/_keluarga_results.html" if request.htmx else "kpm/keluarga_list.html"
-    return render(request, template, context)
+    response = render(request, template, context)
+    if push_url:
+        response["HX-Push-Url"] = push_url
+    return response
 
 
 def keluarga_detail(request: AuthedRequest, pk: int) -> HttpResponse:

@@ -249,7 +249,10 @@ def test_register_then_warn_when_sex_disagrees_with_nik(client, operator, kota_m
 
 # --- List: scope, search, filters, query counts ----------------------------------
 def _list(client, **params):
-    response = client.get(reverse("kpm:keluarga-list"), params)
+    if "q" in params:  # the search box POSTs, then the list shows under a token
+        response = client.post(reverse("kpm:keluarga-list"), params, follow=True)
+    else:
+        response = client.get(reverse("kpm:keluarga-list"), params)
     assert response.status_code == 200
     return list(response.context["page"])
 
@@ -289,6 +292,64 @@ def test_search_by_nik_and_no_kk(client, operator, kota_metro):
     assert _list(client, q=target.pengurus.nik) == [target]
     assert _list(client, q=target.no_kk) == [target]
     assert _list(client, q="18720299") == [target]
+
+
+def test_a_searched_nik_never_appears_in_a_url(client, operator, kota_metro):
+    # given: more families than one page, all found by the same No KK prefix
+    target = keluarga_with_pengurus(kelurahan=kota_metro["Imopuro"], no_kk="1872029912340001")
+    for i in range(2, 30):
+        keluarga_with_pengurus(kelurahan=kota_metro["Imopuro"], no_kk=f"18720299123400{i:02d}")
+    nik = target.pengurus.nik
+    client.force_login(operator)
+    url = reverse("kpm:keluarga-list")
+    # when: she searches a full NIK with a filter
+    response = client.post(url, {"q": nik, "status": "aktif"})
+    # then: the address she lands on carries a token and the filter, never the number
+    assert response.status_code == 302
+    assert nik not in response["Location"]
+    assert "cari=" in response["Location"]
+    assert "status=aktif" in response["Location"]
+    page = client.get(response["Location"])
+    assert list(page.context["page"]) == [target]
+    # when: a prefix search spans two pages, the paging links keep the token, not the digits
+    response = client.post(url, {"q": "18720299"}, follow=True)
+    html = response.content.decode()
+    assert response.context["page"].paginator.count == 29
+    next_links = re.findall(r'href="([^"]*page=2[^"]*)"', html)
+    assert next_links
+    assert all("18720299" not in link and "cari=" in link for link in next_links)
+    second = client.get(url + next_links[0].replace("&amp;", "&"))
+    assert len(second.context["page"]) == 4
+
+
+def test_a_search_with_htmx_pushes_a_url_without_the_term(client, operator, kota_metro):
+    target = keluarga_with_pengurus(kelurahan=kota_metro["Imopuro"])
+    client.force_login(operator)
+    response = client.post(
+        reverse("kpm:keluarga-list"), {"q": target.no_kk}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    assert list(response.context["page"]) == [target]
+    assert target.no_kk not in response["HX-Push-Url"]
+    assert "cari=" in response["HX-Push-Url"]
+
+
+def test_a_term_typed_into_the_url_is_moved_out_of_it(client, operator, kota_metro):
+    target = keluarga_with_pengurus(kelurahan=kota_metro["Imopuro"])
+    client.force_login(operator)
+    response = client.get(reverse("kpm:keluarga-list"), {"q": target.pengurus.nik})
+    assert response.status_code == 302
+    assert target.pengurus.nik not in response["Location"]
+    assert list(client.get(response["Location"]).context["page"]) == [target]
+
+
+def test_an_expired_search_shows_the_whole_list_with_a_note(client, operator, kota_metro):
+    keluarga_with_pengurus(kelurahan=kota_metro["Imopuro"])
+    keluarga_with_pengurus(kelurahan=kota_metro["Imopuro"])
+    client.force_login(operator)
+    response = client.get(reverse("kpm:keluarga-list"), {"cari": "kedaluwarsa"})
+    assert response.context["page"].paginator.count == 2
+    assert "Pencarian sebelumnya sudah kedaluwarsa" in response.content.decode()
 
 
 def test_filters_combine(client, operator, kota_metro):
