@@ -8,6 +8,11 @@ import re
 _IDENTIFIER = re.compile(r"(?<!\d)(\d{4})\d{10}(\d{2})(?!\d)")
 
 
+def contains_identifier(text: str) -> bool:
+    """True when `text` holds a 16-digit run (a NIK or No KK)."""
+    return _IDENTIFIER.search(text) is not None
+
+
 def redact(text: str) -> str:
     """Mask every 16-digit number in `text`."""
     return _IDENTIFIER.sub(r"\1**********\2", text)
