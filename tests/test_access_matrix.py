@@ -9,6 +9,7 @@ ones below. Ids of objects in another area must answer 404, the same as a missin
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -136,3 +137,25 @@ def test_each_persona_gets_the_allowed_status(client, world, url_name):
         assert response.status_code in allowed, (
             f"{url_name} sebagai {persona}: {response.status_code}, harus {expected}"
         )
+        _assert_no_identifier_exposed(response, f"{url_name} sebagai {persona}")
+
+
+# DOMAIN.md §10: a NIK/No KK (16 digits) never travels in a URL, and an error page never
+# echoes one. Links, form targets and redirects of every page are checked here.
+_IDENTIFIER = re.compile(r"(?<!\d)\d{16}(?!\d)")
+_URL_ATTRIBUTE = re.compile(
+    r'\b(?:href|src|action|formaction|hx-get|hx-post|hx-push-url|data-url)="([^"]*)"'
+)
+
+
+def _assert_no_identifier_exposed(response: Any, where: str) -> None:
+    location = response.headers.get("Location", "") + response.headers.get("HX-Push-Url", "")
+    assert not _IDENTIFIER.search(location), f"{where}: NIK/No KK di alamat {location}"
+    content_type = response.headers.get("Content-Type", "")
+    if "html" not in content_type or getattr(response, "streaming", False):
+        return
+    html = response.content.decode()
+    urls = [u for u in _URL_ATTRIBUTE.findall(html) if _IDENTIFIER.search(u)]
+    assert urls == [], f"{where}: NIK/No KK di tautan {urls}"
+    if response.status_code >= 400:
+        assert not _IDENTIFIER.search(html), f"{where}: halaman galat memuat NIK/No KK"
