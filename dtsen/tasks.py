@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from celery import Task, shared_task
+from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
+from dinsos.celery import DinsosTask
 from dtsen import services
 from dtsen.models import Snapshot
 
@@ -20,7 +21,7 @@ PESAN_GAGAL_SISTEM = (
 )
 
 
-class SnapshotTask(Task):  # type: ignore[type-arg]
+class SnapshotTask(DinsosTask):
     """Marks the snapshot failed when the task ends in an error it does not retry."""
 
     def on_failure(
@@ -59,7 +60,7 @@ PESAN_REKONSILIASI_GAGAL = (
 )
 
 
-class RekonsiliasiTask(Task):  # type: ignore[type-arg]
+class RekonsiliasiTask(DinsosTask):
     """Marks the run failed (findings untouched) when a step ends in an unretried error."""
 
     def on_failure(
