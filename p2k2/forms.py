@@ -9,6 +9,7 @@ from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
+from django.forms.utils import pretty_name
 
 from dinsos.errors import DomainError
 from dinsos.formatting import angka, mask_nik
@@ -31,6 +32,7 @@ FOTO_MAKS_BYTE = 5 * 1024 * 1024
 # Magic bytes of the photo formats a phone camera produces.
 FOTO_TANDA = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
 KIRIMAN_BARIS_MAKS = 200  # far above the group maximum: a guard against junk, not a rule
+VERSI_MAKS = 2**31 - 1  # the largest value a PositiveIntegerField holds in PostgreSQL
 TAHUN_MIN = 2015  # P2K2 (FDS) started in 2015 (domain-sources §2.1)
 
 
@@ -279,20 +281,41 @@ def _tanda(row: Any, nomor: int) -> Tanda:
     status, pemahaman = row.get("status"), row.get("pemahaman") or ""
     if not isinstance(keluarga_id, int) or isinstance(keluarga_id, bool) or keluarga_id <= 0:
         raise DomainError(f"Baris kehadiran ke-{nomor}: keluarga tidak dikenal.")
-    if status not in STATUS:
+    if not isinstance(status, str) or status not in STATUS:
         raise DomainError(f"Baris kehadiran ke-{nomor}: status harus hadir, izin, sakit atau alfa.")
-    if pemahaman not in PEMAHAMAN:
+    if not isinstance(pemahaman, str) or pemahaman not in PEMAHAMAN:
         raise DomainError(f"Baris kehadiran ke-{nomor}: penilaian pemahaman tidak dikenal.")
-    if not isinstance(versi, int) or isinstance(versi, bool) or versi < 0:
+    if not isinstance(versi, int) or isinstance(versi, bool) or not 0 <= versi <= VERSI_MAKS:
         raise DomainError(f"Baris kehadiran ke-{nomor}: versi tidak valid.")
     return Tanda(keluarga_id=keluarga_id, status=status, pemahaman=pemahaman, versi=versi)
+
+
+def _data_pertemuan(pertemuan: dict[str, Any]) -> dict[str, Any]:
+    """The meeting's fields for `PertemuanForm`: text (or null), as the phone's form sends
+    them; a number or a list would reach the form fields that expect a string."""
+    data = {k: v for k, v in pertemuan.items() if k != "client_id"}
+    for name, field in PertemuanForm.base_fields.items():
+        value = data.get(name)
+        label = field.label or pretty_name(name)
+        if value is not None and not isinstance(value, str):
+            raise DomainError(f"Data pertemuan belum benar — {label}: harus berupa teks.")
+        try:
+            (value or "").encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise DomainError(
+                f"Data pertemuan belum benar — {label}: ada karakter yang tidak terbaca; "
+                "ketik ulang isinya."
+            ) from exc
+    return data
 
 
 def kiriman_parse(body: bytes) -> Kiriman:
     """Read the JSON body of a sync request; DomainError (Indonesian) on a malformed one."""
     try:
         data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    # ValueError covers JSONDecodeError and integers too long to convert (CPython's digit
+    # limit); RecursionError, arrays or objects nested too deep to decode.
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise DomainError("Kiriman tidak terbaca (bukan JSON).") from exc
     if not isinstance(data, dict):
         raise DomainError("Kiriman tidak terbaca (bukan JSON).")
@@ -305,13 +328,18 @@ def kiriman_parse(body: bytes) -> Kiriman:
     if len(rows) > KIRIMAN_BARIS_MAKS:
         raise DomainError(f"Paling banyak {KIRIMAN_BARIS_MAKS} keluarga dalam satu kiriman.")
     tanda = [_tanda(row, nomor) for nomor, row in enumerate(rows, start=1)]
-    if len({t.keluarga_id for t in tanda}) != len(tanda):
-        raise DomainError("Satu keluarga tercatat dua kali dalam kiriman ini.")
+    baris_pertama: dict[int, int] = {}
+    for nomor, t in enumerate(tanda, start=1):
+        if (pertama := baris_pertama.setdefault(t.keluarga_id, nomor)) != nomor:
+            raise DomainError(
+                f"Baris kehadiran ke-{nomor}: keluarga yang sama sudah ada di baris ke-{pertama}; "
+                "satu keluarga cukup dicatat sekali."
+            )
     perangkat = data.get("perangkat")
     return Kiriman(
         kiriman_id=_uuid(data.get("kiriman_id"), "ID kiriman"),
         perangkat=_uuid(perangkat, "ID perangkat") if perangkat else None,
         pertemuan_client_id=_uuid(pertemuan.get("client_id"), "ID pertemuan"),
-        pertemuan={k: v for k, v in pertemuan.items() if k != "client_id"},
+        pertemuan=_data_pertemuan(pertemuan),
         tanda=tanda,
     )

@@ -344,10 +344,11 @@ def kehadiran_sinkron(request: AuthedRequest, pk: int) -> JsonResponse:
             return _json_error("Pertemuan ini milik kelompok lain.")
         form = forms.PertemuanForm(kiriman.pertemuan, modul=selectors.modul_list(), with_foto=False)
         if not form.is_valid():
-            pesan = "; ".join(
-                f"{form[f].label}: {' '.join(str(m) for m in e)}" for f, e in form.errors.items()
+            pesan = "; ".join(  # "Materi: …; Tanggal: …." rather than ".;" between fields
+                f"{form[f].label}: {' '.join(str(m) for m in e).rstrip('.')}"
+                for f, e in form.errors.items()
             )
-            return _json_error(f"Data pertemuan belum benar — {pesan}", errors=form.errors)
+            return _json_error(f"Data pertemuan belum benar — {pesan}.", errors=form.errors)
         data = form.cleaned_data
     try:
         pertemuan, hasil = services.kehadiran_sync(
