@@ -33,4 +33,4 @@ USER dinsos
 
 EXPOSE 8000
 
-CMD ["gunicorn", "dinsos.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["gunicorn", "dinsos.wsgi:application", "--bind", "0.0.0.0:8000"]

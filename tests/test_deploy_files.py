@@ -36,6 +36,7 @@ DOCKERFILE = ROOT / "Dockerfile"
 DOCKERIGNORE = ROOT / ".dockerignore"
 ENV_EXAMPLE = ROOT / ".env.example"
 SETTINGS_FILE = ROOT / "dinsos" / "settings" / "base.py"
+GUNICORN_CONFIG = ROOT / "gunicorn.conf.py"
 
 EXPECTED_SERVICES = ("db", "redis", "web", "worker", "beat")
 APP_SERVICES = ("web", "worker", "beat")
@@ -669,7 +670,9 @@ def test_compose_variables_are_documented_in_env_example(compose: dict[str, Any]
 def test_env_example_variables_are_used(compose: dict[str, Any]) -> None:
     # given
     assert SETTINGS_FILE.is_file(), f"{SETTINGS_FILE.relative_to(ROOT)} is missing"
-    settings_strings = _python_string_literals(SETTINGS_FILE)
+    settings_strings = _python_string_literals(SETTINGS_FILE) + _python_string_literals(
+        GUNICORN_CONFIG
+    )
     compose_strings = "\n".join(_strings(compose))
 
     # when
@@ -683,7 +686,7 @@ def test_env_example_variables_are_used(compose: dict[str, Any]) -> None:
     # then
     assert not dead, (
         f"{ENV_EXAMPLE.name} documents {dead}, which neither "
-        f"{SETTINGS_FILE.relative_to(ROOT)} nor {COMPOSE_FILE.name} reads"
+        f"{SETTINGS_FILE.relative_to(ROOT)}, {GUNICORN_CONFIG.name} nor {COMPOSE_FILE.name} reads"
     )
 
 
