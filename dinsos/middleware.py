@@ -1,6 +1,7 @@
 """Request context that the audit service reads, so every access helper records the IP."""
 
 import contextvars
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -29,6 +30,33 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             current_ip.reset(token)
+
+
+class IdleExpiryMiddleware:
+    """Push the session's idle expiry forward, at most once a minute.
+
+    Replaces SESSION_SAVE_EVERY_REQUEST, which rewrote the session row (and its cache
+    entry) on every request: under bench/load.py that was one UPDATE per page for nothing.
+    A session now expires between SESSION_COOKIE_AGE − 60 s and SESSION_COOKIE_AGE after
+    the user's last request. Must come after SessionMiddleware, so that its response step
+    runs first and SessionMiddleware saves the change.
+    """
+
+    KEY = "_disegarkan"
+    INTERVAL_SECONDS = 60
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = request.session
+        if session.is_empty() or session.modified:
+            return response  # nothing to keep alive, or saved (with a new expiry) anyway
+        now = int(time.time())
+        if now - session.get(self.KEY, 0) >= self.INTERVAL_SECONDS:
+            session[self.KEY] = now  # marks it modified: saved with expiry = now + age
+        return response
 
 
 # Pages a user who still owes a second factor may open.

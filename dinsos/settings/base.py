@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "dinsos.middleware.IdleExpiryMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -170,7 +171,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # An office PC left open: a session ends after an hour without a request (every request
 # pushes the expiry forward), or when the browser closes.
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_IDLE_SECONDS", default=60 * 60, minimum=300)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False  # dinsos.middleware.IdleExpiryMiddleware, once a minute
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Login lockout (django-axes): 5 failures for one username lock it for 30 minutes. Locking

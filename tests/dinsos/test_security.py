@@ -125,7 +125,7 @@ def test_password_reset_says_the_same_whether_or_not_the_account_exists(client, 
 
 
 # --- Sessions ------------------------------------------------------------------------
-def test_every_request_pushes_the_idle_expiry_an_hour_ahead(client, operator):
+def test_a_request_pushes_the_idle_expiry_an_hour_ahead(client, operator):
     client.force_login(operator)
     key = client.session.session_key
     Session.objects.filter(pk=key).update(
@@ -134,6 +134,19 @@ def test_every_request_pushes_the_idle_expiry_an_hour_ahead(client, operator):
     client.get(reverse("home"))
     expiry = Session.objects.get(pk=key).expire_date
     assert expiry > timezone.now() + datetime.timedelta(minutes=59)
+
+
+def test_the_idle_expiry_is_pushed_at_most_once_a_minute(client, operator):
+    # given: a request just refreshed the session
+    client.force_login(operator)
+    client.get(reverse("home"))
+    key = client.session.session_key
+    soon = timezone.now() + datetime.timedelta(minutes=30)
+    Session.objects.filter(pk=key).update(expire_date=soon)
+    # when: another request within the minute
+    client.get(reverse("home"))
+    # then: no write (the expiry stays) — a page view costs no session UPDATE
+    assert Session.objects.get(pk=key).expire_date == soon
 
 
 def test_an_idle_session_is_signed_out(client, operator):

@@ -749,7 +749,7 @@ def test_confirming_new_families_takes_the_same_number_of_queries(
     response = preview(admin_client, xlsx(_new_families(n)))
     ContentType.objects.get_for_model(Keluarga)  # cached per process: the admin log reads it
     # when / then: the same count for 5 and 50 families
-    with django_assert_num_queries(38):
+    with django_assert_num_queries(35):
         confirmed = confirm(admin_client, response)
     assert [str(m) for m in get_messages(confirmed.wsgi_request)] == [
         f"Impor Final Closing selesai: {n} keluarga baru, 0 diperbarui, 0 tanpa perubahan. "
