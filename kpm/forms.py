@@ -60,15 +60,9 @@ class KeluargaFilterForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args: Any, pilihan: PilihanFilter, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choice(self, "kecamatan").choices = [("", "Semua kecamatan")] + [
-            (w.pk, w.nama) for w in pilihan.kecamatan
-        ]
-        _choice(self, "kelurahan").choices = [("", "Semua kelurahan")] + [
-            (w.pk, w.nama) for w in pilihan.kelurahan
-        ]
-        _choice(self, "pendamping").choices = [("", "Semua pendamping")] + [
-            (u.pk, str(u)) for u in pilihan.pendamping
-        ]
+        _choice(self, "kecamatan").choices = [("", "Semua kecamatan"), *pilihan.kecamatan]
+        _choice(self, "kelurahan").choices = [("", "Semua kelurahan"), *pilihan.kelurahan]
+        _choice(self, "pendamping").choices = [("", "Semua pendamping"), *pilihan.pendamping]
 
     def to_filter(self) -> KeluargaFilter:
         data = self.cleaned_data if self.is_valid() else {}

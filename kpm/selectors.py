@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+from django.core.cache import cache
 from django.db.models import Count, F, IntegerField, Lookup, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils.module_loading import import_string
@@ -177,26 +178,45 @@ def _years_before(day: datetime.date, years: int) -> datetime.date:
 
 @dataclass(frozen=True)
 class PilihanFilter:
-    kecamatan: list[Wilayah]
-    kelurahan: list[Wilayah]
-    pendamping: list[User]
+    """(id, label) choices of the list's area and pendamping filters."""
+
+    kecamatan: list[tuple[int, str]]
+    kelurahan: list[tuple[int, str]]
+    pendamping: list[tuple[int, str]]
+
+
+# The choices change rarely (areas, pendamping) but cost ~15 ms of query building per list
+# page (the area-scope subqueries); bench/load.py showed it as a third of the page. Kept per
+# user and sign-in for a minute: a new pendamping appears in the filter within 60 s. Scope is
+# still enforced by the list query itself, so a stale choice can never widen what is shown.
+PILIHAN_CACHE_SECONDS = 60
 
 
 def keluarga_filter_choices(*, user: User) -> PilihanFilter:
-    """Kecamatan, kelurahan and pendamping the user may filter by (3 queries)."""
+    """Kecamatan, kelurahan and pendamping the user may filter by (3 queries, then cached)."""
+    last_login = user.last_login.timestamp() if user.last_login else 0
+    key = f"kpm:pilihan-filter:{user.pk}:{last_login:.0f}"
+    cached = cache.get(key)
+    if isinstance(cached, PilihanFilter):
+        return cached
     areas = scope_wilayah(user).filter(berlaku_sampai__isnull=True)
-    kecamatan = list(areas.filter(tingkat=Wilayah.Tingkat.KECAMATAN).order_by("nama"))
-    kelurahan = list(
-        areas.filter(tingkat=Wilayah.Tingkat.KELURAHAN).select_related("parent").order_by("nama")
+    kecamatan = list(
+        areas.filter(tingkat=Wilayah.Tingkat.KECAMATAN).order_by("nama").values_list("pk", "nama")
     )
-    pendamping: list[User] = []
+    kelurahan = list(
+        areas.filter(tingkat=Wilayah.Tingkat.KELURAHAN).order_by("nama").values_list("pk", "nama")
+    )
+    pendamping: list[tuple[int, str]] = []
     if user.role != User.Role.PENDAMPING:
-        pendamping = list(
-            User.objects.filter(role=User.Role.PENDAMPING, is_active=True)
+        pendamping = [
+            (u.pk, str(u))
+            for u in User.objects.filter(role=User.Role.PENDAMPING, is_active=True)
             .filter(pk__in=scope_keluarga(user, Keluarga.objects.all()).values("pendamping_id"))
             .order_by("first_name", "username")
-        )
-    return PilihanFilter(kecamatan=kecamatan, kelurahan=kelurahan, pendamping=pendamping)
+        ]
+    pilihan = PilihanFilter(kecamatan=kecamatan, kelurahan=kelurahan, pendamping=pendamping)
+    cache.set(key, pilihan, PILIHAN_CACHE_SECONDS)
+    return pilihan
 
 
 def nominal_komponen(*, tahun: int) -> tuple[dict[str, int], int | None]:
