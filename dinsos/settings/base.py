@@ -278,6 +278,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # acks_late redelivers a task whose worker died; the visibility timeout must outlast the
 # longest task (hard limit below) or Redis would hand a running task to a second worker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3 * 60 * 60}
+# kombu's Redis transport, fixed so that a worker survives a Redis restart (dinsos/broker.py).
+# rediss:// and socket URLs keep kombu's own (its TLS defaults depend on the scheme).
+if REDIS_URL.startswith("redis://"):
+    CELERY_BROKER_TRANSPORT = "dinsos.broker:Transport"
 CELERY_TASK_ALWAYS_EAGER = False  # never eager: it hides serialization and commit-timing bugs
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
