@@ -50,6 +50,9 @@ def snapshot_create(request: AuthedRequest) -> HttpResponse:
                 nama_file=upload.name,
                 created_by=request.user,
             )
+        except services.AntreanTidakTersedia as e:  # the file is saved; it can be re-run there
+            messages.error(request, e.message)
+            return redirect("dtsen:snapshot-detail", e.snapshot_id)
         except DomainError as e:
             form.add_error(e.field if e.field in form.fields else None, e.message)
         else:
@@ -104,6 +107,9 @@ def snapshot_mapping(request: AuthedRequest, pk: int) -> HttpResponse:
             services.pemetaan_kolom_save(
                 snapshot=snapshot, pemetaan=form.pemetaan(), user=request.user
             )
+        except services.AntreanTidakTersedia as e:  # the mapping is saved; re-run from the page
+            messages.error(request, e.message)
+            return redirect("dtsen:snapshot-detail", snapshot.pk)
         except DomainError as e:
             form.add_error(None, e.message)
         else:
@@ -151,7 +157,7 @@ def snapshot_requeue(request: AuthedRequest, pk: int) -> HttpResponse:
     snapshot = access_snapshot(request.user, pk)
     try:
         services.snapshot_requeue(snapshot=snapshot, user=request.user)
-    except DomainError as e:
+    except DomainError as e:  # AntreanTidakTersedia too: the snapshot stays re-runnable
         messages.error(request, e.message)
     else:
         messages.success(request, "File diproses ulang.")

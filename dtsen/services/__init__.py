@@ -13,6 +13,7 @@ from dtsen.services.rekonsiliasi import (
     rekonsiliasi_start,
 )
 from dtsen.services.snapshot import (
+    AntreanTidakTersedia,
     pemetaan_kolom_save,
     snapshot_apply,
     snapshot_cancel,
@@ -28,6 +29,7 @@ from dtsen.services.temuan import (
 )
 
 __all__ = [
+    "AntreanTidakTersedia",
     "HasilPenugasan",
     "pemetaan_kolom_save",
     "perubahan_desil_export",

@@ -90,6 +90,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.db.models.functions import Least
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
 
 from dinsos import selectors as dinsos_selectors
 from dinsos.errors import DomainError
@@ -225,8 +226,29 @@ def rekonsiliasi_start(
     """Record a run and queue it on the heavy worker queue after commit."""
     run = rekonsiliasi_create(jenis=jenis, wilayah=wilayah, started_by=started_by, mode=mode)
     run_id = run.pk
-    transaction.on_commit(lambda: tasks.rekonsiliasi_run_task.delay(run_id))
+    transaction.on_commit(lambda: _send_run(run_id))
     return run
+
+
+PESAN_ANTREAN_TIDAK_TERSEDIA = (
+    "Antrean tugas sedang tidak tersedia; rekonsiliasi belum dimulai. Coba lagi beberapa saat lagi."
+)
+
+
+def _send_run(run_id: int) -> None:
+    """Queue the run (after commit). With Redis down, close the run as failed — so that a new
+    one may start at once — and say so instead of answering 500."""
+    try:
+        tasks.rekonsiliasi_run_task.delay(run_id)
+    except BrokerError as exc:
+        logger.warning("rekonsiliasi %s tidak bisa diantrekan: %s", run_id, exc)
+        Rekonsiliasi.objects.filter(pk=run_id, status=S.MENUNGGU).update(
+            status=S.GAGAL,
+            pesan_gagal=PESAN_ANTREAN_TIDAK_TERSEDIA,
+            finished_at=timezone.now(),
+            updated_at=timezone.now(),
+        )
+        raise DomainError(PESAN_ANTREAN_TIDAK_TERSEDIA) from exc
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.files import File
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
 
 from dinsos import services as dinsos_services
 from dinsos.errors import DomainError
@@ -92,9 +93,45 @@ def snapshot_create(
     return snapshot
 
 
+PESAN_ANTREAN_TIDAK_TERSEDIA = (
+    "Antrean tugas sedang tidak tersedia; file tersimpan, coba proses ulang beberapa saat lagi."
+)
+
+
+class AntreanTidakTersedia(DomainError):
+    """The broker (Redis) refused the load; the snapshot was marked failed, re-runnable at once."""
+
+    def __init__(self, *, snapshot_id: int) -> None:
+        super().__init__(PESAN_ANTREAN_TIDAK_TERSEDIA)
+        self.snapshot_id = snapshot_id
+
+
+def _send_load(snapshot_id: int) -> None:
+    """Queue the load (runs after commit). With Redis down, fail the snapshot and say so.
+
+    Without this the request would end in a 500 and the snapshot would wait, "diunggah", for
+    a message that never left; only after BATAS_TANPA_KEMAJUAN could it be processed again.
+    """
+    try:
+        tasks.snapshot_load_rows_task.delay(snapshot_id)
+    except BrokerError as exc:
+        logger.warning("snapshot %s tidak bisa diantrekan: %s", snapshot_id, exc)
+        now = timezone.now()
+        # Only while no worker took it: a message that did get through finds it failed, a no-op.
+        Snapshot.objects.filter(pk=snapshot_id, status=Snapshot.Status.DIUNGGAH).update(
+            status=Snapshot.Status.GAGAL,
+            pesan_gagal=PESAN_ANTREAN_TIDAK_TERSEDIA,
+            tahap="",
+            progres_pada=now,
+            updated_at=now,
+        )
+        raise AntreanTidakTersedia(snapshot_id=snapshot_id) from exc
+
+
 def _queue_load(snapshot: Snapshot) -> None:
+    """Queue the load after commit; raises AntreanTidakTersedia (after commit) if Redis is down."""
     snapshot_id = snapshot.pk
-    transaction.on_commit(lambda: tasks.snapshot_load_rows_task.delay(snapshot_id))
+    transaction.on_commit(lambda: _send_load(snapshot_id))
 
 
 @transaction.atomic
@@ -107,7 +144,10 @@ def snapshot_upload(
     nama_file: str,
     created_by: User,
 ) -> Snapshot:
-    """Store the file and queue the load on the heavy worker queue after commit."""
+    """Store the file and queue the load on the heavy worker queue after commit.
+
+    Raises AntreanTidakTersedia when Redis is down: the file is kept, the snapshot failed.
+    """
     snapshot = snapshot_create(
         jenis=jenis,
         tanggal_data=tanggal_data,
@@ -168,7 +208,10 @@ def pemetaan_kolom_save(
 
 @transaction.atomic
 def snapshot_requeue(*, snapshot: Snapshot, user: User) -> Snapshot:
-    """Load a failed or stalled snapshot again (the load is idempotent)."""
+    """Load a failed or stalled snapshot again (the load is idempotent).
+
+    Raises AntreanTidakTersedia when Redis is down; the snapshot is then failed (re-runnable).
+    """
     locked = _lock(snapshot)
     if not (locked.status == Snapshot.Status.GAGAL or locked.is_terhenti):
         raise DomainError("Hanya impor yang gagal atau terhenti yang bisa diproses ulang.")
