@@ -83,6 +83,52 @@ def _database_url_for_worker() -> str:
     return f"postgres://{db['USER']}{password}@{host_part}{port}/{db['NAME']}"
 
 
+def spawn_celery_worker(
+    *,
+    name: str,
+    database_url: str,
+    redis_url: str,
+    queues: str,
+    pool: tuple[str, ...] = ("--concurrency", "2"),
+    own_session: bool = False,
+) -> subprocess.Popen[bytes]:
+    """Start a real Celery worker process on `database_url`/`redis_url`; its output goes to
+    var/test-artifacts/celery-<name>.log. `own_session` puts it in its own process group, so
+    that killing the group takes its pool processes with it."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "dinsos.settings.test",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+    }
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with (ARTIFACTS / f"celery-{name}.log").open("wb") as log:  # the child keeps its own copy
+        return subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "dinsos",
+                "worker",
+                "-l",
+                "info",
+                "-Q",
+                queues,
+                *pool,
+                "--without-gossip",
+                "--without-mingle",
+                "-n",
+                f"{name}-{os.getpid()}@%h",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=own_session,
+        )
+
+
 def _wait_for_worker(process: subprocess.Popen[bytes], timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -100,38 +146,9 @@ def celery_worker(
     """Start a real worker process on the test database and the real broker."""
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
         worker_db = _database_url_for_worker()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "dinsos.settings.test",
-        "DATABASE_URL": worker_db,
-        "REDIS_URL": settings.REDIS_URL,
-    }
     celery_app.control.purge()  # messages left by an earlier, interrupted run
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = (ARTIFACTS / "celery-worker.log").open("wb")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "dinsos",
-            "worker",
-            "-l",
-            "info",
-            "-Q",
-            "default,berat",
-            "--concurrency",
-            "2",
-            "--without-gossip",
-            "--without-mingle",
-            "-n",
-            f"uji-{os.getpid()}@%h",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
+    process = spawn_celery_worker(
+        name="uji", database_url=worker_db, redis_url=settings.REDIS_URL, queues="default,berat"
     )
     try:
         _wait_for_worker(process, timeout=60)
@@ -142,7 +159,6 @@ def celery_worker(
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
-        log.close()
 
 
 def wait_until(predicate: object, *, timeout: float = 30.0, interval: float = 0.2) -> None:

@@ -13,7 +13,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -40,7 +39,11 @@ from dtsen.models import DtsenRecord, Jenis, Rekonsiliasi, Snapshot
 from dtsen.services.rekonsiliasi import PESAN_ANTREAN_TIDAK_TERSEDIA as PESAN_REKONSILIASI
 from dtsen.services.snapshot import PESAN_ANTREAN_TIDAK_TERSEDIA
 from kpm.models import Keluarga
-from tests.conftest import ARTIFACTS, ROOT, _database_url_for_worker, wait_until
+from tests.conftest import (
+    _database_url_for_worker,
+    spawn_celery_worker,
+    wait_until,
+)
 from tests.dtsen.conftest import orang, write_csv
 from tests.factories import KeluargaFactory
 
@@ -176,39 +179,13 @@ def start_worker(broker: PrivateRedis) -> Iterator[Callable[[str], subprocess.Po
     started: list[subprocess.Popen[bytes]] = []
 
     def start(name: str) -> subprocess.Popen[bytes]:
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "dinsos.settings.test",
-            "DATABASE_URL": _database_url_for_worker(),
-            "REDIS_URL": broker.url,
-        }
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        with (ARTIFACTS / f"celery-gangguan-{name}.log").open("wb") as log:
-            process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "dinsos",
-                    "worker",
-                    "-l",
-                    "info",
-                    "-Q",
-                    f"default,{QUEUE}",
-                    "--concurrency",
-                    "2",
-                    "--without-gossip",
-                    "--without-mingle",
-                    "-n",
-                    f"gangguan-{name}-{os.getpid()}@%h",
-                ],
-                cwd=ROOT,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,  # its own process group: a kill takes the pool with it
-            )
+        process = spawn_celery_worker(
+            name=f"gangguan-{name}",
+            database_url=_database_url_for_worker(),
+            redis_url=broker.url,
+            queues=f"default,{QUEUE}",
+            own_session=True,  # its own process group: a kill takes the pool with it
+        )
         started.append(process)
         wait_until(_worker_answers, timeout=60)
         return process
@@ -257,6 +234,19 @@ def _upload(path: Path, *, wilayah: Wilayah, user: User) -> Snapshot:
             jenis=Jenis.DTSEN,
             tanggal_data=JUNI,
             wilayah=wilayah,
+            file=File(f, name=path.name),
+            nama_file=path.name,
+            created_by=user,
+        )
+
+
+def _stored(path: Path, kota_metro: dict[str, Wilayah], user: User) -> Snapshot:
+    """A small DTSEN file stored for Kota Metro, without queueing its load."""
+    with path.open("rb") as f:
+        return services.snapshot_create(
+            jenis=Jenis.DTSEN,
+            tanggal_data=JUNI,
+            wilayah=kota_metro["Kota Metro"],
             file=File(f, name=path.name),
             nama_file=path.name,
             created_by=user,
@@ -415,16 +405,7 @@ def test_with_redis_down_processing_again_says_so_and_stays_rerunnable(
     broker, admin, kota_metro, client, tmp_path
 ):
     # given: a failed import, and Redis down
-    path = write_csv(tmp_path / "dtsen.csv", [orang(1)])
-    with path.open("rb") as f:
-        snapshot = services.snapshot_create(
-            jenis=Jenis.DTSEN,
-            tanggal_data=JUNI,
-            wilayah=kota_metro["Kota Metro"],
-            file=File(f, name="dtsen.csv"),
-            nama_file="dtsen.csv",
-            created_by=admin,
-        )
+    snapshot = _stored(write_csv(tmp_path / "dtsen.csv", [orang(1)]), kota_metro, admin)
     Snapshot.objects.filter(pk=snapshot.pk).update(
         status=Snapshot.Status.GAGAL, pesan_gagal="Koneksi basis data terputus."
     )
@@ -475,16 +456,7 @@ def test_with_redis_down_a_reconciliation_is_refused_clearly_and_can_start_later
     broker, admin, kota_metro, client, tmp_path
 ):
     # given: an applied DTSEN snapshot to compare with, and Redis down
-    path = write_csv(tmp_path / "dtsen.csv", [orang(1)])
-    with path.open("rb") as f:
-        snapshot = services.snapshot_create(
-            jenis=Jenis.DTSEN,
-            tanggal_data=JUNI,
-            wilayah=kota_metro["Kota Metro"],
-            file=File(f, name="dtsen.csv"),
-            nama_file="dtsen.csv",
-            created_by=admin,
-        )
+    snapshot = _stored(write_csv(tmp_path / "dtsen.csv", [orang(1)]), kota_metro, admin)
     Snapshot.objects.filter(pk=snapshot.pk).update(
         status=Snapshot.Status.DITERAPKAN, applied_at=timezone.now()
     )

@@ -6,7 +6,6 @@ import datetime
 import os
 import signal
 import subprocess
-import sys
 from datetime import timedelta
 
 import pytest
@@ -22,7 +21,7 @@ from dtsen import services
 from dtsen.models import DtsenRecord, Jenis, Snapshot
 from dtsen.tasks import snapshot_load_rows_task
 from kpm.models import Keluarga
-from tests.conftest import ARTIFACTS, ROOT, _database_url_for_worker, wait_until
+from tests.conftest import _database_url_for_worker, spawn_celery_worker, wait_until
 from tests.dtsen.conftest import make_no_kk, orang, write_csv
 from tests.factories import KeluargaFactory
 
@@ -83,38 +82,13 @@ def test_an_unexpected_error_in_the_worker_marks_the_snapshot_failed(
 
 
 def _start_worker(name: str, queues: str) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "dinsos.settings.test",
-        "DATABASE_URL": _database_url_for_worker(),
-        "REDIS_URL": settings.REDIS_URL,
-    }
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = (ARTIFACTS / f"celery-{name}.log").open("wb")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "dinsos",
-            "worker",
-            "-l",
-            "info",
-            "-Q",
-            queues,
-            "--pool",
-            "solo",
-            "--without-gossip",
-            "--without-mingle",
-            "-n",
-            f"{name}@%h",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,  # its own process group: SIGKILL takes every child with it
+    process = spawn_celery_worker(
+        name=name,
+        database_url=_database_url_for_worker(),
+        redis_url=settings.REDIS_URL,
+        queues=queues,
+        pool=("--pool", "solo"),
+        own_session=True,  # its own process group: SIGKILL takes every child with it
     )
     wait_until(lambda: bool(celery_app.control.ping(timeout=0.5)), timeout=60)
     return process
@@ -151,7 +125,7 @@ def test_a_worker_killed_mid_load_leaves_a_rerunnable_snapshot(admin, kota_metro
             created_by=admin,
         )
     queue = f"uji-mati-{os.getpid()}"
-    worker = _start_worker(f"mati-{os.getpid()}", queue)
+    worker = _start_worker("mati", queue)
     try:
         snapshot_load_rows_task.apply_async((snapshot.pk,), queue=queue)
         wait_until(
@@ -176,7 +150,7 @@ def test_a_worker_killed_mid_load_leaves_a_rerunnable_snapshot(admin, kota_metro
     )
     snapshot.refresh_from_db()
     assert snapshot.is_terhenti
-    second = _start_worker(f"kedua-{os.getpid()}", f"berat,{queue}")
+    second = _start_worker("kedua", f"berat,{queue}")
     try:
         services.snapshot_requeue(snapshot=snapshot, user=admin)
         wait_until(
