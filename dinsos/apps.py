@@ -7,6 +7,9 @@ class DinsosConfig(AppConfig):
     default = True
     verbose_name = "Inti portal"
 
+    def ready(self) -> None:
+        from dinsos import checks  # noqa: F401  (registers the deploy checks)
+
 
 class DinsosAdminConfig(admin_apps.AdminConfig):
     default = False

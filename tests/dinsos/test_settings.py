@@ -16,6 +16,7 @@ PRODUCTION_ENV = {
     "DJANGO_SECURE_HSTS_SECONDS": "31536000",
     "DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS": "true",
     "DJANGO_SECURE_HSTS_PRELOAD": "true",
+    "EMAIL_URL": "smtp+tls://portal:sandi@smtp.dinsos.example.go.id:587",
 }
 
 
@@ -36,6 +37,34 @@ def test_check_deploy_is_clean_with_the_production_variables():
     result = _manage(PRODUCTION_ENV, "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("_case", "email_url"),
+    [
+        ("console", "consolemail://"),
+        ("file", "filemail:///tmp/surat"),
+        ("locmem", "memorymail://"),
+        ("dummy", "dummymail://"),
+    ],
+)
+def test_check_deploy_refuses_mail_that_is_never_delivered(_case, email_url):
+    # when: the password-reset link would go to the web log, a file or nowhere
+    result = _manage({**PRODUCTION_ENV, "EMAIL_URL": email_url}, "check", "--deploy")
+
+    # then
+    assert result.returncode == 1
+    assert "(dinsos.E001) EMAIL_BACKEND django.core.mail.backends." in result.stderr
+    assert "tidak mengirim email: tautan lupa kata sandi akan tertulis" in result.stderr
+
+
+def test_check_deploy_allows_console_mail_while_debugging():
+    result = _manage(
+        {**PRODUCTION_ENV, "EMAIL_URL": "consolemail://", "DJANGO_DEBUG": "true"},
+        "check",
+        "--deploy",
+    )
+    assert "dinsos.E001" not in result.stdout + result.stderr
 
 
 def test_debug_is_off_unless_set():
