@@ -23,6 +23,7 @@ Formulas (also on the performance page, "Cara hitung"):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -81,19 +82,36 @@ def is_p2k2_tersedia() -> bool:
 
 
 class _Sql:
-    """SQL text and its positional parameters, kept in step while the statement grows."""
+    """SQL text and its named parameters, kept together while the statement grows."""
 
     def __init__(self) -> None:
         self.parts: list[str] = []
-        self.params: list[Any] = []
+        self.params: dict[str, Any] = {}
+        self._querysets = 0
 
-    def add(self, text: str, *params: Any) -> None:
+    def add(self, text: str, **params: Any) -> None:
+        for name, value in params.items():
+            if self.params.get(name, value) != value:
+                raise ValueError(f"SQL parameter {name!r} given two values")
+            self.params[name] = value
         self.parts.append(text)
-        self.params.extend(params)
 
     def add_queryset(self, qs: QuerySet[Any]) -> None:
+        """Add a compiled queryset, its positional parameters renamed `qs<n>_<i>`."""
         text, params = qs.query.sql_with_params()
-        self.add(text, *params)
+        self._querysets += 1
+        prefix = f"qs{self._querysets}"
+        values = iter(params)
+        named: dict[str, Any] = {}
+
+        def rename(match: re.Match[str]) -> str:
+            if match.group() == "%%":  # an escaped literal percent stays as it is
+                return "%%"
+            name = f"{prefix}_{len(named)}"
+            named[name] = next(values)
+            return f"%({name})s"
+
+        self.add(re.sub(r"%%|%s", rename, text), **named)
 
     @property
     def text(self) -> str:
@@ -138,37 +156,55 @@ def _rhk(sql: _Sql, periode: Periode) -> list[str]:
 def _statement(
     ids: list[int], periode: Periode, pengaturan: Mapping[str, Any]
 ) -> tuple[_Sql, list[str]]:
-    awal, akhir = periode.awal, periode.akhir
-    awal_waktu, akhir_waktu = periode.awal_waktu, periode.akhir_waktu
-    zona = str(JAKARTA)
     sql = _Sql()
     # Only table names (from model metadata) and validated RHK keys are formatted into the
-    # text; every value is a parameter.
-    sasaran = f"WITH sasaran AS (SELECT id, user_id FROM {_t(Pendamping)} WHERE id = ANY(%s)),"  # noqa: S608
-    sql.add(sasaran, ids)
+    # text; every value is a named parameter.
+    sasaran = f"SELECT id, user_id FROM {_t(Pendamping)} WHERE id = ANY(%(pendamping_ids)s)"  # noqa: S608
+    sql.add(f"WITH sasaran AS ({sasaran}),", pendamping_ids=ids)
     sql.add("akun AS (SELECT user_id FROM sasaran WHERE user_id IS NOT NULL),")
     _kontak(sql, periode)
     keys = _rhk(sql, periode)
+    params = {
+        # The period as dates (date columns) and as [awal_waktu, akhir_waktu) in WIB
+        # (timestamp columns).
+        "awal": periode.awal,
+        "akhir": periode.akhir,
+        "awal_waktu": periode.awal_waktu,
+        "akhir_waktu": periode.akhir_waktu,
+        "zona": str(JAKARTA),
+        "jam_kerja_mulai": pengaturan["jam_kerja_mulai"],
+        "jam_kerja_selesai": pengaturan["jam_kerja_selesai"],
+        "status_selesai_program": list(STATUS_SELESAI_PROGRAM),
+        "status_didampingi": list(STATUS_DIDAMPINGI),
+        "status_graduasi": Keluarga.Status.GRADUASI,
+        "kasus_dilaporkan": Kasus.Status.DILAPORKAN,
+        "rujukan_selesai": Rujukan.Status.SELESAI,
+        "aksi_lihat": AuditEvent.Action.VIEW,
+        "aksi_ekspor": AuditEvent.Action.EXPORT,
+        "aksi_buka_nik": AuditEvent.Action.REVEAL_NIK,
+        "objek_keluarga": "kpm.keluarga",
+    }
     sql.add(
         f"""
         selesai_program AS (
             SELECT DISTINCT keluarga_id FROM {_t(RiwayatStatus)}
-            WHERE ke IN (%s, %s) AND created_at < %s
+            WHERE ke = ANY(%(status_selesai_program)s) AND created_at < %(awal_waktu)s
         ),
         tugas AS (
             SELECT p.pendamping_id AS user_id, p.keluarga_id, p.mulai AS dari,
-                   COALESCE(p.selesai, %s::date) AS sampai
+                   COALESCE(p.selesai, %(akhir)s::date) AS sampai
             FROM {_t(Penugasan)} p
             WHERE p.pendamping_id IN (SELECT user_id FROM akun)
-              AND p.mulai <= %s AND (p.selesai IS NULL OR p.selesai >= %s)
+              AND p.mulai <= %(akhir)s AND (p.selesai IS NULL OR p.selesai >= %(awal)s)
             UNION ALL
-            SELECT k.pendamping_id, k.id, %s::date, %s::date
+            SELECT k.pendamping_id, k.id, %(awal)s::date, %(akhir)s::date
             FROM {_t(Keluarga)} k
-            WHERE k.pendamping_id IN (SELECT user_id FROM akun) AND k.tanggal_terdaftar <= %s
+            WHERE k.pendamping_id IN (SELECT user_id FROM akun)
+              AND k.tanggal_terdaftar <= %(akhir)s
               AND NOT EXISTS (
                   SELECT 1 FROM {_t(Penugasan)} q
                   WHERE q.keluarga_id = k.id AND q.pendamping_id = k.pendamping_id
-                    AND (q.selesai IS NULL OR (q.mulai <= %s AND q.selesai >= %s)))
+                    AND (q.selesai IS NULL OR (q.mulai <= %(akhir)s AND q.selesai >= %(awal)s)))
         ),
         dilayani AS MATERIALIZED (
             SELECT t.* FROM tugas t
@@ -188,53 +224,64 @@ def _statement(
             SELECT user_id, COUNT(DISTINCT keluarga_id) AS n FROM dilayani d
             WHERE EXISTS (
                 SELECT 1 FROM {_t(RiwayatStatus)} r
-                WHERE r.keluarga_id = d.keluarga_id AND r.ke = %s
-                  AND r.created_at >= %s AND r.created_at < %s)
+                WHERE r.keluarga_id = d.keluarga_id AND r.ke = %(status_graduasi)s
+                  AND r.created_at >= %(awal_waktu)s AND r.created_at < %(akhir_waktu)s)
             GROUP BY user_id
         ),
         beban AS (
             SELECT pendamping_id AS user_id, COUNT(*) AS n FROM {_t(Keluarga)}
-            WHERE pendamping_id IN (SELECT user_id FROM akun) AND status IN (%s, %s, %s)
+            WHERE pendamping_id IN (SELECT user_id FROM akun)
+              AND status = ANY(%(status_didampingi)s)
             GROUP BY pendamping_id
         ),
         kasus AS (
             SELECT pendamping_id,
-                   COUNT(*) FILTER (WHERE tanggal_ditangani BETWEEN %s AND %s) AS ditangani,
+                   COUNT(*) FILTER (WHERE tanggal_ditangani BETWEEN %(awal)s AND %(akhir)s)
+                       AS ditangani,
                    percentile_cont(0.5) WITHIN GROUP (ORDER BY tanggal_ditangani - tanggal_lapor)
-                       FILTER (WHERE tanggal_ditangani BETWEEN %s AND %s) AS median,
-                   COUNT(*) FILTER (WHERE tanggal_lapor BETWEEN %s AND %s) AS dilaporkan,
-                   COUNT(*) FILTER (WHERE tanggal_lapor BETWEEN %s AND %s AND status = %s)
-                       AS belum
+                       FILTER (WHERE tanggal_ditangani BETWEEN %(awal)s AND %(akhir)s) AS median,
+                   COUNT(*) FILTER (WHERE tanggal_lapor BETWEEN %(awal)s AND %(akhir)s)
+                       AS dilaporkan,
+                   COUNT(*) FILTER (
+                       WHERE tanggal_lapor BETWEEN %(awal)s AND %(akhir)s
+                         AND status = %(kasus_dilaporkan)s
+                   ) AS belum
             FROM {_t(Kasus)}
             WHERE pendamping_id IN (SELECT id FROM sasaran)
-              AND (tanggal_ditangani BETWEEN %s AND %s OR tanggal_lapor BETWEEN %s AND %s)
+              AND (tanggal_ditangani BETWEEN %(awal)s AND %(akhir)s
+                   OR tanggal_lapor BETWEEN %(awal)s AND %(akhir)s)
             GROUP BY pendamping_id
         ),
         rujukan AS (
             SELECT pendamping_id, COUNT(*) AS dikirim,
-                   COUNT(*) FILTER (WHERE status = %s) AS selesai
+                   COUNT(*) FILTER (WHERE status = %(rujukan_selesai)s) AS selesai
             FROM {_t(Rujukan)}
-            WHERE pendamping_id IN (SELECT id FROM sasaran) AND tanggal_kirim BETWEEN %s AND %s
+            WHERE pendamping_id IN (SELECT id FROM sasaran)
+              AND tanggal_kirim BETWEEN %(awal)s AND %(akhir)s
             GROUP BY pendamping_id
         ),
         skor AS (
             SELECT pendamping_id, AVG(skor)::float AS rata, COUNT(*) AS n
             FROM {_t(SkorKepuasan)}
-            WHERE pendamping_id IN (SELECT id FROM sasaran) AND tanggal BETWEEN %s AND %s
+            WHERE pendamping_id IN (SELECT id FROM sasaran)
+              AND tanggal BETWEEN %(awal)s AND %(akhir)s
             GROUP BY pendamping_id
         ),
         akses AS (
             SELECT user_id,
-                   COUNT(*) FILTER (WHERE action = %s) AS ekspor,
+                   COUNT(*) FILTER (WHERE action = %(aksi_ekspor)s) AS ekspor,
                    COUNT(*) FILTER (
-                       WHERE action = %s
-                         AND (EXTRACT(HOUR FROM created_at AT TIME ZONE %s) < %s
-                              OR EXTRACT(HOUR FROM created_at AT TIME ZONE %s) >= %s)
+                       WHERE action = %(aksi_ekspor)s
+                         AND (EXTRACT(HOUR FROM created_at AT TIME ZONE %(zona)s)
+                                  < %(jam_kerja_mulai)s
+                              OR EXTRACT(HOUR FROM created_at AT TIME ZONE %(zona)s)
+                                  >= %(jam_kerja_selesai)s)
                    ) AS ekspor_luar_jam,
-                   COUNT(*) FILTER (WHERE action = %s) AS buka_nik
+                   COUNT(*) FILTER (WHERE action = %(aksi_buka_nik)s) AS buka_nik
             FROM {_t(AuditEvent)}
-            WHERE user_id IN (SELECT user_id FROM akun) AND action IN (%s, %s)
-              AND created_at >= %s AND created_at < %s
+            WHERE user_id IN (SELECT user_id FROM akun)
+              AND action IN (%(aksi_ekspor)s, %(aksi_buka_nik)s)
+              AND created_at >= %(awal_waktu)s AND created_at < %(akhir_waktu)s
             GROUP BY user_id
         ),
         rekap_sampai AS (
@@ -245,16 +292,18 @@ def _statement(
             -- Most families viewed in one hour (distinct, as dinsos.selectors.audit_flags).
             SELECT user_id, MAX(n) AS maks FROM (
                 SELECT user_id, lihat_per_jam_maks AS n FROM {_t(RekapAkses)}
-                WHERE user_id IN (SELECT user_id FROM akun) AND tanggal BETWEEN %s AND %s
+                WHERE user_id IN (SELECT user_id FROM akun)
+                  AND tanggal BETWEEN %(awal)s AND %(akhir)s
                 UNION ALL
                 SELECT user_id, COUNT(*) AS n FROM (
                     SELECT DISTINCT user_id,
-                           date_trunc('hour', created_at AT TIME ZONE %s) AS jam, object_id
+                           date_trunc('hour', created_at AT TIME ZONE %(zona)s) AS jam, object_id
                     FROM {_t(AuditEvent)}
-                    WHERE user_id IN (SELECT user_id FROM akun) AND action = %s
-                      AND object_type = %s AND created_at >= %s AND created_at < %s
+                    WHERE user_id IN (SELECT user_id FROM akun) AND action = %(aksi_lihat)s
+                      AND object_type = %(objek_keluarga)s
+                      AND created_at >= %(awal_waktu)s AND created_at < %(akhir_waktu)s
                       AND created_at >= (
-                          SELECT ((hari + 1)::timestamp AT TIME ZONE %s) FROM rekap_sampai)
+                          SELECT ((hari + 1)::timestamp AT TIME ZONE %(zona)s) FROM rekap_sampai)
                 ) dilihat
                 GROUP BY user_id, jam
             ) per_jam
@@ -262,53 +311,12 @@ def _statement(
         ),
         perubahan AS (
             SELECT oleh_id AS user_id, COUNT(*) AS n FROM {_t(RiwayatPerubahan)}
-            WHERE oleh_id IN (SELECT user_id FROM akun) AND created_at >= %s AND created_at < %s
+            WHERE oleh_id IN (SELECT user_id FROM akun)
+              AND created_at >= %(awal_waktu)s AND created_at < %(akhir_waktu)s
             GROUP BY oleh_id
         )
         """,  # noqa: S608
-        *STATUS_SELESAI_PROGRAM,
-        awal_waktu,
-        akhir,
-        akhir,
-        awal,
-        awal,
-        akhir,
-        akhir,
-        akhir,
-        awal,
-        Keluarga.Status.GRADUASI,
-        awal_waktu,
-        akhir_waktu,
-        *STATUS_DIDAMPINGI,
-        *(awal, akhir) * 4,
-        Kasus.Status.DILAPORKAN,
-        *(awal, akhir) * 2,
-        Rujukan.Status.SELESAI,
-        awal,
-        akhir,
-        awal,
-        akhir,
-        AuditEvent.Action.EXPORT,
-        AuditEvent.Action.EXPORT,
-        zona,
-        pengaturan["jam_kerja_mulai"],
-        zona,
-        pengaturan["jam_kerja_selesai"],
-        AuditEvent.Action.REVEAL_NIK,
-        AuditEvent.Action.EXPORT,
-        AuditEvent.Action.REVEAL_NIK,
-        awal_waktu,
-        akhir_waktu,
-        awal,
-        akhir,
-        zona,
-        AuditEvent.Action.VIEW,
-        "kpm.keluarga",
-        awal_waktu,
-        akhir_waktu,
-        zona,
-        awal_waktu,
-        akhir_waktu,
+        **params,
     )
     rhk_columns = "".join(f", COALESCE(rhk_{key}.jumlah, 0)" for key in keys)
     rhk_joins = "".join(f" LEFT JOIN rhk_{key} ON rhk_{key}.user_id = s.user_id" for key in keys)
