@@ -8,7 +8,10 @@ class DinsosConfig(AppConfig):
     verbose_name = "Inti portal"
 
     def ready(self) -> None:
-        from dinsos import checks  # noqa: F401  (registers the deploy checks)
+        from dinsos import (
+            checks,  # noqa: F401  (registers the deploy checks)
+            hooks,  # noqa: F401  (registers the hooks' system check)
+        )
 
 
 class DinsosAdminConfig(admin_apps.AdminConfig):

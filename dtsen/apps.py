@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class DtsenConfig(AppConfig):
     name = "dtsen"
     verbose_name = "DTSEN dan PBI-JK"
+
+    def ready(self) -> None:
+        from dinsos import hooks
+        from dtsen import selectors, selectors_rekonsiliasi
+
+        hooks.registry.register(hooks.PANEL_KELUARGA, selectors_rekonsiliasi.keluarga_panel)
+        hooks.registry.register(hooks.DATA_SUBJEK, selectors.data_subjek)

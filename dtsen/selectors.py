@@ -6,15 +6,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from dinsos import selectors as dinsos_selectors
 from dinsos.access import scope_kelurahan_ids, scope_wilayah
+from dinsos.hooks import json_rows
 from dinsos.models import User, Wilayah
 from dtsen.access import scope_snapshot
 from dtsen.importers import CHECKERS
 from dtsen.importers.columns import ABAIKAN
-from dtsen.models import DtsenRecord, Jenis, MasalahBaris, PbiJkRecord, Snapshot
+from dtsen.models import DtsenRecord, Jenis, MasalahBaris, PbiJkRecord, Snapshot, Temuan
 
 PRATINJAU_MASALAH = 20  # problems shown on the snapshot page; the rest are in the report
 
@@ -271,3 +272,60 @@ def perubahan_desil_detail(
                 )
             )
     return result
+
+
+def data_subjek(*, anggota: Any) -> dict[str, Any]:
+    """Rows about the person in every stored DTSEN/PBI-JK snapshot, row problems quoting
+    them, and reconciliation findings about them (`data_subjek` hook, UU 27/2022)."""
+    snapshots = {s.pk: s for s in Snapshot.objects.all()}
+    ids = list(snapshots)  # the record indexes lead with the snapshot
+
+    def with_snapshot(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        for row in rows:
+            snapshot = snapshots[row.pop("snapshot_id")]
+            row["snapshot"] = snapshot.get_jenis_display()
+            row["data_per"] = snapshot.tanggal_data.isoformat() if snapshot.tanggal_data else None
+        return rows
+
+    return {
+        "dtsen": with_snapshot(
+            json_rows(
+                DtsenRecord.objects.filter(snapshot_id__in=ids, nik=anggota.nik).values(
+                    "snapshot_id",
+                    "baris",
+                    "nik",
+                    "no_kk",
+                    "nama",
+                    "tanggal_lahir",
+                    "alamat",
+                    "desil_nasional",
+                )
+            )
+        ),
+        "pbijk": with_snapshot(
+            json_rows(
+                PbiJkRecord.objects.filter(snapshot_id__in=ids, nik=anggota.nik).values(
+                    "snapshot_id",
+                    "baris",
+                    "nik",
+                    "no_kk",
+                    "nama",
+                    "noka",
+                    "status_kepesertaan",
+                    "desil_nasional",
+                )
+            )
+        ),
+        "masalah_baris_impor": with_snapshot(
+            json_rows(
+                MasalahBaris.objects.filter(snapshot_id__in=ids, nik=anggota.nik).values(
+                    "snapshot_id", "baris", "kolom", "pesan"
+                )
+            )
+        ),
+        "temuan_rekonsiliasi": json_rows(
+            Temuan.objects.filter(Q(anggota_id=anggota.pk) | Q(nik=anggota.nik))
+            .order_by("pk")
+            .values("kategori", "tahap", "keputusan", "rincian", "created_at", "closed_at")
+        ),
+    }

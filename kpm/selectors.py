@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
 from django.core.cache import cache
 from django.db.models import Count, F, IntegerField, Lookup, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
-from django.utils.module_loading import import_string
 
+from dinsos import hooks
 from dinsos import selectors as dinsos_selectors
 from dinsos.access import scope_wilayah
+from dinsos.hooks import Panel
+from dinsos.identity import IDENTIFIER_LENGTH
 from dinsos.models import AuditEvent, User, Wilayah
 from dinsos.names import normalize_nama
 from dinsos.pengaturan import today
@@ -242,15 +243,6 @@ class AnggotaBaris:
 
 
 @dataclass
-class Panel:
-    """A section that another app adds to the family page (P2K2, komitmen, findings)."""
-
-    judul: str
-    template: str
-    context: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
 class KeluargaDetail:
     keluarga: Keluarga
     anggota: list[AnggotaBaris]
@@ -298,13 +290,13 @@ def keluarga_detail(
 
 
 def keluarga_panels(*, keluarga: Keluarga, user: User) -> list[Panel]:
-    """Sections other apps add to the family page, from settings.KPM_KELUARGA_PANELS.
+    """Sections other apps add to the family page (the `panel_keluarga` hook).
 
-    kpm cannot import the apps above it (p2k2, dtsen …); they register a function path here.
+    kpm cannot import the apps above it (p2k2, dtsen …); they register a provider.
     """
     return [
-        import_string(path)(keluarga=keluarga, user=user)
-        for path in getattr(settings, "KPM_KELUARGA_PANELS", [])
+        panel(keluarga=keluarga, user=user)
+        for panel in hooks.registry.providers(hooks.PANEL_KELUARGA)
     ]
 
 
@@ -333,8 +325,8 @@ def keluarga_akses(*, keluarga: Keluarga) -> QuerySet[AuditEvent]:
 def anggota_data_subjek(*, anggota: Anggota) -> dict[str, Any]:
     """Everything the portal holds about one person, for a data-subject request (UU 27/2022).
 
-    Apps above kpm add their part through settings.KPM_DATA_SUBJEK
-    ("module.function" paths, each `(anggota=...) -> dict`).
+    Apps above kpm add their part through the `data_subjek` hook; a system check fails at
+    start when an app that keeps data about a person provides none (dinsos.hooks).
     """
     keluarga = anggota.keluarga
     data: dict[str, Any] = {
@@ -381,6 +373,6 @@ def anggota_data_subjek(*, anggota: Anggota) -> dict[str, Any]:
             )
         ],
     }
-    for path in getattr(settings, "KPM_DATA_SUBJEK", []):
-        data.update(import_string(path)(anggota=anggota))
+    for provider in hooks.registry.providers(hooks.DATA_SUBJEK):
+        data.update(provider(anggota=anggota))
     return data

@@ -37,6 +37,7 @@ from django.shortcuts import get_object_or_404
 
 from dinsos import selectors as dinsos_selectors
 from dinsos.formatting import JAKARTA
+from dinsos.hooks import json_rows
 from dinsos.models import User, Wilayah
 from dinsos.pengaturan import DEFAULTS, today
 from kpm.access import scope_anggota, scope_keluarga
@@ -633,3 +634,30 @@ def rhk_komitmen(start: datetime.date, end: datetime.date) -> QuerySet[Any]:
         .annotate(jumlah=Count("pk"))
         .order_by()
     )
+
+
+def data_subjek(*, anggota: Any) -> dict[str, Any]:
+    """The person's komitmen records, the family's suspension proposals and graduations,
+    and Sekolah Rakyat candidacies (`data_subjek` hook, UU 27/2022)."""
+    return {
+        "komitmen": json_rows(
+            Komitmen.objects.filter(anggota=anggota)
+            .order_by("bulan", "komponen")
+            .values("bulan", "komponen", "status", "persen_kehadiran", "catatan")
+        ),
+        "usulan_penangguhan": json_rows(
+            Usulan.objects.filter(keluarga_id=anggota.keluarga_id)
+            .order_by("pk")
+            .values("jenis", "status", "ringkasan", "periode_awal", "periode_akhir")
+        ),
+        "graduasi": json_rows(
+            Graduasi.objects.filter(keluarga_id=anggota.keluarga_id)
+            .order_by("pk")
+            .values("jenis", "status", "alasan", "tanggal_usulan", "tanggal_graduasi")
+        ),
+        "sekolah_rakyat": json_rows(
+            KandidatSekolahRakyat.objects.filter(anggota=anggota)
+            .order_by("pk")
+            .values("tahun_ajaran", "jenjang", "desil", "status", "catatan")
+        ),
+    }

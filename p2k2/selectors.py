@@ -27,6 +27,7 @@ from django.db.models.functions import Coalesce
 
 from dinsos import selectors as dinsos_selectors
 from dinsos.access import scope_wilayah
+from dinsos.hooks import json_rows
 from dinsos.models import User, Wilayah
 from dinsos.pengaturan import today
 from kpm.access import scope_keluarga
@@ -386,3 +387,25 @@ def keluarga_panel(*, keluarga: Keluarga, user: User) -> Panel:
             "is_peringatan": beruntun >= batas,
         },
     )
+
+
+def data_subjek(*, anggota: Any) -> dict[str, Any]:
+    """The person's family's P2K2 groups and attendance (`data_subjek` hook, UU 27/2022)."""
+    keluarga_id = anggota.keluarga_id
+    return {
+        "kelompok_p2k2": json_rows(
+            Keanggotaan.objects.filter(keluarga_id=keluarga_id).values(
+                "mulai", "selesai", kelompok_nama=F("kelompok__nama")
+            )
+        ),
+        "kehadiran_p2k2": json_rows(
+            Kehadiran.objects.filter(keluarga_id=keluarga_id)
+            .order_by("pertemuan__tanggal", "pk")
+            .values(
+                "status",
+                "pemahaman",
+                tanggal=F("pertemuan__tanggal"),
+                kelompok_nama=F("pertemuan__kelompok__nama"),
+            )
+        ),
+    }

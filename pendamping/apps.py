@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class PendampingConfig(AppConfig):
     name = "pendamping"
     verbose_name = "Pendamping"
+
+    def ready(self) -> None:
+        from dinsos import hooks
+        from pendamping import selectors
+
+        hooks.registry.register(hooks.PANEL_KELUARGA, selectors.keluarga_panel)
+        hooks.registry.register(hooks.KONTAK_PENDAMPING, selectors.kontak_kunjungan)
+        hooks.registry.register(hooks.DATA_SUBJEK, selectors.data_subjek)

@@ -27,10 +27,9 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import QuerySet
-from django.utils.module_loading import import_string
+from dinsos import hooks
 
 from dinsos.formatting import JAKARTA
 from dinsos.models import AuditEvent, User
@@ -68,17 +67,9 @@ STATUS_DIDAMPINGI = (
 )
 
 
-def sumber_kontak() -> list[str]:
-    return list(getattr(settings, "PENDAMPING_SUMBER_KONTAK", []))
-
-
-def sumber_rhk() -> dict[str, str]:
-    return dict(getattr(settings, "PENDAMPING_SUMBER_RHK", {}))
-
-
 def is_p2k2_tersedia() -> bool:
-    """A contact source in the p2k2 app means P2K2 attendance counts (README, design)."""
-    return any(path.startswith("p2k2.") for path in sumber_kontak())
+    """A contact source from the p2k2 app means P2K2 attendance counts (README, design)."""
+    return any(r.app_label == "p2k2" for r in hooks.registry.registrations(hooks.KONTAK_PENDAMPING))
 
 
 class _Sql:
@@ -124,15 +115,15 @@ def _t(model: type[Any]) -> str:
 
 def _kontak(sql: _Sql, periode: Periode) -> None:
     """`kontak (keluarga_id, tanggal)`: every registered contact source, compiled."""
-    paths = sumber_kontak()
-    if not paths:
+    sources = hooks.registry.providers(hooks.KONTAK_PENDAMPING)
+    if not sources:
         sql.add("kontak (keluarga_id, tanggal) AS (SELECT NULL::bigint, NULL::date WHERE false),")
         return
     sql.add("kontak (keluarga_id, tanggal) AS (")
-    for index, path in enumerate(paths):
+    for index, source in enumerate(sources):
         if index:
             sql.add("UNION ALL")
-        rows = import_string(path)(periode.awal, periode.akhir)
+        rows = source(periode.awal, periode.akhir)
         sql.add("(")
         sql.add_queryset(rows.order_by().values_list("keluarga_id", "tanggal"))
         sql.add(")")
@@ -142,10 +133,10 @@ def _kontak(sql: _Sql, periode: Periode) -> None:
 def _rhk(sql: _Sql, periode: Periode) -> list[str]:
     """`rhk_<key> (user_id, jumlah)` per RHK source registered by another app."""
     keys = []
-    for key, path in sumber_rhk().items():
+    for key, source in hooks.registry.keyed(hooks.RHK_PENDAMPING).items():
         if not key.isidentifier():
             continue
-        rows = import_string(path)(periode.awal, periode.akhir)
+        rows = source(periode.awal, periode.akhir)
         sql.add(f"rhk_{key} (user_id, jumlah) AS (")
         sql.add_queryset(rows.values_list("pendamping_user_id", "jumlah"))
         sql.add("),")

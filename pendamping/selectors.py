@@ -23,6 +23,7 @@ from django.db.models import (
 
 from dinsos import selectors as dinsos_selectors
 from dinsos.access import scope_kelurahan_ids
+from dinsos.hooks import json_rows
 from dinsos.models import User, Wilayah
 from dinsos.pengaturan import today
 from kpm.access import scope_keluarga
@@ -38,7 +39,14 @@ from pendamping.access import (
     scope_skor,
 )
 from pendamping.indikator import STATUS_DIDAMPINGI, Periode
-from pendamping.models import Kasus, Kunjungan, Pendamping, Rujukan, SkorKepuasan
+from pendamping.models import (
+    Kasus,
+    Kunjungan,
+    Pendamping,
+    Penugasan,
+    Rujukan,
+    SkorKepuasan,
+)
 
 
 # --- Pendamping ------------------------------------------------------------------
@@ -282,3 +290,34 @@ def keluarga_ids(keluarga: QuerySet[Keluarga]) -> list[int]:
 def rujukan_kasus(*, kasus: Kasus) -> list[Rujukan]:
     """Referrals made for a case (the caller checked access to the case)."""
     return list(kasus.rujukan.order_by("-tanggal_kirim", "-pk"))
+
+
+def data_subjek(*, anggota: Any) -> dict[str, Any]:
+    """The person's family's field records (`data_subjek` hook, UU 27/2022): who
+    accompanied the family when, cases, referrals, visits and satisfaction scores."""
+    keluarga_id = anggota.keluarga_id
+    return {
+        "penugasan_pendamping": json_rows(
+            Penugasan.objects.filter(keluarga_id=keluarga_id).values(
+                "mulai", "selesai", pendamping_nama=F("pendamping__profil_pendamping__nama")
+            )
+        ),
+        "kasus": json_rows(
+            Kasus.objects.filter(keluarga_id=keluarga_id).values(
+                "tanggal_lapor", "kategori", "deskripsi", "status", "tindakan"
+            )
+        ),
+        "rujukan": json_rows(
+            Rujukan.objects.filter(keluarga_id=keluarga_id).values(
+                "tanggal_kirim", "tujuan", "tujuan_lain", "keperluan", "status", "hasil"
+            )
+        ),
+        "kunjungan": json_rows(
+            Kunjungan.objects.filter(keluarga_id=keluarga_id).values("tanggal", "jenis", "catatan")
+        ),
+        "skor_kepuasan": json_rows(
+            SkorKepuasan.objects.filter(keluarga_id=keluarga_id).values(
+                "tanggal", "skor", "catatan"
+            )
+        ),
+    }

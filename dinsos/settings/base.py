@@ -320,38 +320,6 @@ CELERY_BEAT_SCHEDULE = {
     "retensi": {"task": "dinsos.tasks.retensi_hapus_task", "schedule": crontab(hour=1, minute=0)},
 }
 
-# --- Apps ---------------------------------------------------------------------
-# Sections that apps above kpm add to the family page: "module.function" paths, each
-# `(keluarga=..., user=...) -> kpm.selectors.Panel`.
-KPM_KELUARGA_PANELS: list[str] = ["pendamping.selectors.keluarga_panel"]
-# Contacts that count a family as reached (cakupan layanan): "module.function" paths, each
-# `(start: date, end: date) -> QuerySet` of rows with `keluarga_id` and `tanggal`. The p2k2
-# app adds its attendance here; a path in the p2k2 app marks P2K2 data as available.
-PENDAMPING_SUMBER_KONTAK: list[str] = ["pendamping.selectors.kontak_kunjungan"]
-# RHK work items counted by apps above pendamping ("p2k2": RHK 2 meetings held, "komitmen":
-# RHK 3 verifications): `(start, end) -> QuerySet` of rows `pendamping_user_id`, `jumlah`.
-PENDAMPING_SUMBER_RHK: dict[str, str] = {}
-# p2k2: the family page's "Kehadiran P2K2" panel, attendance as a contact (hadir at a
-# meeting), and RHK 2 meetings held.
-KPM_KELUARGA_PANELS += ["p2k2.selectors.keluarga_panel"]
-PENDAMPING_SUMBER_KONTAK += ["p2k2.selectors.kontak_p2k2"]
-PENDAMPING_SUMBER_RHK["p2k2"] = "p2k2.selectors.rhk_p2k2"
-# Rules that propose a suspension (DOMAIN.md §4), run by kpm.services.usulan_evaluate:
-# "module.function" paths, each `(start: date, end: date) -> iterable` of rows with
-# `keluarga_id`, `jenis`, `kunci` (the run's first month or meeting, so a run is proposed
-# once) and `rincian` (JSON: `ringkasan`, the sentence the office reads, plus the months,
-# meetings and figures behind it), for runs that touch [start, end]. kpm cannot import p2k2,
-# so the P2K2 alfa rule registers itself here.
-KPM_SUMBER_PELANGGARAN: list[str] = [
-    "kpm.selectors_komitmen.pelanggaran_komitmen",
-    "p2k2.pelanggaran.pelanggaran_alfa",
-]
-# kpm komitmen: the family page's "Verifikasi komitmen" panel; RHK 3 verifications recorded.
-KPM_KELUARGA_PANELS += ["kpm.selectors_komitmen.keluarga_panel"]
-# dtsen reconciliation: the family page's "Temuan rekonsiliasi" panel.
-KPM_KELUARGA_PANELS += ["dtsen.selectors_rekonsiliasi.keluarga_panel"]
-PENDAMPING_SUMBER_RHK["komitmen"] = "kpm.selectors_komitmen.rhk_komitmen"
-
 # --- Retention (DOMAIN.md §10: delete data when its retention ends) ------------
 # History rows older than these periods are removed nightly by `manage.py retensi`:
 # "app_label.Model" -> (date field, days).

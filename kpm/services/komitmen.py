@@ -1,7 +1,7 @@
 """Verifikasi komitmen (DOMAIN.md §4): monthly compliance records, and the proposals the
 rules make from them, each stored with the months, meetings and figures behind it.
 
-The rules themselves are set-based queries registered in settings.KPM_SUMBER_PELANGGARAN
+The rules themselves are set-based queries registered on the `pelanggaran_komitmen` hook
 (kpm's own monthly rule and the P2K2 alfa rule of the p2k2 app); this module runs them and
 keeps their proposals. The office decides; an accepted proposal changes the family's status
 through `keluarga_status_change`, so the history keeps who decided and why.
@@ -17,11 +17,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
+from dinsos import hooks
 from dinsos import selectors as dinsos_selectors
 from dinsos import services as dinsos_services
 from dinsos.errors import DomainError
@@ -200,7 +199,7 @@ def komitmen_record(
 # --- Rule evaluation ------------------------------------------------------------------
 @dataclass(frozen=True)
 class Pelanggaran:
-    """One rule finding from a source in settings.KPM_SUMBER_PELANGGARAN.
+    """One rule finding from a provider of the `pelanggaran_komitmen` hook (dinsos.hooks).
 
     `rincian` is JSON: at least `ringkasan` (the Indonesian sentence the office reads),
     plus whatever the source shows (months, meetings, figures). `kunci` names the run
@@ -240,8 +239,8 @@ class HasilEvaluasi:
 def pelanggaran_list(start: datetime.date, end: datetime.date) -> list[Pelanggaran]:
     """Every finding of every registered rule for runs that touch [start, end]."""
     found: list[Pelanggaran] = []
-    for path in getattr(settings, "KPM_SUMBER_PELANGGARAN", []):
-        found.extend(Pelanggaran.dari(row) for row in import_string(path)(start, end))
+    for source in hooks.registry.providers(hooks.PELANGGARAN_KOMITMEN):
+        found.extend(Pelanggaran.dari(row) for row in source(start, end))
     return found
 
 

@@ -1,5 +1,5 @@
 """P2K2 attendance as a commitment (DOMAIN.md §4): 3 consecutive alfa → a proposal, through
-the p2k2 rule registered in settings.KPM_SUMBER_PELANGGARAN (p2k2/pelanggaran.py).
+the p2k2 rule registered on the `pelanggaran_komitmen` hook (p2k2/pelanggaran.py).
 
 Same reading as the P2K2 recap: izin and sakit neither count nor end a run; hadir ends it.
 """

@@ -1,13 +1,12 @@
-"""What kpm's komitmen adds to other pages through settings: the family page's panel and
+"""What kpm's komitmen adds to other pages through the hooks: the family page's panel and
 RHK 3 (verifications recorded) for the pendamping indicators."""
 
 import datetime
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
-from django.utils.module_loading import import_string
 
+from dinsos import hooks
 from dinsos.pengaturan import today
 from kpm import services
 from kpm.models import Komitmen
@@ -67,7 +66,7 @@ def test_rhk_3_counts_verifications_recorded_per_user_in_the_period(
     catat(rina, "ibu_hamil", datetime.date(2025, 1, 1), pendamping_iringmulyo, status="patuh")
     # correcting a record is not a new verification
     catat(budi, "anak_sd", datetime.date(2025, 1, 1), pendamping_hadimulyo, persen="95")
-    rhk = import_string(settings.PENDAMPING_SUMBER_RHK["komitmen"])
+    rhk = hooks.registry.keyed(hooks.RHK_PENDAMPING)["komitmen"]
     day = today()
     # when
     rows = rhk(day, day)

@@ -1,15 +1,15 @@
-"""What the p2k2 app gives the pendamping indicators (settings extension points)."""
+"""What the p2k2 app gives the pendamping indicators and the family page (dinsos.hooks)."""
 
 import datetime
 
 import pytest
-from django.conf import settings
 from django.db.models import Exists, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.utils.module_loading import import_string
 
+from dinsos import hooks
 from dinsos.models import User
 from kpm.models import Keluarga
+from p2k2 import pelanggaran, selectors
 from tests.p2k2.conftest import buat_pertemuan, catat
 
 pytestmark = pytest.mark.django_db
@@ -17,10 +17,11 @@ pytestmark = pytest.mark.django_db
 MARET = (datetime.date(2025, 3, 1), datetime.date(2025, 3, 31))
 
 
-def test_p2k2_is_registered_in_the_extension_settings():
-    assert "p2k2.selectors.keluarga_panel" in settings.KPM_KELUARGA_PANELS
-    assert "p2k2.selectors.kontak_p2k2" in settings.PENDAMPING_SUMBER_KONTAK
-    assert settings.PENDAMPING_SUMBER_RHK["p2k2"] == "p2k2.selectors.rhk_p2k2"
+def test_p2k2_is_registered_on_the_hooks():
+    assert selectors.keluarga_panel in hooks.registry.providers(hooks.PANEL_KELUARGA)
+    assert selectors.kontak_p2k2 in hooks.registry.providers(hooks.KONTAK_PENDAMPING)
+    assert hooks.registry.keyed(hooks.RHK_PENDAMPING)["p2k2"] is selectors.rhk_p2k2
+    assert pelanggaran.pelanggaran_alfa in hooks.registry.providers(hooks.PELANGGARAN_KOMITMEN)
 
 
 def test_families_that_attended_count_as_reached(pertemuan_a, keluarga_a):
@@ -28,7 +29,7 @@ def test_families_that_attended_count_as_reached(pertemuan_a, keluarga_a):
     catat(
         pertemuan_a, dict(zip(keluarga_a, ["hadir", "hadir", "alfa", "izin", "sakit"], strict=True))
     )
-    source = import_string("p2k2.selectors.kontak_p2k2")
+    source = selectors.kontak_p2k2
     # when: used as the pendamping app does (an EXISTS per family)
     reached = Keluarga.objects.annotate(
         kontak=Exists(source(*MARET).filter(keluarga_id=OuterRef("pk")))
@@ -48,7 +49,7 @@ def test_meetings_held_per_pendamping_for_rhk_2(
         catat(buat_pertemuan(kelompok_a, datetime.date(2025, 3, day)), {keluarga_a[0]: "hadir"})
     buat_pertemuan(kelompok_a, datetime.date(2025, 3, 24))
     catat(buat_pertemuan(kelompok_a, datetime.date(2025, 4, 7)), {keluarga_a[0]: "hadir"})
-    source = import_string(settings.PENDAMPING_SUMBER_RHK["p2k2"])
+    source = selectors.rhk_p2k2
     # when: used as the pendamping app does (a subquery per pendamping account)
     rows = source(*MARET).filter(pendamping_user_id=OuterRef("pk")).values("jumlah")[:1]
     jumlah = dict(

@@ -9,13 +9,14 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Iterator
 
 import pytest
 
+from dinsos import hooks
 from dinsos.models import AuditEvent, User, Wilayah
 from kpm.models import Keluarga
+from pendamping import selectors as pendamping_selectors
 from pendamping import services
 from pendamping.models import Kasus, Kunjungan, Pendamping, Penugasan, Rujukan, SkorKepuasan
 from tests.factories import keluarga_with_pengurus
@@ -72,11 +73,14 @@ def snapshot() -> dict[str, object]:
 
 
 @pytest.fixture(autouse=True)
-def sumber_kontak_bawaan(settings: Any) -> None:
+def sumber_kontak_bawaan() -> Iterator[None]:
     """Only this app's own contact source and no RHK source, whatever other apps register:
     the expected figures here must not change when p2k2 or komitmen data lands."""
-    settings.PENDAMPING_SUMBER_KONTAK = ["pendamping.selectors.kontak_kunjungan"]
-    settings.PENDAMPING_SUMBER_RHK = {}
+    with (
+        hooks.registry.override(hooks.KONTAK_PENDAMPING, [pendamping_selectors.kontak_kunjungan]),
+        hooks.registry.override(hooks.RHK_PENDAMPING, {}),
+    ):
+        yield
 
 
 @pytest.fixture

@@ -14,15 +14,18 @@ from dataclasses import dataclass
 
 import pytest
 
+from dinsos import hooks
 from dinsos import selectors as dinsos_selectors
 from dinsos.formatting import JAKARTA
 from dinsos.models import AuditEvent, Pengaturan, User
 from kpm import services as kpm_services
 from kpm.models import Keluarga, RiwayatPerubahan, RiwayatStatus
 from pendamping import indikator, services
+from pendamping import selectors as pendamping_selectors
 from pendamping.indikator import Periode
 from pendamping.models import Kasus, Kunjungan, Pendamping, RekapAkses, Rujukan, SkorKepuasan
 from tests.conftest import make_user
+from tests.pendamping import sumber
 from tests.pendamping.conftest import buat_keluarga, buat_profil, tugaskan
 
 pytestmark = pytest.mark.django_db
@@ -297,17 +300,18 @@ def test_performance_page_figures_come_with_the_months_of_the_year(dunia):
     ]
 
 
-def test_contact_and_rhk_sources_of_other_apps_count(dunia, admin, settings):
+def test_contact_and_rhk_sources_of_other_apps_count(dunia, admin):
     # given: April, Ani serves K1 and K4 and visited neither; K4 gives a score in person
     _skor(dunia.a, dunia.k[3], 5, D(2025, 4, 10), dunia.a.user)
     before = _hitung(dunia, Periode(2025, 4), admin)["Ani"]
     # when: another app registers scores as contacts and cases as RHK 3
-    settings.PENDAMPING_SUMBER_KONTAK = [
-        "pendamping.selectors.kontak_kunjungan",
-        "tests.pendamping.sumber.kontak_skor",
-    ]
-    settings.PENDAMPING_SUMBER_RHK = {"komitmen": "tests.pendamping.sumber.rhk_kasus"}
-    after = _hitung(dunia, Periode(2025, 4), admin)["Ani"]
+    with (
+        hooks.registry.override(
+            hooks.KONTAK_PENDAMPING, [pendamping_selectors.kontak_kunjungan, sumber.kontak_skor]
+        ),
+        hooks.registry.override(hooks.RHK_PENDAMPING, {"komitmen": sumber.rhk_kasus}),
+    ):
+        after = _hitung(dunia, Periode(2025, 4), admin)["Ani"]
     # then
     assert before.cakupan_teks == "0,0% (0/2)"
     assert after.cakupan_teks == "50,0% (1/2)"
