@@ -23,7 +23,6 @@ Formulas (also on the performance page, "Cara hitung"):
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -34,6 +33,7 @@ from dinsos import hooks
 from dinsos.formatting import JAKARTA
 from dinsos.models import AuditEvent, User
 from dinsos.pengaturan import today
+from dinsos.raw_sql import db_table, queryset_sql
 from kpm.models import Keluarga, RiwayatPerubahan, RiwayatStatus
 from pendamping.access import scope_pendamping
 from pendamping.kinerja import KOSONG, Indikator, ItemRhk
@@ -88,29 +88,13 @@ class _Sql:
         self.parts.append(text)
 
     def add_queryset(self, qs: QuerySet[Any]) -> None:
-        """Add a compiled queryset, its positional parameters renamed `qs<n>_<i>`."""
-        text, params = qs.query.sql_with_params()
         self._querysets += 1
-        prefix = f"qs{self._querysets}"
-        values = iter(params)
-        named: dict[str, Any] = {}
-
-        def rename(match: re.Match[str]) -> str:
-            if match.group() == "%%":  # an escaped literal percent stays as it is
-                return "%%"
-            name = f"{prefix}_{len(named)}"
-            named[name] = next(values)
-            return f"%({name})s"
-
-        self.add(re.sub(r"%%|%s", rename, text), **named)
+        text, params = queryset_sql(qs, prefix=f"qs{self._querysets}")
+        self.add(text, **params)
 
     @property
     def text(self) -> str:
         return "\n".join(self.parts)
-
-
-def _t(model: type[Any]) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
 
 
 def _kontak(sql: _Sql, periode: Periode) -> None:
@@ -150,7 +134,7 @@ def _statement(
     sql = _Sql()
     # Only table names (from model metadata) and validated RHK keys are formatted into the
     # text; every value is a named parameter.
-    sasaran = f"SELECT id, user_id FROM {_t(Pendamping)} WHERE id = ANY(%(pendamping_ids)s)"  # noqa: S608
+    sasaran = f"SELECT id, user_id FROM {db_table(Pendamping)} WHERE id = ANY(%(pendamping_ids)s)"  # noqa: S608
     sql.add(f"WITH sasaran AS ({sasaran}),", pendamping_ids=ids)
     sql.add("akun AS (SELECT user_id FROM sasaran WHERE user_id IS NOT NULL),")
     _kontak(sql, periode)
@@ -178,22 +162,22 @@ def _statement(
     sql.add(
         f"""
         selesai_program AS (
-            SELECT DISTINCT keluarga_id FROM {_t(RiwayatStatus)}
+            SELECT DISTINCT keluarga_id FROM {db_table(RiwayatStatus)}
             WHERE ke = ANY(%(status_selesai_program)s) AND created_at < %(awal_waktu)s
         ),
         tugas AS (
             SELECT p.pendamping_id AS user_id, p.keluarga_id, p.mulai AS dari,
                    COALESCE(p.selesai, %(akhir)s::date) AS sampai
-            FROM {_t(Penugasan)} p
+            FROM {db_table(Penugasan)} p
             WHERE p.pendamping_id IN (SELECT user_id FROM akun)
               AND p.mulai <= %(akhir)s AND (p.selesai IS NULL OR p.selesai >= %(awal)s)
             UNION ALL
             SELECT k.pendamping_id, k.id, %(awal)s::date, %(akhir)s::date
-            FROM {_t(Keluarga)} k
+            FROM {db_table(Keluarga)} k
             WHERE k.pendamping_id IN (SELECT user_id FROM akun)
               AND k.tanggal_terdaftar <= %(akhir)s
               AND NOT EXISTS (
-                  SELECT 1 FROM {_t(Penugasan)} q
+                  SELECT 1 FROM {db_table(Penugasan)} q
                   WHERE q.keluarga_id = k.id AND q.pendamping_id = k.pendamping_id
                     AND (q.selesai IS NULL OR (q.mulai <= %(akhir)s AND q.selesai >= %(awal)s)))
         ),
@@ -214,13 +198,13 @@ def _statement(
         agg_graduasi AS (
             SELECT user_id, COUNT(DISTINCT keluarga_id) AS n FROM dilayani d
             WHERE EXISTS (
-                SELECT 1 FROM {_t(RiwayatStatus)} r
+                SELECT 1 FROM {db_table(RiwayatStatus)} r
                 WHERE r.keluarga_id = d.keluarga_id AND r.ke = %(status_graduasi)s
                   AND r.created_at >= %(awal_waktu)s AND r.created_at < %(akhir_waktu)s)
             GROUP BY user_id
         ),
         beban AS (
-            SELECT pendamping_id AS user_id, COUNT(*) AS n FROM {_t(Keluarga)}
+            SELECT pendamping_id AS user_id, COUNT(*) AS n FROM {db_table(Keluarga)}
             WHERE pendamping_id IN (SELECT user_id FROM akun)
               AND status = ANY(%(status_didampingi)s)
             GROUP BY pendamping_id
@@ -237,7 +221,7 @@ def _statement(
                        WHERE tanggal_lapor BETWEEN %(awal)s AND %(akhir)s
                          AND status = %(kasus_dilaporkan)s
                    ) AS belum
-            FROM {_t(Kasus)}
+            FROM {db_table(Kasus)}
             WHERE pendamping_id IN (SELECT id FROM sasaran)
               AND (tanggal_ditangani BETWEEN %(awal)s AND %(akhir)s
                    OR tanggal_lapor BETWEEN %(awal)s AND %(akhir)s)
@@ -246,14 +230,14 @@ def _statement(
         rujukan AS (
             SELECT pendamping_id, COUNT(*) AS dikirim,
                    COUNT(*) FILTER (WHERE status = %(rujukan_selesai)s) AS selesai
-            FROM {_t(Rujukan)}
+            FROM {db_table(Rujukan)}
             WHERE pendamping_id IN (SELECT id FROM sasaran)
               AND tanggal_kirim BETWEEN %(awal)s AND %(akhir)s
             GROUP BY pendamping_id
         ),
         skor AS (
             SELECT pendamping_id, AVG(skor)::float AS rata, COUNT(*) AS n
-            FROM {_t(SkorKepuasan)}
+            FROM {db_table(SkorKepuasan)}
             WHERE pendamping_id IN (SELECT id FROM sasaran)
               AND tanggal BETWEEN %(awal)s AND %(akhir)s
             GROUP BY pendamping_id
@@ -269,7 +253,7 @@ def _statement(
                                   >= %(jam_kerja_selesai)s)
                    ) AS ekspor_luar_jam,
                    COUNT(*) FILTER (WHERE action = %(aksi_buka_nik)s) AS buka_nik
-            FROM {_t(AuditEvent)}
+            FROM {db_table(AuditEvent)}
             WHERE user_id IN (SELECT user_id FROM akun)
               AND action IN (%(aksi_ekspor)s, %(aksi_buka_nik)s)
               AND created_at >= %(awal_waktu)s AND created_at < %(akhir_waktu)s
@@ -277,19 +261,19 @@ def _statement(
         ),
         rekap_sampai AS (
             -- The nightly summary covers every day up to here; later days come from the log.
-            SELECT COALESCE(MAX(tanggal), DATE '1900-01-01') AS hari FROM {_t(RekapAkses)}
+            SELECT COALESCE(MAX(tanggal), DATE '1900-01-01') AS hari FROM {db_table(RekapAkses)}
         ),
         lihat AS (
             -- Most families viewed in one hour (distinct, as dinsos.selectors.audit_flags).
             SELECT user_id, MAX(n) AS maks FROM (
-                SELECT user_id, lihat_per_jam_maks AS n FROM {_t(RekapAkses)}
+                SELECT user_id, lihat_per_jam_maks AS n FROM {db_table(RekapAkses)}
                 WHERE user_id IN (SELECT user_id FROM akun)
                   AND tanggal BETWEEN %(awal)s AND %(akhir)s
                 UNION ALL
                 SELECT user_id, COUNT(*) AS n FROM (
                     SELECT DISTINCT user_id,
                            date_trunc('hour', created_at AT TIME ZONE %(zona)s) AS jam, object_id
-                    FROM {_t(AuditEvent)}
+                    FROM {db_table(AuditEvent)}
                     WHERE user_id IN (SELECT user_id FROM akun) AND action = %(aksi_lihat)s
                       AND object_type = %(objek_keluarga)s
                       AND created_at >= %(awal_waktu)s AND created_at < %(akhir_waktu)s
@@ -301,7 +285,7 @@ def _statement(
             GROUP BY user_id
         ),
         perubahan AS (
-            SELECT oleh_id AS user_id, COUNT(*) AS n FROM {_t(RiwayatPerubahan)}
+            SELECT oleh_id AS user_id, COUNT(*) AS n FROM {db_table(RiwayatPerubahan)}
             WHERE oleh_id IN (SELECT user_id FROM akun)
               AND created_at >= %(awal_waktu)s AND created_at < %(akhir_waktu)s
             GROUP BY oleh_id
