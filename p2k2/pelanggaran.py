@@ -16,7 +16,8 @@ from django.db import connection
 
 from dinsos import selectors as dinsos_selectors
 from dinsos.formatting import tanggal
-from p2k2.models import Kehadiran, Pertemuan
+from dinsos.raw_sql import db_table
+from p2k2.models import Kehadiran, Kelompok, Pertemuan, Sesi
 
 S = Kehadiran.Status
 JENIS = "p2k2_alfa"  # kpm.models.Usulan.Jenis.P2K2_ALFA
@@ -24,17 +25,17 @@ JENIS = "p2k2_alfa"  # kpm.models.Usulan.Jenis.P2K2_ALFA
 # Window functions number each family's marks (hadir and alfa only, meetings up to `end`) in
 # meeting order and start a new block at every hadir; the alfa of one block form one run. A
 # run is reported when it has at least `batas` alfa and its last alfa is not before `start`.
-_ALFA_SQL = """
+_ALFA_SQL = f"""
 WITH tanda AS (
     SELECT k.keluarga_id, k.pertemuan_id, k.status, p.tanggal,
            kl.nama AS kelompok,
            COALESCE(NULLIF(p.topik, ''), s.judul, '') AS judul,
            SUM(CASE WHEN k.status = %(hadir)s THEN 1 ELSE 0 END) OVER w AS blok,
            ROW_NUMBER() OVER w AS urut
-    FROM p2k2_kehadiran k
-    JOIN p2k2_pertemuan p ON p.id = k.pertemuan_id
-    JOIN p2k2_kelompok kl ON kl.id = p.kelompok_id
-    LEFT JOIN p2k2_sesi s ON s.id = p.sesi_id
+    FROM {db_table(Kehadiran)} k
+    JOIN {db_table(Pertemuan)} p ON p.id = k.pertemuan_id
+    JOIN {db_table(Kelompok)} kl ON kl.id = p.kelompok_id
+    LEFT JOIN {db_table(Sesi)} s ON s.id = p.sesi_id
     WHERE k.status IN (%(hadir)s, %(alfa)s)
       AND p.status = %(terlaksana)s
       AND p.tanggal <= %(akhir)s
@@ -54,7 +55,7 @@ WHERE t.status = %(alfa)s
 GROUP BY t.keluarga_id, t.blok
 HAVING COUNT(*) >= %(batas)s
    AND MAX(t.tanggal) >= %(awal)s
-"""
+"""  # noqa: S608 (table names from model metadata only)
 
 
 def _json(value: Any) -> Any:

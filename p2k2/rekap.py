@@ -19,6 +19,7 @@ from dinsos import selectors as dinsos_selectors
 from dinsos.formatting import NAMA_BULAN
 from dinsos.models import User
 from dinsos.pengaturan import today
+from dinsos.raw_sql import db_table, queryset_sql
 from kpm.access import scope_keluarga
 from kpm.models import Keluarga
 from p2k2.access import scope_kelompok
@@ -166,19 +167,21 @@ def tahun_pilihan(*, user: User) -> list[int]:
 # excused absences, so they neither count towards a streak nor end it; only hadir ends it.
 # (alfa, izin, alfa, alfa is 3 consecutive unexcused absences: the family did not attend in
 # between.) The threshold is the setting `p2k2_alfa_berturut` (default 3).
-_ALFA_SQL = """
+def _alfa_sql(keluarga: str) -> str:
+    """Runs of consecutive alfa of the families in the subquery `keluarga`."""
+    return f"""
 WITH tanda AS (
     SELECT k.keluarga_id, k.pertemuan_id, k.status, p.tanggal,
-           SUM(CASE WHEN k.status = %s THEN 1 ELSE 0 END) OVER (
+           SUM(CASE WHEN k.status = %(hadir)s THEN 1 ELSE 0 END) OVER (
                PARTITION BY k.keluarga_id ORDER BY p.tanggal, p.jam_mulai, p.id
            ) AS blok,
            ROW_NUMBER() OVER (
                PARTITION BY k.keluarga_id ORDER BY p.tanggal, p.jam_mulai, p.id
            ) AS urut
-    FROM p2k2_kehadiran k
-    JOIN p2k2_pertemuan p ON p.id = k.pertemuan_id
-    WHERE k.status IN (%s, %s)
-      AND p.status = %s
+    FROM {db_table(Kehadiran)} k
+    JOIN {db_table(Pertemuan)} p ON p.id = k.pertemuan_id
+    WHERE k.status IN (%(hadir)s, %(alfa)s)
+      AND p.status = %(terlaksana)s
       AND k.keluarga_id IN ({keluarga})
 ), akhir AS (
     SELECT keluarga_id, MAX(blok) AS blok_akhir FROM tanda GROUP BY keluarga_id
@@ -191,11 +194,11 @@ SELECT t.keluarga_id,
        BOOL_AND(t.blok = a.blok_akhir) AS is_berlangsung
 FROM tanda t
 JOIN akhir a ON a.keluarga_id = t.keluarga_id
-WHERE t.status = %s
+WHERE t.status = %(alfa)s
 GROUP BY t.keluarga_id, t.blok
-HAVING COUNT(*) >= %s
+HAVING COUNT(*) >= %(batas)s
 ORDER BY BOOL_AND(t.blok = a.blok_akhir) DESC, MAX(t.tanggal) DESC, t.keluarga_id
-"""
+"""  # noqa: S608 (table names from model metadata, the subquery compiled by the ORM)
 
 
 def batas_alfa(*, on: datetime.date | None = None) -> int:
@@ -227,21 +230,18 @@ def alfa_berturut(
     """
     if batas is None:
         batas = batas_alfa(on=on)
-    keluarga_sql, keluarga_params = (
-        scope_keluarga(user, Keluarga.objects.all()).values("pk").query.sql_with_params()
+    keluarga_sql, keluarga_params = queryset_sql(
+        scope_keluarga(user, Keluarga.objects.all()).values("pk"), prefix="keluarga"
     )
-    # Positional parameters, in the order the placeholders appear in _ALFA_SQL.
-    params = [
-        S.HADIR.value,
-        S.HADIR.value,
-        S.ALFA.value,
-        Pertemuan.Status.TERLAKSANA.value,
-        *keluarga_params,
-        S.ALFA.value,
-        batas,
-    ]
+    params = {
+        "hadir": S.HADIR.value,
+        "alfa": S.ALFA.value,
+        "terlaksana": Pertemuan.Status.TERLAKSANA.value,
+        "batas": batas,
+        **keluarga_params,
+    }
     with connection.cursor() as cursor:
-        cursor.execute(_ALFA_SQL.format(keluarga=keluarga_sql), params)
+        cursor.execute(_alfa_sql(keluarga_sql), params)
         runs = cursor.fetchall()
     if not runs:
         return []
