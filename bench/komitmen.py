@@ -6,8 +6,8 @@ Standalone: sets DJANGO_SETTINGS_MODULE=dinsos.settings.base (and a DJANGO_SECRE
 unset) and always uses its own database `dinsos_bench_komitmen` on the server of DATABASE_URL
 (created and migrated when missing; reused when it already holds the data set).
 
-Data set: 30.000 families (kpm.demo, 100 pendamping), the last 12 full months of compliance
-for every member with a commitment component (kpm.demo_komitmen), and P2K2: 1.000 groups of
+Data set: 30.000 families (demo.keluarga, 100 pendamping), the last 12 full months of compliance
+for every member with a commitment component (demo.komitmen), and P2K2: 1.000 groups of
 30 families with one held meeting a month and every family's mark (360.000 marks; most hadir,
 some izin/sakit/alfa, 2% of families with a run of 3 alfa).
 
@@ -175,11 +175,11 @@ def seed(today: datetime.date) -> None:
     from django.core.management import call_command
     from django.db import connection, transaction
 
+    from demo.keluarga import generate_keluarga
+    from demo.komitmen import generate_komitmen
     from dinsos import services as dinsos_services
     from dinsos.formatting import angka
     from dinsos.models import User, Wilayah
-    from kpm.demo import generate_keluarga
-    from kpm.demo_komitmen import generate_komitmen
     from kpm.models import Komitmen
 
     started = time.monotonic()

@@ -5,7 +5,7 @@
 
 It uses its own database: a DATABASE_URL ending in /dinsos becomes /dinsos_bench (created and
 migrated when missing), so the demo database is never touched; only a database whose name
-contains "bench" is ever emptied. It seeds the families with kpm.demo, then times each page
+contains "bench" is ever emptied. It seeds the families with demo.keluarga, then times each page
 in process with django.test.Client (server time: middleware, view, queries, template; no
 network): median and p95 over --repeat requests after 2 warm-ups, the query count of one
 request, and the process's peak RSS. Targets: list/search p95 ≤ 150 ms, detail p95 ≤ 100 ms.
@@ -98,10 +98,10 @@ def seed(n: int, *, reuse: bool, database: str) -> None:
     from django.core.management import call_command
     from django.db import connection
 
+    from demo.keluarga import generate_keluarga
     from dinsos import services
     from dinsos.models import User, Wilayah
     from dinsos.pengaturan import today
-    from kpm.demo import generate_keluarga
     from kpm.models import Keluarga
 
     call_command("migrate", verbosity=0)

@@ -6,8 +6,8 @@
 Standalone: sets DJANGO_SETTINGS_MODULE=dinsos.settings.base (and a DJANGO_SECRET_KEY if
 unset) and always uses its own database `dinsos_bench_p2k2` on the server of DATABASE_URL
 (created and migrated when missing; reused when it already holds the data set). Data set:
-40 pendamping, 5.000 families (kpm.demo), about 200 groups of ~25 with 12 monthly meetings
-each and their attendance (p2k2.demo). It prints:
+40 pendamping, 5.000 families (demo.keluarga), about 200 groups of ~25 with 12 monthly meetings
+each and their attendance (demo.p2k2). It prints:
 - the office recap page (GET /p2k2/rekap/ for the year, as admin and as a city-wide
   koordinator): median and p95 over --repeat requests after 2 warm-ups; target p95 ≤ 200 ms;
 - one attendance submit (p2k2.services.kehadiran_submit) for groups of 10 and 30 families:
@@ -100,10 +100,10 @@ def seed(today: datetime.date) -> None:
     from django.core.management import call_command
     from django.db import connection, transaction
 
+    from demo import p2k2 as demo
+    from demo.keluarga import generate_keluarga
     from dinsos import services as dinsos_services
     from dinsos.models import User, Wilayah
-    from kpm.demo import generate_keluarga
-    from p2k2 import demo
 
     started = time.monotonic()
     assert DATABASE_NAME in connection.settings_dict["NAME"]  # never flush another database

@@ -6,8 +6,8 @@
 Standalone: sets DJANGO_SETTINGS_MODULE=dinsos.settings.base (and a DJANGO_SECRET_KEY if
 unset) and always uses its own database `dinsos_bench_pdp` on the server of DATABASE_URL
 (created and migrated when missing; reused when it already holds the data set). Data set:
-100 pendamping PKH, 30.000 families (kpm.demo) with assignment history (10% moved mid-year),
-a year of visits, cases, referrals and scores (pendamping.demo.generate_catatan), graduations
+100 pendamping PKH, 30.000 families (demo.keluarga) with assignment history (10% moved mid-year),
+a year of visits, cases, referrals and scores (demo.pendamping.generate_catatan), graduations
 from the family generator, and a year of audit events (views, exports, full-NIK views).
 It times `pendamping.indikator.perbandingan` (the one aggregate query plus turning rows into
 indicators and scores) for the last full month and for the current year: median and p95 over
@@ -144,12 +144,13 @@ def seed(today: datetime.date) -> None:
     from django.core.management import call_command
     from django.db import connection, transaction
 
+    from demo import pendamping as demo
+    from demo.keluarga import generate_keluarga
     from dinsos import services as dinsos_services
     from dinsos.errors import DomainError
     from dinsos.models import AuditEvent, Pengaturan, User, Wilayah
-    from kpm.demo import generate_keluarga
     from kpm.models import Keluarga
-    from pendamping import demo, services
+    from pendamping import services
     from pendamping.models import Pendamping
 
     started = time.monotonic()
@@ -192,7 +193,7 @@ def seed(today: datetime.date) -> None:
         )
         awal = datetime.date(today.year - 1, today.month, 1)
         services.penugasan_lengkapi(mulai=awal, oleh=admin)
-        # kpm.demo spreads families unevenly over the kelurahan (up to ~380 per pendamping
+        # demo.keluarga spreads families unevenly over the kelurahan (up to ~380 per pendamping
         # here): the office raised its ceiling, so every planned move below happens.
         Pengaturan.objects.create(
             kunci="pendamping_batas_keluarga", nilai=BATAS_BENCH, berlaku_mulai=awal

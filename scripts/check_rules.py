@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("dinsos", "kpm", "pendamping", "p2k2", "dtsen")
+APPS = ("dinsos", "kpm", "pendamping", "p2k2", "dtsen", "demo")
 
 
 @dataclass(frozen=True)

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "p2k2",
     "dtsen",
 ]
+    "demo",  # demo data generators and seed_demo; above every app, imported by none
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -6,13 +6,13 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 
+from demo.keluarga import generate_keluarga
 from dinsos.demo import DEMO_ACCOUNTS
 from dinsos.errors import DomainError
 from dinsos.identity import parse_nik, parse_no_kk
 from dinsos.models import User, Wilayah
 from dinsos.names import normalize_nama
 from kpm import services
-from kpm.demo import generate_keluarga
 from kpm.models import Anggota, Keluarga, RiwayatStatus
 from tests.conftest import make_user
 

@@ -5,10 +5,10 @@ import datetime
 import pytest
 from django.db.models import Q
 
+from demo.keluarga import generate_keluarga
+from demo.komitmen import generate_komitmen
 from dinsos.formatting import angka
 from dinsos.models import Wilayah
-from kpm.demo import generate_keluarga
-from kpm.demo_komitmen import generate_komitmen
 from kpm.models import KOMPONEN_KOMITMEN, Anggota, Komitmen, Usulan
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,8 @@ from collections import Counter
 
 import pytest
 
-from p2k2 import demo, rekap
+from demo import p2k2 as demo
+from p2k2 import rekap
 from p2k2.models import Keanggotaan, Kehadiran, Kelompok, Pertemuan
 from tests.factories import keluarga_with_pengurus
 from tests.p2k2.conftest import buat_keluarga

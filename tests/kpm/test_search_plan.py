@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 
 from dinsos.models import Wilayah
-from kpm.demo import generate_keluarga
+from demo.keluarga import generate_keluarga
 from kpm.models import Anggota
 
 pytestmark = pytest.mark.django_db

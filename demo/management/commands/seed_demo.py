@@ -5,16 +5,16 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
+from demo import komitmen as demo_komitmen
+from demo import p2k2 as p2k2_demo
+from demo import pendamping as pendamping_demo
+from demo.keluarga import generate_keluarga
 from dinsos import services
 from dinsos.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from dinsos.formatting import angka
 from dinsos.models import User, Wilayah
 from dinsos.pengaturan import today
-from kpm import demo_komitmen
-from kpm.demo import generate_keluarga
 from kpm.models import Keluarga
-from p2k2 import demo as p2k2_demo
-from pendamping import demo as pendamping_demo
 
 KELUARGA_DEFAULT = 6000  # ~24.000 anggota: a mid-sized office (ARCHITECTURE.md "Scale")
 SEED = 1872  # fixed: every fresh demo shows the same families
