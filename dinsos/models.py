@@ -125,6 +125,7 @@ class AuditEvent(models.Model):
         APPLY = "apply", "Menerapkan impor"
         CREATE = "create", "Membuat"
         UPDATE = "update", "Mengubah"
+        SEARCH = "search", "Mencari NIK/No KK"  # exact 16-digit search; object_repr masked
 
     user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     username = models.CharField(max_length=150)  # kept when the account is later removed

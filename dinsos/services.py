@@ -32,8 +32,10 @@ def audit_record(
     object_type: str = "",
     reason: str = "",
     jumlah: int = 1,
+    object_repr: str = "",
 ) -> AuditEvent:
-    """Record one access to personal data; the object's `str()` must already be masked."""
+    """Record one access to personal data; the object's `str()` (or `object_repr`, when no
+    object is given) must already be masked."""
     if obj is not None:
         object_type = obj._meta.label_lower
     event = AuditEvent.objects.create(
@@ -42,7 +44,7 @@ def audit_record(
         action=action,
         object_type=object_type,
         object_id=str(obj.pk) if obj is not None else "",
-        object_repr=str(obj)[:200] if obj is not None else "",
+        object_repr=(str(obj) if obj is not None else object_repr)[:200],
         reason=reason,
         jumlah=jumlah,
         ip=current_ip.get(),

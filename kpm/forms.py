@@ -43,7 +43,9 @@ class KeluargaFilterForm(BootstrapFormMixin, forms.Form):
         required=False,
         max_length=100,
         label="Cari",
-        widget=forms.TextInput(attrs={"placeholder": "NIK, No KK atau nama", "type": "search"}),
+        widget=forms.TextInput(
+            attrs={"placeholder": "NIK/No KK lengkap (16 digit) atau nama", "type": "search"}
+        ),
     )
     kecamatan = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
     kelurahan = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
@@ -64,9 +66,12 @@ class KeluargaFilterForm(BootstrapFormMixin, forms.Form):
         _choice(self, "kelurahan").choices = [("", "Semua kelurahan"), *pilihan.kelurahan]
         _choice(self, "pendamping").choices = [("", "Semua pendamping"), *pilihan.pendamping]
 
-    def to_filter(self) -> KeluargaFilter:
+    def to_filter(self, *, ids: list[int] | None = None) -> KeluargaFilter:
+        """The selector's filter; `ids` are the families an identifier search found
+        (dinsos.pencarian), which replace the text search."""
         data = self.cleaned_data if self.is_valid() else {}
         return KeluargaFilter(
+            ids=tuple(ids) if ids is not None else None,
             q=data.get("q") or "",
             kecamatan=data.get("kecamatan"),
             kelurahan=data.get("kelurahan"),

@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce, Greatest
 from dinsos import hooks
 from dinsos import selectors as dinsos_selectors
 from dinsos.access import scope_wilayah
+from dinsos.identity import IDENTIFIER_LENGTH
 from dinsos.hooks import Panel
 from dinsos.identity import IDENTIFIER_LENGTH
 from dinsos.models import AuditEvent, User, Wilayah
@@ -39,7 +40,7 @@ from kpm.models import (
     RiwayatStatus,
 )
 
-_DIGITS = re.compile(r"^\d{4,16}$")
+_DIGITS = re.compile(r"^\d+$")
 DESIL_KOSONG = "kosong"
 
 # Sort keys offered to users (value → ORDER BY). Every one ends with pk for a stable order.
@@ -69,6 +70,9 @@ class KeluargaFilter:
     komponen: str = ""
     lama_5_tahun: bool = False
     sort: str = ""
+    # Families an identifier search found (dinsos.pencarian keeps their ids, not the number);
+    # None when there was none. Replaces `q`.
+    ids: tuple[int, ...] | None = None
 
 
 class _EqualsAny(Lookup):  # type: ignore[type-arg]
@@ -96,6 +100,28 @@ def _name_match(nama: str) -> Q:
     return Q(nama_cari__trigram_similar=nama) | Q(nama_cari__trigram_word_similar=nama)
 
 
+def _identifier_match(digits: str) -> Q | _EqualsAny:
+    """Families whose No KK, or a member's NIK, is exactly `digits`.
+
+    Only the full 16 digits match (issue 22): with a prefix search a pendamping recovered a
+    member's NIK digit by digit in 51 requests. Anything shorter or longer matches nothing.
+    """
+    if len(digits) != IDENTIFIER_LENGTH:
+        return Q(pk__in=[])
+    # Two unique-index lookups, then the families by primary key (see _EqualsAny):
+    # `no_kk = … OR pk IN (…)` read every family in scope (100.000 families: 85 ms).
+    by_kk = Keluarga.objects.filter(no_kk=digits).order_by().values("pk")
+    by_member = Anggota.objects.filter(nik=digits).order_by().values("keluarga_id")
+    return _EqualsAny(F("pk"), ArraySubquery(by_kk.union(by_member)))
+
+
+def keluarga_ids_by_identifier(*, user: User, identifier: str) -> list[int]:
+    """Ids of the families `user` may see with this exact No KK or member NIK (16 digits)."""
+    qs = scope_keluarga(user, Keluarga.objects.all())
+    found = qs.filter(_identifier_match(identifier)).order_by("pk")
+    return list(found.values_list("pk", flat=True))
+
+
 def keluarga_list(
     *, user: User, filters: KeluargaFilter, on: datetime.date | None = None
 ) -> QuerySet[Keluarga]:
@@ -104,17 +130,10 @@ def keluarga_list(
     qs = scope_keluarga(user, Keluarga.objects.all())
     relevance = None
     q = filters.q.strip()
-    if q and _DIGITS.match(q.replace(" ", "")):
-        digits = q.replace(" ", "")
-        if len(digits) == 16:
-            # Two unique-index lookups, then the families by primary key (see _EqualsAny):
-            # `no_kk = … OR pk IN (…)` read every family in scope (100.000 families: 85 ms).
-            by_kk = Keluarga.objects.filter(no_kk=digits).order_by().values("pk")
-            by_member = Anggota.objects.filter(nik=digits).order_by().values("keluarga_id")
-            qs = qs.filter(_EqualsAny(F("pk"), ArraySubquery(by_kk.union(by_member))))
-        else:
-            by_member = Anggota.objects.filter(nik__startswith=digits).values("keluarga_id")
-            qs = qs.filter(Q(no_kk__startswith=digits) | Q(pk__in=by_member))
+    if filters.ids is not None:
+        qs = qs.filter(pk__in=filters.ids)
+    elif q and _DIGITS.match(q.replace(" ", "")):
+        qs = qs.filter(_identifier_match(q.replace(" ", "")))
     elif q:
         nama = normalize_nama(q)
         matches = Anggota.objects.filter(_name_match(nama))

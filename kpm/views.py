@@ -22,29 +22,36 @@ PAGE_SIZE = 25
 
 def keluarga_list(request: AuthedRequest) -> HttpResponse:
     """The family list. The search term travels by POST and a session token, never in the
-    URL (see dinsos.pencarian); filters stay in the URL so back/refresh/paging keep them."""
+    URL; a NIK or No KK must be complete, and is rate-limited and audited (dinsos.pencarian).
+    Filters stay in the URL so back/refresh/paging keep them."""
     list_url = reverse("kpm:keluarga-list")
     push_url = None
+    data = request.GET
     if request.method == "POST" or pencarian.has_term_in_url(request):
         query = pencarian.url_query(
-            request, request.POST if request.method == "POST" else request.GET
+            request,
+            request.POST if request.method == "POST" else request.GET,
+            cari_identitas=lambda identifier: selectors.keluarga_ids_by_identifier(
+                user=request.user, identifier=identifier
+            ),
+            object_type=Keluarga._meta.label_lower,
         )
         push_url = f"{list_url}?{query}" if query else list_url
         if not request.htmx:
             return redirect(push_url)
-        data, expired = pencarian.resolve(request, QueryDict(query))
-    else:
-        data, expired = pencarian.resolve(request, request.GET)
+        data = QueryDict(query)
+    cari = pencarian.resolve(request, data)
     pilihan = selectors.keluarga_filter_choices(user=request.user)
-    form = forms.KeluargaFilterForm(data or None, pilihan=pilihan)
-    keluarga = selectors.keluarga_list(user=request.user, filters=form.to_filter())
+    form = forms.KeluargaFilterForm(cari.data or None, pilihan=pilihan)
+    keluarga = selectors.keluarga_list(user=request.user, filters=form.to_filter(ids=cari.ids))
     page = Paginator(keluarga, PAGE_SIZE).get_page(data.get("page"))
-    if expired:
+    if cari.is_expired:
         messages.info(request, "Pencarian sebelumnya sudah kedaluwarsa; silakan cari lagi.")
     context = {
         "form": form,
         "page": page,
-        "query_string": pencarian.url_query(request, data),
+        "query_string": cari.query,
+        "pesan_cari": cari.pesan,
         "can_edit": request.user.can_edit_kpm,
     }
     template = "kpm/_keluarga_results.html" if request.htmx else "kpm/keluarga_list.html"

@@ -5,6 +5,7 @@ with `ImproperlyConfigured` naming the variable.
 """
 
 import datetime
+import re
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -230,6 +231,14 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 SECURE_REFERRER_POLICY = "same-origin"
+# NIK/No KK searches per user (dinsos.pencarian): "count/period", e.g. "30/10m" = 30 searches
+# per 10 minutes (django-ratelimit syntax, counted in the Redis cache).
+DINSOS_CARI_IDENTITAS_BATAS = env.str("DINSOS_CARI_IDENTITAS_BATAS", default="30/10m")
+if not re.fullmatch(r"[1-9][0-9]*/([1-9][0-9]*)?[smhd]", DINSOS_CARI_IDENTITAS_BATAS):
+    raise ImproperlyConfigured(
+        f"DINSOS_CARI_IDENTITAS_BATAS={DINSOS_CARI_IDENTITAS_BATAS!r} harus berbentuk "
+        "jumlah/periode, mis. 30/10m."
+    )
 
 # --- Static and media files -------------------------------------------------
 STATIC_URL = "/static/"
