@@ -16,7 +16,6 @@ from django.db.models.functions import Coalesce, Greatest
 from dinsos import hooks
 from dinsos import selectors as dinsos_selectors
 from dinsos.access import scope_wilayah
-from dinsos.identity import IDENTIFIER_LENGTH
 from dinsos.hooks import Panel
 from dinsos.identity import IDENTIFIER_LENGTH
 from dinsos.models import AuditEvent, User, Wilayah
