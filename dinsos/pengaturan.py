@@ -66,6 +66,9 @@ DEFAULTS: dict[str, Definisi] = {
     "akses_lihat_per_jam_maks": Definisi(
         200, "DOMAIN.md §10/§11: lebih dari ini keluarga dilihat dalam 1 jam = akses tidak wajar"
     ),
+    "cari_identitas_per_jam_maks": Definisi(
+        50, "DOMAIN.md §10: lebih dari ini pencarian NIK/No KK dalam 1 jam = akses tidak wajar"
+    ),
     "jam_kerja_mulai": Definisi(7, "DOMAIN.md §10/§11: ekspor sebelum jam ini (WIB) ditandai"),
     "jam_kerja_selesai": Definisi(17, "DOMAIN.md §10/§11: ekspor sejak jam ini (WIB) ditandai"),
     # DOMAIN.md §4, §6 (p2k2 app)

@@ -73,10 +73,12 @@ class AuditFlag:
 
 
 def audit_flags(*, sejak: datetime.datetime) -> list[AuditFlag]:
-    """Unusual access since `sejak` (DOMAIN.md §10): many families viewed by one user within an
-    hour, and exports outside office hours. Two aggregate queries plus the settings."""
+    """Unusual access since `sejak` (DOMAIN.md §10): many families viewed, or many NIK/No KK
+    searched, by one user within an hour, and exports outside office hours. Three aggregate
+    queries plus the settings."""
     pengaturan = pengaturan_semua()
     batas = pengaturan["akses_lihat_per_jam_maks"]
+    batas_cari = pengaturan["cari_identitas_per_jam_maks"]
     mulai, selesai = pengaturan["jam_kerja_mulai"], pengaturan["jam_kerja_selesai"]
     jam = TruncHour("created_at", tzinfo=JAKARTA)
     banyak = (
@@ -98,6 +100,26 @@ def audit_flags(*, sejak: datetime.datetime) -> list[AuditFlag]:
             f"Melihat {row['n']} keluarga dalam satu jam (batas {batas}).",
         )
         for row in banyak
+    ]
+    # Issue 22: guessing identifiers one search at a time is the enumeration the exact-match
+    # rule and the rate limit slow down; an hour over the threshold is worth a look.
+    banyak_cari = (
+        AuditEvent.objects.filter(created_at__gte=sejak, action=AuditEvent.Action.SEARCH)
+        .annotate(jam=jam)
+        .values("username", "jam")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=batas_cari)
+        .order_by("-jam")
+    )
+    flags += [
+        AuditFlag(
+            "banyak_cari_identitas",
+            row["username"],
+            row["jam"],
+            row["n"],
+            f"Mencari {row['n']} NIK/No KK dalam satu jam (batas {batas_cari}).",
+        )
+        for row in banyak_cari
     ]
     luar_jam = (
         AuditEvent.objects.filter(created_at__gte=sejak, action=AuditEvent.Action.EXPORT)

@@ -131,3 +131,21 @@ def test_audit_page_lists_flags_and_filters_by_date(client, admin, operator):
     other_day = (night.date() - datetime.timedelta(days=3)).isoformat()
     empty = client.get(reverse("audit-list"), {"dari": other_day, "sampai": other_day})
     assert list(empty.context["page"]) == []
+
+
+@pytest.mark.parametrize(("n", "flagged"), [(50, False), (51, True)])
+def test_more_than_50_identifier_searches_in_an_hour_are_flagged(
+    client, admin, operator, n, flagged
+):
+    # given: n NIK/No KK searches by one operator within one hour (issue 22)
+    at = timezone.now() - datetime.timedelta(days=1)
+    _events(operator, AuditEvent.Action.SEARCH, n, at)
+    # when
+    flags = selectors.audit_flags(sejak=at - datetime.timedelta(hours=1))
+    client.force_login(admin)
+    page = client.get(reverse("audit-list")).content.decode()
+    # then
+    assert [(f.jenis, f.username, f.jumlah) for f in flags] == (
+        [("banyak_cari_identitas", "operator", 51)] if flagged else []
+    )
+    assert ("Mencari 51 NIK/No KK dalam satu jam (batas 50)." in page) is flagged
