@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from dinsos.formatting import mask_nik
 from dinsos.models import AuditEvent
 
 
@@ -34,6 +35,35 @@ class BootstrapFormMixin:
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+def identifier_keep_stored(form: forms.BaseForm, name: str, *, tersimpan: str, label: str) -> None:
+    """Turn field `name` of an edit form into "type a new NIK/No KK, or leave it empty".
+
+    Issue 22: an edit form that rendered the stored number as its value let anyone who may
+    edit read every full NIK in their area without a reason or an audit record. The page now
+    shows only the masked number; the full one leaves the server only through "reveal with
+    reason". Read the submitted value back with `identifier_or_stored`.
+    """
+    field = form.fields[name]
+    field.required = False
+    field.initial = None
+    form.initial.pop(name, None)
+    samaran = mask_nik(tersimpan)
+    field.widget.attrs.update({"placeholder": samaran, "autocomplete": "off"})
+    field.help_text = (
+        f"{label} tersimpan: {samaran}. Kosongkan untuk tetap memakai {label} ini; "
+        f"isi {label} baru (16 digit) hanya bila perlu dikoreksi."
+    )
+
+
+def identifier_or_stored(value: str | None, *, tersimpan: str) -> str | None:
+    """`tersimpan` when the field was left empty (or holds the masked placeholder), else None:
+    the caller then validates the new value the user typed."""
+    typed = (value or "").strip()
+    if not typed or typed == mask_nik(tersimpan):
+        return tersimpan
+    return None
 
 
 class OtpTokenForm(BootstrapFormMixin, forms.Form):

@@ -6,7 +6,7 @@ from typing import Any, cast
 
 from django import forms
 
-from dinsos.forms import BootstrapFormMixin
+from dinsos.forms import BootstrapFormMixin, identifier_keep_stored, identifier_or_stored
 from dinsos.identity import (
     IdentityError,
     nik_warnings,
@@ -140,6 +140,9 @@ def _clean_rt_rw(value: str, label: str) -> str:
 
 
 class AnggotaForm(BootstrapFormMixin, forms.ModelForm):
+    """A member's data. Editing (`nik_tersimpan` given), the NIK field starts empty and shows
+    the stored NIK masked; left empty it keeps the stored NIK (issue 22)."""
+
     is_pengurus = forms.BooleanField(required=False, label="Pengurus (penerima bantuan)")
 
     class Meta:
@@ -157,14 +160,22 @@ class AnggotaForm(BootstrapFormMixin, forms.ModelForm):
         ]
         widgets = {"tanggal_lahir": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, nik_tersimpan: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["nik"].validators = []
         self.fields["nik"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+        self.nik_tersimpan = nik_tersimpan
+        if nik_tersimpan:
+            identifier_keep_stored(self, "nik", tersimpan=nik_tersimpan, label="NIK")
         self.warnings: list[str] = []
 
     def clean_nik(self) -> str:
-        return _clean_identifier(self.cleaned_data["nik"], "NIK", parse_nik)
+        value = self.cleaned_data["nik"]
+        if self.nik_tersimpan and (
+            kept := identifier_or_stored(value, tersimpan=self.nik_tersimpan)
+        ):
+            return kept
+        return _clean_identifier(value, "NIK", parse_nik)
 
     def validate_unique(self) -> None:
         """The service checks uniqueness and names the other family (masked)."""

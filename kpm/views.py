@@ -174,9 +174,12 @@ def anggota_create(request: AuthedRequest, pk: int) -> HttpResponse:
 def anggota_update(request: AuthedRequest, pk: int) -> HttpResponse:
     anggota = access_anggota(request.user, pk, for_update=True)
     keluarga = anggota.keluarga
-    initial = model_to_dict(anggota, fields=services.ANGGOTA_FIELDS)
+    # Never the full NIK in the page (issue 22): the form shows it masked and keeps it
+    # unless a new one is typed.
+    fields = [f for f in services.ANGGOTA_FIELDS if f != "nik"]
+    initial = model_to_dict(anggota, fields=fields)
     initial["is_pengurus"] = keluarga.pengurus_id == anggota.pk
-    form = forms.AnggotaForm(request.POST or None, initial=initial)
+    form = forms.AnggotaForm(request.POST or None, initial=initial, nik_tersimpan=anggota.nik)
     if request.method == "POST" and form.is_valid():
         try:
             services.anggota_update(

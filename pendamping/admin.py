@@ -1,14 +1,49 @@
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
+from dinsos.forms import identifier_keep_stored, identifier_or_stored
 from pendamping import services
 from pendamping.models import Kasus, Kunjungan, Pendamping, Penugasan, Rujukan, SkorKepuasan
 
 
+class PendampingAdminForm(forms.ModelForm):
+    """The stored NIK is shown masked and kept unless a new one is typed (issue 22)."""
+
+    class Meta:
+        model = Pendamping
+        fields = [
+            "user",
+            "nama",
+            "jenis",
+            "nik",
+            "telepon",
+            "wilayah",
+            "mulai",
+            "selesai",
+            "is_wilayah_sulit",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.nik_tersimpan = self.instance.nik if self.instance.pk else ""
+        if self.nik_tersimpan:
+            identifier_keep_stored(self, "nik", tersimpan=self.nik_tersimpan, label="NIK")
+
+    def clean_nik(self) -> str:
+        value: str = self.cleaned_data["nik"]
+        if self.nik_tersimpan and (
+            kept := identifier_or_stored(value, tersimpan=self.nik_tersimpan)
+        ):
+            return kept
+        return value
+
+
 @admin.register(Pendamping)
 class PendampingAdmin(admin.ModelAdmin):
+    form = PendampingAdminForm
     list_display = ("nama", "jenis", "user", "mulai", "selesai", "is_wilayah_sulit")
     list_filter = ("jenis", "is_wilayah_sulit", "selesai")
     search_fields = ("nama", "user__username", "telepon")
