@@ -49,6 +49,10 @@ from kpm.resources import (
 )
 
 DESIL_KOSONG = "kosong"
+# Issue 22: the changelist search is a GET, so a NIK or No KK typed there would land in the
+# URL, the history and the access logs. No admin searches identifiers; the portal's family
+# list does (POST, exact, rate-limited, audited).
+ADMIN_SEARCH_HELP = "Cari nama. NIK dan No KK dicari di halaman Keluarga portal, bukan di sini."
 
 
 # --- Filters ------------------------------------------------------------------------
@@ -176,8 +180,8 @@ class KeluargaAdmin(ImportExportModelAdmin):
         "tanggal_terdaftar",
     )
     list_filter = ("status", KecamatanFilter, DesilFilter, KomponenFilter)
-    search_fields = ("^no_kk", "^anggota__nik", "anggota__nama")
-    search_help_text = "Awal No KK atau NIK, atau nama anggota."
+    search_fields = ("anggota__nama",)
+    search_help_text = ADMIN_SEARCH_HELP
     list_select_related = ("kelurahan__parent", "pengurus")
     fields = (
         "no_kk_tersamar",
@@ -364,8 +368,8 @@ class AnggotaAdmin(admin.ModelAdmin):
         "kelurahan_nama",
     )
     list_filter = ("hubungan", "jenis_kelamin", "jenjang_sekolah", KecamatanKeluargaFilter)
-    search_fields = ("^nik", "nama", "^keluarga__no_kk")
-    search_help_text = "Awal NIK atau No KK, atau nama."
+    search_fields = ("nama",)
+    search_help_text = ADMIN_SEARCH_HELP
     list_select_related = ("keluarga__kelurahan",)
     fields = (
         "nik_tersamar",
@@ -446,7 +450,7 @@ class AnggotaAdmin(admin.ModelAdmin):
 class RiwayatStatusAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "keluarga_tersamar", "dari", "ke", "alasan", "oleh")
     list_filter = ("ke", "dari")
-    search_fields = ("^keluarga__no_kk",)
+    search_fields = ("keluarga__pengurus__nama",)
     list_select_related = ("keluarga", "oleh")
     date_hierarchy = "created_at"
 
@@ -458,7 +462,7 @@ class RiwayatStatusAdmin(ReadOnlyAdmin):
 @admin.register(RiwayatPerubahan)
 class RiwayatPerubahanAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "keluarga_tersamar", "anggota_tersamar", "ringkasan", "oleh")
-    search_fields = ("^keluarga__no_kk",)
+    search_fields = ("keluarga__pengurus__nama",)
     list_select_related = ("keluarga", "anggota", "oleh")
     date_hierarchy = "created_at"
 
@@ -510,7 +514,7 @@ class KeluargaTidakAdaDiImporAdmin(admin.ModelAdmin):
     )
     list_editable = ("is_selesai",)
     list_filter = ("is_selesai", "nama_file", KecamatanKeluargaFilter)
-    search_fields = ("^keluarga__no_kk", "nama_file")
+    search_fields = ("keluarga__pengurus__nama", "nama_file")
     list_select_related = ("keluarga__kelurahan", "keluarga__pengurus", "diimpor_oleh")
     fields = ("keluarga_link", "nama_file", "diimpor_oleh", "created_at", "is_selesai", "catatan")
     readonly_fields = ("keluarga_link", "nama_file", "diimpor_oleh", "created_at")

@@ -89,7 +89,7 @@ class PertemuanAdmin(admin.ModelAdmin):
 class KehadiranAdmin(_ReadOnly):
     list_display = ("pertemuan", "keluarga", "status", "pemahaman", "versi", "recorded_by")
     list_filter = ("status",)
-    search_fields = ("keluarga__no_kk", "pertemuan__kelompok__nama")
+    search_fields = ("keluarga__pengurus__nama", "pertemuan__kelompok__nama")  # no NIK in URLs
     list_select_related = ("pertemuan__kelompok", "keluarga", "recorded_by")
 
 

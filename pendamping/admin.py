@@ -63,7 +63,7 @@ class PenugasanAdmin(admin.ModelAdmin):
 
     list_display = ("keluarga", "pendamping", "mulai", "selesai", "oleh")
     list_filter = ("selesai",)
-    search_fields = ("keluarga__no_kk", "pendamping__username")
+    search_fields = ("keluarga__pengurus__nama", "pendamping__username")  # no NIK in URLs
     list_select_related = ("keluarga", "pendamping", "oleh")
     date_hierarchy = "mulai"
 
@@ -75,7 +75,7 @@ class PenugasanAdmin(admin.ModelAdmin):
 
 
 class _CatatanAdmin(admin.ModelAdmin):
-    search_fields = ("keluarga__no_kk", "pendamping__nama")
+    search_fields = ("keluarga__pengurus__nama", "pendamping__nama")  # no NIK in URLs
     list_select_related = ("keluarga", "pendamping")
     raw_id_fields = ["keluarga", "pendamping", "dicatat_oleh"]
 
