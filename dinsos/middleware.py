@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 
 from dinsos.models import User
 
@@ -56,6 +57,25 @@ class IdleExpiryMiddleware:
         now = int(time.time())
         if now - session.get(self.KEY, 0) >= self.INTERVAL_SECONDS:
             session[self.KEY] = now  # marks it modified: saved with expiry = now + age
+        return response
+
+
+class NoStoreMiddleware:
+    """Tell browsers and proxies not to keep any response to a signed-in user (issue 22).
+
+    Every page and export behind the login carries personal data, so rather than marking each
+    view `never_cache` (and forgetting the next one) all of them get `Cache-Control: no-store`:
+    after sign-out, Back or the disk cache of a shared office PC shows nothing. Static files
+    hold no personal data and stay cacheable (WhiteNoise answers most before this runs).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.user.is_authenticated and not request.path.startswith(settings.STATIC_URL):
+            add_never_cache_headers(response)
         return response
 
 

@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "dinsos.middleware.NoStoreMiddleware",  # pages for a signed-in user are never cached
     "django_otp.middleware.OTPMiddleware",
     "dinsos.middleware.OtpRequiredMiddleware",
     "dinsos.middleware.RequestContextMiddleware",
