@@ -13,7 +13,8 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from dtsen.models import Rekonsiliasi, TemuanHasil
+from dinsos.raw_sql import db_table
+from dtsen.models import Rekonsiliasi, Temuan, TemuanHasil, TemuanRiwayat
 
 logger = logging.getLogger(__name__)
 S = Rekonsiliasi.Status
@@ -33,15 +34,15 @@ def mark_cancelled(run_id: int) -> None:
 # Findings computed again (same fingerprint): refreshed in one pass. An open one keeps its
 # follow-up; a closed one (the anomaly came back) reopens from "belum diperiksa".
 # clock_timestamp(): the trail keeps the real order even inside one long transaction.
-_TERLIHAT = """
+_TERLIHAT = f"""
     WITH cocok AS MATERIALIZED (
         SELECT t.id, t.closed_at IS NOT NULL AS was_closed, h.rincian, h.skor, h.nama,
             h.no_kk, h.keluarga_id, h.anggota_id, h.kelurahan_id, h.kecamatan_id
-        FROM dtsen_temuanhasil h JOIN dtsen_temuan t ON t.sidik = h.sidik
+        FROM {db_table(TemuanHasil)} h JOIN {db_table(Temuan)} t ON t.sidik = h.sidik
         WHERE h.rekonsiliasi_id = %(run)s
     ),
     diperbarui AS (
-        UPDATE dtsen_temuan t SET last_seen_run_id = %(run)s, rincian = c.rincian,
+        UPDATE {db_table(Temuan)} t SET last_seen_run_id = %(run)s, rincian = c.rincian,
             skor = c.skor, nama = c.nama, no_kk = c.no_kk, keluarga_id = c.keluarga_id,
             anggota_id = c.anggota_id, kelurahan_id = c.kelurahan_id,
             kecamatan_id = c.kecamatan_id, closed_at = NULL, closed_run_id = NULL,
@@ -53,7 +54,7 @@ _TERLIHAT = """
         RETURNING 1
     ),
     riwayat AS (
-        INSERT INTO dtsen_temuanriwayat (temuan_id, aksi, tahap, keputusan, catatan, bukti,
+        INSERT INTO {db_table(TemuanRiwayat)} (temuan_id, aksi, tahap, keputusan, catatan, bukti,
             jenis_bukti, tipe_bukti, rekonsiliasi_id, created_at)
         SELECT id, 'dibuka_lagi', '', '', %(catatan_muncul)s, '', '', '', %(run)s,
             clock_timestamp()
@@ -62,17 +63,17 @@ _TERLIHAT = """
     )
     SELECT count(*) FILTER (WHERE NOT was_closed), count(*) FILTER (WHERE was_closed)
     FROM cocok
-"""
+"""  # noqa: S608 (table names from model metadata only)
 # New fingerprints. One that replaces a finding of the same subject (the compared values
 # changed) links to it and keeps its pendamping.
-_BARU = """
+_BARU = f"""
     WITH baru AS MATERIALIZED (
-        SELECT h.* FROM dtsen_temuanhasil h
+        SELECT h.* FROM {db_table(TemuanHasil)} h
         WHERE h.rekonsiliasi_id = %(run)s
-          AND NOT EXISTS (SELECT 1 FROM dtsen_temuan t WHERE t.sidik = h.sidik)
+          AND NOT EXISTS (SELECT 1 FROM {db_table(Temuan)} t WHERE t.sidik = h.sidik)
     ),
     hasil AS (
-        INSERT INTO dtsen_temuan (jenis, wilayah_id, kategori, kunci, sidik, nik, no_kk, nama,
+        INSERT INTO {db_table(Temuan)} (jenis, wilayah_id, kategori, kunci, sidik, nik, no_kk, nama,
             keluarga_id, anggota_id, kelurahan_id, kecamatan_id, skor, rincian, tahap,
             keputusan, pendamping_id, ditugaskan_at, first_seen_run_id, last_seen_run_id,
             alasan_tutup, sebelumnya_id, created_at, updated_at)
@@ -82,14 +83,14 @@ _BARU = """
             lama.id, now(), now()
         FROM baru h
         LEFT JOIN LATERAL (
-            SELECT p.id, p.pendamping_id, p.ditugaskan_at FROM dtsen_temuan p
+            SELECT p.id, p.pendamping_id, p.ditugaskan_at FROM {db_table(Temuan)} p
             WHERE p.kunci = h.kunci AND p.wilayah_id = %(wilayah)s ORDER BY p.id DESC LIMIT 1
         ) lama ON true
         ON CONFLICT (sidik) DO NOTHING
         RETURNING id, sebelumnya_id
     ),
     riwayat AS (
-        INSERT INTO dtsen_temuanriwayat (temuan_id, aksi, tahap, keputusan, catatan, bukti,
+        INSERT INTO {db_table(TemuanRiwayat)} (temuan_id, aksi, tahap, keputusan, catatan, bukti,
             jenis_bukti, tipe_bukti, rekonsiliasi_id, created_at)
         SELECT id, 'dibuka_lagi', '', '',
             'Data berubah sejak temuan #' || sebelumnya_id || '; diperiksa ulang.', '', '', '',
@@ -98,9 +99,9 @@ _BARU = """
         RETURNING 1
     )
     SELECT count(*), count(sebelumnya_id) FROM hasil
-"""
+"""  # noqa: S608 (table names from model metadata only)
 _RIWAYAT_SISTEM = """
-    INSERT INTO dtsen_temuanriwayat (temuan_id, aksi, tahap, keputusan, catatan, bukti,
+    INSERT INTO {riwayat} (temuan_id, aksi, tahap, keputusan, catatan, bukti,
         jenis_bukti, tipe_bukti, rekonsiliasi_id, created_at)
     SELECT id, %(aksi)s, '', '', {catatan}, '', '', '', %(run)s, clock_timestamp() FROM hasil
 """
@@ -109,11 +110,11 @@ _CATATAN_TUTUP = (
 )
 # Open findings of this kind and area that the run did not compute: the anomaly is gone (or
 # a finding with new values replaced it). They stay, closed, in history.
-_TUTUP = """
+_TUTUP = f"""
     WITH hasil AS (
-        UPDATE dtsen_temuan t SET closed_at = now(), closed_run_id = %(run)s,
+        UPDATE {db_table(Temuan)} t SET closed_at = now(), closed_run_id = %(run)s,
             alasan_tutup = CASE WHEN EXISTS (
-                SELECT 1 FROM dtsen_temuan n
+                SELECT 1 FROM {db_table(Temuan)} n
                 WHERE n.kunci = t.kunci AND n.wilayah_id = t.wilayah_id
                   AND n.last_seen_run_id = %(run)s AND n.id <> t.id
             ) THEN 'data_berubah' ELSE 'anomali_hilang' END,
@@ -122,11 +123,13 @@ _TUTUP = """
           AND t.last_seen_run_id <> %(run)s
         RETURNING t.id, t.alasan_tutup
     )
-""" + _RIWAYAT_SISTEM.format(catatan=_CATATAN_TUTUP)  # noqa: S608
-_HITUNG = """
-    SELECT kecamatan_id, kategori, count(*) FROM dtsen_temuanhasil
+""" + _RIWAYAT_SISTEM.format(  # noqa: S608 (table names from model metadata only)
+    catatan=_CATATAN_TUTUP, riwayat=db_table(TemuanRiwayat)
+)
+_HITUNG = f"""
+    SELECT kecamatan_id, kategori, count(*) FROM {db_table(TemuanHasil)}
     WHERE rekonsiliasi_id = %(run)s GROUP BY kecamatan_id, kategori
-"""
+"""  # noqa: S608 (table names from model metadata only)
 
 
 def rekonsiliasi_merge(*, rekonsiliasi_id: int) -> Rekonsiliasi | None:
@@ -204,7 +207,7 @@ def rekonsiliasi_merge(*, rekonsiliasi_id: int) -> Rekonsiliasi | None:
         )
     with connection.cursor() as cursor:
         # A run rewrites many findings: fresh statistics keep the list pages on their indexes.
-        cursor.execute("ANALYZE dtsen_temuan")
+        cursor.execute(f"ANALYZE {db_table(Temuan)}")
     logger.info(
         "rekonsiliasi %s selesai: %s temuan (%s baru, %s ditutup)",
         run.pk,

@@ -21,6 +21,7 @@ from django.utils import timezone
 from dinsos.errors import DomainError
 from dinsos.models import Wilayah
 from dinsos.pengaturan import today
+from dinsos.raw_sql import db_table
 from dtsen.importers import CHECKERS
 from dtsen.importers.cells import KodeWilayah
 from dtsen.importers.checker import RowChecker
@@ -88,8 +89,8 @@ class Loader:
     def purge(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute(
-                f"DELETE FROM {self.record_table} WHERE snapshot_id = %s",  # noqa: S608
-                [self.snapshot.pk],
+                f"DELETE FROM {self.record_table} WHERE snapshot_id = %(id)s",  # noqa: S608
+                {"id": self.snapshot.pk},
             )
         MasalahBaris.objects.filter(snapshot=self.snapshot).delete()
 
@@ -258,11 +259,12 @@ class Loader:
 
     def _mark_duplicates(self, nik_header: str) -> None:
         """Reject every copy of a NIK that appears on more than one row, naming the others."""
+        masalah = db_table(MasalahBaris)
         sql = f"""
             WITH semua AS (
                 SELECT nik, baris FROM {self.record_table} WHERE snapshot_id = %(id)s
                 UNION
-                SELECT nik, baris FROM dtsen_masalahbaris
+                SELECT nik, baris FROM {masalah}
                 WHERE snapshot_id = %(id)s AND nik <> '' AND NOT is_peringatan
             ),
             ganda AS (
@@ -270,7 +272,7 @@ class Loader:
                 FROM semua GROUP BY nik HAVING count(*) > 1
             ),
             tandai AS (
-                INSERT INTO dtsen_masalahbaris
+                INSERT INTO {masalah}
                     (snapshot_id, baris, kolom, pesan, is_peringatan, nik)
                 SELECT %(id)s, s.baris, %(kolom)s,
                     'NIK ganda dalam file: juga di baris '
@@ -292,14 +294,15 @@ class Loader:
 
     def _count(self) -> None:
         """Exact counts from the tables, after duplicates moved rows from valid to rejected."""
+        masalah = db_table(MasalahBaris)
         sql = f"""
             SELECT
                 (SELECT count(*) FROM {self.record_table} WHERE snapshot_id = %(id)s),
-                (SELECT count(DISTINCT baris) FROM dtsen_masalahbaris
+                (SELECT count(DISTINCT baris) FROM {masalah}
                  WHERE snapshot_id = %(id)s AND NOT is_peringatan),
-                (SELECT count(DISTINCT m.baris) FROM dtsen_masalahbaris m
+                (SELECT count(DISTINCT m.baris) FROM {masalah} m
                  WHERE m.snapshot_id = %(id)s AND m.is_peringatan AND NOT EXISTS (
-                    SELECT 1 FROM dtsen_masalahbaris x WHERE x.snapshot_id = %(id)s
+                    SELECT 1 FROM {masalah} x WHERE x.snapshot_id = %(id)s
                     AND x.baris = m.baris AND NOT x.is_peringatan))
         """  # noqa: S608
         with connection.cursor() as cursor:

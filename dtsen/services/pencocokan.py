@@ -17,16 +17,29 @@ from typing import Any
 
 from django.db import connection
 
-from dtsen.models import PBIJK_NONAKTIF_REGEX, Rekonsiliasi
+from dinsos.models import Wilayah
+from dinsos.raw_sql import db_table
+from dtsen.models import (
+    PBIJK_NONAKTIF_REGEX,
+    DtsenRecord,
+    PbiJkRecord,
+    Rekonsiliasi,
+    Snapshot,
+    TemuanHasil,
+)
+from kpm.models import Anggota, Keluarga
 
 J = Rekonsiliasi.Jenis
 
 NONAKTIF_REGEX = PBIJK_NONAKTIF_REGEX
 
-# Every step inserts (kategori, subjek, nilai, …) rows through this wrapper. `kunci` names the
-# subject in its category; `sidik` adds the compared values (DOMAIN.md §10, matching rules).
-_INSERT = """
-    INSERT INTO dtsen_temuanhasil (rekonsiliasi_id, kategori, kunci, sidik, nik, no_kk, nama,
+
+def _insert_sql(select: str) -> str:
+    """Every step inserts (kategori, subjek, nilai, …) rows through this wrapper. `kunci`
+    names the subject in its category; `sidik` adds the compared values (DOMAIN.md §10,
+    matching rules)."""
+    return f"""
+    INSERT INTO {db_table(TemuanHasil)} (rekonsiliasi_id, kategori, kunci, sidik, nik, no_kk, nama,
         keluarga_id, anggota_id, kelurahan_id, kecamatan_id, skor, rincian)
     SELECT %(run)s, x.kategori, %(jenis)s || '|' || x.kategori || '|' || x.subjek,
         md5(%(wilayah)s::text || '|' || %(jenis)s || '|' || x.kategori || '|' || x.subjek
@@ -35,23 +48,24 @@ _INSERT = """
         x.keluarga_id, x.anggota_id, x.kelurahan_id, x.kecamatan_id, x.skor, x.rincian
     FROM ({select}) x(kategori, subjek, nilai, nik, no_kk, nama, keluarga_id, anggota_id,
         kelurahan_id, kecamatan_id, skor, rincian)
-"""
+"""  # noqa: S608 (table names from model metadata only)
+
 
 TEMP_TABLES = ("rk_kpm", "rk_pasangan", "rk_desil", "rk_pbi")
 
 # --- Sources --------------------------------------------------------------------------------
 # KPM members of current participants in the chunk's kelurahan.
-_KPM = """
+_KPM = f"""
     CREATE TEMP TABLE rk_kpm AS
     SELECT a.id AS anggota_id, a.nik, a.nama,
         coalesce(nullif(a.nama_cari, ''), dtsen_nama_baku(a.nama)) AS nama_baku,
         a.tanggal_lahir, a.jenis_kelamin, k.id AS keluarga_id, k.no_kk, k.pengurus_id,
         k.kelurahan_id, w.parent_id AS kecamatan_id
-    FROM kpm_keluarga k
-    JOIN kpm_anggota a ON a.keluarga_id = k.id
-    JOIN dinsos_wilayah w ON w.id = k.kelurahan_id
+    FROM {db_table(Keluarga)} k
+    JOIN {db_table(Anggota)} a ON a.keluarga_id = k.id
+    JOIN {db_table(Wilayah)} w ON w.id = k.kelurahan_id
     WHERE k.kelurahan_id = ANY(%(kelurahan)s) AND k.status = ANY(%(status_kpm)s)
-"""
+"""  # noqa: S608 (table names from model metadata only)
 
 # KPM members joined by exact NIK to the other source (DTSEN or PBI-JK), one row per member.
 _PASANGAN_KPM = """
@@ -66,7 +80,7 @@ _PASANGAN_KPM = """
 """
 
 # Active PBI-JK participants in the chunk joined by exact NIK to DTSEN.
-_PASANGAN_PBI = """
+_PASANGAN_PBI = f"""
     CREATE TEMP TABLE rk_pasangan AS
     SELECT p.nik, p.nama, p.no_kk, p.tanggal_lahir, p.jenis_kelamin, p.noka, p.segmen,
         p.kelurahan_id, w.parent_id AS kecamatan_id, a.id AS anggota_id, a.keluarga_id,
@@ -74,13 +88,13 @@ _PASANGAN_PBI = """
         d.jenis_kelamin AS s_jk, d.no_kk AS s_no_kk, d.desil_nasional AS s_desil,
         (d.nik IS NOT NULL AND lower(d.nama) <> lower(p.nama)
             AND dtsen_nama_baku(d.nama) <> dtsen_nama_baku(p.nama)) AS nama_beda
-    FROM dtsen_pbijkrecord p
-    JOIN dinsos_wilayah w ON w.id = p.kelurahan_id
-    LEFT JOIN dtsen_dtsenrecord d ON d.snapshot_id = %(dtsen)s AND d.nik = p.nik
-    LEFT JOIN kpm_anggota a ON a.nik = p.nik
+    FROM {db_table(PbiJkRecord)} p
+    JOIN {db_table(Wilayah)} w ON w.id = p.kelurahan_id
+    LEFT JOIN {db_table(DtsenRecord)} d ON d.snapshot_id = %(dtsen)s AND d.nik = p.nik
+    LEFT JOIN {db_table(Anggota)} a ON a.nik = p.nik
     WHERE p.snapshot_id = %(pbijk)s AND p.kelurahan_id = ANY(%(kelurahan)s)
       AND p.status_kepesertaan !~ %(nonaktif)s
-"""
+"""  # noqa: S608 (table names from model metadata only)
 
 # --- KPM against DTSEN -------------------------------------------------------------------------
 _KPM_TIDAK_DI_DTSEN = """
@@ -93,7 +107,7 @@ _KPM_TIDAK_DI_DTSEN = """
 # Members not found by NIK: DTSEN people born the same day whose normalised name is similar
 # (pg_trgm), not already a KPM member under their own NIK; the best one per member. A NIK that
 # differs in at most 2 digits (a typing error) ranks first, then the name score.
-_KEMUNGKINAN_COCOK = """
+_KEMUNGKINAN_COCOK = f"""
     WITH calon AS (
         SELECT p.anggota_id, p.nik, p.nama, p.no_kk, p.tanggal_lahir, p.keluarga_id,
             p.kelurahan_id, p.kecamatan_id, d.nik AS c_nik, d.nama AS c_nama,
@@ -103,9 +117,9 @@ _KEMUNGKINAN_COCOK = """
             (SELECT count(*) FROM generate_series(1, 16) i
              WHERE substr(p.nik, i, 1) <> substr(d.nik, i, 1)) AS nik_beda
         FROM rk_pasangan p
-        JOIN dtsen_dtsenrecord d
+        JOIN {db_table(DtsenRecord)} d
             ON d.snapshot_id = %(dtsen)s AND d.tanggal_lahir = p.tanggal_lahir
-        WHERE NOT p.ada AND NOT EXISTS (SELECT 1 FROM kpm_anggota a WHERE a.nik = d.nik)
+        WHERE NOT p.ada AND NOT EXISTS (SELECT 1 FROM {db_table(Anggota)} a WHERE a.nik = d.nik)
     ),
     urut AS (
         SELECT *, row_number() OVER (
@@ -122,7 +136,7 @@ _KEMUNGKINAN_COCOK = """
             'nama_lain', c_nama, 'no_kk_lain', c_no_kk, 'skor', round(c_skor::numeric, 3),
             'nik_beda', nik_beda)
     FROM urut WHERE urutan = 1
-"""
+"""  # noqa: S608 (table names from model metadata only)
 
 # A family's desil in a snapshot: the lowest desil of the DTSEN rows under its No KK or under
 # its members' NIKs (a family that moved to a new KK keeps its desil).
@@ -131,11 +145,11 @@ _DESIL_SNAPSHOT = """
     FROM keluarga k LEFT JOIN (
         SELECT k2.keluarga_id, d.desil_nasional AS desil
         FROM keluarga k2
-        JOIN dtsen_dtsenrecord d ON d.snapshot_id = %({snapshot})s AND d.no_kk = k2.no_kk
+        JOIN {dtsen_record} d ON d.snapshot_id = %({snapshot})s AND d.no_kk = k2.no_kk
         UNION ALL
         SELECT m.keluarga_id, d.desil_nasional
         FROM rk_kpm m
-        JOIN dtsen_dtsenrecord d ON d.snapshot_id = %({snapshot})s AND d.nik = m.nik
+        JOIN {dtsen_record} d ON d.snapshot_id = %({snapshot})s AND d.nik = m.nik
     ) x USING (keluarga_id)
     GROUP BY k.keluarga_id
 """
@@ -147,8 +161,8 @@ _DESIL = f"""
             max(nama) FILTER (WHERE anggota_id = pengurus_id) AS nama
         FROM rk_kpm GROUP BY keluarga_id, no_kk, kelurahan_id, kecamatan_id
     ),
-    baru AS ({_DESIL_SNAPSHOT.format(snapshot="dtsen")}),
-    lama AS ({_DESIL_SNAPSHOT.format(snapshot="dtsen_lama")})
+    baru AS ({_DESIL_SNAPSHOT.format(snapshot="dtsen", dtsen_record=db_table(DtsenRecord))}),
+    lama AS ({_DESIL_SNAPSHOT.format(snapshot="dtsen_lama", dtsen_record=db_table(DtsenRecord))})
     SELECT k.*, b.desil, b.n, l.desil AS desil_lama, l.n AS n_lama
     FROM keluarga k JOIN baru b USING (keluarga_id) JOIN lama l USING (keluarga_id)
 """  # noqa: S608
@@ -206,18 +220,18 @@ _BEDA = """
 
 # The member's NIK sits in DTSEN under another No KK that is itself a current KPM family:
 # one person counted in two families.
-_NIK_DUA_KK = """
+_NIK_DUA_KK = f"""
     SELECT 'nik_dua_kk', 'nik:' || p.nik, p.s_no_kk, p.nik, p.no_kk, p.nama, p.keluarga_id,
         p.anggota_id, p.kelurahan_id, p.kecamatan_id, NULL::float,
         jsonb_build_object('no_kk_kpm', p.no_kk, 'no_kk_dtsen', p.s_no_kk,
             'keluarga_lain_id', k2.id)
     FROM rk_pasangan p
-    JOIN kpm_keluarga k2 ON k2.no_kk = p.s_no_kk
+    JOIN {db_table(Keluarga)} k2 ON k2.no_kk = p.s_no_kk
     WHERE p.ada AND p.s_no_kk <> p.no_kk AND k2.status = ANY(%(status_kpm)s)
-"""
+"""  # noqa: S608 (table names from model metadata only)
 
 # A KPM family whose No KK is in DTSEN with another set of NIKs.
-_KK_ANGGOTA_BERBEDA = """
+_KK_ANGGOTA_BERBEDA = f"""
     WITH kpm_kk AS (
         SELECT keluarga_id, no_kk, kelurahan_id, kecamatan_id,
             max(nama) FILTER (WHERE anggota_id = pengurus_id) AS nama,
@@ -227,7 +241,7 @@ _KK_ANGGOTA_BERBEDA = """
     dtsen_kk AS (
         SELECT d.no_kk, array_agg(d.nik ORDER BY d.nik) AS niks
         FROM kpm_kk k
-        JOIN dtsen_dtsenrecord d ON d.snapshot_id = %(dtsen)s AND d.no_kk = k.no_kk
+        JOIN {db_table(DtsenRecord)} d ON d.snapshot_id = %(dtsen)s AND d.no_kk = k.no_kk
         GROUP BY d.no_kk
     )
     SELECT 'kk_anggota_berbeda', 'kk:' || k.no_kk,
@@ -243,7 +257,7 @@ _KK_ANGGOTA_BERBEDA = """
             ARRAY(SELECT unnest(d.niks) EXCEPT SELECT unnest(k.niks) ORDER BY 1) AS hanya_dtsen
     ) x
     WHERE k.niks <> d.niks
-"""
+"""  # noqa: S608 (table names from model metadata only)
 
 # --- PBI-JK against DTSEN ----------------------------------------------------------------------
 _PBIJK_NONAKTIF = """
@@ -258,7 +272,7 @@ _PBIJK_NONAKTIF = """
 """
 # DTSEN people of the chunk in desil 1–5 without active PBI-JK cover (candidates to propose,
 # or to reactivate when the list still carries them as nonaktif).
-_DTSEN_BELUM_PBIJK = """
+_DTSEN_BELUM_PBIJK = f"""
     SELECT 'dtsen_belum_pbijk', 'nik:' || d.nik,
         d.desil_nasional || '|' || CASE WHEN p.nik IS NULL THEN 'tidak_terdaftar'
             ELSE 'nonaktif' END,
@@ -267,28 +281,28 @@ _DTSEN_BELUM_PBIJK = """
             'tanggal_lahir', d.tanggal_lahir, 'jenis_kelamin', d.jenis_kelamin,
             'status_pbijk', CASE WHEN p.nik IS NULL THEN 'tidak_terdaftar' ELSE 'nonaktif' END,
             'noka', nullif(p.noka, '')))
-    FROM dtsen_dtsenrecord d
-    JOIN dinsos_wilayah w ON w.id = d.kelurahan_id
-    LEFT JOIN dtsen_pbijkrecord p ON p.snapshot_id = %(pbijk)s AND p.nik = d.nik
-    LEFT JOIN kpm_anggota a ON a.nik = d.nik
+    FROM {db_table(DtsenRecord)} d
+    JOIN {db_table(Wilayah)} w ON w.id = d.kelurahan_id
+    LEFT JOIN {db_table(PbiJkRecord)} p ON p.snapshot_id = %(pbijk)s AND p.nik = d.nik
+    LEFT JOIN {db_table(Anggota)} a ON a.nik = d.nik
     WHERE d.snapshot_id = %(dtsen)s AND d.kelurahan_id = ANY(%(kelurahan)s)
       AND d.desil_nasional <= %(pbijk_maks)s
       AND (p.nik IS NULL OR p.status_kepesertaan ~ %(nonaktif)s)
-"""
+"""  # noqa: S608 (table names from model metadata only)
 
 # --- KPM against PBI-JK ------------------------------------------------------------------------
 # When the person was last active on an applied PBI-JK list of the area, and the date of the
 # next list (the removal, DOMAIN.md §7 reactivation window).
-_KPM_TANPA_PBIJK = """
+_KPM_TANPA_PBIJK = f"""
     WITH tanpa AS (SELECT * FROM rk_pasangan WHERE NOT ada OR NOT aktif),
     daftar AS (
-        SELECT id, tanggal_data FROM dtsen_snapshot
+        SELECT id, tanggal_data FROM {db_table(Snapshot)}
         WHERE jenis = 'pbijk' AND wilayah_id = %(wilayah)s
           AND status IN ('diterapkan', 'riwayat') AND tanggal_data <= %(tanggal_pbijk)s
     ),
     riwayat AS (
         SELECT r.nik, max(s.tanggal_data) AS aktif_terakhir
-        FROM daftar s JOIN dtsen_pbijkrecord r ON r.snapshot_id = s.id
+        FROM daftar s JOIN {db_table(PbiJkRecord)} r ON r.snapshot_id = s.id
         WHERE r.nik IN (SELECT nik FROM tanpa) AND r.status_kepesertaan !~ %(nonaktif)s
         GROUP BY r.nik
     )
@@ -303,7 +317,7 @@ _KPM_TANPA_PBIJK = """
             'nonaktif_sejak', (SELECT min(s.tanggal_data) FROM daftar s
                                WHERE s.tanggal_data > r.aktif_terakhir)))
     FROM tanpa t LEFT JOIN riwayat r USING (nik)
-"""
+"""  # noqa: S608 (table names from model metadata only)
 
 
 @dataclass(frozen=True)
@@ -330,7 +344,7 @@ def _create(sql: str, table: str) -> Callable[[dict[str, Any]], None]:
 def _insert(*selects: str, **extra: str) -> Callable[[dict[str, Any]], None]:
     def run(params: dict[str, Any]) -> None:
         for select in selects:
-            _execute(_INSERT.format(select=select), {**params, **extra})
+            _execute(_insert_sql(select), {**params, **extra})
 
     return run
 
@@ -338,14 +352,14 @@ def _insert(*selects: str, **extra: str) -> Callable[[dict[str, Any]], None]:
 def _pasangan_kpm(jenis: str) -> str:
     if jenis == J.KPM_DTSEN:
         return _PASANGAN_KPM.format(
-            table="dtsen_dtsenrecord",
+            table=db_table(DtsenRecord),
             snapshot="dtsen",
             aktif="s.nik IS NOT NULL",
             desil="s.desil_nasional",
             noka="''",
         )
     return _PASANGAN_KPM.format(
-        table="dtsen_pbijkrecord",
+        table=db_table(PbiJkRecord),
         snapshot="pbijk",
         aktif="(s.nik IS NOT NULL AND s.status_kepesertaan !~ %(nonaktif)s)",
         desil="s.desil_nasional",

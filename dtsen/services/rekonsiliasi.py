@@ -95,6 +95,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from dinsos import selectors as dinsos_selectors
 from dinsos.errors import DomainError
 from dinsos.models import User, Wilayah
+from dinsos.raw_sql import db_table
 from dtsen import tasks
 from dtsen.models import Jenis, Rekonsiliasi, Snapshot, TemuanHasil
 from dtsen.services import pencocokan
@@ -333,8 +334,9 @@ def _advance(run_id: int, label: str) -> None:
 def _add_durasi(run_id: int, durasi: dict[str, float]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
-            "UPDATE dtsen_rekonsiliasi SET durasi = durasi || %s::jsonb WHERE id = %s",
-            [json.dumps({k: round(v, 3) for k, v in durasi.items()}), run_id],
+            f"UPDATE {db_table(Rekonsiliasi)} SET durasi = durasi || %(durasi)s::jsonb"  # noqa: S608
+            " WHERE id = %(id)s",
+            {"durasi": json.dumps({k: round(v, 3) for k, v in durasi.items()}), "id": run_id},
         )
 
 
@@ -342,7 +344,7 @@ def _add_durasi(run_id: int, durasi: dict[str, float]) -> None:
 def _session_for_compare() -> Iterator[None]:
     pencocokan.drop_temp_tables()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('work_mem', %s, false)", [WORK_MEM])
+        cursor.execute("SELECT set_config('work_mem', %(work_mem)s, false)", {"work_mem": WORK_MEM})
     try:
         yield
     finally:

@@ -16,11 +16,13 @@ from dinsos import services as dinsos_services
 from dinsos.errors import DomainError
 from dinsos.formatting import tanggal, tanggal_jam
 from dinsos.models import AuditEvent, User, Wilayah
+from dinsos.raw_sql import db_table
 from dtsen import tasks
 from dtsen.importers import CHECKERS
 from dtsen.importers.columns import ABAIKAN, canonical
 from dtsen.lock_objects import snapshot_lock_for_apply
 from dtsen.models import DtsenRecord, Jenis, MasalahBaris, PbiJkRecord, PemetaanKolom, Snapshot
+from kpm.models import Keluarga
 
 logger = logging.getLogger(__name__)
 HASH_CHUNK = 1 << 20
@@ -249,26 +251,26 @@ def snapshot_cancel(*, snapshot: Snapshot, user: User) -> Snapshot:
 # DOMAIN.md §3: a desil belongs to a snapshot date. Families of the area whose No KK is not in
 # the new snapshot get no desil as of that date (README, design). Members of one family carry
 # the same desil in DTSEN; if a file disagrees with itself, the lowest (poorest) counts.
-_DESIL_DARI_SNAPSHOT = """
-    UPDATE kpm_keluarga k
+_DESIL_DARI_SNAPSHOT = f"""
+    UPDATE {db_table(Keluarga)} k
     SET desil = r.desil, desil_per = %(tanggal)s, updated_at = now()
     FROM (
         SELECT no_kk, min(desil_nasional) AS desil
-        FROM dtsen_dtsenrecord WHERE snapshot_id = %(id)s GROUP BY no_kk
+        FROM {db_table(DtsenRecord)} WHERE snapshot_id = %(id)s GROUP BY no_kk
     ) r
     WHERE k.no_kk = r.no_kk
       AND (k.desil IS DISTINCT FROM r.desil OR k.desil_per IS DISTINCT FROM %(tanggal)s)
-"""
-_DESIL_HILANG = """
-    UPDATE kpm_keluarga k
+"""  # noqa: S608 (table names from model metadata only)
+_DESIL_HILANG = f"""
+    UPDATE {db_table(Keluarga)} k
     SET desil = NULL, desil_per = %(tanggal)s, updated_at = now()
-    FROM dinsos_wilayah w
+    FROM {db_table(Wilayah)} w
     WHERE k.kelurahan_id = w.id AND w.kode LIKE %(prefix)s
       AND NOT EXISTS (
-        SELECT 1 FROM dtsen_dtsenrecord r WHERE r.snapshot_id = %(id)s AND r.no_kk = k.no_kk
+        SELECT 1 FROM {db_table(DtsenRecord)} r WHERE r.snapshot_id = %(id)s AND r.no_kk = k.no_kk
       )
       AND (k.desil IS NOT NULL OR k.desil_per IS DISTINCT FROM %(tanggal)s)
-"""
+"""  # noqa: S608 (table names from model metadata only)
 
 
 @transaction.atomic
