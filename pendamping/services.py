@@ -24,6 +24,7 @@ from dinsos.errors import DomainError
 from dinsos.formatting import JAKARTA, angka, tanggal
 from dinsos.models import AuditEvent, User, Wilayah
 from dinsos.pengaturan import today
+from kpm import services as kpm_services
 from kpm.models import Keluarga
 from pendamping.models import (
     SKOR_MAKS,
@@ -131,12 +132,7 @@ def keluarga_tugaskan(
         raise DomainError(
             f"{profil.nama} sudah selesai bertugas sejak {tanggal(profil.selesai)}.", field="ke"
         )
-    rows = list(
-        Keluarga.objects.select_for_update()
-        .filter(pk__in=keluarga_ids)
-        .order_by("pk")
-        .values_list("pk", "kelurahan_id", "pendamping_id", "status")
-    )
+    rows = kpm_services.keluarga_lock(keluarga_ids=keluarga_ids)
     if len(rows) != len(set(keluarga_ids)):
         raise DomainError("Sebagian keluarga yang dipilih tidak ditemukan.")
     nama = profil.nama if profil else str(target)
@@ -162,7 +158,7 @@ def keluarga_tugaskan(
         Penugasan.objects.bulk_create(
             [Penugasan(keluarga_id=pk, pendamping=target, mulai=mulai, oleh=oleh) for pk in pindah]
         )
-        Keluarga.objects.filter(pk__in=pindah).update(pendamping=target, updated_at=timezone.now())
+        kpm_services.keluarga_pendamping_set(keluarga_ids=pindah, pendamping=target)
         dinsos_services.audit_record(
             user=oleh,
             action=AuditEvent.Action.UPDATE,

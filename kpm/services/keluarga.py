@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from dinsos import selectors as dinsos_selectors
 from dinsos import services as dinsos_services
@@ -320,4 +321,27 @@ def anggota_data_subjek_record(*, anggota: Anggota, alasan: str, oleh: User) -> 
         )
     dinsos_services.audit_record(
         user=oleh, action=AuditEvent.Action.EXPORT, obj=anggota, reason=alasan
+    )
+
+
+def keluarga_lock(*, keluarga_ids: Collection[int]) -> list[tuple[int, int, int | None, str]]:
+    """Lock the families (pk order, so concurrent callers never deadlock) and return
+    `(pk, kelurahan_id, pendamping_id, status)` of each, for a caller about to change them
+    through a kpm service in the same transaction."""
+    return list(
+        Keluarga.objects.select_for_update()
+        .filter(pk__in=keluarga_ids)
+        .order_by("pk")
+        .values_list("pk", "kelurahan_id", "pendamping_id", "status")
+    )
+
+
+def keluarga_pendamping_set(*, keluarga_ids: Collection[int], pendamping: User) -> int:
+    """Make `pendamping` the current pendamping of the families, in one UPDATE; returns the
+    number changed. The pendamping app keeps the assignment history and checks the ceiling
+    and areas before it calls this (pendamping.services.keluarga_tugaskan)."""
+    return (
+        Keluarga.objects.filter(pk__in=keluarga_ids)
+        .exclude(pendamping=pendamping)
+        .update(pendamping=pendamping, updated_at=timezone.now())
     )
