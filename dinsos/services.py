@@ -20,6 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from dinsos.errors import DomainError
 from dinsos.middleware import current_ip
 from dinsos.models import BERLAKU_SEJAK_AWAL, AuditEvent, Heartbeat, User, Wilayah
+from dinsos.raw_sql import db_table
 
 logger = logging.getLogger(__name__)
 
@@ -128,7 +129,7 @@ def wilayah_load_csv(*, path: Path) -> WilayahLoadResult:
     # A region is a few dozen rows, below autovacuum's threshold: without statistics the
     # planner misjudges every area-scoped query (10x slower family lists).
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE dinsos_wilayah")
+        cursor.execute(f"ANALYZE {db_table(Wilayah)}")
     return WilayahLoadResult(created=created, updated=updated)
 
 

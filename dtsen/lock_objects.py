@@ -32,7 +32,10 @@ def snapshot_load_lock(snapshot_id: int) -> Iterator[bool]:
     killed worker's connection closes and PostgreSQL releases the lock with it.
     """
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [ADVISORY_NAMESPACE, snapshot_id])
+        cursor.execute(
+            "SELECT pg_try_advisory_lock(%(namespace)s, %(id)s)",
+            {"namespace": ADVISORY_NAMESPACE, "id": snapshot_id},
+        )
         locked = bool(cursor.fetchone()[0])
     try:
         yield locked
@@ -40,5 +43,6 @@ def snapshot_load_lock(snapshot_id: int) -> Iterator[bool]:
         if locked:
             with connection.cursor() as cursor:
                 cursor.execute(
-                    "SELECT pg_advisory_unlock(%s, %s)", [ADVISORY_NAMESPACE, snapshot_id]
+                    "SELECT pg_advisory_unlock(%(namespace)s, %(id)s)",
+                    {"namespace": ADVISORY_NAMESPACE, "id": snapshot_id},
                 )

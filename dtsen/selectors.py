@@ -12,6 +12,7 @@ from dinsos import selectors as dinsos_selectors
 from dinsos.access import scope_kelurahan_ids, scope_wilayah
 from dinsos.hooks import json_rows
 from dinsos.models import User, Wilayah
+from dinsos.raw_sql import db_table
 from dtsen.access import scope_snapshot
 from dtsen.importers import CHECKERS
 from dtsen.importers.columns import ABAIKAN
@@ -155,7 +156,7 @@ def _joined(lama: Snapshot, baru: Snapshot, user: User) -> tuple[str, dict[str, 
             FROM lama l FULL OUTER JOIN baru b ON l.nik = b.nik
         )
         SELECT g.*, w.nama AS kelurahan, w.parent_id AS kecamatan_id
-        FROM gabung g JOIN dinsos_wilayah w ON w.id = g.kelurahan_id
+        FROM gabung g JOIN {db_table(Wilayah)} w ON w.id = g.kelurahan_id
         WHERE %(semua)s OR g.kelurahan_id = ANY(%(kelurahan)s)
     """  # noqa: S608
     is_admin = user.role == User.Role.ADMIN

@@ -13,8 +13,17 @@ from dinsos import selectors as dinsos_selectors
 from dinsos.formatting import tanggal
 from dinsos.models import User
 from dinsos.pengaturan import today
+from dinsos.raw_sql import db_table
 from dtsen.access_temuan import scope_temuan
-from dtsen.models import PBIJK_NONAKTIF_REGEX, EksporSiks, EksporSiksBaris, Temuan, TemuanRiwayat
+from dtsen.models import (
+    PBIJK_NONAKTIF_REGEX,
+    EksporSiks,
+    EksporSiksBaris,
+    PbiJkRecord,
+    Snapshot,
+    Temuan,
+    TemuanRiwayat,
+)
 from dtsen.selectors_rekonsiliasi import KATEGORI_USULAN
 
 R = User.Role
@@ -56,22 +65,22 @@ def tambah_bulan(day: datetime.date, months: int) -> datetime.date:
     raise ValueError(day)
 
 
-_RIWAYAT_PBIJK = """
+_RIWAYAT_PBIJK = f"""
     WITH daftar AS (
-        SELECT id, tanggal_data FROM dtsen_snapshot
+        SELECT id, tanggal_data FROM {db_table(Snapshot)}
         WHERE jenis = 'pbijk' AND status IN ('diterapkan', 'riwayat')
           AND wilayah_id = ANY(%(wilayah)s)
     ),
     terakhir AS (
         SELECT DISTINCT ON (r.nik) r.nik, s.tanggal_data AS tanggal, r.noka
-        FROM daftar s JOIN dtsen_pbijkrecord r ON r.snapshot_id = s.id
+        FROM daftar s JOIN {db_table(PbiJkRecord)} r ON r.snapshot_id = s.id
         WHERE r.nik = ANY(%(nik)s) AND r.status_kepesertaan !~ %(nonaktif)s
         ORDER BY r.nik, s.tanggal_data DESC
     )
     SELECT t.nik, (SELECT min(s.tanggal_data) FROM daftar s WHERE s.tanggal_data > t.tanggal),
         t.noka
     FROM terakhir t
-"""
+"""  # noqa: S608 (table names from model metadata only)
 
 
 @dataclass(frozen=True)
