@@ -27,6 +27,7 @@ from dinsos.errors import DomainError
 from dinsos.formatting import NAMA_BULAN
 from dinsos.models import AuditEvent, User
 from dinsos.pengaturan import today
+from dinsos.raw_sql import db_table
 from kpm.models import (
     KOMPONEN_KOMITMEN,
     KOMPONEN_PENDIDIKAN,
@@ -246,22 +247,25 @@ def pelanggaran_list(start: datetime.date, end: datetime.date) -> list[Pelanggar
 
 # Only families still aktif can be suspended (TRANSISI_STATUS); an open proposal gets the
 # longer explanation when its run goes on; a decided one is never touched again.
-_UPSERT_SQL = """
-INSERT INTO kpm_usulan (
+_UPSERT_SQL = f"""
+INSERT INTO {db_table(Usulan)} (
     keluarga_id, jenis, kunci, tindakan, status, alasan, ringkasan,
     periode_awal, periode_akhir, catatan_keputusan, created_at, updated_at
 )
-SELECT u.keluarga_id, u.jenis, u.kunci, %s, %s, u.alasan::jsonb, u.ringkasan,
-       %s, %s, '', now(), now()
-FROM unnest(%s::int[], %s::text[], %s::text[], %s::text[], %s::text[])
-     AS u(keluarga_id, jenis, kunci, alasan, ringkasan)
-JOIN kpm_keluarga k ON k.id = u.keluarga_id AND k.status = %s
+SELECT u.keluarga_id, u.jenis, u.kunci, %(tindakan)s, %(diusulkan)s, u.alasan::jsonb,
+       u.ringkasan, %(awal)s, %(akhir)s, '', now(), now()
+FROM unnest(
+         %(keluarga_ids)s::int[], %(jenis)s::text[], %(kunci)s::text[], %(alasan)s::text[],
+         %(ringkasan)s::text[]
+     ) AS u(keluarga_id, jenis, kunci, alasan, ringkasan)
+JOIN {db_table(Keluarga)} k ON k.id = u.keluarga_id AND k.status = %(aktif)s
 ON CONFLICT (keluarga_id, jenis, kunci) DO UPDATE
    SET alasan = EXCLUDED.alasan, ringkasan = EXCLUDED.ringkasan,
        periode_akhir = EXCLUDED.periode_akhir, updated_at = now()
- WHERE kpm_usulan.status = %s AND kpm_usulan.alasan IS DISTINCT FROM EXCLUDED.alasan
+ WHERE {db_table(Usulan)}.status = %(diusulkan)s
+   AND {db_table(Usulan)}.alasan IS DISTINCT FROM EXCLUDED.alasan
 RETURNING (xmax = 0)
-"""
+"""  # noqa: S608 (table names from model metadata only)
 
 
 @transaction.atomic
@@ -280,19 +284,18 @@ def usulan_evaluate(*, bulan_awal: datetime.date, bulan_akhir: datetime.date) ->
     hasil.ditemukan = len(found)
     if not found:
         return hasil
-    params: list[Any] = [
-        Keluarga.Status.DITANGGUHKAN.value,
-        Usulan.Status.DIUSULKAN.value,
-        start,
-        end,
-        [p.keluarga_id for p in found],
-        [p.jenis for p in found],
-        [p.kunci for p in found],
-        [json.dumps(p.rincian, ensure_ascii=False, default=str) for p in found],
-        [str(p.rincian.get("ringkasan", "")) for p in found],
-        Keluarga.Status.AKTIF.value,
-        Usulan.Status.DIUSULKAN.value,
-    ]
+    params: dict[str, Any] = {
+        "tindakan": Keluarga.Status.DITANGGUHKAN.value,
+        "diusulkan": Usulan.Status.DIUSULKAN.value,
+        "awal": start,
+        "akhir": end,
+        "keluarga_ids": [p.keluarga_id for p in found],
+        "jenis": [p.jenis for p in found],
+        "kunci": [p.kunci for p in found],
+        "alasan": [json.dumps(p.rincian, ensure_ascii=False, default=str) for p in found],
+        "ringkasan": [str(p.rincian.get("ringkasan", "")) for p in found],
+        "aktif": Keluarga.Status.AKTIF.value,
+    }
     with connection.cursor() as cursor:
         cursor.execute(_UPSERT_SQL, params)
         inserted = [row[0] for row in cursor.fetchall()]
