@@ -6,10 +6,11 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from dinsos import charts
 from dinsos.access import scope_kelurahan_ids, scope_wilayah
-from dinsos.formatting import tanggal
+from dinsos.charts import Entri, Warna
+from dinsos.formatting import angka, tanggal
 from dinsos.models import User, Wilayah
-from dtsen import grafik
 from dtsen.access_temuan import PEMUTUS, scope_rekonsiliasi, scope_temuan
 from dtsen.models import (
     Kategori,
@@ -204,12 +205,28 @@ def keluarga_panel(*, keluarga: Keluarga, user: User) -> Panel:
 # --- Summary ---------------------------------------------------------------------------------
 @dataclass
 class Ringkasan:
-    per_kategori: grafik.Grafik
-    per_kecamatan: grafik.Grafik
-    per_tahap: grafik.Grafik
-    tren: grafik.GrafikTren
+    per_kategori: charts.Grafik
+    per_kecamatan: charts.Grafik
+    per_tahap: charts.Grafik
+    tren: charts.GrafikGaris
     total_terbuka: int
     total_ditutup: int
+
+
+_WARNA_TAHAP = {
+    Temuan.Tahap.BELUM_DIPERIKSA: Warna.PERINGATAN,
+    Temuan.Tahap.DIVERIFIKASI: Warna.INFO,
+    Temuan.Tahap.DIPUTUSKAN: Warna.BERHASIL,
+}
+_WARNA_TREN = {
+    Rekonsiliasi.Jenis.KPM_DTSEN: Warna.UTAMA,
+    Rekonsiliasi.Jenis.PBIJK_DTSEN: Warna.BAHAYA,
+    Rekonsiliasi.Jenis.KPM_PBIJK: Warna.BERHASIL,
+}
+
+
+def _entri(label: str, n: int, warna: Warna | None = None) -> Entri:
+    return Entri(label, n, angka(n), f"{label}: {angka(n)}", warna)
 
 
 def temuan_ringkasan(*, user: User) -> Ringkasan:
@@ -227,18 +244,18 @@ def temuan_ringkasan(*, user: User) -> Ringkasan:
         },
         ditutup=Count("id", filter=Q(closed_at__isnull=False)),
     )
-    per_tahap = [(t.label, tahap[t.value]) for t in Temuan.Tahap]
-    per_tahap.append(("Ditutup otomatis", tahap["ditutup"]))
+    per_tahap = [(t.label, tahap[t.value], _WARNA_TAHAP[t]) for t in Temuan.Tahap]
+    per_tahap.append(("Ditutup otomatis", tahap["ditutup"], Warna.REDUP))
     return Ringkasan(
-        per_kategori=grafik.batang_horizontal(
+        per_kategori=charts.batang_mendatar(
             "Temuan terbuka per kategori",
-            [(k.label, by_kategori[k.value]) for k in K if by_kategori.get(k.value)],
+            [_entri(k.label, by_kategori[k.value]) for k in K if by_kategori.get(k.value)],
         ),
-        per_kecamatan=grafik.batang_horizontal("Temuan terbuka per kecamatan", by_kecamatan),
-        per_tahap=grafik.batang_horizontal(
-            "Kemajuan tindak lanjut",
-            per_tahap,
-            kelas=["tahap-belum", "tahap-verifikasi", "tahap-putus", "tahap-tutup"],
+        per_kecamatan=charts.batang_mendatar(
+            "Temuan terbuka per kecamatan", [_entri(nama, n) for nama, n in by_kecamatan]
+        ),
+        per_tahap=charts.batang_mendatar(
+            "Kemajuan tindak lanjut", [_entri(label, n, warna) for label, n, warna in per_tahap]
         ),
         tren=_tren(user),
         total_terbuka=sum(by_kategori.values()),
@@ -246,7 +263,7 @@ def temuan_ringkasan(*, user: User) -> Ringkasan:
     )
 
 
-def _tren(user: User) -> grafik.GrafikTren:
+def _tren(user: User) -> charts.GrafikGaris:
     runs = list(
         scope_rekonsiliasi(user, Rekonsiliasi.objects.filter(status=Rekonsiliasi.Status.SELESAI))
         .order_by("-finished_at", "-id")
@@ -270,5 +287,7 @@ def _tren(user: User) -> grafik.GrafikTren:
                 if visible is None or kec in visible
             )
             points.append((tanggal(run.finished_at.date()) if run.finished_at else "", total))
-        seri.append((jenis.label, f"tren-{jenis.value}", points))
-    return grafik.tren("Jumlah temuan per rekonsiliasi", seri)
+        seri.append(charts.Deret(jenis.label, _WARNA_TREN[jenis], points))
+    return charts.garis(
+        "Jumlah temuan per rekonsiliasi", seri, kosong="Belum ada rekonsiliasi yang selesai."
+    )

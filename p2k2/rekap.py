@@ -15,8 +15,10 @@ from django.db import connection
 from django.db.models import Count, Min, Q, QuerySet
 from django.db.models.functions import ExtractMonth
 
+from dinsos import charts
 from dinsos import selectors as dinsos_selectors
-from dinsos.formatting import NAMA_BULAN
+from dinsos.charts import Entri
+from dinsos.formatting import NAMA_BULAN, persen
 from dinsos.models import User
 from dinsos.pengaturan import today
 from dinsos.raw_sql import db_table, queryset_sql
@@ -315,3 +317,45 @@ def kemajuan_kurikulum(*, user: User, on: datetime.date | None = None) -> list[K
         for g in groups
     ]
     return sorted(result, key=lambda k: (not k.is_tertinggal, -len(k.sesi_belum), k.kelompok.nama))
+
+
+# --- Charts of the recap page ----------------------------------------------------------
+def _keterangan(angka: Angka) -> str:
+    if angka.tingkat is None:
+        return f"{angka.label}: belum ada pertemuan"
+    return f"{angka.label}: {persen(angka.tingkat)} hadir dari {angka.total} catatan"
+
+
+def grafik_bulan(bulan: list[Angka], tahun: int) -> charts.Grafik:
+    """Attendance rate per month of the year: a bar per month on a 0–100% scale, each
+    labelled with its rounded percentage."""
+    return charts.batang_tegak(
+        f"Tingkat kehadiran per bulan, {tahun} (%)",
+        [
+            Entri(
+                label=a.label[0],
+                besar=a.tingkat,
+                nilai=charts.KOSONG if a.tingkat is None else f"{round(a.tingkat * 100)}",
+                keterangan=_keterangan(a),
+            )
+            for a in bulan
+        ],
+        maks=1.0,
+    )
+
+
+def grafik_kecamatan(kecamatan: list[Angka], tahun: int) -> charts.Grafik:
+    """Attendance rate per kecamatan: a horizontal bar each on a 0–100% scale."""
+    return charts.batang_mendatar(
+        f"Tingkat kehadiran per kecamatan, {tahun}",
+        [
+            Entri(
+                label=a.label,
+                besar=a.tingkat,
+                nilai=charts.KOSONG if a.tingkat is None else persen(a.tingkat),
+                keterangan=_keterangan(a),
+            )
+            for a in kecamatan
+        ],
+        maks=1.0,
+    )

@@ -19,7 +19,7 @@ from dinsos.errors import DomainError
 from dinsos.http import AuthedRequest, require_role
 from dinsos.models import AuditEvent, User
 from dinsos.pengaturan import today
-from p2k2 import forms, grafik, rekap, selectors, services, siks
+from p2k2 import forms, rekap, selectors, services, siks
 from p2k2.access import access_kelompok, access_konflik, access_pertemuan, can_manage_p2k2
 from p2k2.models import Kehadiran, Kelompok, Pertemuan
 
@@ -394,8 +394,8 @@ def rekap_kehadiran(request: AuthedRequest) -> HttpResponse:
     context = {
         "form": form,
         "rekap": data,
-        "grafik_bulan": grafik.tren_bulanan(data.bulan, tahun),
-        "grafik_kecamatan": grafik.per_kecamatan(data.kecamatan, tahun),
+        "grafik_bulan": rekap.grafik_bulan(data.bulan, tahun),
+        "grafik_kecamatan": rekap.grafik_kecamatan(data.kecamatan, tahun),
     }
     return render(request, "p2k2/rekap.html", context)
 

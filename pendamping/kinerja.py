@@ -6,14 +6,15 @@ Pure: built from the row of `pendamping.indikator`, no queries. The formulas are
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from dinsos.formatting import angka, persen
+from dinsos import charts
+from dinsos.formatting import NAMA_BULAN, angka, persen
 from pendamping.models import Pendamping
 from pendamping.periode import Periode
 
@@ -303,3 +304,71 @@ class Indikator:
             ItemRhk(8, "Direktif pimpinan", BELUM_TERCATAT, False),
             ItemRhk(9, "Publikasi", BELUM_TERCATAT, False),
         ]
+
+
+# --- Charts of the performance page ------------------------------------------------------
+def _koma(value: float, digits: int) -> str:
+    return f"{value:.{digits}f}".replace(".", ",")
+
+
+@dataclass(frozen=True)
+class _GrafikIndikator:
+    judul: str
+    nilai: Callable[[Indikator], float | None]
+    teks: Callable[[float], str]  # the figure in the tooltip: "85,0%", "3,5 hari"
+    singkat: Callable[[float], str]  # the figure above the bar: "85", "3,5"
+    maks: float | None  # the top of the scale; None: the year's largest figure
+
+
+def _persen_bulat(value: float) -> str:
+    return f"{round(value * 100)}"
+
+
+GRAFIK_INDIKATOR = (
+    _GrafikIndikator("Cakupan layanan (%)", lambda i: i.cakupan, persen, _persen_bulat, 1.0),
+    _GrafikIndikator(
+        "Kecepatan respon (median hari)",
+        lambda i: i.respon_median,
+        lambda v: f"{_koma(v, 1)} hari",
+        lambda v: _koma(v, 1),
+        None,
+    ),
+    _GrafikIndikator(
+        "Integrasi rujukan (%)", lambda i: i.integrasi_rujukan, persen, _persen_bulat, 1.0
+    ),
+    _GrafikIndikator(
+        "Kepuasan (1–5)",
+        lambda i: i.kepuasan_rata,
+        lambda v: _koma(v, 2),
+        lambda v: _koma(v, 1),
+        5.0,
+    ),
+    _GrafikIndikator(
+        "Skor kinerja", lambda i: i.skor, lambda v: _koma(v, 1), lambda v: f"{round(v)}", 100.0
+    ),
+)
+
+
+def grafik_list(seri: list[Indikator]) -> list[charts.Grafik]:
+    """The performance page's charts, one per indicator: a bar per month of the year so
+    far, in twelve slots."""
+    result = []
+    for spec in GRAFIK_INDIKATOR:
+        entri = []
+        for indikator in seri:
+            value = spec.nilai(indikator)
+            nama = NAMA_BULAN[(indikator.periode.bulan or 1) - 1]
+            entri.append(
+                charts.Entri(
+                    label=nama[0],
+                    besar=value,
+                    nilai="" if value is None else spec.singkat(value),
+                    keterangan=f"{nama}: {KOSONG if value is None else spec.teks(value)}",
+                )
+            )
+        result.append(
+            charts.batang_tegak(
+                spec.judul, entri, maks=spec.maks, slot=12, kosong="Belum ada data pada tahun ini."
+            )
+        )
+    return result

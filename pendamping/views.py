@@ -19,7 +19,7 @@ from dinsos.formatting import angka
 from dinsos.http import AuthedRequest, require_role
 from dinsos.models import User
 from kpm.models import Keluarga
-from pendamping import ekspor, forms, grafik, indikator, selectors, services
+from pendamping import ekspor, forms, indikator, kinerja, selectors, services
 from pendamping.access import (
     access_kasus,
     access_keluarga_for_layanan,
@@ -92,7 +92,7 @@ def pendamping_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "form": form,
         "periode": periode,
         "i": hasil,
-        "grafik_list": grafik.grafik_list(seri),
+        "grafik_list": kinerja.grafik_list(seri),
         "is_p2k2_tersedia": indikator.is_p2k2_tersedia(),
         "can_see_audit": request.user.is_admin,
         "query_string": urlencode(periode.params),

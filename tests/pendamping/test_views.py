@@ -436,6 +436,6 @@ def test_performance_page_draws_a_bar_per_month(client, pendamping_hadimulyo, du
     url = reverse("pendamping:pendamping-detail", args=[dunia["profil"]])
     content = client.get(url, {"tahun": 2025, "bulan": 3}).content.decode()
     # then: the coverage chart has a full-height bar in the third slot (SVG needs dots)
-    assert '<rect class="grafik-batang" x="42.0" y="0.0" width="16" height="80.0">' in content
+    assert '<rect class="grafik-batang" x="55.0" y="0.0" width="20.0" height="100.0">' in content
     assert "<title>Maret: 100,0%</title>" in content
     assert "<title>Februari: 0,0%</title>" in content
