@@ -401,18 +401,19 @@ def _last_serials(model: type[Model], column: str, prefixes: Iterable[str]) -> d
     col = connection.ops.quote_name(column)
     sql = (
         f"SELECT left({col}, 12), max(right({col}, 4))::int FROM {table} "  # noqa: S608 (model metadata)
-        f"WHERE left({col}, 4) = ANY(%s) GROUP BY 1"
+        f"WHERE left({col}, 4) = ANY(%(prefixes)s) GROUP BY 1"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [sorted(set(prefixes))])
+        cursor.execute(sql, {"prefixes": sorted(set(prefixes))})
         return dict(cursor.fetchall())
 
 
 def _next_ids(model: type[Model], count: int) -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [model._meta.db_table, count],
+            "SELECT nextval(pg_get_serial_sequence(%(table)s, 'id'))"
+            " FROM generate_series(1, %(count)s)",
+            {"table": model._meta.db_table, "count": count},
         )
         return [row[0] for row in cursor.fetchall()]
 

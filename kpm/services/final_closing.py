@@ -271,8 +271,9 @@ def _next_ids(model: type[Keluarga | Anggota], count: int) -> list[int]:
     """`count` ids from the table's sequence, in one query."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [model._meta.db_table, count],
+            "SELECT nextval(pg_get_serial_sequence(%(table)s, 'id'))"
+            " FROM generate_series(1, %(count)s)",
+            {"table": model._meta.db_table, "count": count},
         )
         return [row[0] for row in cursor.fetchall()]
 
