@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,6 +67,95 @@ RULES = (
 )
 
 
+# SQL rules read string literals through the AST (a statement spans many lines, and its
+# table names hide between quotes), so they cannot be one-line patterns like RULES above.
+SQL_KEYWORD = re.compile(
+    r"\b(SELECT|INSERT INTO|UPDATE|DELETE FROM|WITH|FROM|WHERE|JOIN|SET|ANALYZE|VACUUM|COPY)\b"
+)
+POSITIONAL_PARAMETER = re.compile(r"(?<!%)%s")
+SQL_POSITIONAL = (
+    "sql-named-parameters",
+    "multi-line SQL takes named parameters (%(awal)s with a dict), never positional %s",
+)
+SQL_TABLE = (
+    "sql-table-from-meta",
+    "take table names from Model._meta.db_table, never a literal {table}",
+)
+
+
+def is_app_code(relative: str) -> bool:
+    """Python in a Django app's package (it has an apps.py), migrations excepted."""
+    top, _, rest = relative.partition("/")
+    return (
+        relative.endswith(".py")
+        and (ROOT / top / "apps.py").exists()
+        and "/migrations/" not in f"/{rest}"
+    )
+
+
+def model_tables(root: Path = ROOT) -> frozenset[str]:
+    """Table names of the project's models: `<app>_<model>` or an explicit Meta.db_table."""
+    tables: set[str] = set()
+    for apps_py in root.glob("*/apps.py"):
+        app = apps_py.parent
+        for path in [app / "models.py", *(app / "models").glob("*.py")]:
+            if not path.exists():
+                continue
+            for node in ast.parse(path.read_text(encoding="utf-8")).body:
+                if not isinstance(node, ast.ClassDef):
+                    continue
+                bases = [ast.unparse(base) for base in node.bases]
+                if any(base.endswith("Choices") for base in bases):
+                    continue
+                tables.add(f"{app.name}_{node.name.lower()}")
+        for path in app.rglob("*.py"):
+            tables.update(re.findall(r"db_table\s*=\s*[\"'](\w+)[\"']", path.read_text("utf-8")))
+    return frozenset(tables)
+
+
+def _string_literals(tree: ast.AST) -> Iterator[tuple[int, str]]:
+    """Yield (first line, text) of every string literal except docstrings.
+
+    An f-string yields its literal parts joined by `{}`, so its placeholders never count
+    as SQL text.
+    """
+    skip = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            first = node.body[0] if node.body else None
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                skip.add(id(first.value))
+        elif isinstance(node, ast.JoinedStr):
+            skip.update(id(part) for part in node.values)
+            text = "".join(
+                part.value if isinstance(part, ast.Constant) else "{}" for part in node.values
+            )
+            yield node.lineno, text
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip:
+            yield node.lineno, node.value
+
+
+def sql_problems(source: str, tables: frozenset[str]) -> list[tuple[int, str, str]]:
+    """Return (line, rule, message) for each SQL string literal that breaks the SQL rules.
+
+    A string counts as SQL when it has an upper-case SQL keyword.
+    """
+    table = re.compile(r"\b(" + "|".join(sorted(tables, key=len, reverse=True)) + r")\b")
+    problems = []
+    for start, text in _string_literals(ast.parse(source)):
+        if not SQL_KEYWORD.search(text):
+            continue
+        is_multi_line = "\n" in text.strip()
+        for offset, line in enumerate(text.splitlines()):
+            if is_multi_line and POSITIONAL_PARAMETER.search(line):
+                problems.append((start + offset, *SQL_POSITIONAL))
+            if tables and (found := table.search(line)):
+                message = SQL_TABLE[1].format(table=found.group(1))
+                problems.append((start + offset, SQL_TABLE[0], message))
+    return sorted(problems)
+
+
 def _files() -> list[Path]:
     found: list[Path] = []
     for top in (*APPS, "templates", "static", "tests", "bench", "scripts"):
@@ -82,6 +173,7 @@ def check() -> list[str]:
     """Return one line per violation: path:line: rule: message."""
     problems = []
     this_file = Path(__file__).resolve()
+    tables = model_tables()
     for path in _files():
         if path.resolve() == this_file:
             continue
@@ -93,6 +185,9 @@ def check() -> list[str]:
             for number, line in enumerate(lines, start=1):
                 if rule.pattern.search(line) and "noqa: rule" not in line:
                     problems.append(f"{relative}:{number}: {rule.name}: {rule.message}")
+        if is_app_code(relative):
+            for number, name, message in sql_problems("\n".join(lines), tables):
+                problems.append(f"{relative}:{number}: {name}: {message}")
     return problems
 
 
