@@ -23,7 +23,7 @@ def test_search_open_family_and_suspend_with_reason(page, operator, kota_metro, 
     login(page, "operator")
     page.goto("/keluarga/")
     # when: a typo in the name still finds her (results update as she types)
-    page.get_by_placeholder("NIK, No KK atau nama").fill("siti aminh")
+    page.get_by_placeholder("NIK/No KK lengkap (16 digit) atau nama").fill("siti aminh")
     expect(page.get_by_test_id("jumlah-hasil")).to_have_text("1 keluarga")
     # the address keeps the search for back/refresh as a token, never the typed term
     expect(page).to_have_url(re.compile(r"cari="))
