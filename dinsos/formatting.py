@@ -6,6 +6,7 @@ Pure functions with their own unit tests; templates reach them through the one-l
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
@@ -95,6 +96,28 @@ def mask_nik(value: str | None) -> str:
 def mask_no_kk(value: str | None) -> str:
     """Hide a No KK the same way as a NIK (`1872**********03`); None gives ""."""
     return mask_nik(value)
+
+
+# A run of this many digits (spaces, dots or dashes between them allowed) may be a NIK or No KK,
+# or most of one: shown masked wherever free text quotes what a user typed (issue 22).
+IDENTIFIER_MIN_DIGITS = 10
+_DIGIT_RUN = re.compile(r"\d(?:[ .\-]?\d)*")
+_NOT_DIGIT = re.compile(r"\D")
+
+
+def mask_identifiers(value: str | None, *, min_digits: int = IDENTIFIER_MIN_DIGITS) -> str:
+    """Mask every identifier-like digit run in free text like `mask_nik`; None gives "".
+
+    `NIK 1872012345678901.xlsx` → `NIK 1872**********01.xlsx`. Shorter runs (dates, RT) stay.
+    """
+    if not value:
+        return ""
+
+    def _mask(match: re.Match[str]) -> str:
+        digits = _NOT_DIGIT.sub("", match.group())
+        return mask_nik(digits) if len(digits) >= min_digits else match.group()
+
+    return _DIGIT_RUN.sub(_mask, value)
 
 
 def angka(value: int | None) -> str:

@@ -46,6 +46,12 @@ def mask_no_kk(value: str | None) -> str:
 
 
 @register.filter
+def mask_identifiers(value: str | None) -> str:
+    """Free text (a file name) with identifier-like numbers masked: `1872**********01`."""
+    return formatting.mask_identifiers(value)
+
+
+@register.filter
 def angka(value: int | None) -> str:
     """Whole number with thousands dots: `12.345`."""
     return formatting.angka(value)

@@ -213,6 +213,7 @@ def test_persen_shows_one_decimal_by_default() -> None:
         ("mask_no_kk", "1872010101230003", "1872**********03"),
         ("angka", 12_345, "12.345"),
         ("persen", 0.853, "85,3%"),
+        ("mask_identifiers", "DTSEN 1872015004990007.xlsx", "DTSEN 1872**********07.xlsx"),
     ],
 )
 def test_template_filter_is_registered_and_formats(name: str, value: object, expected: str) -> None:
@@ -229,3 +230,33 @@ def test_persen_filter_takes_digits_as_the_template_argument() -> None:
     results = [format_id.persen(0.853, 2), format_id.persen(0.853, "0")]
     # then
     assert results == ["85,30%", "85%"]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("DTSEN 1872015004990007.xlsx", "DTSEN 1872**********07.xlsx"),
+        ("1872 0150 0499 0007", "1872**********07"),
+        ("dtsen_2025-06-30_1872015004990077.csv", "dtsen_2025-06-30_1872**********77.csv"),
+        ("nik-18720150049-b.csv", "nik-*********49-b.csv"),  # 11 digits: part of a NIK
+        ("desil 11, RT 003, tanggal 30/02/2025", "desil 11, RT 003, tanggal 30/02/2025"),
+        ("123456789", "123456789"),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_mask_identifiers(value: str | None, expected: str) -> None:
+    # when
+    result = formatting.mask_identifiers(value)
+    # then
+    assert result == expected
+
+
+def test_mask_identifiers_can_leave_region_codes_readable() -> None:
+    # when: a 10-digit BPS kelurahan code is public (DOMAIN.md §8); a NIK is not
+    results = [
+        formatting.mask_identifiers("1872022003", min_digits=11),
+        formatting.mask_identifiers("1872015004990007", min_digits=11),
+    ]
+    # then
+    assert results == ["1872022003", "1872**********07"]
