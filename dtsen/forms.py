@@ -6,13 +6,18 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 
+from dinsos.formatting import mask_identifiers
 from dinsos.forms import BootstrapFormMixin
 from dinsos.models import Wilayah
 from dtsen.models import Jenis, Snapshot
 
 MB = 1024 * 1024
+# Unknown headers shown per page of the mapping form: the form never grows with the file
+# (issue 22: 16,384 columns gave a 17,5 MB page; a file is also refused past DTSEN_MAX_KOLOM).
+PEMETAAN_PER_HALAMAN = 50
 
 
 class SnapshotUploadForm(BootstrapFormMixin, forms.Form):
@@ -48,20 +53,28 @@ class SnapshotUploadForm(BootstrapFormMixin, forms.Form):
 
 
 class PemetaanKolomForm(BootstrapFormMixin, forms.Form):
-    """One select per header the importer did not know."""
+    """One select per unknown header on one page of them (`halaman`, 1-based)."""
 
     def __init__(
-        self, *args: Any, headers: list[str], pilihan: list[tuple[str, str]], **kwargs: Any
+        self,
+        *args: Any,
+        headers: list[str],
+        pilihan: list[tuple[str, str]],
+        halaman: str | int | None = 1,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.headers = headers
-        for index, header in enumerate(headers):
-            self.fields[f"kolom_{index}"] = forms.ChoiceField(
-                label=f"Kolom “{header}”", choices=pilihan, required=False
+        self.page: Page[str] = Paginator(headers, PEMETAAN_PER_HALAMAN).get_page(halaman)
+        first = self.page.start_index() - 1 if headers else 0
+        self.headers = {f"kolom_{first + i}": h for i, h in enumerate(self.page.object_list)}
+        for name, header in self.headers.items():
+            self.fields[name] = forms.ChoiceField(
+                label=f"Kolom “{mask_identifiers(header)}”", choices=pilihan, required=False
             )
 
     def pemetaan(self) -> dict[str, str]:
-        return {h: self.cleaned_data[f"kolom_{i}"] for i, h in enumerate(self.headers)}
+        """This page's headers as written in the file → the chosen field ("" = ignored)."""
+        return {header: self.cleaned_data[name] for name, header in self.headers.items()}
 
 
 class KonfirmasiForm(BootstrapFormMixin, forms.Form):

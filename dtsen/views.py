@@ -73,6 +73,7 @@ def _detail_context(request: AuthedRequest, snapshot: Snapshot) -> dict[str, obj
         context["pemetaan_form"] = forms.PemetaanKolomForm(
             headers=snapshot.kolom_tak_dikenal,
             pilihan=selectors.pemetaan_pilihan(jenis=snapshot.jenis),
+            halaman=request.GET.get("page"),
         )
     return context
 
@@ -101,10 +102,11 @@ def snapshot_mapping(request: AuthedRequest, pk: int) -> HttpResponse:
         request.POST,
         headers=snapshot.kolom_tak_dikenal,
         pilihan=selectors.pemetaan_pilihan(jenis=snapshot.jenis),
+        halaman=request.POST.get("halaman"),
     )
     if form.is_valid():
         try:
-            services.pemetaan_kolom_save(
+            saved = services.pemetaan_kolom_save(
                 snapshot=snapshot, pemetaan=form.pemetaan(), user=request.user
             )
         except services.AntreanTidakTersedia as e:  # the mapping is saved; re-run from the page
@@ -113,7 +115,10 @@ def snapshot_mapping(request: AuthedRequest, pk: int) -> HttpResponse:
         except DomainError as e:
             form.add_error(None, e.message)
         else:
-            messages.success(request, "Pemetaan kolom disimpan; file diproses ulang.")
+            if left := len(saved.kolom_tak_dikenal):
+                messages.success(request, f"Pemetaan disimpan; {left} kolom lagi belum dipetakan.")
+            else:
+                messages.success(request, "Pemetaan kolom disimpan; file diproses ulang.")
             return redirect("dtsen:snapshot-detail", snapshot.pk)
     context = {**_detail_context(request, snapshot), "pemetaan_form": form}
     return render(request, "dtsen/snapshot_detail.html", context, status=400)

@@ -277,6 +277,13 @@ DTSEN_XLSX_MAX_UNCOMPRESSED_BYTES = env_int(
     "DTSEN_XLSX_MAX_UNCOMPRESSED_BYTES", default=4 * 1024 * 1024 * 1024, minimum=1
 )
 DTSEN_XLSX_MAX_RATIO = env_int("DTSEN_XLSX_MAX_RATIO", default=100, minimum=1)
+# Hostile files (issue 22): a row wider than this many columns is refused at the first read (a
+# DTSEN file has about 20), and the shared strings of an XLSX kept in memory up to this many
+# bytes before the rest spill to a temporary file (a 1,000,000-row Excel file fits).
+DTSEN_MAX_KOLOM = env_int("DTSEN_MAX_KOLOM", default=500, minimum=50)
+DTSEN_XLSX_SHARED_STRINGS_MEMORY_BYTES = env_int(
+    "DTSEN_XLSX_SHARED_STRINGS_MEMORY_BYTES", default=256 * 1024 * 1024, minimum=0
+)
 # Reconciliation runs in one task ("tunggal") or fanned out per kecamatan ("chord"):
 # bench/reconcile.py measures both (README, design).
 DTSEN_REKONSILIASI_MODE = env.str("DTSEN_REKONSILIASI_MODE", default="tunggal")

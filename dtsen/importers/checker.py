@@ -21,13 +21,17 @@ from dtsen.importers.cells import (
     jenis_kelamin,
 )
 from dtsen.importers.columns import HasilPencocokan, TabelKolom
-from dtsen.importers.files import Row
+from dtsen.importers.files import Row, RowWithNul
 
 # Region-code fields, in the order one is chosen when a file has several.
 KODE_WILAYAH_FIELDS = (
     ("kode_wilayah_bps", SISTEM_BPS),
     ("kode_wilayah_kemendagri", SISTEM_KEMENDAGRI),
     ("kode_wilayah", SISTEM_BPS),
+)
+MSG_NUL = (
+    "sel berisi karakter NUL (kode 0) yang tidak boleh ada dalam data; hapus karakter itu "
+    "atau simpan ulang file dari Excel"
 )
 
 
@@ -61,6 +65,7 @@ class RowChecker:
         self.dates = DateParser(today=today)
         self.wilayah = wilayah
         self.header = {f: cocok.header.get(f, self.TABEL.label(f)) for f in self.TABEL.fields}
+        self.header_at = {i: cocok.header[f] for f, i in cocok.posisi.items()}
         # Every field reads a fixed index; absent fields read the padding cell (always None).
         self.width = max(cocok.posisi.values(), default=0) + 2
         self.index = {f: cocok.posisi.get(f, self.width - 1) for f in self.TABEL.fields}
@@ -78,7 +83,24 @@ class RowChecker:
         return cells
 
     def check(self, number: int, cells: Row) -> Hasil:
+        """The row's record and problems; a row holding a NUL is always rejected."""
+        if type(cells) is RowWithNul:
+            return self._check_with_nul(number, cells)
+        return self.check_cells(number, cells)
+
+    def check_cells(self, number: int, cells: Row) -> Hasil:
         raise NotImplementedError
+
+    def _check_with_nul(self, number: int, cells: Row) -> Hasil:
+        """Reject the row naming each cell with a NUL; report its other problems as usual."""
+        masalah = [
+            RowError(number, self.header_at.get(index, f"kolom ke-{index + 1}"), MSG_NUL)
+            for index, value in enumerate(cells)
+            if isinstance(value, str) and "\x00" in value
+        ]
+        clean: Row = [v.replace("\x00", "") if isinstance(v, str) else v for v in cells]
+        hasil = self.check_cells(number, clean)
+        return Hasil(None, masalah + hasil.masalah, hasil.nik)
 
     def nik_warnings(
         self,

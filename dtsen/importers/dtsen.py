@@ -191,7 +191,7 @@ class DtsenChecker(RowChecker):
         "desil_kabupaten_kota",
     )
 
-    def check(self, number: int, cells: Row) -> Hasil:
+    def check_cells(self, number: int, cells: Row) -> Hasil:
         c = self.pad(cells)
         index, header = self.index, self.header
         masalah: list[RowError] = []

@@ -8,7 +8,13 @@ without a BOM and a `sep=` line.
 
 Refused before any row is read, with a message the admin can act on: an empty file, a file
 that is not a spreadsheet (checked on its bytes, not its name), an encrypted workbook, a
-corrupt zip, a zip bomb, XML with a DTD (entity expansion tricks).
+corrupt zip, a zip bomb, XML with a DTD (entity expansion tricks) anywhere in a part read.
+
+Bounded work for hostile files (issue 22): a row wider than `Batas.max_kolom` non-empty
+columns is refused naming its width, so no later step (the mapping form) works per column
+unbounded; a CSV line or a sheet row past a size cap is refused before it is parsed; shared
+strings past a memory budget spill to a temporary file. A NUL character anywhere becomes a
+problem of its row (`RowWithNul`), never a database error.
 """
 
 from __future__ import annotations
@@ -17,8 +23,11 @@ import codecs
 import csv
 import hashlib
 import io
+import os
 import re
+import tempfile
 import zipfile
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +37,7 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from dinsos.errors import DomainError
+from dinsos.formatting import angka
 
 Cell = str | int | float | bool | None
 Row = list[Cell]
@@ -42,6 +52,15 @@ DELIMITERS = ("|", ";", ",", "\t")
 NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+MAX_KOLOM = 500  # default of settings.DTSEN_MAX_KOLOM; a DTSEN file has about 20
+MEMORI_SHARED_STRINGS = 256 * 1024 * 1024  # default of the shared-strings memory budget
+# A CSV line or one sheet row / shared string's XML past these is not a register's row: refused
+# before it is parsed, so one hostile line cannot take the worker's memory.
+MAX_LINE_CHARS = 16 * 1024 * 1024
+MAX_PART_XML = 16 * 1024 * 1024
+MAX_SMALL_XML = 32 * 1024 * 1024  # workbook.xml and its rels are read whole
+DTD_MARKERS = (b"<!DOCTYPE", b"<!ENTITY")
+SEAM = 16  # bytes kept from the previous chunk so a marker split across chunks is seen
 
 
 class FileDitolak(DomainError):
@@ -66,6 +85,22 @@ MSG_ZIP_RUSAK = (
 MSG_BUKAN_XLSX = "File zip ini bukan buku kerja Excel (.xlsx)."
 MSG_DTD = "File Excel ini berisi deklarasi XML (DTD/entitas) yang tidak diizinkan."
 MSG_BOMB = "File Excel ini mengembang tidak wajar saat dibuka (kemungkinan zip bomb) dan ditolak."
+MSG_BAGIAN_BESAR = (
+    "File Excel ini berisi satu baris atau satu teks yang lebih dari 16 MB; file seperti ini "
+    "tidak wajar dan ditolak."
+)
+
+
+def pesan_terlalu_lebar(number: int, width: int, limit: int) -> str:
+    """The refusal of a row wider than the limit, naming both counts."""
+    return (
+        f"Baris {number} berisi {angka(width)} kolom; batasnya {angka(limit)} kolom. "
+        "Hapus kolom yang tidak dipakai lalu unggah lagi."
+    )
+
+
+class RowWithNul(list):  # type: ignore[type-arg]  # a Row (list[Cell]) the checker must reject
+    """A row with a NUL character in a cell: PostgreSQL refuses it, so the checker rejects it."""
 
 
 class TableReader(Protocol):
@@ -80,10 +115,20 @@ class TableReader(Protocol):
 
 @dataclass(frozen=True)
 class Batas:
-    """Limits against zip bombs (settings DTSEN_XLSX_*)."""
+    """Limits against hostile files (settings DTSEN_MAX_KOLOM and DTSEN_XLSX_*)."""
 
     max_uncompressed: int
     max_ratio: int
+    max_kolom: int = MAX_KOLOM
+    memori_shared_strings: int = MEMORI_SHARED_STRINGS
+
+
+def _width(row: Row) -> int:
+    """Columns up to the last non-empty one (Excel and CSV writers pad with empty cells)."""
+    width = len(row)
+    while width and (row[width - 1] is None or row[width - 1] == ""):
+        width -= 1
+    return width
 
 
 def open_table(path: Path, *, batas: Batas) -> TableReader:
@@ -103,7 +148,7 @@ def open_table(path: Path, *, batas: Batas) -> TableReader:
         raise FileDitolak(MSG_XLS)
     if head.startswith((b"PK\x05\x06", b"PK\x07\x08")):
         raise FileDitolak(MSG_ZIP_RUSAK)
-    return CsvReader(path, head=head)
+    return CsvReader(path, head=head, max_kolom=batas.max_kolom)
 
 
 def _contains(path: Path, needle: bytes) -> bool:
@@ -134,13 +179,18 @@ def _sniff_delimiter(line: str) -> str | None:
     return best if counts[best] else None
 
 
+_QUOTED = re.compile(r'"[^"]*"')
+
+
 class CsvReader:
     """A CSV/pipe file: encoding and delimiter found from the first bytes."""
 
-    def __init__(self, path: Path, *, head: bytes) -> None:
-        if b"\x00" in head:
+    def __init__(self, path: Path, *, head: bytes, max_kolom: int = MAX_KOLOM) -> None:
+        if b"\x00" in head:  # UTF-16 text or a binary file; a later NUL is a row problem
             raise FileDitolak(MSG_BUKAN_SPREADSHEET)
         self.path = path
+        self.max_kolom = max_kolom
+        self._nul_seen = False
         self.size = path.stat().st_size
         self.encoding = "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
         try:
@@ -163,16 +213,39 @@ class CsvReader:
             self.delimiter = found
         self._raw: _CountingFile | None = None
 
+    def _lines(self, text: io.TextIOWrapper) -> Iterator[str]:
+        """The file's lines, each checked for length, width and NUL before the csv module."""
+        limit, max_kolom, delimiter = MAX_LINE_CHARS, self.max_kolom, self.delimiter
+        number = -1 if self.skip_sep_line else 0  # as Excel numbers them, below a `sep=` line
+        while line := text.readline(limit):
+            number += 1
+            if len(line) == limit and not line.endswith("\n"):
+                raise FileDitolak(
+                    f"Baris {number} lebih dari {angka(limit)} karakter; "
+                    "file CSV seperti ini tidak wajar dan ditolak."
+                )
+            if len(line) > max_kolom:  # a shorter line cannot hold more columns
+                trimmed = line.rstrip(f'\r\n\t "{delimiter}')
+                width = _QUOTED.sub("", trimmed).count(delimiter) + 1
+                if width > max_kolom:
+                    raise FileDitolak(pesan_terlalu_lebar(number, width, max_kolom))
+            if "\x00" in line:
+                self._nul_seen = True
+            yield line
+
     def rows(self) -> Iterator[tuple[int, Row]]:
         self._raw = _CountingFile(self.path, "r")
         text = io.TextIOWrapper(
             io.BufferedReader(self._raw, CHUNK), encoding=self.encoding, newline=""
         )
         try:
-            reader = csv.reader(text, delimiter=self.delimiter, quotechar='"')
+            reader = csv.reader(self._lines(text), delimiter=self.delimiter, quotechar='"')
             if self.skip_sep_line:
                 next(reader, None)  # Excel hides the `sep=` line: the header is row 1
             for number, cells in enumerate(reader, start=1):
+                if self._nul_seen:  # the csv module reads only this record's lines
+                    self._nul_seen = False
+                    cells = RowWithNul(cells)
                 if any(cell.strip() for cell in cells):  # Excel still numbers blank rows
                     yield number, cast(Row, cells)
         except UnicodeDecodeError as exc:
@@ -248,9 +321,100 @@ def _has_content(row: Row) -> bool:
     return any(value is not None and value != "" for value in row)
 
 
-def _refuse_dtd(head: bytes) -> None:
-    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-        raise FileDitolak(MSG_DTD)
+def _refuse_dtd(seam: bytes, chunk: bytes) -> bytes:
+    """Refuse a DTD anywhere in an XML stream; returns the seam to pass with the next chunk."""
+    for marker in DTD_MARKERS:
+        if marker in chunk or marker in seam + chunk[:SEAM]:
+            raise FileDitolak(MSG_DTD)
+    return chunk[-SEAM:]
+
+
+# NUL as a byte, an OOXML escape or a character reference: rare, so looked for per chunk first.
+_NUL_XML = re.compile(rb"\x00|_x0000_|&#(?:0+|x0+);")
+
+
+def _may_hold_nul(part: bytes) -> bool:
+    if b"\x00" in part or b"_x0000_" in part:
+        return True
+    return b"&#" in part and _NUL_XML.search(part) is not None
+
+
+def _holds_nul(row: Row) -> bool:
+    return any(type(value) is str and "\x00" in value for value in row)
+
+
+class SharedStrings:
+    """The workbook's shared strings: a list up to a memory budget, past it a temporary file.
+
+    A hostile workbook lists millions of strings within the unpacked-size cap (issue 22:
+    8 million took the worker from 100 to 660 MB). Strings past the budget go to a data
+    file with a fixed-width offsets file, read back with `os.pread`: pages of a file read
+    that way stay in the page cache, outside the worker's RSS (a memory map would count).
+    Ordinary files (a million rows) stay within the budget and keep the list's speed.
+    """
+
+    PER_STRING = 64  # bytes a short str and its list slot take besides its text
+
+    def __init__(self, *, budget: int) -> None:
+        self.memory: list[str] = []
+        self.has_nul = False
+        self._budget = budget
+        self._used = 0
+        self._data: BinaryIO | None = None
+        self._offsets: BinaryIO | None = None
+        self._end = 0
+        self._spilled = 0
+
+    @property
+    def is_spilled(self) -> bool:
+        return self._data is not None
+
+    def __len__(self) -> int:
+        return len(self.memory) + self._spilled
+
+    def extend(self, strings: list[str], *, xml_size: int) -> None:
+        """Add strings read from `xml_size` bytes of XML (an upper bound of their text)."""
+        cost = xml_size + self.PER_STRING * len(strings)
+        if self._data is None and self._used + cost <= self._budget:
+            self.memory.extend(strings)
+            self._used += cost
+            return
+        if self._data is None or self._offsets is None:
+            self._data = tempfile.TemporaryFile(prefix="dinsos-sst-")  # noqa: SIM115  # closed in close()
+            self._offsets = tempfile.TemporaryFile(prefix="dinsos-sst-")  # noqa: SIM115
+            self._offsets.write(array("q", [0]).tobytes())
+        encoded = [text.encode("utf-8") for text in strings]
+        ends = array("q")
+        end = self._end
+        for raw in encoded:
+            end += len(raw)
+            ends.append(end)
+        self._data.write(b"".join(encoded))
+        self._offsets.write(ends.tobytes())
+        self._end = end
+        self._spilled += len(strings)
+
+    def finish(self) -> None:
+        """Make what was written readable (call once all strings are in)."""
+        if self._data is not None and self._offsets is not None:
+            self._data.flush()
+            self._offsets.flush()
+
+    def __getitem__(self, index: int) -> str:
+        if 0 <= index < len(self.memory):
+            return self.memory[index]
+        spilled = index - len(self.memory)
+        if self._data is None or self._offsets is None or not 0 <= spilled < self._spilled:
+            raise IndexError(index)
+        bounds = array("q", os.pread(self._offsets.fileno(), 16, spilled * 8))
+        start, end = bounds[0], bounds[1]
+        return os.pread(self._data.fileno(), end - start, start).decode("utf-8")
+
+    def close(self) -> None:
+        for handle in (self._data, self._offsets):
+            if handle is not None:
+                handle.close()
+        self._data = self._offsets = None
 
 
 class XlsxReader:
@@ -261,16 +425,19 @@ class XlsxReader:
             self.zip = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError, EOFError) as exc:
             raise FileDitolak(MSG_ZIP_RUSAK) from exc
+        self.max_kolom = batas.max_kolom
+        self.shared = SharedStrings(budget=batas.memori_shared_strings)
         try:
             self._check_bomb(batas)
             self.sheet_path, strings_path = self._locate_parts()
-            self.shared = self._read_shared_strings(strings_path) if strings_path else []
+            if strings_path:
+                self._read_shared_strings(strings_path)
             self.sheet_info = self.zip.getinfo(self.sheet_path)
-        except (zipfile.BadZipFile, KeyError, EOFError, OSError) as exc:
-            self.zip.close()
+        except (zipfile.BadZipFile, KeyError, EOFError, OSError, UnicodeDecodeError) as exc:
+            self.close()
             raise FileDitolak(MSG_ZIP_RUSAK) from exc
         except FileDitolak:
-            self.zip.close()
+            self.close()
             raise
         self.consumed = 0
 
@@ -287,6 +454,8 @@ class XlsxReader:
                 raise FileDitolak(MSG_BOMB)
 
     def _xml(self, name: str) -> SafeET.Element:  # type: ignore[name-defined]
+        if self.zip.getinfo(name).file_size > MAX_SMALL_XML:
+            raise FileDitolak(MSG_BAGIAN_BESAR)
         data = self.zip.read(name)
         try:
             return SafeET.fromstring(data)
@@ -322,25 +491,29 @@ class XlsxReader:
             strings_path = None
         return sheet_path, strings_path
 
-    def _read_shared_strings(self, name: str) -> list[str]:
-        strings: list[str] = []
+    def _read_shared_strings(self, name: str) -> None:
         with self.zip.open(name) as stream:
-            buffer = b""
-            first = True
+            buffer = seam = b""
             while chunk := stream.read(CHUNK):
+                seam = _refuse_dtd(seam, chunk)
                 buffer += chunk
-                if first:
-                    _refuse_dtd(buffer[:4096])
-                    first = False
                 cut = buffer.rfind(b"</si>")
                 tail_empty = buffer.rfind(b"<si/>")
                 cut = max(cut + 5 if cut >= 0 else -1, tail_empty + 5 if tail_empty >= 0 else -1)
                 if cut < 0:
+                    if len(buffer) > MAX_PART_XML:
+                        raise FileDitolak(MSG_BAGIAN_BESAR)
                     continue
                 part, buffer = buffer[:cut], buffer[cut:]
-                strings.extend(self._strings(part))
-            strings.extend(self._strings(buffer))
-        return strings
+                self._add_strings(part)
+            self._add_strings(buffer)
+        self.shared.finish()
+
+    def _add_strings(self, part: bytes) -> None:
+        strings = list(self._strings(part))
+        if _may_hold_nul(part) and any("\x00" in text for text in strings):
+            self.shared.has_nul = True
+        self.shared.extend(strings, xml_size=len(part))
 
     @staticmethod
     def _strings(part: bytes) -> Iterator[str]:
@@ -359,44 +532,65 @@ class XlsxReader:
     def _parts(self) -> Iterator[bytes]:
         """The sheet XML in pieces that end at a row boundary."""
         with self.zip.open(self.sheet_info) as stream:
-            buffer = b""
-            first = True
+            buffer = seam = b""
             while chunk := stream.read(CHUNK):
                 self.consumed += len(chunk)
+                seam = _refuse_dtd(seam, chunk)
                 buffer += chunk
-                if first:
-                    _refuse_dtd(buffer[:4096])
-                    first = False
                 cut = buffer.rfind(b"</row>")
                 if cut < 0:
+                    if len(buffer) > MAX_PART_XML:
+                        end = buffer.find(b"</sheetData>")
+                        if end < 0:
+                            raise FileDitolak(MSG_BAGIAN_BESAR)
+                        yield buffer[:end]  # nothing after the rows matters
+                        return
                     continue
                 yield buffer[: cut + 6]
                 buffer = buffer[cut + 6 :]
             yield buffer
 
+    def _finished(self, number: int, row: Row, may_hold_nul: bool) -> Row:
+        """The row as yielded: refused when too wide, marked when a cell holds a NUL."""
+        if len(row) > self.max_kolom and (width := _width(row)) > self.max_kolom:
+            raise FileDitolak(pesan_terlalu_lebar(number, width, self.max_kolom))
+        if may_hold_nul and _holds_nul(row):
+            return RowWithNul(row)
+        return row
+
     def rows(self) -> Iterator[tuple[int, Row]]:
+        try:
+            yield from self._rows()
+        except (IndexError, ValueError) as exc:  # a string index past the list, a bad number
+            raise FileDitolak(MSG_ZIP_RUSAK) from exc
+
+    def _rows(self) -> Iterator[tuple[int, Row]]:
         columns: dict[bytes, int] = {}
-        shared = self.shared
+        # The plain list while nothing spilled: indexing it is the hot path of a big import.
+        shared = self.shared if self.shared.is_spilled else self.shared.memory
         row: Row | None = None
+        row_may_hold_nul = False
         number = 0
         for part in self._parts():
             found = _FAST.findall(part)
             expected = part.count(b"<c ") + part.count(b"<c>") + part.count(b"<c/>")
             if len(found) - part.count(b"<row") != expected:
                 found = self._general(part)
+            part_may_hold_nul = self.shared.has_nul or _may_hold_nul(part)
             for row_tag, letters, kind, value, inline in found:
                 if row_tag:
                     if row is not None and _has_content(row):
-                        yield number, row
+                        yield number, self._finished(number, row, row_may_hold_nul)
                     numbered = _ROW_NUMBER.search(row_tag)
                     number = int(numbered.group(1)) if numbered else number + 1
                     row = []
+                    row_may_hold_nul = part_may_hold_nul
                     continue
                 if row is None:
                     continue
                 cell: Cell
                 if kind == b"s":
-                    cell = shared[int(value)] if value else None
+                    cell = shared[int(value)] if value else None  # type: ignore[index]
                 elif kind == b"inlineStr":
                     cell = _text(inline)
                 elif not value:
@@ -423,7 +617,7 @@ class XlsxReader:
                         row.extend([None] * (index + 1 - len(row)))
                     row[index] = cell
         if row is not None and _has_content(row):
-            yield number, row
+            yield number, self._finished(number, row, row_may_hold_nul)
 
     @staticmethod
     def _general(part: bytes) -> list[tuple[bytes, bytes, bytes, bytes, bytes]]:
@@ -454,6 +648,7 @@ class XlsxReader:
 
     def close(self) -> None:
         self.zip.close()
+        self.shared.close()
 
 
 def sha256_of(stream: BinaryIO) -> str:

@@ -78,7 +78,7 @@ class PbiJkChecker(RowChecker):
         "desil_nasional",
     )
 
-    def check(self, number: int, cells: Row) -> Hasil:
+    def check_cells(self, number: int, cells: Row) -> Hasil:
         c = self.pad(cells)
         index, header = self.index, self.header
         masalah: list[RowError] = []

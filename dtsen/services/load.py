@@ -44,6 +44,8 @@ def batas_file() -> Batas:
     return Batas(
         max_uncompressed=settings.DTSEN_XLSX_MAX_UNCOMPRESSED_BYTES,
         max_ratio=settings.DTSEN_XLSX_MAX_RATIO,
+        max_kolom=settings.DTSEN_MAX_KOLOM,
+        memori_shared_strings=settings.DTSEN_XLSX_SHARED_STRINGS_MEMORY_BYTES,
     )
 
 

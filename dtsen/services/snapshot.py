@@ -170,17 +170,23 @@ def _lock(snapshot: Snapshot) -> Snapshot:
 def pemetaan_kolom_save(
     *, snapshot: Snapshot, pemetaan: dict[str, str], user: User, queue: bool = True
 ) -> Snapshot:
-    """Remember how the admin mapped unknown headers (per kind of file) and load again.
+    """Remember how the admin mapped unknown headers (per kind of file); load once all are.
 
-    `pemetaan` maps each header as written in the file to a field name, or "" to ignore it.
+    `pemetaan` maps headers as written in the file to a field name, or "" to ignore them: all
+    the unknown headers, or one page of them (the form shows them in pages). The snapshot
+
+    waits for the rest, and is queued for loading when none is left.
     """
     locked = _lock(snapshot)
     if locked.status != Snapshot.Status.PERLU_PEMETAAN:
         raise DomainError("Snapshot ini tidak sedang menunggu pemetaan kolom.")
     fields = CHECKERS[locked.jenis].TABEL.fields
-    unknown = set(locked.kolom_tak_dikenal)
-    if set(pemetaan) != unknown:
-        raise DomainError("Petakan semua kolom yang belum dikenal.")
+    unknown = list(locked.kolom_tak_dikenal)
+    if not pemetaan or not set(pemetaan) <= set(unknown):
+        raise DomainError(
+            "Kolom yang dipetakan tidak ada di daftar kolom yang belum dikenal; muat ulang "
+            "halaman ini."
+        )
     chosen = [f for f in pemetaan.values() if f != ABAIKAN]
     if any(f not in fields for f in chosen):
         raise DomainError("Pilihan kolom tidak dikenal.")
@@ -198,11 +204,17 @@ def pemetaan_kolom_save(
         unique_fields=["jenis", "header"],
         update_fields=["field", "created_by", "updated_at"],
     )
+    locked.pemetaan_kolom = {**locked.pemetaan_kolom, **pemetaan}
+    locked.kolom_tak_dikenal = [h for h in unknown if h not in pemetaan]
+    if locked.kolom_tak_dikenal:
+        locked.save(update_fields=["pemetaan_kolom", "kolom_tak_dikenal", "updated_at"])
+        return locked
     locked.status = Snapshot.Status.DIUNGGAH
-    locked.kolom_tak_dikenal = []
     locked.tahap = ""
     locked.progres_pada = timezone.now()
-    locked.save(update_fields=["status", "kolom_tak_dikenal", "tahap", "progres_pada"])
+    locked.save(
+        update_fields=["status", "pemetaan_kolom", "kolom_tak_dikenal", "tahap", "progres_pada"]
+    )
     if queue:
         _queue_load(locked)
     return locked
