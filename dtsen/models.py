@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from dinsos.formatting import mask_nik
+from dinsos.formatting import mask_identifiers, mask_nik
 from dinsos.models import User, Wilayah
 
 # A job whose progress has not moved for this long is shown as stalled (worker lost).
@@ -109,7 +109,9 @@ class Snapshot(models.Model):
         indexes = [models.Index(fields=["jenis", "status"], name="snapshot_jenis_status")]
 
     def __str__(self) -> str:
-        return f"{self.get_jenis_display()} {self.tanggal_data:%Y-%m-%d} ({self.nama_file})"
+        # The name is the uploader's: it may hold a NIK (AuditEvent.object_repr copies this).
+        name = mask_identifiers(self.nama_file)
+        return f"{self.get_jenis_display()} {self.tanggal_data:%Y-%m-%d} ({name})"
 
     @property
     def is_aktif(self) -> bool:

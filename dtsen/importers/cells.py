@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from dinsos.formatting import mask_identifiers
 from dinsos.identity import (
     NOMOR_URUT_KOSONG,
     IdentityError,
@@ -26,6 +27,8 @@ EXCEL_EPOCH = datetime.date(1899, 12, 30)
 EXCEL_MAX_SERIAL = 2_958_465  # 9999-12-31
 TAHUN_LAHIR_MIN = 1900
 _CACHE_MAX = 200_000  # distinct date texts kept; a million rows have ~40,000
+# A 10-digit kelurahan code is public (DOMAIN.md §8) and the admin needs it to fix the cell.
+KODE_WILAYAH_DIGITS = 10
 
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T][0-9:.]*)?")
 _DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?: [0-9:.]*)?")
@@ -50,6 +53,17 @@ KELAMIN = {
 
 
 _KELAMIN_CEPAT = {"1": "L", "2": "P", "L": "L", "P": "P"}
+
+
+def quoted(value: object, *, min_digits: int | None = None) -> str:
+    """A cell as a message quotes it: an identifier-like number masked (`1872**********77`).
+
+    A NIK typed in the wrong column must not reach the page, the report or a log in full.
+    """
+    shown = text(value)
+    if min_digits is None:
+        return mask_identifiers(shown)
+    return mask_identifiers(shown, min_digits=min_digits)
 
 
 class CellError(ValueError):
@@ -178,7 +192,7 @@ class DateParser:
             return self._check(raw, raw.isoformat())
         if isinstance(raw, int | float) and not isinstance(raw, bool):
             if not 1 <= raw <= EXCEL_MAX_SERIAL:
-                raise CellError(f"tanggal lahir tidak mungkin: '{text(raw)}'")
+                raise CellError(f"tanggal lahir tidak mungkin: '{quoted(raw)}'")
             day = EXCEL_EPOCH + datetime.timedelta(days=int(raw))
             return self._check(day, day.isoformat())
         value = str(raw).strip()
@@ -201,14 +215,15 @@ class DateParser:
             year, month, day = (int(g) for g in match.groups())
         else:
             return (
-                f"format tanggal lahir tidak dikenali: '{value}' (tulis TTTT-BB-HH atau HH/BB/TTTT)"
+                f"format tanggal lahir tidak dikenali: '{quoted(value)}' "
+                "(tulis TTTT-BB-HH atau HH/BB/TTTT)"
             )
         try:
             born = datetime.date(year, month, day)
         except ValueError:
-            return f"tanggal lahir tidak mungkin: '{value}'"
+            return f"tanggal lahir tidak mungkin: '{quoted(value)}'"
         try:
-            return self._check(born, value)
+            return self._check(born, quoted(value))
         except CellError as exc:
             return exc.message
 
@@ -243,7 +258,7 @@ def desil(raw: object, *, label: str) -> int | None:
             value = int(stripped[:-2])
     if value is None or not DESIL_MIN <= value <= DESIL_MAX:
         raise CellError(
-            f"{label} harus angka {DESIL_MIN}–{DESIL_MAX} (tertulis '{text(raw)}'); "
+            f"{label} harus angka {DESIL_MIN}–{DESIL_MAX} (tertulis '{quoted(raw)}'); "
             "kosongkan bila belum ada desil"
         )
     return value
@@ -258,7 +273,9 @@ def jenis_kelamin(raw: object) -> str:
     key = text(raw).lower()
     found = KELAMIN.get(key)
     if found is None:
-        raise CellError(f"jenis kelamin '{text(raw)}' tidak dikenal (1 = laki-laki, 2 = perempuan)")
+        raise CellError(
+            f"jenis kelamin '{quoted(raw)}' tidak dikenal (1 = laki-laki, 2 = perempuan)"
+        )
     return found
 
 
@@ -271,7 +288,7 @@ def rt_rw(raw: object, *, label: str) -> str:
     value = text(raw)
     if value.isdigit() and len(value) <= 3:
         return value.zfill(3)
-    raise CellError(f"{label} '{value}' bukan angka 1–3 digit")
+    raise CellError(f"{label} '{quoted(value)}' bukan angka 1–3 digit")
 
 
 SISTEM_BPS = "bps"
@@ -317,8 +334,9 @@ class KodeWilayah:
         else:
             found = self.bps.get(code)
         if found is None:
+            shown = quoted(code, min_digits=KODE_WILAYAH_DIGITS + 1)
             raise CellError(
-                f"kode desa/kelurahan '{code}' tidak dikenal di {self.nama_wilayah} "
+                f"kode desa/kelurahan '{shown}' tidak dikenal di {self.nama_wilayah} "
                 f"(dibaca sebagai kode {NAMA_SISTEM[sistem]})"
             )
         return found

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from dinsos.errors import DomainError
+from dinsos.formatting import mask_identifiers
 
 ABAIKAN = ""  # field value of a column that is known and deliberately ignored
 
@@ -103,15 +104,26 @@ class HasilPencocokan:
 def match_headers(
     headers: Sequence[object], tabel: TabelKolom, remembered: Mapping[str, str]
 ) -> HasilPencocokan:
-    """Match a header row; raises DomainError when two columns claim one field."""
+    """Match a header row; raises DomainError when two columns claim one field.
+
+    Also raises when a "header" holds an identifier-like number: the file has no header row
+    and its first data row would otherwise be shown (and remembered) as column names.
+    """
     posisi: dict[str, int] = {}
     header_of: dict[str, str] = {}
     pemetaan: dict[str, str] = {}
     unknown: list[str] = []
     for index, raw in enumerate(headers):
-        header = str(raw).strip() if raw is not None else ""
+        # A NUL cannot be stored in PostgreSQL text or JSON; in a header it carries nothing.
+        header = str(raw).replace("\x00", "").strip() if raw is not None else ""
         if not header:
             continue
+        masked = mask_identifiers(header)
+        if masked != header:
+            raise DomainError(
+                f"Baris judul kolom berisi angka seperti NIK/No KK ('{masked}'), bukan judul "
+                "kolom. Pastikan di atas data ada satu baris judul kolom (mis. NIK, Nama, No KK)."
+            )
         key = canonical(header)
         field_name = remembered[key] if key in remembered else tabel.lookup(header)
         if field_name is None:

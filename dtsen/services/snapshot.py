@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
+from pathlib import PurePath
 from typing import Any
 
 from django.core.files import File
@@ -26,6 +27,7 @@ from kpm.models import Keluarga
 
 logger = logging.getLogger(__name__)
 HASH_CHUNK = 1 << 20
+AKHIRAN_FILE = frozenset({".xlsx", ".csv", ".txt"})  # the reader checks bytes, not names
 
 
 def _sha256(file: File) -> str:
@@ -82,7 +84,11 @@ def snapshot_create(
         wilayah=wilayah,
         created_by=created_by,
     )
-    snapshot.file.save(nama_file, file, save=False)
+    # The uploader's name (which may hold a NIK) stays in nama_file, shown masked; the stored
+    # file is named after its content, so paths on disk and in backups carry no identifier.
+    suffix = PurePath(nama_file).suffix.lower()
+    stored_name = f"{jenis}-{sha256[:16]}{suffix if suffix in AKHIRAN_FILE else ''}"
+    snapshot.file.save(stored_name, file, save=False)
     try:
         with transaction.atomic():
             snapshot.save()
@@ -174,7 +180,6 @@ def pemetaan_kolom_save(
 
     `pemetaan` maps headers as written in the file to a field name, or "" to ignore them: all
     the unknown headers, or one page of them (the form shows them in pages). The snapshot
-
     waits for the rest, and is queued for loading when none is left.
     """
     locked = _lock(snapshot)
