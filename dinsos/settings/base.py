@@ -83,8 +83,8 @@ INSTALLED_APPS = [
     "pendamping",
     "p2k2",
     "dtsen",
-]
     "demo",  # demo data generators and seed_demo; above every app, imported by none
+]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
