@@ -97,9 +97,9 @@ def _copy(table: str, columns: list[str], rows: object) -> None:
 
 
 def _months(today: datetime.date) -> list[datetime.date]:
-    from kpm.services import tambah_bulan
+    from dinsos.bulan import awal_bulan
 
-    return [tambah_bulan(today, -i) for i in range(BULAN, 0, -1)]
+    return [awal_bulan(today, geser=-i) for i in range(BULAN, 0, -1)]
 
 
 def seed_p2k2(today: datetime.date, rng: random.Random) -> int:
@@ -242,6 +242,7 @@ def _timed(fn: object) -> tuple[float, object]:
 
 
 def evaluate(today: datetime.date, repeat: int) -> None:
+    from dinsos.bulan import akhir_bulan
     from dinsos.formatting import angka
     from kpm import services
     from kpm.models import Keluarga, Komitmen, Usulan
@@ -250,7 +251,7 @@ def evaluate(today: datetime.date, repeat: int) -> None:
     from p2k2.pelanggaran import pelanggaran_alfa
 
     months = _months(today)
-    start, end = months[0], services.akhir_bulan(months[-1])
+    start, end = months[0], akhir_bulan(months[-1])
     Usulan.objects.all().delete()  # the first run writes every proposal
     print(
         f"Data: {angka(Keluarga.objects.count())} keluarga, "

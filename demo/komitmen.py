@@ -20,6 +20,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Q
 
+from dinsos.bulan import awal_bulan
 from dinsos.formatting import JAKARTA, angka
 from dinsos.models import User
 from kpm import services
@@ -59,12 +60,12 @@ class StatistikKomitmen:
 
 def _months(today: datetime.date, n: int) -> list[datetime.date]:
     """The last `n` full months before `today`'s month, oldest first."""
-    return [services.tambah_bulan(today, -i) for i in range(n, 0, -1)]
+    return [awal_bulan(today, geser=-i) for i in range(n, 0, -1)]
 
 
 def _verified_at(bulan: datetime.date, rng: random.Random) -> datetime.datetime:
     """Verification happens in the first ten days of the following month."""
-    day = services.tambah_bulan(bulan, 1) + datetime.timedelta(days=rng.randint(0, 9))
+    day = awal_bulan(bulan, geser=1) + datetime.timedelta(days=rng.randint(0, 9))
     return datetime.datetime.combine(day, datetime.time(rng.randint(8, 15)), tzinfo=JAKARTA)
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from dinsos.access import scope_kelurahan_ids
+from dinsos.bulan import awal_bulan
 from dinsos.models import User, Wilayah
 from kpm.models import Keluarga
 from p2k2.models import Keanggotaan, Kehadiran, Kelompok, Pertemuan, Sesi
@@ -66,11 +67,6 @@ class StatistikDemo:
     keanggotaan: int
     pertemuan: int
     kehadiran: int
-
-
-def _bulan_awal(day: datetime.date, months_back: int) -> datetime.date:
-    index = day.year * 12 + day.month - 1 - months_back
-    return datetime.date(index // 12, index % 12 + 1, 1)
 
 
 def _buckets(
@@ -140,7 +136,7 @@ def generate_p2k2(
         .values_list("pk", "pendamping_id", "kelurahan_id")
     )
     kelurahan = {w.pk: w.nama for w in Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KELURAHAN)}
-    mulai = _bulan_awal(today, BULAN - 1)
+    mulai = awal_bulan(today, geser=-(BULAN - 1))
 
     # Groups and memberships.
     groups: list[tuple[Kelompok, list[int]]] = []
@@ -168,7 +164,7 @@ def generate_p2k2(
         start = rng.randrange(len(sessions))
         next_session = 0
         for month in range(BULAN):
-            first = _bulan_awal(today, BULAN - 1 - month)
+            first = awal_bulan(today, geser=month - (BULAN - 1))
             tanggal = first.replace(day=rng.randint(5, 25))
             jam_mulai, jam_selesai = rng.choice(JAM)
             adaptif = rng.random() < P_ADAPTIF

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 
+from dinsos.bulan import awal_bulan
 from dinsos.demo import DEMO_PASSWORD
 from dinsos.formatting import JAKARTA
 from dinsos.models import AuditEvent, User, Wilayah
@@ -116,11 +117,6 @@ def _telepon(rng: random.Random) -> str:
 
 def _hari(rng: random.Random, awal: datetime.date, akhir: datetime.date) -> datetime.date:
     return awal + datetime.timedelta(days=rng.randrange((akhir - awal).days + 1))
-
-
-def _bulan_awal(day: datetime.date, months_back: int) -> datetime.date:
-    index = day.year * 12 + day.month - 1 - months_back
-    return datetime.date(index // 12, index % 12 + 1, 1)
 
 
 def _create_workers(
@@ -275,12 +271,12 @@ def _records(
     rng: random.Random, today: datetime.date, p: _Periode, pendamping_id: int, out: _Buffer
 ) -> None:
     """A year (at most) of field records for one family during one assignment."""
-    start, end = max(p.mulai, _bulan_awal(today, 12)), min(p.selesai, today)
+    start, end = max(p.mulai, awal_bulan(today, geser=-12)), min(p.selesai, today)
     if start > end:
         return
     month = datetime.date(start.year, start.month, 1)
     while month <= end:
-        next_month = _bulan_awal(month, -1)
+        next_month = awal_bulan(month, geser=1)
         lo, hi = max(month, start), min(next_month - datetime.timedelta(days=1), end)
         if rng.random() < P_KUNJUNGAN_BULANAN:
             jenis = (
@@ -389,7 +385,7 @@ def _unusual_exports(today: datetime.date) -> None:
     user = User.objects.filter(username="pkh03").first()
     if user is None:
         return
-    bulan_lalu = _bulan_awal(today, 1)
+    bulan_lalu = awal_bulan(today, geser=-1)
     for day, jam in ((bulan_lalu.replace(day=12), 20), (bulan_lalu.replace(day=19), 21)):
         event = AuditEvent.objects.create(
             user=user,
@@ -429,8 +425,8 @@ def generate(
         pkh=pkh,
         kelurahan=kelurahan,
         oleh=oleh,
-        setahun_lalu=_bulan_awal(today, 12),
-        enam_bulan_lalu=_bulan_awal(today, 6),
+        setahun_lalu=awal_bulan(today, geser=-12),
+        enam_bulan_lalu=awal_bulan(today, geser=-6),
     )
     written = generate_catatan(today=today, seed=seed)
     _unusual_exports(today)

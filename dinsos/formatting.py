@@ -72,6 +72,11 @@ def tanggal(value: date | datetime | None) -> str:
     return f"{day.day} {NAMA_BULAN[day.month - 1]} {day.year}"
 
 
+def bulan_tahun(value: date) -> str:
+    """Format a date's month as `Maret 2025` (a Komitmen month, a report period)."""
+    return f"{NAMA_BULAN[value.month - 1]} {value.year}"
+
+
 def tanggal_jam(value: datetime | None) -> str:
     """Format an aware datetime in Jakarta time as `30 Juni 2025 14.05 WIB`; None gives ""."""
     if value is None:

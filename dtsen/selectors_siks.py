@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from dinsos import selectors as dinsos_selectors
+from dinsos.bulan import tambah_bulan
 from dinsos.formatting import tanggal
 from dinsos.models import User
 from dinsos.pengaturan import today
@@ -50,19 +51,6 @@ class PeriksaSiks:
     jenis: EksporSiks.Jenis
     lolos: list[CalonSiks]
     ditolak: list[CalonSiks]
-
-
-def tambah_bulan(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later (the month's last day when it is shorter)."""
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return datetime.date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 _RIWAYAT_PBIJK = f"""

@@ -23,13 +23,14 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db.models import QuerySet
 
+from dinsos.bulan import awal_bulan
 from dinsos.errors import RowError
-from dinsos.formatting import NAMA_BULAN, mask_nik
+from dinsos.formatting import NAMA_BULAN, bulan_tahun, mask_nik
 from dinsos.identity import IdentityError, parse_nik
 from dinsos.models import User
 from kpm.access import scope_anggota
 from kpm.models import KOMPONEN_PENDIDIKAN, Anggota, Komitmen, Komponen
-from kpm.services.komitmen import EntriKomitmen, label_bulan
+from kpm.services.komitmen import EntriKomitmen
 
 UKURAN_BYTE_MAKS = 1024 * 1024  # a school's quarter is a few hundred rows (~100 kB)
 BARIS_JUDUL_MAKS = 12  # look this far down for the header row
@@ -332,8 +333,8 @@ class _Pembaca:
                     )
                     ok = False
         first_header = next(iter(sorted(kolom.kolom.values())))[1]
-        if bulan > self.hari_ini.replace(day=1):
-            self.error(nomor, first_header, f"Bulan {label_bulan(bulan)} belum dimulai")
+        if bulan > awal_bulan(self.hari_ini):
+            self.error(nomor, first_header, f"Bulan {bulan_tahun(bulan)} belum dimulai")
             ok = False
         tidak_hadir = sum(angka.get(u, 0) for u in (ALPA, IZIN, SAKIT))
         jumlah = angka.get(JUMLAH)

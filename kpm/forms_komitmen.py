@@ -12,7 +12,9 @@ from typing import Any, cast
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
+from dinsos.bulan import awal_bulan
 from dinsos.errors import DomainError
+from dinsos.formatting import bulan_tahun
 from dinsos.forms import BootstrapFormMixin
 from dinsos.models import User, Wilayah
 from kpm import services
@@ -68,9 +70,9 @@ class BulanFilterForm(BootstrapFormMixin, forms.Form):
     def clean_bulan(self) -> datetime.date:
         bulan = self.cleaned_data.get("bulan")
         if bulan is None:  # the month that just ended is the one being verified
-            return services.tambah_bulan(self.hari_ini, -1)
-        if bulan > services.awal_bulan(self.hari_ini):
-            raise forms.ValidationError(f"Bulan {services.label_bulan(bulan)} belum dimulai.")
+            return awal_bulan(self.hari_ini, geser=-1)
+        if bulan > awal_bulan(self.hari_ini):
+            raise forms.ValidationError(f"Bulan {bulan_tahun(bulan)} belum dimulai.")
         return bulan
 
     def pilihan(self) -> tuple[datetime.date, int | None]:
@@ -78,7 +80,7 @@ class BulanFilterForm(BootstrapFormMixin, forms.Form):
         if self.is_valid():
             pendamping = self.cleaned_data.get("pendamping")
             return self.cleaned_data["bulan"], pendamping.pk if pendamping else None
-        return services.tambah_bulan(self.hari_ini, -1), None
+        return awal_bulan(self.hari_ini, geser=-1), None
 
 
 @dataclass

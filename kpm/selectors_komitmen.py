@@ -36,7 +36,8 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from dinsos import selectors as dinsos_selectors
-from dinsos.formatting import JAKARTA
+from dinsos.bulan import awal_bulan
+from dinsos.formatting import JAKARTA, NAMA_BULAN, bulan_tahun
 from dinsos.hooks import json_rows
 from dinsos.models import Pengaturan, User, Wilayah
 from dinsos.pengaturan import DEFAULTS, today
@@ -54,14 +55,7 @@ from kpm.models import (
     Usulan,
 )
 from kpm.selectors import Panel
-from kpm.services import (
-    JendelaUsia,
-    awal_bulan,
-    jendela_usia,
-    label_bulan,
-    persen_teks,
-    tambah_bulan,
-)
+from kpm.services import JendelaUsia, jendela_usia, persen_teks
 
 R = User.Role
 KS = Komitmen.Status
@@ -282,10 +276,10 @@ def _json(value: Any) -> Any:
 def rentang_bulan(mulai: datetime.date, sampai: datetime.date) -> str:
     """`Januari–Maret 2025`, `November 2024–Januari 2025`, or one month."""
     if mulai == sampai:
-        return label_bulan(mulai)
+        return bulan_tahun(mulai)
     if mulai.year == sampai.year:
-        return f"{label_bulan(mulai).split()[0]}–{label_bulan(sampai)}"
-    return f"{label_bulan(mulai)}–{label_bulan(sampai)}"
+        return f"{NAMA_BULAN[mulai.month - 1]}–{bulan_tahun(sampai)}"
+    return f"{bulan_tahun(mulai)}–{bulan_tahun(sampai)}"
 
 
 def _uraian(item: Mapping[str, Any]) -> str:
@@ -310,7 +304,7 @@ def ringkasan_komitmen(
     ]
     for month in bulan:
         day = datetime.date.fromisoformat(month["bulan"])
-        parts.append(f"{label_bulan(day)}: {'; '.join(_uraian(i) for i in month['pelanggaran'])}.")
+        parts.append(f"{bulan_tahun(day)}: {'; '.join(_uraian(i) for i in month['pelanggaran'])}.")
     if is_berlangsung:
         parts.append("Masih berlangsung.")
     return " ".join(parts)
@@ -595,7 +589,7 @@ def keluarga_panel(*, keluarga: Keluarga, user: User) -> Panel:
     component, open proposals and an open graduation (3 queries). The caller already checked
     access to the family."""
     last = awal_bulan(today())
-    months = [tambah_bulan(last, -i) for i in range(PANEL_BULAN - 1, -1, -1)]
+    months = [awal_bulan(last, geser=-i) for i in range(PANEL_BULAN - 1, -1, -1)]
     records = Komitmen.objects.filter(keluarga=keluarga, bulan__gte=months[0]).select_related(
         "anggota"
     )

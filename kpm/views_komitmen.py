@@ -20,8 +20,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from dinsos import selectors as dinsos_selectors
 from dinsos import services as dinsos_services
+from dinsos.bulan import awal_bulan
 from dinsos.errors import DomainError
-from dinsos.formatting import angka
+from dinsos.formatting import angka, bulan_tahun
 from dinsos.http import AuthedRequest, require_role
 from dinsos.models import AuditEvent, User
 from dinsos.pengaturan import today
@@ -77,7 +78,7 @@ def komitmen_bulan(request: AuthedRequest) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    f"{angka(jumlah)} catatan komitmen {services.label_bulan(bulan)} disimpan.",
+                    f"{angka(jumlah)} catatan komitmen {bulan_tahun(bulan)} disimpan.",
                 )
                 return redirect(f"{reverse('kpm:komitmen-bulan')}?{_query(request)}")
         status = 400
@@ -87,7 +88,7 @@ def komitmen_bulan(request: AuthedRequest) -> HttpResponse:
         "kelompok": form.kelompok(),
         "page": page,
         "bulan": bulan,
-        "label_bulan": services.label_bulan(bulan),
+        "label_bulan": bulan_tahun(bulan),
         "batas": batas,
         "can_record": can_record,
         "status_pilihan": forms.KomitmenBulanForm.STATUS_PILIHAN,
@@ -112,7 +113,7 @@ def _epkh_preview(
     context = {
         "form": form or forms.EpkhUploadForm(initial={"tahun": tahun}),
         "hasil": hasil,
-        "bulan_label": [services.label_bulan(b) for b in hasil.bulan],
+        "bulan_label": [bulan_tahun(b) for b in hasil.bulan],
         "terapkan_form": forms.EpkhTerapkanForm(initial={"pratinjau": data}),
     }
     return render(
@@ -187,19 +188,19 @@ def usulan_list(request: AuthedRequest) -> HttpResponse:
     else:
         items = selectors.usulan_list(user=user, status=status)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-    awal = services.tambah_bulan(hari_ini, -12)
+    awal = awal_bulan(hari_ini, geser=-12)
     context = {
         "tampil": tampil,
         "status": status,
         "status_pilihan": Usulan.Status.choices,
         "filter_form": filter_form,
         "bulan": bulan,
-        "label_bulan": services.label_bulan(bulan),
+        "label_bulan": bulan_tahun(bulan),
         "batas": dinsos_selectors.pengaturan_get("komitmen_pendidikan_persen_min", on=bulan),
         "page": page,
         "can_decide": selectors.can_decide(user),
         "evaluasi_form": forms.EvaluasiForm(
-            initial={"bulan_awal": awal, "bulan_akhir": services.tambah_bulan(hari_ini, -1)}
+            initial={"bulan_awal": awal, "bulan_akhir": awal_bulan(hari_ini, geser=-1)}
         ),
         "query_string": _query(request, "page"),
     }
@@ -219,7 +220,7 @@ def usulan_evaluasi(request: AuthedRequest) -> HttpResponse:
         except DomainError as e:
             form.add_error(None, e.message)
         else:
-            rentang = selectors.rentang_bulan(hasil.awal, services.awal_bulan(hasil.akhir))
+            rentang = selectors.rentang_bulan(hasil.awal, awal_bulan(hasil.akhir))
             messages.success(
                 request,
                 f"Evaluasi {rentang}: {angka(hasil.ditemukan)} pelanggaran ditemukan, "

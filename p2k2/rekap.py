@@ -17,6 +17,7 @@ from django.db.models.functions import ExtractMonth
 
 from dinsos import charts
 from dinsos import selectors as dinsos_selectors
+from dinsos.bulan import jumlah_bulan
 from dinsos.charts import Entri
 from dinsos.formatting import NAMA_BULAN, persen
 from dinsos.models import User
@@ -281,10 +282,6 @@ class KemajuanKelompok:
         return self.sesi_dilaksanakan < target
 
 
-def _bulan_antara(awal: datetime.date, akhir: datetime.date) -> int:
-    return max(0, (akhir.year - awal.year) * 12 + akhir.month - awal.month + 1)
-
-
 def kemajuan_kurikulum(*, user: User, on: datetime.date | None = None) -> list[KemajuanKelompok]:
     """Per group the curriculum sessions not yet held, behind groups first: 3 queries."""
     day = on or today()
@@ -306,7 +303,7 @@ def kemajuan_kurikulum(*, user: User, on: datetime.date | None = None) -> list[K
     result = [
         KemajuanKelompok(
             kelompok=g,
-            bulan_berjalan=_bulan_antara(g.mulai, day) if g.mulai else 0,  # type: ignore[attr-defined]
+            bulan_berjalan=jumlah_bulan(g.mulai, day) if g.mulai else 0,  # type: ignore[attr-defined]
             sesi_dilaksanakan=len(held[g.pk] & kurikulum),
             sesi_belum=[
                 f"{s.modul.nama} — Sesi {s.urutan}: {s.judul}"

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from dataclasses import dataclass
 
-from dinsos.formatting import JAKARTA, NAMA_BULAN
+from dinsos.bulan import akhir_bulan
+from dinsos.formatting import JAKARTA, bulan_tahun
 
 
 @dataclass(frozen=True)
@@ -22,8 +22,7 @@ class Periode:
 
     @property
     def akhir(self) -> datetime.date:
-        bulan = self.bulan or 12
-        return datetime.date(self.tahun, bulan, calendar.monthrange(self.tahun, bulan)[1])
+        return akhir_bulan(datetime.date(self.tahun, self.bulan or 12, 1))
 
     @property
     def awal_waktu(self) -> datetime.datetime:
@@ -43,7 +42,7 @@ class Periode:
     def label(self) -> str:
         if self.bulan is None:
             return f"Tahun {self.tahun}"
-        return f"{NAMA_BULAN[self.bulan - 1]} {self.tahun}"
+        return bulan_tahun(self.awal)
 
     @property
     def params(self) -> dict[str, int]:

@@ -24,13 +24,14 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from dinsos import selectors as dinsos_selectors
 from dinsos import services as dinsos_services
+from dinsos.bulan import tambah_bulan
 from dinsos.errors import DomainError
 from dinsos.formatting import tanggal
 from dinsos.models import AuditEvent, User
 from dinsos.pengaturan import today
 from dtsen.models import EksporSiks, EksporSiksBaris, Temuan, TemuanRiwayat
 from dtsen.selectors_rekonsiliasi import KATEGORI_PBIJK
-from dtsen.selectors_siks import CalonSiks, siks_periksa, tambah_bulan
+from dtsen.selectors_siks import CalonSiks, siks_periksa
 from kpm.resources import tanpa_formula
 
 E = EksporSiks.Jenis

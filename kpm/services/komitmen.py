@@ -23,8 +23,9 @@ from django.utils import timezone
 from dinsos import hooks
 from dinsos import selectors as dinsos_selectors
 from dinsos import services as dinsos_services
+from dinsos.bulan import akhir_bulan, awal_bulan
 from dinsos.errors import DomainError
-from dinsos.formatting import NAMA_BULAN
+from dinsos.formatting import bulan_tahun
 from dinsos.models import AuditEvent, User
 from dinsos.pengaturan import today
 from dinsos.raw_sql import db_table
@@ -42,29 +43,6 @@ from kpm.services.keluarga import keluarga_status_change
 logger = logging.getLogger(__name__)
 KS = Komitmen.Status
 CATATAN_MAKS = 500
-
-
-# --- Months ---------------------------------------------------------------------------
-def awal_bulan(day: datetime.date) -> datetime.date:
-    """The first day of `day`'s month (how Komitmen.bulan is stored)."""
-    return day.replace(day=1)
-
-
-def akhir_bulan(day: datetime.date) -> datetime.date:
-    """The last day of `day`'s month."""
-    following = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-    return following - datetime.timedelta(days=1)
-
-
-def tambah_bulan(day: datetime.date, months: int) -> datetime.date:
-    """The first day of the month `months` after `day`'s month (negative: before)."""
-    index = day.year * 12 + day.month - 1 + months
-    return datetime.date(index // 12, index % 12 + 1, 1)
-
-
-def label_bulan(day: datetime.date) -> str:
-    """`Maret 2025`."""
-    return f"{NAMA_BULAN[day.month - 1]} {day.year}"
 
 
 def status_pendidikan(persen: Decimal, *, batas: int | Decimal) -> str:
@@ -138,7 +116,7 @@ def komitmen_record(
     if bulan != awal_bulan(bulan):
         raise ValueError("bulan must be the first day of a month")
     if bulan > awal_bulan(today()):
-        raise DomainError(f"Bulan {label_bulan(bulan)} belum dimulai.", field="bulan")
+        raise DomainError(f"Bulan {bulan_tahun(bulan)} belum dimulai.", field="bulan")
     if not entri:
         return 0
     batas = int(dinsos_selectors.pengaturan_get("komitmen_pendidikan_persen_min", on=bulan))
@@ -191,7 +169,7 @@ def komitmen_record(
         if sumber == Komitmen.Sumber.EPKH
         else AuditEvent.Action.UPDATE,
         object_type=Komitmen._meta.label_lower,
-        reason=f"Verifikasi komitmen {label_bulan(bulan)}",
+        reason=f"Verifikasi komitmen {bulan_tahun(bulan)}",
         jumlah=len(rows),
     )
     return len(rows)

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from dinsos.bulan import tambah_bulan
 from dinsos.errors import DomainError
 from dinsos.formatting import tanggal
 from dinsos.models import AuditEvent, User
@@ -139,7 +140,7 @@ def test_pendamping_and_koordinator_cannot_export_and_nothing_is_recorded(
 
 # --- Reactivation and proposal lists: the DOMAIN.md §7 rules --------------------------------
 def _bulan_lalu(n: int) -> datetime.date:
-    return selectors.tambah_bulan(today(), -n)
+    return tambah_bulan(today(), -n)
 
 
 @pytest.fixture
@@ -194,7 +195,7 @@ def test_reactivation_rules_are_checked_before_export(reaktivasi, operator):
         ]),
         ("kpm_tanpa_pbijk", "Sulastri", [
             f"Dinonaktifkan sejak {tanggal(removed_8)}: lewat 6 bulan (batas reaktivasi "
-            f"{tanggal(selectors.tambah_bulan(removed_8, 6))}).",
+            f"{tanggal(tambah_bulan(removed_8, 6))}).",
         ]),
         ("kpm_tanpa_pbijk", "Tuminah", [
             "Tanggal penonaktifan tidak diketahui: tidak ada di daftar PBI-JK sebelumnya "
@@ -214,7 +215,7 @@ def test_a_person_is_reactivated_once(client, reaktivasi, operator):
         [1, lolos.nik, lolos.no_kk, "LESTARI", "0000000000083", "1872022003",
          "HADIMULYO BARAT", "METRO PUSAT", tanggal(_bulan_lalu(2)),
          "Surat keterangan puskesmas no. 12/PKM/2026",
-         tanggal(selectors.tambah_bulan(today(), 2))],
+         tanggal(tambah_bulan(today(), 2))],
     ]  # fmt: skip
     # when: checked again, her other finding is refused for good
     periksa = selectors.siks_periksa(user=operator, jenis=E.REAKTIVASI)

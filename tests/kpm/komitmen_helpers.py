@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from dinsos.bulan import awal_bulan
 from dinsos.models import User, Wilayah
 from kpm import services
 from kpm.models import Anggota, Keluarga, Komitmen
@@ -77,7 +78,7 @@ def riwayat(anggota: Anggota, komponen: str, oleh: User, statuses: list[str], mu
     """One status per month from `mulai`; "" leaves the month unrecorded."""
     year, month = mulai
     for index, status in enumerate(statuses):
-        day = services.tambah_bulan(bulan(year, month), index)
+        day = awal_bulan(bulan(year, month), geser=index)
         if status:
             catatan = "alasan" if status == TDV else ""
             catat(anggota, komponen, day, oleh, status=status, catatan=catatan)

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from dinsos import hooks
+from dinsos.bulan import awal_bulan
 from dinsos.pengaturan import today
 from kpm import services
 from kpm.models import Komitmen
@@ -22,8 +23,8 @@ def test_family_page_shows_recent_months_and_open_proposals(
     keluarga, siti, budi = keluarga_komitmen(
         kelurahan=kota_metro["Hadimulyo Barat"], pendamping=pendamping_hadimulyo
     )
-    last = services.tambah_bulan(today(), -1)
-    first = services.tambah_bulan(last, -2)
+    last = awal_bulan(today(), geser=-1)
+    first = awal_bulan(last, geser=-2)
     riwayat(siti, "ibu_hamil", pendamping_hadimulyo, [TP, TP, TP], mulai=(first.year, first.month))
     catat(budi, "anak_sd", last, pendamping_hadimulyo, persen="92.5")
     services.usulan_evaluate(bulan_awal=first, bulan_akhir=last)
@@ -33,7 +34,7 @@ def test_family_page_shows_recent_months_and_open_proposals(
     # then
     [panel] = [p for p in response.context["detail"].panels if p.judul == "Verifikasi komitmen"]
     months = panel.context["bulan"]
-    assert months[-1] == services.awal_bulan(today())
+    assert months[-1] == awal_bulan(today())
     assert len(months) == 6
     grid = {
         (row.nama, row.komponen): [k.status if k else None for k in row.bulan]
