@@ -9,16 +9,10 @@ from django.db.models import QuerySet
 
 from dinsos.forms import BootstrapFormMixin
 from dinsos.models import User, Wilayah
+from dinsos.uploads import DOKUMEN, UploadField
 from dtsen.models import Kategori, Rekonsiliasi, Temuan, TemuanRiwayat
 from dtsen.selectors_rekonsiliasi import FilterTemuan
 
-BUKTI_MAKS_BYTE = 5 * 1024 * 1024
-# What an evidence file may be, told by its first bytes (never by its name or its header).
-TANDA_BUKTI = (
-    (b"%PDF-", "application/pdf"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-)
 KELUARGA = "keluarga"  # bulk assignment: each finding to its own family's pendamping
 
 
@@ -135,11 +129,6 @@ class TemuanBulkAssignForm(BootstrapFormMixin, forms.Form):
         return self._pendamping.get(self.cleaned_data["tujuan"])
 
 
-def tipe_bukti(head: bytes) -> str | None:
-    """The content type of an evidence file from its first bytes, or None if not allowed."""
-    return next((tipe for tanda, tipe in TANDA_BUKTI if head.startswith(tanda)), None)
-
-
 class TindakLanjutForm(BootstrapFormMixin, forms.Form):
     tahap = forms.ChoiceField(
         label="Langkah",
@@ -155,10 +144,8 @@ class TindakLanjutForm(BootstrapFormMixin, forms.Form):
         max_length=2000,
         error_messages={"required": "Tulis catatan hasil pemeriksaan."},
     )
-    bukti = forms.FileField(
-        label="Bukti (foto/PDF, paling besar 5 MB)",
-        required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": ".jpg,.jpeg,.png,.pdf"}),
+    bukti = UploadField(  # read by content, renamed, photos re-encoded (dinsos.uploads)
+        allowed=DOKUMEN, label="Bukti (foto/PDF, paling besar 5 MB)", required=False
     )
     jenis_bukti = forms.ChoiceField(
         label="Jenis bukti", choices=TemuanRiwayat.JenisBukti.choices, required=False
@@ -181,16 +168,7 @@ class TindakLanjutForm(BootstrapFormMixin, forms.Form):
 
     def clean_bukti(self) -> Any:
         upload = self.cleaned_data.get("bukti")
-        if not upload:
-            return upload
-        if upload.size > BUKTI_MAKS_BYTE:
-            raise forms.ValidationError("Bukti paling besar 5 MB; kecilkan lalu unggah lagi.")
-        head = upload.read(16)
-        upload.seek(0)
-        tipe = tipe_bukti(head)
-        if tipe is None:
-            raise forms.ValidationError("Bukti harus berupa foto JPG/PNG atau PDF.")
-        self.tipe_bukti = tipe
+        self.tipe_bukti = upload.content_type if upload else ""  # found by UploadField
         return upload
 
     def clean(self) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from dinsos.formatting import mask_identifiers, mask_nik
 from dinsos.models import User, Wilayah
+from dinsos.uploads import stored_extension
 
 # A job whose progress has not moved for this long is shown as stalled (worker lost).
 BATAS_TANPA_KEMAJUAN = timedelta(minutes=15)
@@ -272,8 +273,9 @@ PBIJK_NONAKTIF_REGEX = r"non\s*-?\s*aktif|tidak\s+aktif"
 
 
 def _bukti_path(instance: TemuanRiwayat, filename: str) -> str:
-    # An unguessable folder: evidence is served only through an access-checked view.
-    return f"dtsen/bukti/{secrets.token_hex(16)}/{filename[-100:]}"
+    # An unguessable name (evidence is served only through an access-checked view) whose
+    # extension is never the client's (dinsos.uploads).
+    return f"dtsen/bukti/{secrets.token_hex(16)}.{stored_extension(filename)}"
 
 
 def _ekspor_path(instance: EksporSiks, filename: str) -> str:

@@ -16,6 +16,7 @@ from dinsos.errors import DomainError
 from dinsos.formatting import angka
 from dinsos.http import AuthedRequest, require_role
 from dinsos.models import AuditEvent, User
+from dinsos.uploads import upload_response
 from dtsen import forms_rekonsiliasi as forms
 from dtsen import selectors_rekonsiliasi as selectors
 from dtsen import selectors_siks, services
@@ -266,18 +267,7 @@ def temuan_follow_up(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_GET
 def temuan_bukti(request: AuthedRequest, pk: int, riwayat_pk: int) -> FileResponse:
     riwayat = access_bukti(request.user, pk, riwayat_pk)
-    response = FileResponse(
-        riwayat.bukti.open("rb"),
-        as_attachment=True,
-        filename=f"bukti-temuan-{pk}-{riwayat.pk}{_ext(riwayat.tipe_bukti)}",
-        content_type=riwayat.tipe_bukti or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-def _ext(tipe: str) -> str:
-    return {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}.get(tipe, "")
+    return upload_response(riwayat.bukti, filename=f"bukti-temuan-{pk}-{riwayat.pk}")
 
 
 @require_role(*KANTOR)

@@ -13,10 +13,10 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
 from dinsos.bulan import awal_bulan
-from dinsos.errors import DomainError
 from dinsos.formatting import bulan_tahun
 from dinsos.forms import BootstrapFormMixin
 from dinsos.models import User, Wilayah
+from dinsos.uploads import DOKUMEN, UploadField
 from kpm import services
 from kpm.epkh import UKURAN_BYTE_MAKS
 from kpm.models import Graduasi, KandidatSekolahRakyat, Keluarga, Komitmen
@@ -245,23 +245,14 @@ class KeputusanForm(BootstrapFormMixin, forms.Form):
 class GraduasiForm(BootstrapFormMixin, forms.Form):
     jenis = forms.ChoiceField(label="Jenis graduasi", choices=Graduasi.Jenis.choices)
     alasan = forms.CharField(label="Alasan", max_length=1000, widget=forms.Textarea({"rows": 3}))
-    bukti = forms.FileField(
-        label="Bukti (PDF, JPG atau PNG)",
+    bukti = UploadField(  # read by content, renamed, photos re-encoded (dinsos.uploads)
+        allowed=DOKUMEN,
+        label="Bukti (PDF atau foto JPG, PNG, WEBP)",
         required=False,
         help_text=(
             "Mandiri: surat pernyataan yang ditandatangani. Paksa: surat dari desa/kelurahan."
         ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
     )
-
-    def clean_bukti(self) -> UploadedFile | None:
-        bukti = cast(UploadedFile | None, self.cleaned_data.get("bukti"))
-        if bukti:
-            try:
-                services.tipe_bukti(bukti)
-            except DomainError as exc:
-                raise forms.ValidationError(exc.message) from exc
-        return bukti
 
 
 class SekolahRakyatFilterForm(BootstrapFormMixin, forms.Form):

@@ -26,6 +26,7 @@ from dinsos.formatting import angka, bulan_tahun
 from dinsos.http import AuthedRequest, require_role
 from dinsos.models import AuditEvent, User
 from dinsos.pengaturan import today
+from dinsos.uploads import upload_response
 from kpm import epkh, services
 from kpm import forms_komitmen as forms
 from kpm import selectors_komitmen as selectors
@@ -332,12 +333,7 @@ def graduasi_bukti(request: AuthedRequest, pk: int) -> FileResponse:
     dinsos_services.audit_record(
         user=request.user, action=AuditEvent.Action.VIEW, obj=graduasi, reason="Bukti graduasi"
     )
-    extension = (graduasi.bukti.name or "").rsplit(".", 1)[-1]
-    return FileResponse(
-        graduasi.bukti.open("rb"),
-        content_type=graduasi.bukti_tipe,
-        filename=f"bukti-graduasi-{graduasi.pk}.{extension}",
-    )
+    return upload_response(graduasi.bukti, filename=f"bukti-graduasi-{graduasi.pk}")
 
 
 def graduasi_surat(request: AuthedRequest, pk: int) -> HttpResponse:

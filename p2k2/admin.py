@@ -81,7 +81,8 @@ class PertemuanAdmin(admin.ModelAdmin):
     search_fields = ("kelompok__nama", "topik")
     list_select_related = ("kelompok", "sesi__modul")
     raw_id_fields = ("kelompok", "sesi", "dibuat_oleh")
-    readonly_fields = ("client_id",)
+    # The photo comes only through the meeting form, which checks and re-encodes it.
+    readonly_fields = ("client_id", "foto")
     date_hierarchy = "tanggal"
 
 

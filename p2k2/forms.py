@@ -16,6 +16,7 @@ from dinsos.formatting import angka, mask_nik
 from dinsos.forms import BootstrapFormMixin
 from dinsos.models import User, Wilayah
 from dinsos.pengaturan import today
+from dinsos.uploads import FOTO, UploadField
 from kpm.models import Keluarga
 from p2k2.models import (
     DESKRIPSI_MAKS,
@@ -28,9 +29,6 @@ from p2k2.models import (
 from p2k2.services import Tanda
 
 ADAPTIF = "adaptif"
-FOTO_MAKS_BYTE = 5 * 1024 * 1024
-# Magic bytes of the photo formats a phone camera produces.
-FOTO_TANDA = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
 KIRIMAN_BARIS_MAKS = 200  # far above the group maximum: a guard against junk, not a rule
 VERSI_MAKS = 2**31 - 1  # the largest value a PositiveIntegerField holds in PostgreSQL
 TAHUN_MIN = 2015  # P2K2 (FDS) started in 2015 (domain-sources §2.1)
@@ -132,18 +130,6 @@ def materi_choices(modul: list[Modul]) -> list[Any]:
     return groups
 
 
-def _foto_valid(upload: Any) -> None:
-    if upload.size > FOTO_MAKS_BYTE:
-        raise forms.ValidationError(
-            "Foto paling besar 5 MB; kecilkan resolusinya lalu unggah lagi."
-        )
-    head = upload.read(16)
-    upload.seek(0)
-    is_webp = head[:4] == b"RIFF" and head[8:12] == b"WEBP"
-    if not (is_webp or any(head.startswith(t) for t in FOTO_TANDA)):
-        raise forms.ValidationError("Berkas ini bukan foto JPG, PNG atau WEBP.")
-
-
 class PertemuanForm(BootstrapFormMixin, forms.Form):
     """A meeting's details (DOMAIN.md §6: the SIKS-NG activity form fields and limits)."""
 
@@ -174,7 +160,8 @@ class PertemuanForm(BootstrapFormMixin, forms.Form):
             "hasil, kendala dan tindak lanjut."
         ),
     )
-    foto = forms.FileField(
+    foto = UploadField(  # read by content, renamed, re-encoded without EXIF (dinsos.uploads)
+        allowed=FOTO,
         required=False,
         label="Foto kegiatan",
         widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
@@ -213,12 +200,6 @@ class PertemuanForm(BootstrapFormMixin, forms.Form):
                 f"{angka(DESKRIPSI_MAKS)} karakter. Persingkat."
             )
         return deskripsi
-
-    def clean_foto(self) -> Any:
-        foto = self.cleaned_data.get("foto")
-        if foto:
-            _foto_valid(foto)
-        return foto
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

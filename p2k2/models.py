@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from dinsos.models import User, Wilayah
+from dinsos.uploads import stored_extension
 from kpm.models import Keluarga
 
 # DOMAIN.md §6: SIKS-NG activity form limits; exports must pass them before they leave.
@@ -152,8 +153,7 @@ class Keanggotaan(models.Model):
 
 
 def _foto_path(instance: Pertemuan, filename: str) -> str:
-    extension = filename.rsplit(".", 1)[-1].lower()
-    return f"p2k2/foto/{instance.client_id}.{extension}"
+    return f"p2k2/foto/{instance.client_id}.{stored_extension(filename)}"
 
 
 class Pertemuan(models.Model):

@@ -19,6 +19,7 @@ from dinsos.errors import DomainError
 from dinsos.http import AuthedRequest, require_role
 from dinsos.models import AuditEvent, User
 from dinsos.pengaturan import today
+from dinsos.uploads import upload_response
 from p2k2 import forms, rekap, selectors, services, siks
 from p2k2.access import access_kelompok, access_konflik, access_pertemuan, can_manage_p2k2
 from p2k2.models import Kehadiran, Kelompok, Pertemuan
@@ -246,7 +247,7 @@ def pertemuan_foto(request: AuthedRequest, pk: int) -> FileResponse:
     pertemuan = access_pertemuan(request.user, pk, audit=False)
     if not pertemuan.foto:
         raise Http404("Pertemuan ini belum punya foto.")
-    return FileResponse(pertemuan.foto.open("rb"))
+    return upload_response(pertemuan.foto, filename=f"foto-pertemuan-{pertemuan.pk}")
 
 
 @require_POST

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import io
 from typing import Any
 
 import factory
+from PIL import Image
 
 from dinsos.names import normalize_nama
 from kpm.models import Anggota, Keluarga
@@ -53,3 +55,10 @@ def keluarga_with_pengurus(**kwargs: Any) -> Keluarga:
     keluarga.pengurus = pengurus
     keluarga.save(update_fields=["pengurus"])
     return keluarga
+
+
+def foto_bytes(format_: str = "JPEG", size: tuple[int, int] = (40, 30)) -> bytes:
+    """A real, decodable photo: uploads are decoded and re-encoded (dinsos.uploads)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (30, 120, 60)).save(buffer, format_)
+    return buffer.getvalue()

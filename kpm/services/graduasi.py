@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from dinsos import uploads
 from dinsos.errors import DomainError
 from dinsos.models import User
 from dinsos.pengaturan import today
@@ -21,13 +22,6 @@ from kpm.models import Graduasi, Keluarga, Komponen
 from kpm.services.keluarga import keluarga_komponen_refresh, keluarga_status_change
 
 J = Graduasi.Jenis
-BUKTI_UKURAN_MAKS = 5 * 1024 * 1024  # a scanned letter or a phone photo of it
-# Magic bytes of the accepted formats: the uploaded name and browser type are not trusted.
-TANDA_BERKAS: tuple[tuple[bytes, str, str], ...] = (
-    (b"%PDF-", "application/pdf", "pdf"),
-    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
-)
 # DOMAIN.md §5: mandiri = the family's signed statement; paksa = a village/kelurahan letter.
 BUKTI_WAJIB: dict[str, str] = {
     J.MANDIRI: "Unggah surat pernyataan graduasi mandiri yang sudah ditandatangani keluarga.",
@@ -35,25 +29,15 @@ BUKTI_WAJIB: dict[str, str] = {
 }
 
 
-def tipe_bukti(berkas: UploadedFile) -> str:
-    """The content type of an evidence file, read from its first bytes; DomainError when it
-    is too big or not a PDF, JPEG or PNG."""
-    if berkas.size is not None and berkas.size > BUKTI_UKURAN_MAKS:
-        raise DomainError(
-            f"Berkas terlalu besar (paling besar {BUKTI_UKURAN_MAKS // (1024 * 1024)} MB).",
-            field="bukti",
-        )
+def tipe_bukti(berkas: UploadedFile) -> uploads.FileType:
+    """The type of an evidence file, read from its first bytes (the form's `UploadField` has
+    already checked and re-encoded it); DomainError when it is not a PDF or a photo."""
     berkas.seek(0)
-    awal = berkas.read(16)
+    file_type = uploads.detect_type(berkas.read(uploads.HEAD_BYTES))
     berkas.seek(0)
-    for tanda, tipe, _ in TANDA_BERKAS:
-        if awal.startswith(tanda):
-            return tipe
-    raise DomainError("Berkas harus PDF, JPG atau PNG.", field="bukti")
-
-
-def _ekstensi(tipe: str) -> str:
-    return next(ext for _, t, ext in TANDA_BERKAS if t == tipe)
+    if file_type is None or file_type not in uploads.DOKUMEN:
+        raise DomainError(uploads.type_message(uploads.DOKUMEN), field="bukti")
+    return file_type
 
 
 @transaction.atomic
@@ -102,8 +86,9 @@ def graduasi_propose(
         diusulkan_oleh=oleh,
     )
     if bukti is not None:
-        graduasi.bukti_tipe = tipe_bukti(bukti)
-        nama = f"{uuid.uuid4().hex}.{_ekstensi(graduasi.bukti_tipe)}"
+        file_type = tipe_bukti(bukti)
+        graduasi.bukti_tipe = file_type.content_type
+        nama = f"{uuid.uuid4().hex}.{file_type.extension}"
         graduasi.bukti.save(nama, bukti, save=False)
     try:
         with transaction.atomic():

@@ -260,12 +260,12 @@ def test_pendamping_records_a_ground_check_with_evidence_served_through_the_port
         (
             "html named pdf",
             b"<html><script>alert(1)</script>",
-            "Bukti harus berupa foto JPG/PNG atau PDF.",
+            "Berkas harus PDF atau foto JPG, PNG atau WEBP.",
         ),
         (
             "too big",
             b"%PDF-" + b"0" * (5 * 1024 * 1024),
-            "Bukti paling besar 5 MB; kecilkan lalu unggah lagi.",
+            "Berkas paling besar 5 MB; kecilkan lalu unggah lagi.",
         ),
     ],
 )

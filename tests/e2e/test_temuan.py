@@ -13,6 +13,7 @@ from dtsen.models import EksporSiks, Temuan
 from tests.conftest import login
 from tests.dtsen import conftest as dtsen_conftest
 from tests.dtsen.rekonsiliasi_data import Orang, dtsen_row, keluarga, terapkan
+from tests.factories import foto_bytes
 
 muat = dtsen_conftest.muat  # the DTSEN loader fixture of tests/dtsen, shared here
 
@@ -79,7 +80,7 @@ def test_operator_and_pendamping_follow_a_finding_up_to_the_siks_ng_list(
     page.get_by_role("link", name="Desil KPM di atas batas PKH").click()
     page.get_by_label("Catatan").fill("Rumah permanen, punya mobil dan toko.")
     page.get_by_label("Bukti (foto/PDF, paling besar 5 MB)").set_input_files(
-        files=[{"name": "rumah.png", "mimeType": "image/png", "buffer": b"\x89PNG\r\n\x1a\n0"}]
+        files=[{"name": "rumah.png", "mimeType": "image/png", "buffer": foto_bytes("PNG")}]
     )
     page.get_by_label("Jenis bukti").select_option(label="Foto kunjungan")
     page.get_by_role("button", name="Simpan tindak lanjut").click()

@@ -12,13 +12,14 @@ from dinsos.errors import DomainError
 from dinsos.models import AuditEvent, Pengaturan
 from kpm import services
 from kpm.models import Graduasi, Keluarga, RiwayatStatus
-from tests.factories import keluarga_with_pengurus
+from tests.factories import foto_bytes, keluarga_with_pengurus
 from tests.kpm.komitmen_helpers import keluarga_komitmen
 from tests.kpm.komitmen_objects import PDF, surat_pdf
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + bytes(32)
+PNG = foto_bytes("PNG")
+BUKAN_BUKTI = "Berkas harus PDF atau foto JPG, PNG atau WEBP."
 
 
 @pytest.fixture
@@ -160,10 +161,10 @@ def test_one_open_proposal_per_family(keluarga, pendamping_hadimulyo):
 @pytest.mark.parametrize(
     ("_case", "content", "name", "message"),
     [
-        ("text named .pdf", b"bukan pdf", "surat.pdf", "Berkas harus PDF, JPG atau PNG."),
-        ("html", b"<html><script>", "surat.png", "Berkas harus PDF, JPG atau PNG."),
+        ("text named .pdf", b"bukan pdf", "surat.pdf", BUKAN_BUKTI),
+        ("html", b"<html><script>", "surat.png", BUKAN_BUKTI),
         ("too big", PDF + bytes(5 * 1024 * 1024), "surat.pdf",
-         "Berkas terlalu besar (paling besar 5 MB)."),
+         "Berkas paling besar 5 MB; kecilkan lalu unggah lagi."),
     ],
 )  # fmt: skip
 def test_evidence_is_checked_by_content_and_size(
