@@ -43,6 +43,32 @@ class Panel:
     context: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class ItemBeranda:
+    """One line of a user's worklist on the Beranda: a count and the list behind it.
+
+    `url` opens exactly the `jumlah` rows counted (same selector behind both); `tingkat` is
+    "bahaya" (overdue), "peringatan" (due soon) or "info"."""
+
+    judul: str
+    jumlah: int
+    url: str
+    tingkat: str = "info"
+    keterangan: str = ""
+
+
+@dataclass(frozen=True)
+class ItemMenu:
+    """One entry of the navigation: `grup` is the top-level group it sits under (e.g.
+    "Keluarga", "Pendampingan", "P2K2", "Data DTSEN", "Laporan", "Admin"); `roles` are the
+    User.Role values that see it."""
+
+    grup: str
+    label: str
+    url_name: str
+    roles: frozenset[str]
+
+
 # --- The protocols -------------------------------------------------------------------
 class PanelKeluarga(Protocol):
     """`(keluarga=, user=) -> Panel`: one section of the family page; the caller already
@@ -62,6 +88,19 @@ class SumberPeriode(Protocol):
     """`(start, end) -> rows`: a set-based source over the days [start, end]."""
 
     def __call__(self, start: datetime.date, end: datetime.date) -> Any: ...
+
+
+class Beranda(Protocol):
+    """`(user=) -> [ItemBeranda]`: what needs doing today for this user, scoped to what
+    their role and areas allow; an empty list when the app has nothing for them."""
+
+    def __call__(self, *, user: Any) -> list[ItemBeranda]: ...
+
+
+class Menu(Protocol):
+    """`() -> [ItemMenu]`: the app's navigation entries."""
+
+    def __call__(self) -> list[ItemMenu]: ...
 
 
 @dataclass(frozen=True)
@@ -116,7 +155,20 @@ PELANGGARAN_KOMITMEN: Hook[SumberPeriode] = Hook(
     required=True,
 )
 
+BERANDA: Hook[Beranda] = Hook(
+    name="beranda",
+    protocol=Beranda,
+    description="Butir daftar kerja di Beranda: jumlah dan tautan ke daftar yang sama persis.",
+)
+MENU: Hook[Menu] = Hook(
+    name="menu",
+    protocol=Menu,
+    description="Entri navigasi aplikasi, dikelompokkan per tugas.",
+)
+
 HOOKS: tuple[Hook[Any], ...] = (
+    BERANDA,
+    MENU,
     PANEL_KELUARGA,
     DATA_SUBJEK,
     KONTAK_PENDAMPING,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.urls import reverse
 
+from dinsos import hooks
 from dinsos.models import User
 
 R = User.Role
@@ -53,10 +54,16 @@ NAV_ITEMS: tuple[NavItem, ...] = (
 
 
 def nav_items_for(user: User) -> list[dict[str, str]]:
-    """Return the entries this user's role may use, with resolved URLs."""
+    """Return the entries this user's role may use, with resolved URLs: the core entries,
+    then those that apps register on the `menu` hook (dinsos.hooks)."""
+    registered = [
+        NavItem(item.label, item.url_name, item.roles)
+        for provider in hooks.registry.providers(hooks.MENU)
+        for item in provider()
+    ]
     return [
         {"label": item.label, "url": reverse(item.url_name), "url_name": item.url_name}
-        for item in NAV_ITEMS
+        for item in (*NAV_ITEMS, *registered)
         if user.role in item.roles
     ]
 

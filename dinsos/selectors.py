@@ -8,6 +8,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractHour, TruncHour
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from dinsos import hooks
 from dinsos.access import scope_wilayah
 from dinsos.formatting import JAKARTA
 from dinsos.models import AuditEvent, Pengaturan, User, Wilayah
@@ -171,3 +172,13 @@ def pengaturan_get(kunci: str, *, on: datetime.date | None = None) -> Any:
 def otp_has_device(*, user: User) -> bool:
     """Whether the user has a confirmed TOTP device."""
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def beranda_items(*, user: User) -> list[hooks.ItemBeranda]:
+    """The user's worklist: every item the apps register on the `beranda` hook, overdue
+    first, then due soon, then the rest (each provider scopes its own counts)."""
+    order = {"bahaya": 0, "peringatan": 1}
+    items = [
+        item for provider in hooks.registry.providers(hooks.BERANDA) for item in provider(user=user)
+    ]
+    return sorted(items, key=lambda item: order.get(item.tingkat, 2))

@@ -45,7 +45,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def home(request: AuthedRequest) -> HttpResponse:
-    context = {"role_label": request.user.get_role_display()}
+    context = {
+        "role_label": request.user.get_role_display(),
+        "worklist": selectors.beranda_items(user=request.user),
+    }
     return render(request, "dinsos/home.html", context)
 
 
