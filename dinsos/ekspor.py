@@ -1,0 +1,255 @@
+"""The one way a file leaves the portal: safe spreadsheet cells and safe download headers.
+
+Every XLSX and CSV the portal produces is written here (CONVENTIONS.md 3.1, the toolbox):
+
+- **Formula injection** (OWASP "CSV Injection"): text that a spreadsheet would run as a formula
+  (it starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, also after leading
+  spaces) is written with a leading apostrophe, so Excel, LibreOffice and Google Sheets show it
+  as text, in XLSX and CSV alike and even after "save as CSV". Importers undo it with
+  `unescape_text`. XLSX text cells are always typed as strings (never ``f``).
+- **Identifiers as text** (DOMAIN.md §8): a 16-digit NIK as a number loses its last digit in
+  Excel, and RT "001" or a region code loses its leading zeros. Digit strings are text cells
+  with the Text number format; an integer too long for Excel becomes text.
+- **Numbers stay numbers**, dates stay dates (aware datetimes in local time, as Excel has no
+  time zones).
+- **Download headers**: the filename is a slug (a kecamatan name with a quote or CRLF can
+  neither break ``Content-Disposition`` nor fail the response), built with Django's RFC 6266
+  `content_disposition_header`; downloads are never cached (``Cache-Control: no-store``).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any
+
+import tablib
+from django.http import FileResponse, HttpResponse, HttpResponseBase
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from import_export.formats import base_formats
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.styles import Font
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+# OWASP "CSV Injection": a cell starting with one of these runs as a formula.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+EXCEL_DIGITS = 15  # Excel keeps 15 significant digits: a longer integer must be text
+# NIK, No KK, RT/RW, NOKA and region codes ("18.72.01"): digits, maybe dots. Always text.
+IDENTIFIER = re.compile(r"[0-9][0-9.]*")
+TEXT_FORMAT = "@"
+FILENAME_MAX = 120  # characters of the slug, before the extension
+BOLD = Font(bold=True)
+CellValue = str | int | float | Decimal | datetime.date | datetime.time | datetime.timedelta | None
+
+
+@dataclass(frozen=True)
+class DownloadFormat:
+    extension: str
+    content_type: str
+
+
+XLSX = DownloadFormat(".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+CSV = DownloadFormat(".csv", "text/csv; charset=utf-8")
+JSON = DownloadFormat(".json", "application/json")
+
+
+# --- Cells ---------------------------------------------------------------------------------
+def is_formula_like(text: str) -> bool:
+    """Whether a spreadsheet would read this text as a formula."""
+    return text.startswith(FORMULA_TRIGGERS) or text.lstrip().startswith(FORMULA_TRIGGERS)
+
+
+def safe_text(text: str) -> str:
+    """Text no spreadsheet runs: a formula-like value gets a leading apostrophe. Control
+    characters XLSX cannot hold (e.g. a vertical tab from a DTSEN file) are dropped."""
+    clean = ILLEGAL_CHARACTERS_RE.sub("", text)
+    return f"'{clean}" if is_formula_like(clean) else clean
+
+
+def unescape_text(text: str) -> str:
+    """Undo `safe_text`'s apostrophe, for importing a file the portal exported."""
+    if text.startswith("'") and is_formula_like(text[1:]):
+        return text[1:]
+    return text
+
+
+def safe_value(value: object) -> CellValue:
+    """A value fit for any spreadsheet cell: text never a formula, numbers stay numbers, an
+    integer Excel would round becomes text."""
+    if value is None or isinstance(value, bool | float | Decimal):
+        return value
+    if isinstance(value, int):
+        return str(value) if abs(value) >= 10**EXCEL_DIGITS else value
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+    if isinstance(value, datetime.date | datetime.time | datetime.timedelta):
+        return value
+    return safe_text(str(value))
+
+
+# --- XLSX ----------------------------------------------------------------------------------
+class SafeSheet:
+    """A write-only sheet whose every value goes through `safe_value`."""
+
+    def __init__(self, sheet: WriteOnlyWorksheet) -> None:
+        self._sheet = sheet
+
+    def append(self, values: Iterable[object], *, bold: bool = False, label: bool = False) -> None:
+        """Write one row; `bold` for titles and headers, `label` for a bold first cell (a
+        form laid out as label and value)."""
+        self._sheet.append(
+            [self._cell(v, bold=bold or (label and i == 0)) for i, v in enumerate(values)]
+        )
+
+    def _cell(self, value: object, *, bold: bool) -> CellValue | Cell:
+        safe = safe_value(value)
+        is_text = isinstance(safe, str) and (
+            IDENTIFIER.fullmatch(safe) is not None or safe in ERROR_CODES
+        )
+        if not (is_text or bold):
+            return safe  # a str here is bound as a string cell: it cannot start with "="
+        cell = WriteOnlyCell(self._sheet, value=safe)  # type: ignore[arg-type]  # stub omits date
+        if is_text:
+            cell.data_type = "s"  # "#N/A" would otherwise be an error cell
+            cell.number_format = TEXT_FORMAT
+        if bold:
+            cell.font = BOLD
+        return cell
+
+
+class SafeWorkbook:
+    """An XLSX in openpyxl's write-only mode (rows stream to a temporary file, so a big export
+    fits in memory) whose cells are all safe (module docstring)."""
+
+    def __init__(self) -> None:
+        self._workbook = Workbook(write_only=True)
+
+    def add_sheet(
+        self, title: str, *, widths: Mapping[str, float] | None = None, freeze: str | None = None
+    ) -> SafeSheet:
+        """A new sheet; column widths and frozen panes must be set before the first row."""
+        sheet = self._workbook.create_sheet(safe_sheet_title(title))
+        for letter, width in (widths or {}).items():
+            sheet.column_dimensions[letter].width = width
+        if freeze:
+            sheet.freeze_panes = freeze
+        return SafeSheet(sheet)
+
+    def save(self, target: Path | IO[bytes]) -> None:
+        self._workbook.save(target)  # type: ignore[arg-type]  # openpyxl takes a file object too
+
+    def to_bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        self.save(buffer)
+        return buffer.getvalue()
+
+
+def safe_sheet_title(title: str) -> str:
+    """A sheet name Excel accepts: at most 31 characters, none of []:*?/\\."""
+    return re.sub(r"[\[\]:*?/\\]", "-", title)[:31] or "Lembar"
+
+
+def xlsx_bytes(rows: Iterable[Iterable[object]], *, title: str, header: Iterable[object]) -> bytes:
+    """One sheet: a bold header row, then the rows."""
+    workbook = SafeWorkbook()
+    sheet = workbook.add_sheet(title)
+    sheet.append(header, bold=True)
+    for row in rows:
+        sheet.append(row)
+    return workbook.to_bytes()
+
+
+# --- CSV -----------------------------------------------------------------------------------
+def _csv_field(value: object) -> CellValue:
+    safe = safe_value(value)
+    if isinstance(safe, datetime.date | datetime.time):
+        return safe.isoformat()
+    return "" if safe is None else safe
+
+
+def csv_text(rows: Iterable[Iterable[object]]) -> str:
+    """CSV as Excel opens it: a byte-order mark (so it reads UTF-8), comma-separated, every
+    field through `safe_value`. Identifiers are written as their digits (CSV has no types)."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([_csv_field(value) for value in row])
+    return buffer.getvalue()
+
+
+# --- django-import-export formats (admin export) --------------------------------------------
+def _dataset_rows(dataset: tablib.Dataset) -> Iterable[Iterable[object]]:
+    if dataset.headers:
+        yield dataset.headers
+    yield from dataset
+
+
+class SafeCsvFormat(base_formats.CSV):
+    """The admin's CSV export, written by `csv_text`."""
+
+    def export_data(self, dataset: tablib.Dataset, **kwargs: Any) -> str:
+        return csv_text(_dataset_rows(dataset))
+
+
+class SafeXlsxFormat(base_formats.XLSX):
+    """The admin's XLSX export, written by `SafeWorkbook`."""
+
+    def export_data(self, dataset: tablib.Dataset, **kwargs: Any) -> bytes:
+        workbook = SafeWorkbook()
+        sheet = workbook.add_sheet(dataset.title or "Ekspor", freeze="A2")
+        if dataset.headers:
+            sheet.append(dataset.headers, bold=True)
+        for row in dataset:
+            sheet.append(row)
+        return workbook.to_bytes()
+
+
+EXPORT_FORMATS: list[type[base_formats.Format]] = [SafeCsvFormat, SafeXlsxFormat]
+
+
+class SafeExportAdminMixin:
+    """For an import-export ModelAdmin: export only through the safe CSV and XLSX writers
+    (tablib's own writers let ``=HYPERLINK(...)`` through as a live formula)."""
+
+    def get_export_formats(self) -> list[type[base_formats.Format]]:
+        return EXPORT_FORMATS
+
+
+# --- Download responses ----------------------------------------------------------------------
+def download_filename(name: str, fmt: DownloadFormat) -> str:
+    """A slug of `name` with the format's extension: ASCII letters, digits and hyphens only."""
+    return f"{slugify(name)[:FILENAME_MAX].strip('-_') or 'unduhan'}{fmt.extension}"
+
+
+def set_download_headers(response: HttpResponseBase, *, name: str, fmt: DownloadFormat) -> None:
+    """Mark a response as a file download named from `name` (any text: it is slugged)."""
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=download_filename(name, fmt)
+    )
+    response["Cache-Control"] = "no-store"  # personal data never waits in a shared cache
+    response["X-Content-Type-Options"] = "nosniff"
+
+
+def download_response(content: bytes | str, *, name: str, fmt: DownloadFormat) -> HttpResponse:
+    """An export built in memory, as a download."""
+    response = HttpResponse(content, content_type=fmt.content_type)
+    set_download_headers(response, name=name, fmt=fmt)
+    return response
+
+
+def download_file_response(file: IO[bytes], *, name: str, fmt: DownloadFormat) -> FileResponse:
+    """A stored export (report, SIKS-NG list), streamed as a download."""
+    response = FileResponse(file, content_type=fmt.content_type)
+    set_download_headers(response, name=name, fmt=fmt)
+    return response
