@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from import_export.admin import ImportExportModelAdmin
 
+from dinsos.ekspor import SafeExportAdminMixin
 from dinsos.models import AuditEvent, Pengaturan, User, Wilayah
 from dinsos.pengaturan import validate_pengaturan
 from dinsos.resources import WilayahResource
@@ -28,7 +29,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Wilayah)
-class WilayahAdmin(ImportExportModelAdmin):
+class WilayahAdmin(SafeExportAdminMixin, ImportExportModelAdmin):
     resource_classes = [WilayahResource]
     list_display = ("kode", "kode_bps", "nama", "tingkat", "parent", "berlaku_sampai")
     list_filter = ("tingkat",)

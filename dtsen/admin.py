@@ -2,12 +2,13 @@ from django.contrib import admin
 from django.http import HttpRequest
 from import_export.admin import ImportExportModelAdmin
 
+from dinsos.ekspor import SafeExportAdminMixin
 from dtsen.models import PemetaanKolom, Snapshot
 from dtsen.resources import PemetaanKolomResource
 
 
 @admin.register(PemetaanKolom)
-class PemetaanKolomAdmin(ImportExportModelAdmin):
+class PemetaanKolomAdmin(SafeExportAdminMixin, ImportExportModelAdmin):
     resource_classes = [PemetaanKolomResource]
     list_display = ("jenis", "header", "field", "created_by", "updated_at")
     list_filter = ("jenis",)

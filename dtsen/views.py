@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from dinsos import ekspor
 from dinsos import services as dinsos_services
 from dinsos.errors import DomainError
 from dinsos.http import AuthedRequest, require_role
@@ -20,7 +21,6 @@ from dtsen.models import Jenis, Snapshot
 R = User.Role
 PAGE_SIZE = 25
 PERUBAHAN_PAGE_SIZE = 100
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @require_role(R.ADMIN)
@@ -183,11 +183,8 @@ def snapshot_report(request: AuthedRequest, pk: int) -> FileResponse:
         reason="Laporan masalah impor",
         jumlah=snapshot.baris_ditolak + snapshot.baris_peringatan,
     )
-    return FileResponse(
-        snapshot.laporan.open("rb"),
-        as_attachment=True,
-        filename=f"laporan-masalah-{snapshot.pk}.xlsx",
-        content_type=XLSX,
+    return ekspor.download_file_response(
+        snapshot.laporan.open("rb"), name=f"laporan-masalah-{snapshot.pk}", fmt=ekspor.XLSX
     )
 
 
@@ -261,7 +258,5 @@ def perubahan_desil_export(
     content = services.perubahan_desil_export(
         user=request.user, lama=lama, baru=baru, kecamatan=kecamatan
     )
-    response = HttpResponse(content, content_type=XLSX)
-    name = f"perubahan-desil-{kecamatan.nama.lower().replace(' ', '-')}-{baru.tanggal_data}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    name = f"perubahan-desil-{kecamatan.nama}-{baru.tanggal_data}"
+    return ekspor.download_response(content, name=name, fmt=ekspor.XLSX)

@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from dinsos import services as dinsos_services
+from dinsos.ekspor import XLSX, download_file_response
 from dinsos.errors import DomainError
 from dinsos.formatting import angka
 from dinsos.http import AuthedRequest, require_role
@@ -32,7 +33,6 @@ from dtsen.models import EksporSiks, Temuan
 R = User.Role
 KANTOR = (R.ADMIN, R.OPERATOR, R.KOORDINATOR)
 PAGE_SIZE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # --- Runs ------------------------------------------------------------------------------------
@@ -308,9 +308,6 @@ def siks_download(request: AuthedRequest, pk: int) -> FileResponse:
         raise PermissionDenied
     ekspor = access_ekspor(request.user, pk)
     services.siks_download_record(user=request.user, ekspor=ekspor)
-    return FileResponse(
-        ekspor.file.open("rb"),
-        as_attachment=True,
-        filename=f"siks-ng-{ekspor.jenis}-{ekspor.pk}.xlsx",
-        content_type=XLSX,
+    return download_file_response(
+        ekspor.file.open("rb"), name=f"siks-ng-{ekspor.jenis}-{ekspor.pk}", fmt=XLSX
     )

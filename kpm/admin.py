@@ -27,6 +27,7 @@ from import_export.formats import base_formats
 from import_export.forms import ExportForm, ImportForm
 
 from dinsos import services as dinsos_services
+from dinsos.ekspor import SafeExportAdminMixin
 from dinsos.formatting import mask_nik, mask_no_kk, rupiah
 from dinsos.models import AuditEvent, User, Wilayah
 from dinsos.pengaturan import today
@@ -166,7 +167,7 @@ class KeluargaAdminForm(forms.ModelForm):
 
 
 @admin.register(Keluarga)
-class KeluargaAdmin(ImportExportModelAdmin):
+class KeluargaAdmin(SafeExportAdminMixin, ImportExportModelAdmin):
     """Families: edits through kpm.services; Final Closing import and export."""
 
     form = KeluargaAdminForm
@@ -292,9 +293,6 @@ class KeluargaAdmin(ImportExportModelAdmin):
     # --- Final Closing import/export --------------------------------------------------
     def get_import_formats(self) -> list[type[base_formats.Format]]:
         return [CsvFinalClosing, XlsxFinalClosing]
-
-    def get_export_formats(self) -> list[type[base_formats.Format]]:
-        return [base_formats.CSV, base_formats.XLSX]
 
     def get_import_data_kwargs(self, **kwargs: Any) -> dict[str, Any]:
         data: dict[str, Any] = super().get_import_data_kwargs(**kwargs)

@@ -1,25 +1,17 @@
 """The Sekolah Rakyat candidate list as XLSX (DOMAIN.md §9), for the office to send on.
 
-Identifiers are text cells (DOMAIN.md §8: a NIK as a number loses its last digit in Excel) and
-every text is neutralised against formula injection. The caller records the export.
+Written by `dinsos.ekspor`: identifiers stay text (DOMAIN.md §8: a NIK as a number loses its
+last digit in Excel) and no cell can run as a formula. The caller records the export.
 """
 
 from __future__ import annotations
 
 import datetime
-import io
 from collections.abc import Iterable
-from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Font
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-
+from dinsos.ekspor import SafeWorkbook
 from dinsos.formatting import tanggal
 from kpm.models import Anggota, KandidatSekolahRakyat
-from kpm.resources import tanpa_formula
 
 KOLOM_SEKOLAH_RAKYAT = (
     "NIK",
@@ -43,18 +35,6 @@ KOLOM_SEKOLAH_RAKYAT = (
     "TGL KUNJUNGAN",
     "PERSETUJUAN ORANG TUA",
 )
-# Columns kept as text so Excel never turns them into numbers (leading zeros, 16 digits).
-KOLOM_TEKS = frozenset({"NIK", "NO KK", "RT", "RW"})
-
-
-def _cell(sheet: WriteOnlyWorksheet, header: str, value: Any) -> Cell:
-    if header in KOLOM_TEKS:
-        text = "" if value is None else str(value)
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.number_format = "@"
-        return cell
-    safe: Any = tanpa_formula(value)
-    return WriteOnlyCell(sheet, value=safe)
 
 
 def _baris(a: Anggota) -> list[object]:
@@ -87,24 +67,10 @@ def _baris(a: Anggota) -> list[object]:
 def sekolah_rakyat_xlsx(kandidat: Iterable[Anggota], *, tanggal_acuan: datetime.date) -> bytes:
     """One sheet: a title row, the headers, one row per candidate (as listed by
     `kpm.selectors_komitmen.sekolah_rakyat_kandidat`)."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Kandidat Sekolah Rakyat")
-    judul = WriteOnlyCell(
-        sheet, value=f"Kandidat Sekolah Rakyat — umur per {tanggal(tanggal_acuan)}"
-    )
-    judul.font = Font(bold=True)
-    sheet.append([judul])
-    header = []
-    for name in KOLOM_SEKOLAH_RAKYAT:
-        cell = WriteOnlyCell(sheet, value=name)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    sheet.append(header)
+    workbook = SafeWorkbook()
+    sheet = workbook.add_sheet("Kandidat Sekolah Rakyat")
+    sheet.append([f"Kandidat Sekolah Rakyat — umur per {tanggal(tanggal_acuan)}"], bold=True)
+    sheet.append(KOLOM_SEKOLAH_RAKYAT, bold=True)
     for anggota in kandidat:
-        values = _baris(anggota)
-        sheet.append(
-            [_cell(sheet, h, v) for h, v in zip(KOLOM_SEKOLAH_RAKYAT, values, strict=True)]
-        )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        sheet.append(_baris(anggota))
+    return workbook.to_bytes()

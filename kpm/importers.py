@@ -23,6 +23,7 @@ from django.db.models import Q, QuerySet
 from openpyxl import load_workbook
 from openpyxl.utils.datetime import from_excel
 
+from dinsos.ekspor import unescape_text
 from dinsos.errors import RowError
 from dinsos.identity import (
     IdentityError,
@@ -118,8 +119,6 @@ NAMA_MAKS = 100  # Anggota.nama
 ALAMAT_MAKS = 200  # Keluarga.alamat
 FORMAT_TANGGAL = ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d", "%d.%m.%Y")
 TAHUN_LAHIR_MIN = 1900  # a 2-digit year ("10-04-99") would otherwise read as the year 99
-# Spreadsheet formula injection: a text cell starting with one of these runs as a formula.
-AWAL_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 _SPASI = re.compile(r"\s+")
 
 
@@ -138,10 +137,7 @@ def teks(raw: object) -> str:
         return ""
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
-    text = _SPASI.sub(" ", str(raw)).strip()
-    if len(text) > 1 and text[0] == "'" and text[1] in AWAL_FORMULA:
-        text = text[1:]
-    return text
+    return unescape_text(_SPASI.sub(" ", str(raw)).strip()).strip()
 
 
 def tanggal(raw: object) -> datetime.date:

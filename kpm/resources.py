@@ -335,14 +335,6 @@ def _invalid(hasil: HasilBaris, errors: list[RowError]) -> HasilBaris:
 
 
 # --- Export rows ----------------------------------------------------------------------
-def tanpa_formula(value: object) -> object:
-    """Neutralise spreadsheet formula injection: text starting with = + - @ (or a tab/CR) gets
-    a leading apostrophe, so Excel and LibreOffice show it as text; the import strips it."""
-    if isinstance(value, str) and value.startswith(importers.AWAL_FORMULA):
-        return f"'{value}"
-    return value
-
-
 EKSPOR_BATCH = 2000
 
 
@@ -358,7 +350,8 @@ def final_closing_rows(
 
     Component counts are the components paid after the caps (DOMAIN.md §2), NOMINAL the
     yearly total. Queries: settings, amounts, the families, and the members of each batch of
-    2,000 families — never one per family. Identifiers and RT/RW stay text (leading zeros).
+    2,000 families — never one per family. Identifiers and RT/RW stay text (leading zeros);
+    the admin writes the file with `dinsos.ekspor` (no cell can run as a formula).
     """
     aturan = Aturan.dari_pengaturan(dinsos_selectors.pengaturan_semua(on=on))
     nominal, tahun_nominal = nominal_komponen(tahun=on.year)
@@ -443,4 +436,4 @@ def _rows(
             kota.nama if kota else "",
             _nama_provinsi(kota),
         ]
-        yield [tanpa_formula(value) for value in row]
+        yield row

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from dinsos import pencarian
+from dinsos import ekspor, pencarian
 from dinsos.errors import DomainError
 from dinsos.http import AuthedRequest, require_role
 from dinsos.models import User
@@ -245,8 +245,9 @@ def anggota_data_subjek(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             data = selectors.anggota_data_subjek(anggota=anggota)
             response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
-            filename = f"data-pribadi-{anggota.pk}.json"
-            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+            ekspor.set_download_headers(
+                response, name=f"data-pribadi-{anggota.pk}", fmt=ekspor.JSON
+            )
             return response
     errors = form.errors.get("alasan") or ["Alasan wajib diisi."]
     messages.error(request, " ".join(str(error) for error in errors))

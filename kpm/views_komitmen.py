@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from dinsos import ekspor
 from dinsos import selectors as dinsos_selectors
 from dinsos import services as dinsos_services
 from dinsos.bulan import awal_bulan
@@ -39,7 +40,6 @@ PAGE_KELUARGA = 50  # families per month-view page: one save stays far below the
 PAGE_SIZE = 25
 SALT_EPKH = "kpm.komitmen.epkh"
 EPKH_BERLAKU_DETIK = 60 * 60  # a preview may be applied within an hour
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _query(request: AuthedRequest, *drop: str) -> str:
@@ -439,9 +439,8 @@ def sekolah_rakyat_ekspor(request: AuthedRequest) -> HttpResponse:
         reason=f"Ekspor kandidat Sekolah Rakyat (umur per {filters.tanggal_acuan.isoformat()})",
         jumlah=len(kandidat),
     )
-    response = HttpResponse(
-        sekolah_rakyat_xlsx(kandidat, tanggal_acuan=filters.tanggal_acuan), content_type=XLSX
+    return ekspor.download_response(
+        sekolah_rakyat_xlsx(kandidat, tanggal_acuan=filters.tanggal_acuan),
+        name=f"kandidat-sekolah-rakyat-{filters.tanggal_acuan:%Y%m%d}",
+        fmt=ekspor.XLSX,
     )
-    filename = f"kandidat-sekolah-rakyat-{filters.tanggal_acuan:%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from import_export.admin import ImportExportModelAdmin
 
+from dinsos.ekspor import SafeExportAdminMixin
 from p2k2.models import (
     Keanggotaan,
     Kehadiran,
@@ -45,7 +46,7 @@ class ModulAdmin(admin.ModelAdmin):
 
 
 @admin.register(Sesi)
-class SesiAdmin(ImportExportModelAdmin):
+class SesiAdmin(SafeExportAdminMixin, ImportExportModelAdmin):
     resource_classes = [SesiResource]
     list_display = ("modul", "urutan", "judul")
     list_filter = ("modul",)

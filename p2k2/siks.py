@@ -4,20 +4,17 @@ DOMAIN.md §6: the form takes an activity name (≤ 100 characters), a descripti
 date, start/end time, place, up to 3 speakers, a geotagged photo and the participant list
 with HADIR / SAKIT / ALFA; izin is exported as ALFA unless the office changes the mapping
 (setting `p2k2_siks_kode_izin`). The export refuses to leave until every limit passes and
-says exactly what to fix.
+says exactly what to fix. The workbook is written by `dinsos.ekspor` (identifiers as text, no
+cell can run as a formula).
 """
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
-from typing import Any
-
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from dinsos import selectors as dinsos_selectors
 from dinsos import services as dinsos_services
+from dinsos.ekspor import SafeWorkbook
 from dinsos.formatting import angka
 from dinsos.models import AuditEvent, User
 from kpm.access import scope_keluarga
@@ -25,10 +22,7 @@ from kpm.models import Keluarga
 from p2k2.models import DESKRIPSI_MAKS, NAMA_KEGIATAN_MAKS, Kehadiran, Pertemuan
 from p2k2.selectors import kehadiran_rows
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KODE_SIKS = ("HADIR", "SAKIT", "ALFA")  # DOMAIN.md §6: the codes SIKS-NG knows
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV/XLSX injection).
-FORMULA_AWAL = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -135,25 +129,10 @@ def periksa(*, pertemuan: Pertemuan, user: User) -> PemeriksaanSiks:
     return hasil
 
 
-def _aman(value: str) -> str:
-    """Escape text a spreadsheet would run as a formula (the apostrophe shows as text)."""
-    if value.startswith(FORMULA_AWAL):
-        return "'" + value
-    return value
-
-
-def _teks(cell: Any, value: str) -> None:
-    """Identifiers as text: Excel keeps only 15 digits of a number (DOMAIN.md §8)."""
-    cell.value = _aman(value)
-    cell.number_format = "@"
-
-
 def siks_xlsx(*, pertemuan: Pertemuan, pemeriksaan: PemeriksaanSiks) -> bytes:
     """The workbook: sheet "Kegiatan" (the form's fields) and sheet "Peserta"."""
-    workbook = Workbook()
-    kegiatan = workbook.active
-    assert kegiatan is not None
-    kegiatan.title = "Kegiatan"
+    workbook = SafeWorkbook()
+    kegiatan = workbook.add_sheet("Kegiatan", widths={"A": 28, "B": 80})
     sesi = pertemuan.sesi
     materi = sesi.modul.nama if sesi is not None else "P2K2 Adaptif"
     narasumber = [*pertemuan.narasumber, "", "", ""][:3]
@@ -173,24 +152,15 @@ def siks_xlsx(*, pertemuan: Pertemuan, pemeriksaan: PemeriksaanSiks) -> bytes:
         ("Kelompok", pertemuan.kelompok.nama),
         ("Lokasi Foto (lintang, bujur)", lokasi),
     ]
-    for row, (label, value) in enumerate(fields, start=1):
-        kegiatan.cell(row=row, column=1, value=label).font = Font(bold=True)
-        _teks(kegiatan.cell(row=row, column=2), value)
-    kegiatan.column_dimensions["A"].width = 28
-    kegiatan.column_dimensions["B"].width = 80
+    for label, value in fields:
+        kegiatan.append([label, value], label=True)
 
-    peserta = workbook.create_sheet("Peserta")
-    for column, header in enumerate(("No", "Nama", "NIK", "No KK", "Kehadiran", "Pemahaman"), 1):
-        peserta.cell(row=1, column=column, value=header).font = Font(bold=True)
-    for row, p in enumerate(pemeriksaan.peserta, start=2):
-        peserta.cell(row=row, column=1, value=row - 1)
-        for column, value in enumerate((p.nama, p.nik, p.no_kk, p.kehadiran, p.pemahaman), 2):
-            _teks(peserta.cell(row=row, column=column), value)
-    for letter, width in zip("ABCDEF", (5, 32, 20, 20, 12, 18), strict=True):
-        peserta.column_dimensions[letter].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    widths = dict(zip("ABCDEF", (5, 32, 20, 20, 12, 18), strict=True))
+    peserta = workbook.add_sheet("Peserta", widths=widths)
+    peserta.append(("No", "Nama", "NIK", "No KK", "Kehadiran", "Pemahaman"), bold=True)
+    for nomor, p in enumerate(pemeriksaan.peserta, start=1):
+        peserta.append((nomor, p.nama, p.nik, p.no_kk, p.kehadiran, p.pemahaman))
+    return workbook.to_bytes()
 
 
 def siks_export(*, pertemuan: Pertemuan, oleh: User) -> tuple[PemeriksaanSiks, bytes | None]:

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from dinsos import ekspor
 from dinsos import services as dinsos_services
 from dinsos.errors import DomainError
 from dinsos.http import AuthedRequest, require_role
@@ -281,10 +282,8 @@ def siks_ng(request: AuthedRequest, pk: int) -> HttpResponse:
     if content is None:
         context = {"pertemuan": pertemuan, "pemeriksaan": pemeriksaan}
         return render(request, "p2k2/siks_periksa.html", context, status=400)
-    response = HttpResponse(content, content_type=siks.XLSX_CONTENT_TYPE)
-    nama = f"siks-ng-p2k2-{pertemuan.kelompok_id}-{pertemuan.tanggal.isoformat()}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{nama}"'
-    return response
+    nama = f"siks-ng-p2k2-{pertemuan.kelompok_id}-{pertemuan.tanggal.isoformat()}"
+    return ekspor.download_response(content, name=nama, fmt=ekspor.XLSX)
 
 
 # --- The attendance screen (phones) and its sync endpoint -------------------------------

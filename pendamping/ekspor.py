@@ -1,21 +1,17 @@
 """XLSX files of the comparison table and a pendamping's report, for the coordination meeting.
 
 The files hold figures per pendamping, never family data, so they are not audit-logged as
-exports of personal data (the data-protection indicator counts those).
+exports of personal data (the data-protection indicator counts those). Names are typed in the
+admin, so the workbooks are written by `dinsos.ekspor` (no cell can run as a formula).
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
+from dinsos.ekspor import SafeWorkbook
 from pendamping.kinerja import Indikator
 from pendamping.periode import Periode
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 KOLOM_INDIKATOR = (
     "Nama",
@@ -73,43 +69,30 @@ def _baris(i: Indikator, label: str | None = None) -> list[object]:
     ]
 
 
-def _workbook_bytes(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _sheet(workbook: Workbook, title: str, judul: str, rows: Iterable[list[object]]) -> None:
-    sheet = workbook.create_sheet(title)
-    sheet.append([judul])
-    sheet["A1"].font = Font(bold=True)
+def _sheet(workbook: SafeWorkbook, title: str, judul: str, rows: Iterable[list[object]]) -> None:
+    sheet = workbook.add_sheet(title, widths={"A": 32}, freeze="B4")
+    sheet.append([judul], bold=True)
     sheet.append([])
-    sheet.append(list(KOLOM_INDIKATOR))
-    for cell in sheet[3]:
-        cell.font = Font(bold=True)
+    sheet.append(KOLOM_INDIKATOR, bold=True)
     for row in rows:
         sheet.append(row)
-    sheet.freeze_panes = "B4"
-    sheet.column_dimensions["A"].width = 32
 
 
 def perbandingan_xlsx(rows: list[Indikator], *, periode: Periode) -> bytes:
     """The office comparison table for one period."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    workbook = SafeWorkbook()
     _sheet(
         workbook,
         "Perbandingan",
         f"Perbandingan kinerja pendamping — {periode.label}",
         (_baris(i) for i in rows),
     )
-    return _workbook_bytes(workbook)
+    return workbook.to_bytes()
 
 
 def laporan_xlsx(indikator: Indikator, seri: list[Indikator]) -> bytes:
     """A pendamping's report: the period's figures, the months of its year, and RHK 1–9."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    workbook = SafeWorkbook()
     nama = indikator.pendamping.nama
     _sheet(
         workbook,
@@ -123,10 +106,10 @@ def laporan_xlsx(indikator: Indikator, seri: list[Indikator]) -> bytes:
         f"Kinerja {nama} per bulan — tahun {indikator.periode.tahun}",
         (_baris(i, i.periode.label) for i in seri),
     )
-    rhk = workbook.create_sheet("RHK")
+    rhk = workbook.add_sheet("RHK")
     rhk.append([f"RHK 1–9 {nama} — {indikator.periode.label}"])
     rhk.append([])
     rhk.append(["RHK", "Uraian", "Capaian"])
     for item in indikator.rhk:
         rhk.append([item.nomor, item.nama, item.nilai])
-    return _workbook_bytes(workbook)
+    return workbook.to_bytes()

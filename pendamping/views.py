@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from dinsos import selectors as dinsos_selectors
+from dinsos.ekspor import XLSX, download_response
 from dinsos.errors import DomainError
 from dinsos.formatting import angka
 from dinsos.http import AuthedRequest, require_role
@@ -106,10 +107,8 @@ def pendamping_laporan_xlsx(request: AuthedRequest, pk: int) -> HttpResponse:
     hasil, seri = indikator.kinerja_pendamping(
         pendamping=pendamping, periode=periode, pengaturan=dinsos_selectors.pengaturan_semua()
     )
-    response = HttpResponse(ekspor.laporan_xlsx(hasil, seri), content_type=ekspor.XLSX_CONTENT_TYPE)
-    nama = f"laporan-pendamping-{pendamping.pk}-{periode.tahun}-{periode.bulan or 'tahun'}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{nama}"'
-    return response
+    nama = f"laporan-pendamping-{pendamping.pk}-{periode.tahun}-{periode.bulan or 'tahun'}"
+    return download_response(ekspor.laporan_xlsx(hasil, seri), name=nama, fmt=XLSX)
 
 
 def _perbandingan_rows(request: AuthedRequest) -> tuple[forms.PerbandinganForm, Any, list[Any]]:
@@ -142,10 +141,8 @@ def perbandingan(request: AuthedRequest) -> HttpResponse:
 def perbandingan_xlsx(request: AuthedRequest) -> HttpResponse:
     _, periode, rows = _perbandingan_rows(request)
     content = ekspor.perbandingan_xlsx(rows, periode=periode)
-    response = HttpResponse(content, content_type=ekspor.XLSX_CONTENT_TYPE)
-    nama = f"perbandingan-pendamping-{periode.tahun}-{periode.bulan or 'tahun'}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{nama}"'
-    return response
+    nama = f"perbandingan-pendamping-{periode.tahun}-{periode.bulan or 'tahun'}"
+    return download_response(content, name=nama, fmt=XLSX)
 
 
 # --- Assignment ----------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from openpyxl import Workbook
+from dinsos.ekspor import SafeWorkbook
 
 HEADERS = ("Baris", "Kolom", "Jenis", "Keterangan")
 DITOLAK = "Ditolak"
@@ -17,11 +17,12 @@ MAX_BARIS = 1_000_000
 def write_report(problems: Iterable[tuple[int, str, str, bool]], target: Path) -> int:
     """Write (row, column, message, is_warning) lines to an XLSX file; returns lines written.
 
-    openpyxl's write-only mode streams rows to disk, so a million problems fit in memory.
+    The write-only workbook streams rows to disk, so a million problems fit in memory; column
+    names and messages quote the uploaded file, so its cells go through `dinsos.ekspor`.
     """
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Masalah")
-    sheet.append(list(HEADERS))
+    workbook = SafeWorkbook()
+    sheet = workbook.add_sheet("Masalah")
+    sheet.append(HEADERS, bold=True)
     written = skipped = 0
     for baris, kolom, pesan, is_peringatan in problems:
         if written == MAX_BARIS:

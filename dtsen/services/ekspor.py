@@ -1,12 +1,10 @@
-"""Exports of the dtsen app: each one is recorded in the audit log."""
+"""Exports of the dtsen app: each one is recorded in the audit log. Names come from DTSEN
+files, so the workbook is written by `dinsos.ekspor` (no cell can run as a formula)."""
 
 from __future__ import annotations
 
-import io
-
-from openpyxl import Workbook
-
 from dinsos import services as dinsos_services
+from dinsos.ekspor import xlsx_bytes
 from dinsos.formatting import mask_nik
 from dinsos.models import AuditEvent, User, Wilayah
 from dtsen import selectors
@@ -20,11 +18,8 @@ def perubahan_desil_export(
 ) -> bytes:
     """The desil changes the user may see as an XLSX (NIK masked); recorded as an export."""
     rows = selectors.perubahan_desil_detail(user=user, lama=lama, baru=baru, kecamatan=kecamatan)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Perubahan desil")
-    sheet.append(list(HEADERS))
-    for row in rows:
-        sheet.append(
+    content = xlsx_bytes(
+        (
             [
                 mask_nik(row.nik),
                 row.nama,
@@ -33,9 +28,11 @@ def perubahan_desil_export(
                 row.desil_baru,
                 ", ".join(row.kategori),
             ]
-        )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
+            for row in rows
+        ),
+        title="Perubahan desil",
+        header=HEADERS,
+    )
     area = kecamatan.nama if kecamatan else "semua wilayah"
     dinsos_services.audit_record(
         user=user,
@@ -44,4 +41,4 @@ def perubahan_desil_export(
         reason=f"Perubahan desil dibanding snapshot #{lama.pk}, {area}",
         jumlah=len(rows),
     )
-    return buffer.getvalue()
+    return content

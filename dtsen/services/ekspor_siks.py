@@ -1,30 +1,25 @@
 """SIKS-NG lists from decided findings: proposal, deactivation, reactivation (DOMAIN.md §7).
 
 Each list is checked against the rules before it leaves (`selectors_rekonsiliasi.siks_periksa`):
-rows failing a rule stay behind with their reason. Identifiers are text cells (DOMAIN.md §8)
-and every text is neutralised against formula injection. Every export is audited.
+rows failing a rule stay behind with their reason. The workbook is written by `dinsos.ekspor`:
+identifiers are text cells (DOMAIN.md §8) and no cell can run as a formula. Every export is
+audited.
 """
 
 from __future__ import annotations
 
 import datetime
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Font
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from dinsos import selectors as dinsos_selectors
 from dinsos import services as dinsos_services
 from dinsos.bulan import tambah_bulan
+from dinsos.ekspor import SafeWorkbook
 from dinsos.errors import DomainError
 from dinsos.formatting import tanggal
 from dinsos.models import AuditEvent, User
@@ -32,7 +27,6 @@ from dinsos.pengaturan import today
 from dtsen.models import EksporSiks, EksporSiksBaris, Temuan, TemuanRiwayat
 from dtsen.selectors_rekonsiliasi import KATEGORI_PBIJK
 from dtsen.selectors_siks import CalonSiks, siks_periksa
-from kpm.resources import tanpa_formula
 
 E = EksporSiks.Jenis
 JENIS_KELAMIN = {"L": "LAKI-LAKI", "P": "PEREMPUAN"}
@@ -119,30 +113,21 @@ KOLOM: dict[str, tuple[Kolom, ...]] = {
 }
 
 
-def _cell(sheet: WriteOnlyWorksheet, kolom: Kolom, value: object) -> Cell:
+def _value(kolom: Kolom, row: CalonSiks) -> object:
+    value = kolom.nilai(row)
     if kolom.is_teks:
-        cell = WriteOnlyCell(sheet, value="" if value is None else str(value))
-        cell.number_format = "@"
-        return cell
-    safe: Any = tanpa_formula(value)
-    return WriteOnlyCell(sheet, value=safe)
+        return "" if value is None else str(value)
+    return value
 
 
 def _workbook(jenis: E, rows: list[CalonSiks]) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(E(jenis).label[:31])
+    workbook = SafeWorkbook()
+    sheet = workbook.add_sheet(E(jenis).label)
     columns = KOLOM[jenis]
-    header = []
-    for kolom in ("NO", *(k.header for k in columns)):
-        cell = WriteOnlyCell(sheet, value=kolom)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    sheet.append(header)
+    sheet.append(("NO", *(k.header for k in columns)), bold=True)
     for nomor, row in enumerate(rows, start=1):
-        sheet.append([nomor, *(_cell(sheet, k, k.nilai(row)) for k in columns)])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        sheet.append([nomor, *(_value(k, row) for k in columns)])
+    return workbook.to_bytes()
 
 
 def _catatan_keputusan(rows: list[CalonSiks]) -> None:

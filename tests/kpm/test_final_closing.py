@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime
 import io
@@ -916,8 +917,9 @@ def test_export_escapes_formulas_in_text_cells(admin_client, admin, kota_metro):
 def test_export_as_csv_keeps_leading_zeros(admin_client, siti):
     # when
     response = export(admin_client, fmt=EXPORT_CSV)
-    # then
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    # then: UTF-8 with a byte-order mark, so Excel reads the names right
+    assert response.content.startswith(codecs.BOM_UTF8)
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == HEADER
     assert rows[1][1:3] == ["1872015004990007", "1872012001150001"]
     assert rows[1][17:20] == ["Jl. Lama", "001", "002"]
@@ -955,7 +957,7 @@ def test_export_follows_the_family_list_filters(admin_client, admin, kota_metro,
     # when
     response = admin_client.post(url, {"format": EXPORT_CSV, "resource": "0"})
     # then
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [row[:3] for row in rows[1:]] == [["Budi Santoso", BUDI["NIK"], BUDI["NO KK"]]]
     assert AuditEvent.objects.get(action=AuditEvent.Action.EXPORT).jumlah == 1
 

@@ -384,7 +384,7 @@ def test_monthly_report_exports_figures_months_and_rhk(client, pendamping_hadimu
     url = reverse("pendamping:pendamping-laporan-xlsx", args=[dunia["profil"]])
     response = client.get(url, {"tahun": 2025, "bulan": 3})
     workbook_rows = _sheet_rows(response.content, "RHK")
-    assert workbook_rows[0] == ("RHK 1–9 Ani Pendamping — Maret 2025", None, None)
+    assert workbook_rows[0] == ("RHK 1–9 Ani Pendamping — Maret 2025",)
     assert workbook_rows[3:6] == [
         (1, "Penyaluran bantuan", "belum tercatat"),
         (2, "P2K2 dilaksanakan", "Data P2K2 belum tersedia"),
