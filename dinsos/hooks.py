@@ -109,7 +109,7 @@ class Hook(Generic[P]):
     `required` hooks must have at least one provider when the project starts."""
 
     name: str
-    protocol: type[P]
+    protocol: Any  # the Protocol class; type[P] would refuse an abstract Protocol (mypy)
     description: str
     keyed: bool = False
     required: bool = False

@@ -28,8 +28,8 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import QuerySet
-from dinsos import hooks
 
+from dinsos import hooks
 from dinsos.formatting import JAKARTA
 from dinsos.models import AuditEvent, User
 from dinsos.pengaturan import today
