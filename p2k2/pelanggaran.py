@@ -1,65 +1,21 @@
-"""The P2K2 rule for kpm's proposals (settings.KPM_SUMBER_PELANGGARAN): runs of consecutive
+"""The P2K2 rule for kpm's proposals (the `pelanggaran_komitmen` hook): runs of consecutive
 alfa (DOMAIN.md §4: "3 consecutive unexcused absences from P2K2 → candidate for suspension").
 
-Same reading of the rule as the office recap (`p2k2.rekap`): izin and sakit are excused, so
-they neither count towards a run nor end it; only hadir ends it. Meetings are ordered as in
-p2k2.models.URUTAN_PERTEMUAN and only held meetings (terlaksana) count.
+The runs come from `p2k2.selectors.runtun_alfa_list`, the one query and the one reading of
+the rule that the recap page and the family panel use too; this module only words them as
+proposals.
 """
 
 from __future__ import annotations
 
 import datetime
-import json
 from typing import Any
 
-from django.db import connection
-
-from dinsos import selectors as dinsos_selectors
 from dinsos.formatting import tanggal
-from dinsos.raw_sql import db_table
-from p2k2.models import Kehadiran, Kelompok, Pertemuan, Sesi
+from p2k2.models import Pertemuan
+from p2k2.selectors import runtun_alfa_batas, runtun_alfa_list, runtun_alfa_pertemuan
 
-S = Kehadiran.Status
 JENIS = "p2k2_alfa"  # kpm.models.Usulan.Jenis.P2K2_ALFA
-
-# Window functions number each family's marks (hadir and alfa only, meetings up to `end`) in
-# meeting order and start a new block at every hadir; the alfa of one block form one run. A
-# run is reported when it has at least `batas` alfa and its last alfa is not before `start`.
-_ALFA_SQL = f"""
-WITH tanda AS (
-    SELECT k.keluarga_id, k.pertemuan_id, k.status, p.tanggal,
-           kl.nama AS kelompok,
-           COALESCE(NULLIF(p.topik, ''), s.judul, '') AS judul,
-           SUM(CASE WHEN k.status = %(hadir)s THEN 1 ELSE 0 END) OVER w AS blok,
-           ROW_NUMBER() OVER w AS urut
-    FROM {db_table(Kehadiran)} k
-    JOIN {db_table(Pertemuan)} p ON p.id = k.pertemuan_id
-    JOIN {db_table(Kelompok)} kl ON kl.id = p.kelompok_id
-    LEFT JOIN {db_table(Sesi)} s ON s.id = p.sesi_id
-    WHERE k.status IN (%(hadir)s, %(alfa)s)
-      AND p.status = %(terlaksana)s
-      AND p.tanggal <= %(akhir)s
-    WINDOW w AS (PARTITION BY k.keluarga_id ORDER BY p.tanggal, p.jam_mulai, p.id)
-), akhir AS (
-    SELECT keluarga_id, MAX(blok) AS blok_akhir FROM tanda GROUP BY keluarga_id
-)
-SELECT t.keluarga_id,
-       COUNT(*) AS jumlah,
-       jsonb_agg(jsonb_build_object(
-           'id', t.pertemuan_id, 'tanggal', t.tanggal, 'kelompok', t.kelompok, 'judul', t.judul
-       ) ORDER BY t.urut) AS pertemuan,
-       BOOL_AND(t.blok = a.blok_akhir) AS is_berlangsung
-FROM tanda t
-JOIN akhir a ON a.keluarga_id = t.keluarga_id
-WHERE t.status = %(alfa)s
-GROUP BY t.keluarga_id, t.blok
-HAVING COUNT(*) >= %(batas)s
-   AND MAX(t.tanggal) >= %(awal)s
-"""  # noqa: S608 (table names from model metadata only)
-
-
-def _json(value: Any) -> Any:
-    return json.loads(value) if isinstance(value, str) else value
 
 
 def ringkasan_alfa(*, pertemuan: list[dict[str, Any]], batas: int, is_berlangsung: bool) -> str:
@@ -73,38 +29,41 @@ def ringkasan_alfa(*, pertemuan: list[dict[str, Any]], batas: int, is_berlangsun
     return f"{text} Belum hadir lagi sejak itu." if is_berlangsung else text
 
 
-def pelanggaran_alfa(start: datetime.date, end: datetime.date) -> list[dict[str, Any]]:
-    """Runs of at least `p2k2_alfa_berturut` consecutive alfa (setting in force on `end`)
-    that touch [start, end], one row per run with the meetings behind it; one query."""
-    batas = int(dinsos_selectors.pengaturan_get("p2k2_alfa_berturut", on=end))
-    params: dict[str, Any] = {
-        "hadir": S.HADIR.value,
-        "alfa": S.ALFA.value,
-        "terlaksana": Pertemuan.Status.TERLAKSANA.value,
-        "akhir": end,
-        "awal": start,
-        "batas": batas,
+def _rincian_pertemuan(p: Pertemuan) -> dict[str, Any]:
+    """A meeting as the proposal stores it (JSON): the adaptif topic, else the session."""
+    judul = p.topik or (p.sesi.judul if p.sesi is not None else "")
+    return {
+        "id": p.pk,
+        "tanggal": p.tanggal.isoformat(),
+        "kelompok": p.kelompok.nama,
+        "judul": judul,
     }
-    with connection.cursor() as cursor:
-        cursor.execute(_ALFA_SQL, params)
-        runs = cursor.fetchall()
+
+
+def pelanggaran_alfa(start: datetime.date, end: datetime.date) -> list[dict[str, Any]]:
+    """Runs of at least `p2k2_alfa_berturut` consecutive alfa (setting in force on `end`),
+    counting meetings up to `end`, whose last alfa falls in [start, end]: one row per run
+    with the meetings behind it (2 queries and the setting)."""
+    batas = runtun_alfa_batas(on=end)
+    runs = runtun_alfa_list(batas=batas, sampai=end, berakhir_sejak=start)
+    pertemuan = runtun_alfa_pertemuan(runs)
     rows = []
-    for keluarga_id, jumlah, pertemuan, is_berlangsung in runs:
-        meetings = _json(pertemuan)
+    for run in runs:
+        meetings = [_rincian_pertemuan(pertemuan[pk]) for pk in run.pertemuan_ids]
         rows.append(
             {
-                "keluarga_id": keluarga_id,
+                "keluarga_id": run.keluarga_id,
                 "jenis": JENIS,
-                "kunci": f"pertemuan-{meetings[0]['id']}",
+                "kunci": f"pertemuan-{run.pertemuan_ids[0]}",
                 "rincian": {
                     "ringkasan": ringkasan_alfa(
-                        pertemuan=meetings, batas=batas, is_berlangsung=is_berlangsung
+                        pertemuan=meetings, batas=batas, is_berlangsung=run.is_berlangsung
                     ),
                     "mulai": meetings[0]["tanggal"],
                     "sampai": meetings[-1]["tanggal"],
-                    "jumlah": jumlah,
+                    "jumlah": run.jumlah,
                     "batas": batas,
-                    "is_berlangsung": is_berlangsung,
+                    "is_berlangsung": run.is_berlangsung,
                     "pertemuan": meetings,
                 },
             }

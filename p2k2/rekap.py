@@ -11,23 +11,26 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db import connection
 from django.db.models import Count, Min, Q, QuerySet
 from django.db.models.functions import ExtractMonth
 
 from dinsos import charts
-from dinsos import selectors as dinsos_selectors
 from dinsos.bulan import jumlah_bulan
 from dinsos.charts import Entri
 from dinsos.formatting import NAMA_BULAN, persen
 from dinsos.models import User
 from dinsos.pengaturan import today
-from dinsos.raw_sql import db_table, queryset_sql
 from kpm.access import scope_keluarga
 from kpm.models import Keluarga
 from p2k2.access import scope_kelompok
 from p2k2.models import Kehadiran, Kelompok, Pertemuan
-from p2k2.selectors import kelompok_list, kurikulum_sesi
+from p2k2.selectors import (
+    kelompok_list,
+    kurikulum_sesi,
+    runtun_alfa_batas,
+    runtun_alfa_list,
+    runtun_alfa_pertemuan,
+)
 
 S = Kehadiran.Status
 
@@ -166,52 +169,10 @@ def tahun_pilihan(*, user: User) -> list[int]:
 
 
 # --- Consecutive alfa (DOMAIN.md §4) ---------------------------------------------------
-# DOMAIN.md §4: "3 consecutive unexcused absences (alfa)". Decision: izin and sakit are
-# excused absences, so they neither count towards a streak nor end it; only hadir ends it.
-# (alfa, izin, alfa, alfa is 3 consecutive unexcused absences: the family did not attend in
-# between.) The threshold is the setting `p2k2_alfa_berturut` (default 3).
-def _alfa_sql(keluarga: str) -> str:
-    """Runs of consecutive alfa of the families in the subquery `keluarga`."""
-    return f"""
-WITH tanda AS (
-    SELECT k.keluarga_id, k.pertemuan_id, k.status, p.tanggal,
-           SUM(CASE WHEN k.status = %(hadir)s THEN 1 ELSE 0 END) OVER (
-               PARTITION BY k.keluarga_id ORDER BY p.tanggal, p.jam_mulai, p.id
-           ) AS blok,
-           ROW_NUMBER() OVER (
-               PARTITION BY k.keluarga_id ORDER BY p.tanggal, p.jam_mulai, p.id
-           ) AS urut
-    FROM {db_table(Kehadiran)} k
-    JOIN {db_table(Pertemuan)} p ON p.id = k.pertemuan_id
-    WHERE k.status IN (%(hadir)s, %(alfa)s)
-      AND p.status = %(terlaksana)s
-      AND k.keluarga_id IN ({keluarga})
-), akhir AS (
-    SELECT keluarga_id, MAX(blok) AS blok_akhir FROM tanda GROUP BY keluarga_id
-)
-SELECT t.keluarga_id,
-       COUNT(*) AS jumlah,
-       ARRAY_AGG(t.pertemuan_id ORDER BY t.urut) AS pertemuan_ids,
-       MIN(t.tanggal) AS dari,
-       MAX(t.tanggal) AS sampai,
-       BOOL_AND(t.blok = a.blok_akhir) AS is_berlangsung
-FROM tanda t
-JOIN akhir a ON a.keluarga_id = t.keluarga_id
-WHERE t.status = %(alfa)s
-GROUP BY t.keluarga_id, t.blok
-HAVING COUNT(*) >= %(batas)s
-ORDER BY BOOL_AND(t.blok = a.blok_akhir) DESC, MAX(t.tanggal) DESC, t.keluarga_id
-"""  # noqa: S608 (table names from model metadata, the subquery compiled by the ORM)
-
-
-def batas_alfa(*, on: datetime.date | None = None) -> int:
-    """How many consecutive alfa make a warning (setting, DOMAIN.md §4: default 3)."""
-    return int(dinsos_selectors.pengaturan_get("p2k2_alfa_berturut", on=on))
-
-
 @dataclass
-class RuntunAlfa:
-    """One run of consecutive alfa of one family, with the meetings behind it."""
+class RuntunAlfaKeluarga:
+    """One run of consecutive alfa (`p2k2.selectors.runtun_alfa_list`) with its family and
+    meetings loaded for the recap page."""
 
     keluarga: Keluarga
     jumlah: int
@@ -221,48 +182,31 @@ class RuntunAlfa:
     pertemuan: list[Pertemuan] = field(default_factory=list)
 
 
-def alfa_berturut(
+def runtun_alfa_rekap(
     *, user: User, batas: int | None = None, on: datetime.date | None = None
-) -> list[RuntunAlfa]:
-    """Runs of at least `p2k2_alfa_berturut` consecutive alfa (DOMAIN.md §4) of the families
-    the user may see, ongoing runs first, each with its meetings: 3 queries (and the setting
-    when `batas` is not given).
-
-    Window functions number each family's marks in meeting order and start a new block at
-    every hadir; the alfa of one block form one run.
-    """
+) -> list[RuntunAlfaKeluarga]:
+    """Runs of at least `p2k2_alfa_berturut` consecutive alfa of the families the user may
+    see, ongoing runs first, each with its family and meetings: 3 queries (and the setting
+    when `batas` is not given). The rule is read as `p2k2.selectors` documents it."""
     if batas is None:
-        batas = batas_alfa(on=on)
-    keluarga_sql, keluarga_params = queryset_sql(
-        scope_keluarga(user, Keluarga.objects.all()).values("pk"), prefix="keluarga"
-    )
-    params = {
-        "hadir": S.HADIR.value,
-        "alfa": S.ALFA.value,
-        "terlaksana": Pertemuan.Status.TERLAKSANA.value,
-        "batas": batas,
-        **keluarga_params,
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(_alfa_sql(keluarga_sql), params)
-        runs = cursor.fetchall()
+        batas = runtun_alfa_batas(on=on)
+    runs = runtun_alfa_list(batas=batas, keluarga=scope_keluarga(user, Keluarga.objects.all()))
     if not runs:
         return []
-    pertemuan_ids = {pk for run in runs for pk in run[2]}
-    pertemuan = Pertemuan.objects.select_related("kelompok", "sesi").in_bulk(pertemuan_ids)
+    pertemuan = runtun_alfa_pertemuan(runs)
     keluarga = Keluarga.objects.select_related("pengurus", "kelurahan").in_bulk(
-        {run[0] for run in runs}
+        {run.keluarga_id for run in runs}
     )
     return [
-        RuntunAlfa(
-            keluarga=keluarga[keluarga_id],
-            jumlah=jumlah,
-            dari=dari,
-            sampai=sampai,
-            is_berlangsung=is_berlangsung,
-            pertemuan=[pertemuan[pk] for pk in ids],
+        RuntunAlfaKeluarga(
+            keluarga=keluarga[run.keluarga_id],
+            jumlah=run.jumlah,
+            dari=run.dari,
+            sampai=run.sampai,
+            is_berlangsung=run.is_berlangsung,
+            pertemuan=[pertemuan[pk] for pk in run.pertemuan_ids],
         )
-        for keluarga_id, jumlah, ids, dari, sampai, is_berlangsung in runs
+        for run in runs
     ]
 
 

@@ -401,8 +401,8 @@ def rekap_kehadiran(request: AuthedRequest) -> HttpResponse:
 
 
 def rekap_alfa(request: AuthedRequest) -> HttpResponse:
-    batas = rekap.batas_alfa()
-    runs = rekap.alfa_berturut(user=request.user, batas=batas)
+    batas = selectors.runtun_alfa_batas()
+    runs = rekap.runtun_alfa_rekap(user=request.user, batas=batas)
     if runs:
         dinsos_services.audit_record(
             user=request.user,

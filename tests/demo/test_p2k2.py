@@ -70,7 +70,7 @@ def test_demo_has_families_on_the_alfa_warning_list(
 ):
     buat_keluarga(pendamping_hadimulyo, kota_metro["Hadimulyo Barat"], 300)
     demo.generate_p2k2(today=HARI_INI)
-    runs = rekap.alfa_berturut(user=admin)
+    runs = rekap.runtun_alfa_rekap(user=admin)
     # the generator is seeded, so every fresh demo shows this same list
     assert sorted(r.jumlah for r in runs) == [3, 3, 3, 3, 3, 3, 3, 3, 4, 4]
     assert sum(r.is_berlangsung for r in runs) == 3

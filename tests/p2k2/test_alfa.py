@@ -1,7 +1,7 @@
 """The warning rule of DOMAIN.md §4: 3 consecutive unexcused absences (alfa) from P2K2.
 
-Decision (documented in p2k2/rekap.py): izin and sakit are excused, so they neither count
-towards a streak nor end it; only hadir ends it.
+Decision (documented in p2k2/selectors.py, one query for every caller): izin and sakit are
+excused, so they neither count towards a streak nor end it; only hadir ends it.
 """
 
 import datetime
@@ -10,10 +10,11 @@ import pytest
 from django.urls import reverse
 
 from dinsos.models import AuditEvent, Pengaturan
-from p2k2 import rekap, selectors
+from p2k2 import pelanggaran, rekap, selectors
 from tests.p2k2.conftest import buat_kelompok, buat_keluarga, buat_pertemuan, catat
 
 pytestmark = pytest.mark.django_db
+D = datetime.date
 
 H, IZ, S, A = "hadir", "izin", "sakit", "alfa"
 HISTORIES = {
@@ -57,7 +58,7 @@ def _ringkas(runs):
 
 def test_runs_of_three_or_more_alfa_with_the_meetings_behind_them(riwayat, pendamping_hadimulyo):
     # when
-    runs = rekap.alfa_berturut(user=pendamping_hadimulyo)
+    runs = rekap.runtun_alfa_rekap(user=pendamping_hadimulyo)
     # then: ongoing runs first (latest first), then runs already ended by a hadir
     assert _ringkas(runs) == [
         ("Eka 1", 5, [1, 2, 3, 4, 5], True),
@@ -74,19 +75,21 @@ def test_the_threshold_is_a_setting(riwayat, pendamping_hadimulyo):
     Pengaturan.objects.create(
         kunci="p2k2_alfa_berturut", nilai=4, berlaku_mulai=datetime.date(2024, 1, 1)
     )
-    assert _ringkas(rekap.alfa_berturut(user=pendamping_hadimulyo)) == [
+    assert _ringkas(rekap.runtun_alfa_rekap(user=pendamping_hadimulyo)) == [
         ("Eka 1", 5, [1, 2, 3, 4, 5], True)
     ]
 
 
 def test_another_pendamping_sees_no_flags(riwayat, pendamping_iringmulyo, koordinator_metro_pusat):
-    assert rekap.alfa_berturut(user=pendamping_iringmulyo) == []
-    assert len(rekap.alfa_berturut(user=koordinator_metro_pusat)) == 3
+    assert rekap.runtun_alfa_rekap(user=pendamping_iringmulyo) == []
+    assert len(rekap.runtun_alfa_rekap(user=koordinator_metro_pusat)) == 3
 
 
 def test_current_streak_on_the_family_panel(riwayat, pendamping_hadimulyo):
     keluarga, _ = riwayat
-    streaks = {nama: selectors.alfa_beruntun(keluarga_id=k.pk) for nama, k in keluarga.items()}
+    streaks = {
+        nama: selectors.runtun_alfa_berlangsung(keluarga_id=k.pk) for nama, k in keluarga.items()
+    }
     assert streaks == {"Ani": 3, "Budi": 0, "Citra": 0, "Dewi": 2, "Eka": 5, "Fajar": 0}
 
 
@@ -102,6 +105,48 @@ def test_family_page_shows_the_p2k2_panel_with_the_warning(client, riwayat, pend
 def test_the_recap_page_lists_flags_and_audits_the_view(client, riwayat, operator):
     client.force_login(operator)
     response = client.get(reverse("p2k2:rekap-alfa"))
-    assert _ringkas(response.context["runs"]) == _ringkas(rekap.alfa_berturut(user=operator))
+    assert _ringkas(response.context["runs"]) == _ringkas(rekap.runtun_alfa_rekap(user=operator))
     event = AuditEvent.objects.get(object_type="p2k2.alfaberturut")
     assert (event.action, event.jumlah) == ("view", 3)
+
+
+def _nama(keluarga, runs):
+    names = {k.pk: nama for nama, k in keluarga.items()}
+    return [(names[r.keluarga_id], r.jumlah, r.is_berlangsung) for r in runs]
+
+
+def test_one_query_answers_up_to_a_day_and_for_runs_ending_since_a_day(riwayat):
+    keluarga, _ = riwayat
+    # up to 10 March only Eka has 3 alfa in a row (Ani's run has not reached 3 yet)
+    assert _nama(keluarga, selectors.runtun_alfa_list(batas=3, sampai=D(2025, 3, 10))) == [
+        ("Eka", 3, True)
+    ]
+    # runs whose last alfa is in May: Ani's and Budi's ended in April
+    assert _nama(keluarga, selectors.runtun_alfa_list(batas=3, berakhir_sejak=D(2025, 5, 1))) == [
+        ("Eka", 5, True)
+    ]
+
+
+def test_the_komitmen_rule_reads_the_runs_the_recap_shows(riwayat, admin):
+    keluarga, pertemuan = riwayat
+    names = {k.pk: nama for nama, k in keluarga.items()}
+    # when
+    rows = pelanggaran.pelanggaran_alfa(D(2025, 1, 1), D(2025, 12, 31))
+    # then: the same three runs as the recap page, and the proposal names their meetings
+    assert [(names[r["keluarga_id"]], r["rincian"]["jumlah"]) for r in rows] == [
+        ("Eka", 5),
+        ("Ani", 3),
+        ("Budi", 3),
+    ]
+    assert _ringkas(rekap.runtun_alfa_rekap(user=admin)) == [
+        ("Eka 1", 5, [1, 2, 3, 4, 5], True),
+        ("Ani 1", 3, [2, 3, 4], True),
+        ("Budi 1", 3, [1, 2, 4], False),
+    ]
+    assert rows[2]["kunci"] == f"pertemuan-{pertemuan[0].pk}"
+    sesi = "Gizi dan layanan kesehatan ibu hamil"  # the meetings' default session
+    assert rows[2]["rincian"]["ringkasan"] == (
+        "Alfa P2K2 3 kali berturut-turut (batas 3): "
+        f"10 Januari 2025 (Melati, {sesi}); 10 Februari 2025 (Melati, {sesi}); "
+        f"10 April 2025 (Melati, {sesi})."
+    )
