@@ -10,8 +10,11 @@ class DinsosConfig(AppConfig):
     def ready(self) -> None:
         from dinsos import (
             checks,  # noqa: F401  (registers the deploy checks)
-            hooks,  # noqa: F401  (registers the hooks' system check)
+            hooks,  # registers the hooks' system check
+            navigation,
         )
+
+        hooks.registry.register(hooks.MENU, navigation.menu_inti)
 
 
 class DinsosAdminConfig(admin_apps.AdminConfig):

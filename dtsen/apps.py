@@ -7,7 +7,8 @@ class DtsenConfig(AppConfig):
 
     def ready(self) -> None:
         from dinsos import hooks
-        from dtsen import selectors, selectors_rekonsiliasi
+        from dtsen import selectors, selectors_rekonsiliasi, urls
 
         hooks.registry.register(hooks.PANEL_KELUARGA, selectors_rekonsiliasi.keluarga_panel)
         hooks.registry.register(hooks.DATA_SUBJEK, selectors.data_subjek)
+        hooks.registry.register(hooks.MENU, urls.menu)

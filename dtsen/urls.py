@@ -1,5 +1,8 @@
 from django.urls import path
 
+from dinsos.hooks import ItemMenu
+from dinsos.models import User
+from dinsos.navigation import ALL_ROLES, GRUP_DTSEN, GRUP_LAPORAN, KANTOR
 from dtsen import views, views_rekonsiliasi
 
 app_name = "dtsen"
@@ -62,3 +65,19 @@ urlpatterns = [
     path("temuan/siks-ng/unduh/<int:pk>/", views_rekonsiliasi.siks_download, name="siks-download"),
     path("temuan/siks-ng/<str:jenis>/", views_rekonsiliasi.siks_export, name="siks-export"),
 ]
+
+
+R = User.Role
+
+
+def menu() -> list[ItemMenu]:
+    """Imports, reconciliation and findings in the navigation."""
+    g = GRUP_DTSEN
+    return [
+        ItemMenu(g, "Temuan", "dtsen:temuan-list", ALL_ROLES),
+        ItemMenu(g, "Rekonsiliasi", "dtsen:rekonsiliasi-list", KANTOR),
+        ItemMenu(g, "Impor DTSEN dan PBI-JK", "dtsen:snapshot-list", frozenset({R.ADMIN})),
+        ItemMenu(g, "Ekspor SIKS-NG", "dtsen:siks-list", frozenset({R.ADMIN, R.OPERATOR})),
+        ItemMenu(GRUP_LAPORAN, "Ringkasan temuan", "dtsen:temuan-summary", KANTOR),
+        ItemMenu(GRUP_LAPORAN, "Perubahan desil", "dtsen:perubahan-desil", KANTOR),
+    ]

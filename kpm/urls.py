@@ -1,5 +1,7 @@
 from django.urls import path
 
+from dinsos.hooks import ItemMenu
+from dinsos.navigation import ALL_ROLES, GRUP_KELUARGA, KANTOR
 from kpm import views, views_komitmen
 
 app_name = "kpm"
@@ -51,3 +53,18 @@ urlpatterns = [
         name="sekolah-rakyat-ekspor",
     ),
 ]
+
+
+def menu() -> list[ItemMenu]:
+    """The registry's pages in the navigation."""
+    return [ItemMenu(GRUP_KELUARGA, "Daftar keluarga", "kpm:keluarga-list", ALL_ROLES)]
+
+
+def menu_komitmen() -> list[ItemMenu]:
+    """Verifikasi komitmen, usulan, graduasi and Sekolah Rakyat in the navigation."""
+    return [
+        ItemMenu(GRUP_KELUARGA, "Verifikasi komitmen", "kpm:komitmen-bulan", ALL_ROLES),
+        ItemMenu(GRUP_KELUARGA, "Usulan penangguhan", "kpm:usulan-list", KANTOR),
+        ItemMenu(GRUP_KELUARGA, "Graduasi", "kpm:graduasi-list", ALL_ROLES),
+        ItemMenu(GRUP_KELUARGA, "Sekolah Rakyat", "kpm:sekolah-rakyat-list", ALL_ROLES),
+    ]

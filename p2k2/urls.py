@@ -1,5 +1,7 @@
 from django.urls import path
 
+from dinsos.hooks import ItemMenu
+from dinsos.navigation import ALL_ROLES, GRUP_LAPORAN, GRUP_P2K2
 from p2k2 import views
 
 app_name = "p2k2"
@@ -27,3 +29,13 @@ urlpatterns = [
     path("rekap/kurikulum/", views.rekap_kurikulum, name="rekap-kurikulum"),
     path("sw.js", views.service_worker, name="service-worker"),
 ]
+
+
+def menu() -> list[ItemMenu]:
+    """P2K2 groups and recaps in the navigation."""
+    return [
+        ItemMenu(GRUP_P2K2, "Kelompok dan pertemuan", "p2k2:kelompok-list", ALL_ROLES),
+        ItemMenu(GRUP_P2K2, "Kemajuan kurikulum", "p2k2:rekap-kurikulum", ALL_ROLES),
+        ItemMenu(GRUP_P2K2, "Alfa berturut-turut", "p2k2:rekap-alfa", ALL_ROLES),
+        ItemMenu(GRUP_LAPORAN, "Rekap kehadiran P2K2", "p2k2:rekap", ALL_ROLES),
+    ]

@@ -1,5 +1,8 @@
 from django.urls import path
 
+from dinsos.hooks import ItemMenu
+from dinsos.models import User
+from dinsos.navigation import ALL_ROLES, GRUP_LAPORAN, GRUP_PENDAMPINGAN, KANTOR
 from pendamping import views
 
 app_name = "pendamping"
@@ -26,3 +29,19 @@ urlpatterns = [
     path("kepuasan/baru/", views.skor_create, name="skor-create"),
     path("pemutakhiran/", views.perubahan_list, name="perubahan-list"),
 ]
+
+
+def menu() -> list[ItemMenu]:
+    """The workforce and field records in the navigation."""
+    g, hanya_pendamping = GRUP_PENDAMPINGAN, frozenset({User.Role.PENDAMPING})
+    return [
+        ItemMenu(g, "Kinerja saya", "pendamping:pendamping-saya", hanya_pendamping),
+        ItemMenu(g, "Daftar pendamping", "pendamping:pendamping-list", KANTOR),
+        ItemMenu(g, "Penugasan keluarga", "pendamping:penugasan", KANTOR),
+        ItemMenu(g, "Kasus", "pendamping:kasus-list", ALL_ROLES),
+        ItemMenu(g, "Rujukan", "pendamping:rujukan-list", ALL_ROLES),
+        ItemMenu(g, "Kunjungan rumah", "pendamping:kunjungan-list", ALL_ROLES),
+        ItemMenu(g, "Skor kepuasan", "pendamping:skor-list", ALL_ROLES),
+        ItemMenu(g, "Pemutakhiran data", "pendamping:perubahan-list", ALL_ROLES),
+        ItemMenu(GRUP_LAPORAN, "Kinerja pendamping", "pendamping:perbandingan", KANTOR),
+    ]

@@ -132,6 +132,8 @@ LANGUAGE_CODE = "id"
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True
+# The office named in the heading of every printed page (issue 14).
+DINSOS_NAMA_KANTOR = env.str("DINSOS_NAMA_KANTOR", default="Dinas Sosial Kota Metro")
 
 # --- Database ---------------------------------------------------------------
 DATABASES = {

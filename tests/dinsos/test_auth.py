@@ -59,19 +59,29 @@ def test_admin_site_is_for_the_admin_role_only(client, request, _case, persona, 
 @pytest.mark.parametrize(
     ("_case", "persona", "visible", "hidden"),
     [
-        ("admin", "admin", ["Beranda", "Keluarga", "Wilayah", "Audit", "Admin"], []),
-        ("operator", "operator", ["Beranda", "Keluarga", "Wilayah"], ["Audit", "Admin"]),
+        (
+            "admin",
+            "admin",
+            ["Beranda", "Daftar keluarga", "Wilayah", "Log audit", "Admin Django"],
+            ["Kinerja saya"],
+        ),
+        (
+            "operator",
+            "operator",
+            ["Beranda", "Daftar keluarga", "Wilayah"],
+            ["Log audit", "Admin Django", "Kinerja saya"],
+        ),
         (
             "koordinator",
             "koordinator_metro_pusat",
-            ["Beranda", "Keluarga", "Wilayah"],
-            ["Audit", "Admin"],
+            ["Beranda", "Daftar keluarga", "Wilayah"],
+            ["Log audit", "Admin Django", "Impor DTSEN dan PBI-JK"],
         ),
         (
             "pendamping",
             "pendamping_hadimulyo",
-            ["Beranda", "Keluarga"],
-            ["Wilayah", "Audit", "Admin"],
+            ["Beranda", "Daftar keluarga", "Kinerja saya"],
+            ["Wilayah", "Log audit", "Admin Django", "Daftar pendamping"],
         ),
     ],
 )
@@ -80,11 +90,12 @@ def test_navigation_shows_only_what_the_role_may_use(
 ):
     client.force_login(request.getfixturevalue(persona))
     response = client.get(reverse("home"))
-    labels = [item["label"] for item in response.context["nav_items"]]
+    labels = [item.label for item in response.context["nav_items"]]
     assert [label for label in labels if label in visible] == visible
     assert not set(labels) & set(hidden)
+    assert len(response.context["nav_groups"]) <= 6  # issue 14: a few groups by task
     for item in response.context["nav_items"]:  # every entry opens for this role
-        assert client.get(item["url"]).status_code == 200, item["label"]
+        assert client.get(item.url).status_code == 200, item.label
 
 
 @pytest.mark.parametrize(
