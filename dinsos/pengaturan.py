@@ -96,6 +96,53 @@ DEFAULTS: dict[str, Definisi] = {
     "sekolah_rakyat_usia_smp_maks": Definisi(15, "DOMAIN.md §9: SMP 13–15"),
     "sekolah_rakyat_usia_sma_min": Definisi(16, "DOMAIN.md §9: SMA 16–18"),
     "sekolah_rakyat_usia_sma_maks": Definisi(18, "DOMAIN.md §9: SMA 16–18"),
+    # Issue 18 (pengaduan app): deadlines in working days (weekends, public holidays and
+    # the office's extra closing days excluded), counted from the day a complaint is received.
+    # PBI-JK is health cover: a deactivated family waits days, not weeks (DOMAIN.md §7).
+    # A proposal to enter DTSEN follows the monthly update cycle, hence 30 days.
+    "pengaduan_jawab_hari_bansos_tidak_diterima": Definisi(
+        5, "Pengaduan bansos tidak diterima: hari kerja sampai jawaban pertama"
+    ),
+    "pengaduan_selesai_hari_bansos_tidak_diterima": Definisi(
+        14, "Pengaduan bansos tidak diterima: hari kerja sampai selesai"
+    ),
+    "pengaduan_jawab_hari_nominal_tidak_sesuai": Definisi(
+        5, "Pengaduan nominal tidak sesuai: hari kerja sampai jawaban pertama"
+    ),
+    "pengaduan_selesai_hari_nominal_tidak_sesuai": Definisi(
+        14, "Pengaduan nominal tidak sesuai: hari kerja sampai selesai"
+    ),
+    "pengaduan_jawab_hari_pbijk_nonaktif": Definisi(
+        2, "Pengaduan PBI-JK nonaktif: hari kerja sampai jawaban pertama"
+    ),
+    "pengaduan_selesai_hari_pbijk_nonaktif": Definisi(
+        7, "Pengaduan PBI-JK nonaktif: hari kerja sampai selesai"
+    ),
+    "pengaduan_jawab_hari_usul_dtsen": Definisi(
+        5, "Pengaduan ingin diusulkan masuk DTSEN: hari kerja sampai jawaban pertama"
+    ),
+    "pengaduan_selesai_hari_usul_dtsen": Definisi(
+        30, "Pengaduan ingin diusulkan masuk DTSEN: hari kerja sampai selesai"
+    ),
+    "pengaduan_jawab_hari_data_salah": Definisi(
+        5, "Pengaduan data salah: hari kerja sampai jawaban pertama"
+    ),
+    "pengaduan_selesai_hari_data_salah": Definisi(
+        14, "Pengaduan data salah: hari kerja sampai selesai"
+    ),
+    "pengaduan_jawab_hari_perilaku_petugas": Definisi(
+        5, "Pengaduan perilaku petugas/pendamping: hari kerja sampai jawaban pertama"
+    ),
+    "pengaduan_selesai_hari_perilaku_petugas": Definisi(
+        14, "Pengaduan perilaku petugas/pendamping: hari kerja sampai selesai"
+    ),
+    "pengaduan_jawab_hari_lainnya": Definisi(
+        5, "Pengaduan lainnya: hari kerja sampai jawaban pertama"
+    ),
+    "pengaduan_selesai_hari_lainnya": Definisi(14, "Pengaduan lainnya: hari kerja sampai selesai"),
+    "pengaduan_hampir_tenggat_hari": Definisi(
+        2, "Pengaduan: tenggat dalam sekian hari kerja ke depan = hampir jatuh tempo"
+    ),
 }
 
 

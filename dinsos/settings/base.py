@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "pendamping",
     "p2k2",
     "dtsen",
+    "pengaduan",
     "demo",  # demo data generators and seed_demo; above every app, imported by none
 ]
 
@@ -242,6 +243,21 @@ if not re.fullmatch(r"[1-9][0-9]*/([1-9][0-9]*)?[smhd]", DINSOS_CARI_IDENTITAS_B
         f"DINSOS_CARI_IDENTITAS_BATAS={DINSOS_CARI_IDENTITAS_BATAS!r} harus berbentuk "
         "jumlah/periode, mis. 30/10m."
     )
+
+# --- Pengaduan (public status page and response letters) --------------------------
+# Look-ups of the public complaint status page, per client IP and per ticket number typed
+# (django-ratelimit syntax, counted in the Redis cache): enough for a citizen, too few to
+# enumerate tickets.
+DINSOS_STATUS_PENGADUAN_BATAS_IP = env.str("DINSOS_STATUS_PENGADUAN_BATAS_IP", default="20/h")
+DINSOS_STATUS_PENGADUAN_BATAS_TIKET = env.str("DINSOS_STATUS_PENGADUAN_BATAS_TIKET", default="5/h")
+for _nama in ("DINSOS_STATUS_PENGADUAN_BATAS_IP", "DINSOS_STATUS_PENGADUAN_BATAS_TIKET"):
+    if not re.fullmatch(r"[1-9][0-9]*/([1-9][0-9]*)?[smhd]", globals()[_nama]):
+        raise ImproperlyConfigured(f"{_nama} harus berbentuk jumlah/periode, mis. 20/h.")
+# The heading of a printed response letter.
+DINSOS_KANTOR_NAMA = env.str("DINSOS_KANTOR_NAMA", default="Dinas Sosial Kota Metro")
+DINSOS_KANTOR_ALAMAT = env.str(
+    "DINSOS_KANTOR_ALAMAT", default="Jl. AH Nasution No. 1, Kota Metro, Lampung"
+)
 
 # --- Static and media files -------------------------------------------------
 STATIC_URL = "/static/"
