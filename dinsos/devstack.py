@@ -31,7 +31,13 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from types import FrameType
 
-from dinsos.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from dinsos.demo import (
+    DEMO_ACCOUNTS,
+    DEMO_PASSWORD,
+    DEMO_TOTP_USERS,
+    demo_totp_secret,
+    demo_totp_uri,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -231,12 +237,19 @@ def run() -> int:
     """Migrate, seed when empty, then supervise web, worker and beat until Ctrl-C."""
     environ, uses_embedded = resolve_environment(prefer_local_services=False)
     environ.setdefault("DJANGO_SETTINGS_MODULE", "dinsos.settings.base")
-    environ.setdefault("DJANGO_DEBUG", "true")
+    # The demo runs as production does (DEBUG off): visitors see the portal's own
+    # Indonesian 404/403/500 pages, never Django's English debug pages (issue 14). Static
+    # files come from WhiteNoise after collectstatic; plain HTTP on the loopback address.
+    environ.setdefault("DJANGO_DEBUG", "false")
+    environ.setdefault("DJANGO_ALLOWED_HOSTS", f"{WEB_ADDR[0]},localhost")
+    environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
+    environ.setdefault("DJANGO_SECURE_COOKIES", "false")
     environ.setdefault("DJANGO_SECRET_KEY", _dev_secret_key())
     (VAR_DIR / "celery").mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     _manage(environ, "migrate", "--noinput")
     _manage(environ, "seed_demo", "--if-empty")
+    _manage(environ, "collectstatic", "--noinput", "--verbosity", "0")
     celery = [PYTHON, "-m", "celery", "-A", "dinsos"]
     commands = {
         "web": [PYTHON, "manage.py", "runserver", f"{WEB_ADDR[0]}:{WEB_ADDR[1]}", "--noreload"],
@@ -281,6 +294,10 @@ def _print_welcome(seconds: float) -> None:
         f"Portal Dinsos siap dalam {seconds:.0f} detik: http://{WEB_ADDR[0]}:{WEB_ADDR[1]}/",
         f"Akun demo (kata sandi semua: {DEMO_PASSWORD}):",
         *(f"  {role:<12} {username}" for username, _, role, _ in DEMO_ACCOUNTS),
+        f"Masuk dua langkah ({', '.join(DEMO_TOTP_USERS)}): kunci TOTP demo "
+        f"{demo_totp_secret()} di aplikasi autentikator,",
+        *(f"  {demo_totp_uri(username)}" for username in DEMO_TOTP_USERS),
+        f"  atau kode saat ini: {PYTHON} -m dinsos.demo",
         "Tekan Ctrl-C untuk berhenti.",
         "",
     ]

@@ -191,6 +191,15 @@ def otp_check(*, user: User, token: str) -> TOTPDevice:
     raise DomainError(OTP_SALAH, field="token")
 
 
+def otp_device_install(*, user: User, key_hex: str) -> TOTPDevice:
+    """Give `user` a confirmed TOTP device with a known key: for the demo accounts only
+    (seed_demo), so a tester can pass two-factor sign-in with the key `make run` prints."""
+    device, _ = TOTPDevice.objects.update_or_create(
+        user=user, name="Autentikator demo", defaults={"key": key_hex, "confirmed": True}
+    )
+    return device
+
+
 OTP_SALAH = "Kode salah atau sudah kedaluwarsa. Masukkan 6 angka yang tampil sekarang."
 
 

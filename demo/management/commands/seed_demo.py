@@ -10,7 +10,7 @@ from demo import p2k2 as p2k2_demo
 from demo import pendamping as pendamping_demo
 from demo.keluarga import generate_keluarga
 from dinsos import services
-from dinsos.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from dinsos.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_KEY, DEMO_TOTP_USERS
 from dinsos.formatting import angka
 from dinsos.models import User, Wilayah
 from dinsos.pengaturan import today
@@ -53,6 +53,8 @@ class Command(BaseCommand):
                 nama=nama,
                 wilayah=[areas[kode]],
             )
+        for user in User.objects.filter(username__in=DEMO_TOTP_USERS):
+            services.otp_device_install(user=user, key_hex=DEMO_TOTP_KEY)
         self.stdout.write(f"Akun demo siap (kata sandi: {DEMO_PASSWORD}).")
         if keluarga > 0 and not Keluarga.objects.exists():
             self._seed_keluarga(keluarga)
