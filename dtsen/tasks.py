@@ -1,17 +1,22 @@
-"""Celery entry points of the dtsen app (routed to the heavy queue "berat" by settings)."""
+"""Celery entry points of the dtsen app (routed to the heavy queue "berat" by settings).
+
+Orchestration lives here, not in services: queueing after commit, the per-kecamatan chord
+of a reconciliation, and what a failed task marks (through a service). Services do the
+work and return; they never import this module (`make lint` holds it with import-linter).
+"""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
 
-from celery import shared_task
-from django.db import OperationalError
-from django.utils import timezone
+from celery import chord, shared_task
+from django.db import OperationalError, transaction
+from kombu.exceptions import OperationalError as BrokerError
 
 from dinsos.celery import DinsosTask
 from dtsen import services
-from dtsen.models import Snapshot
+from dtsen.models import Rekonsiliasi
 
 logger = logging.getLogger(__name__)
 RETRY_DELAY = 30  # seconds: long enough for a database restart or a lock to clear
@@ -19,6 +24,24 @@ PESAN_GAGAL_SISTEM = (
     "Terjadi kesalahan sistem saat memproses file ({error}). Coba proses ulang; bila tetap "
     "gagal, hubungi pengelola sistem."
 )
+
+
+# --- Snapshot loading -------------------------------------------------------------------
+def snapshot_queue_load(*, snapshot_id: int) -> None:
+    """Queue the snapshot's load after the current transaction commits.
+
+    With Redis down the snapshot is failed at once (re-runnable) and AntreanTidakTersedia is
+    raised, so the page says so instead of answering 500.
+    """
+
+    def send() -> None:
+        try:
+            snapshot_load_rows_task.delay(snapshot_id)
+        except BrokerError as exc:
+            logger.warning("snapshot %s tidak bisa diantrekan: %s", snapshot_id, exc)
+            services.snapshot_fail_unqueued(snapshot_id=snapshot_id)
+
+    transaction.on_commit(send)
 
 
 class SnapshotTask(DinsosTask):
@@ -35,11 +58,8 @@ class SnapshotTask(DinsosTask):
         snapshot_id = args[0] if args else kwargs.get("snapshot_id")
         if not isinstance(snapshot_id, int):
             return
-        Snapshot.objects.filter(pk=snapshot_id, status__in=Snapshot.SEDANG_DIPROSES).update(
-            status=Snapshot.Status.GAGAL,
-            pesan_gagal=PESAN_GAGAL_SISTEM.format(error=type(exc).__name__),
-            tahap="",
-            updated_at=timezone.now(),
+        services.snapshot_fail(
+            snapshot_id=snapshot_id, pesan=PESAN_GAGAL_SISTEM.format(error=type(exc).__name__)
         )
         logger.error("snapshot %s gagal: %s", snapshot_id, type(exc).__name__)
 
@@ -53,11 +73,25 @@ def snapshot_load_rows_task(self: SnapshotTask, snapshot_id: int) -> None:
         raise self.retry(exc=exc, countdown=RETRY_DELAY) from exc
 
 
-# --- Reconciliation (issue #7) ----------------------------------------------------------------
+# --- Reconciliation ---------------------------------------------------------------------
 PESAN_REKONSILIASI_GAGAL = (
     "Terjadi kesalahan sistem saat rekonsiliasi ({error}). Temuan lama tidak berubah; "
     "jalankan ulang, dan bila tetap gagal hubungi pengelola sistem."
 )
+
+
+def rekonsiliasi_queue(*, rekonsiliasi_id: int) -> None:
+    """Queue a recorded run after the current transaction commits; with Redis down the run
+    is closed as failed (a new one may start at once) and a DomainError says so."""
+
+    def send() -> None:
+        try:
+            rekonsiliasi_run_task.delay(rekonsiliasi_id)
+        except BrokerError as exc:
+            logger.warning("rekonsiliasi %s tidak bisa diantrekan: %s", rekonsiliasi_id, exc)
+            services.rekonsiliasi_fail_unqueued(rekonsiliasi_id=rekonsiliasi_id)
+
+    transaction.on_commit(send)
 
 
 class RekonsiliasiTask(DinsosTask):
@@ -82,9 +116,20 @@ class RekonsiliasiTask(DinsosTask):
 
 @shared_task(bind=True, base=RekonsiliasiTask, max_retries=3)
 def rekonsiliasi_run_task(self: RekonsiliasiTask, rekonsiliasi_id: int) -> None:
-    """Run (or fan out) a queued reconciliation; a duplicate delivery does nothing."""
+    """Run a queued reconciliation here (mode "tunggal") or fan it out per kecamatan as a
+    chord whose callback merges (mode "chord"); a duplicate delivery does nothing."""
     try:
-        services.rekonsiliasi_run(rekonsiliasi_id=rekonsiliasi_id)
+        mulai = services.rekonsiliasi_begin(rekonsiliasi_id=rekonsiliasi_id)
+        if mulai is None:
+            return
+        if mulai.run.mode == Rekonsiliasi.Mode.CHORD:
+            run_id = mulai.run.pk
+            header = [
+                rekonsiliasi_chunk_task.si(run_id, p.kelurahan, p.label) for p in mulai.potongan
+            ]
+            chord(header)(rekonsiliasi_merge_task.si(run_id))
+            return
+        services.rekonsiliasi_compare_all(mulai=mulai)
     except OperationalError as exc:  # transient: database restart or lock timeout
         raise self.retry(exc=exc, countdown=RETRY_DELAY) from exc
 

@@ -10,11 +10,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from dinsos import ekspor
+from dinsos import forms as dinsos_forms
 from dinsos import services as dinsos_services
 from dinsos.errors import DomainError
 from dinsos.http import AuthedRequest, require_role
 from dinsos.models import AuditEvent, User
-from dtsen import forms, selectors, services
+from dtsen import forms, selectors, services, tasks
 from dtsen.access import access_kecamatan, access_snapshot, access_snapshot_pembanding
 from dtsen.models import Jenis, Snapshot
 
@@ -50,6 +51,7 @@ def snapshot_create(request: AuthedRequest) -> HttpResponse:
                 nama_file=upload.name,
                 created_by=request.user,
             )
+            tasks.snapshot_queue_load(snapshot_id=snapshot.pk)
         except services.AntreanTidakTersedia as e:  # the file is saved; it can be re-run there
             messages.error(request, e.message)
             return redirect("dtsen:snapshot-detail", e.snapshot_id)
@@ -109,6 +111,8 @@ def snapshot_mapping(request: AuthedRequest, pk: int) -> HttpResponse:
             saved = services.pemetaan_kolom_save(
                 snapshot=snapshot, pemetaan=form.pemetaan(), user=request.user
             )
+            if saved.status == Snapshot.Status.DIUNGGAH:  # every header mapped: load it
+                tasks.snapshot_queue_load(snapshot_id=saved.pk)
         except services.AntreanTidakTersedia as e:  # the mapping is saved; re-run from the page
             messages.error(request, e.message)
             return redirect("dtsen:snapshot-detail", snapshot.pk)
@@ -162,6 +166,7 @@ def snapshot_requeue(request: AuthedRequest, pk: int) -> HttpResponse:
     snapshot = access_snapshot(request.user, pk)
     try:
         services.snapshot_requeue(snapshot=snapshot, user=request.user)
+        tasks.snapshot_queue_load(snapshot_id=snapshot.pk)
     except DomainError as e:  # AntreanTidakTersedia too: the snapshot stays re-runnable
         messages.error(request, e.message)
     else:
@@ -219,8 +224,7 @@ def perubahan_desil_kecamatan(
     lama = access_snapshot_pembanding(request.user, lama_id)
     baru = access_snapshot_pembanding(request.user, baru_id)
     kecamatan = access_kecamatan(request.user, kecamatan_id)
-    raw_page = request.GET.get("page", "1")
-    number = max(1, int(raw_page)) if raw_page.isdigit() else 1
+    number = dinsos_forms.HalamanForm(request.GET).nomor()
     rows = selectors.perubahan_desil_detail(
         user=request.user,
         lama=lama,

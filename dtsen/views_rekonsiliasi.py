@@ -20,7 +20,7 @@ from dinsos.models import AuditEvent, User
 from dinsos.uploads import upload_response
 from dtsen import forms_rekonsiliasi as forms
 from dtsen import selectors_rekonsiliasi as selectors
-from dtsen import selectors_siks, services
+from dtsen import selectors_siks, services, tasks
 from dtsen.access_temuan import (
     PEMUTUS,
     access_bukti,
@@ -57,11 +57,12 @@ def rekonsiliasi_create(request: AuthedRequest) -> HttpResponse:
     form = forms.RekonsiliasiForm(request.POST, wilayah_qs=wilayah_qs)
     if form.is_valid():
         try:
-            run = services.rekonsiliasi_start(
+            run = services.rekonsiliasi_create(
                 jenis=form.cleaned_data["jenis"],
                 wilayah=form.cleaned_data["wilayah"],
                 started_by=request.user,
             )
+            tasks.rekonsiliasi_queue(rekonsiliasi_id=run.pk)
         except DomainError as e:
             form.add_error(None, e.message)
         else:

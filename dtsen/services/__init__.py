@@ -5,12 +5,15 @@ from dtsen.services.ekspor_siks import siks_download_record, siks_export
 from dtsen.services.gabung import rekonsiliasi_merge
 from dtsen.services.load import snapshot_load_rows
 from dtsen.services.rekonsiliasi import (
+    RekonsiliasiMulai,
+    rekonsiliasi_begin,
     rekonsiliasi_cancel,
     rekonsiliasi_chunk,
+    rekonsiliasi_compare_all,
     rekonsiliasi_create,
     rekonsiliasi_fail,
+    rekonsiliasi_fail_unqueued,
     rekonsiliasi_run,
-    rekonsiliasi_start,
 )
 from dtsen.services.snapshot import (
     AntreanTidakTersedia,
@@ -18,6 +21,8 @@ from dtsen.services.snapshot import (
     snapshot_apply,
     snapshot_cancel,
     snapshot_create,
+    snapshot_fail,
+    snapshot_fail_unqueued,
     snapshot_requeue,
     snapshot_upload,
 )
@@ -31,20 +36,25 @@ from dtsen.services.temuan import (
 __all__ = [
     "AntreanTidakTersedia",
     "HasilPenugasan",
+    "RekonsiliasiMulai",
     "pemetaan_kolom_save",
     "perubahan_desil_export",
+    "rekonsiliasi_begin",
     "rekonsiliasi_cancel",
     "rekonsiliasi_chunk",
+    "rekonsiliasi_compare_all",
     "rekonsiliasi_create",
     "rekonsiliasi_fail",
+    "rekonsiliasi_fail_unqueued",
     "rekonsiliasi_merge",
     "rekonsiliasi_run",
-    "rekonsiliasi_start",
     "siks_download_record",
     "siks_export",
     "snapshot_apply",
     "snapshot_cancel",
     "snapshot_create",
+    "snapshot_fail",
+    "snapshot_fail_unqueued",
     "snapshot_load_rows",
     "snapshot_requeue",
     "snapshot_upload",

@@ -84,19 +84,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from celery import chord
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.db.models.functions import Least
 from django.utils import timezone
-from kombu.exceptions import OperationalError as BrokerError
 
 from dinsos import selectors as dinsos_selectors
 from dinsos.errors import DomainError
 from dinsos.models import User, Wilayah
 from dinsos.raw_sql import db_table
-from dtsen import tasks
 from dtsen.models import Jenis, Rekonsiliasi, Snapshot, TemuanHasil
 from dtsen.services import pencocokan
 from dtsen.services.gabung import mark_cancelled, rekonsiliasi_merge
@@ -163,7 +160,9 @@ def _aturan() -> dict[str, Any]:
     return {
         "desil_maks_pkh": int(pengaturan["desil_maks_pkh"]),
         "desil_maks_pbijk": int(pengaturan["desil_maks_pbijk"]),
-        "skor_nama_min": float(pengaturan["rekonsiliasi_skor_nama_min"]),
+        "bobot": pengaturan["pencocokan_bobot"],
+        "ambang": pengaturan["pencocokan_ambang"],
+        "pita_usulan": pengaturan["pencocokan_pita_usulan"],
     }
 
 
@@ -216,40 +215,19 @@ def rekonsiliasi_create(
     return run
 
 
-@transaction.atomic
-def rekonsiliasi_start(
-    *,
-    jenis: Rekonsiliasi.Jenis,
-    wilayah: Wilayah,
-    started_by: User,
-    mode: Rekonsiliasi.Mode | None = None,
-) -> Rekonsiliasi:
-    """Record a run and queue it on the heavy worker queue after commit."""
-    run = rekonsiliasi_create(jenis=jenis, wilayah=wilayah, started_by=started_by, mode=mode)
-    run_id = run.pk
-    transaction.on_commit(lambda: _send_run(run_id))
-    return run
-
-
 PESAN_ANTREAN_TIDAK_TERSEDIA = (
     "Antrean tugas sedang tidak tersedia; rekonsiliasi belum dimulai. Coba lagi beberapa saat lagi."
 )
 
 
-def _send_run(run_id: int) -> None:
-    """Queue the run (after commit). With Redis down, close the run as failed — so that a new
-    one may start at once — and say so instead of answering 500."""
-    try:
-        tasks.rekonsiliasi_run_task.delay(run_id)
-    except BrokerError as exc:
-        logger.warning("rekonsiliasi %s tidak bisa diantrekan: %s", run_id, exc)
-        Rekonsiliasi.objects.filter(pk=run_id, status=S.MENUNGGU).update(
-            status=S.GAGAL,
-            pesan_gagal=PESAN_ANTREAN_TIDAK_TERSEDIA,
-            finished_at=timezone.now(),
-            updated_at=timezone.now(),
-        )
-        raise DomainError(PESAN_ANTREAN_TIDAK_TERSEDIA) from exc
+def rekonsiliasi_fail_unqueued(*, rekonsiliasi_id: int) -> None:
+    """Close a waiting run that could not be queued (Redis down) as failed, so a new one may
+    start at once, and raise a DomainError saying so instead of answering 500."""
+    now = timezone.now()
+    Rekonsiliasi.objects.filter(pk=rekonsiliasi_id, status=S.MENUNGGU).update(
+        status=S.GAGAL, pesan_gagal=PESAN_ANTREAN_TIDAK_TERSEDIA, finished_at=now, updated_at=now
+    )
+    raise DomainError(PESAN_ANTREAN_TIDAK_TERSEDIA)
 
 
 @transaction.atomic
@@ -311,7 +289,9 @@ def _params(run: Rekonsiliasi, kelurahan: list[int]) -> dict[str, Any]:
         "status_kpm": [str(s) for s in STATUS_KPM_DIBANDINGKAN],
         "pkh": aturan["desil_maks_pkh"],
         "pbijk_maks": aturan["desil_maks_pbijk"],
-        "skor_min": aturan["skor_nama_min"],
+        "bobot": aturan.get("bobot"),
+        "ambang": aturan.get("ambang"),
+        "pita_usulan": aturan.get("pita_usulan", ["sangat_mungkin", "mungkin"]),
         "nonaktif": pencocokan.NONAKTIF_REGEX,
     }
 
@@ -368,6 +348,14 @@ def _compare(run: Rekonsiliasi, potongan: Potongan) -> dict[str, float]:
     return durasi
 
 
+@dataclass(frozen=True)
+class RekonsiliasiMulai:
+    """A run marked as running, with the chunks it compares."""
+
+    run: Rekonsiliasi
+    potongan: list[Potongan]
+
+
 def _begin(rekonsiliasi_id: int) -> tuple[Rekonsiliasi, list[Potongan]] | None:
     with transaction.atomic():
         run = (
@@ -403,25 +391,34 @@ def _begin(rekonsiliasi_id: int) -> tuple[Rekonsiliasi, list[Potongan]] | None:
     return run, potongan
 
 
-def rekonsiliasi_run(*, rekonsiliasi_id: int) -> Rekonsiliasi | None:
-    """Run a waiting reconciliation: here, step by step (mode "tunggal"), or fanned out per
-    kecamatan as a Celery chord whose callback merges (mode "chord"). Safe to re-run: a
-    finished run is left alone, an interrupted one starts over. Returns None if nothing ran."""
+def rekonsiliasi_begin(*, rekonsiliasi_id: int) -> RekonsiliasiMulai | None:
+    """Start a waiting run: mark it running and plan its chunks (one for mode "tunggal", one
+    per kecamatan for mode "chord"). Returns None when there is nothing to run (finished,
+    failed or cancelled: a duplicate delivery does nothing). A redelivered run starts over."""
     begun = _begin(rekonsiliasi_id)
-    if begun is None:
-        return None
-    run, potongan = begun
-    if run.mode == Rekonsiliasi.Mode.CHORD:
-        header = [tasks.rekonsiliasi_chunk_task.si(run.pk, p.kelurahan, p.label) for p in potongan]
-        chord(header)(tasks.rekonsiliasi_merge_task.si(run.pk))
-        return run
+    return RekonsiliasiMulai(*begun) if begun else None
+
+
+def rekonsiliasi_compare_all(*, mulai: RekonsiliasiMulai) -> Rekonsiliasi:
+    """Compare every chunk of a begun run in this process, one after another, then merge."""
+    run = mulai.run
+    durasi: dict[str, float] = {}
     try:
-        durasi = _compare(run, potongan[0])
+        for potongan in mulai.potongan:
+            durasi.update(_compare(run, potongan))
     except _Dibatalkan:
         mark_cancelled(run.pk)
         return Rekonsiliasi.objects.get(pk=run.pk)
     _add_durasi(run.pk, durasi)
     return rekonsiliasi_merge(rekonsiliasi_id=run.pk)
+
+
+def rekonsiliasi_run(*, rekonsiliasi_id: int) -> Rekonsiliasi | None:
+    """Run a waiting reconciliation wholly in this process (the `reconcile` command, tests);
+    the worker fans a "chord" run out per kecamatan instead (dtsen.tasks). Safe to re-run: a
+    finished run is left alone, an interrupted one starts over. Returns None if nothing ran."""
+    mulai = rekonsiliasi_begin(rekonsiliasi_id=rekonsiliasi_id)
+    return rekonsiliasi_compare_all(mulai=mulai) if mulai else None
 
 
 def rekonsiliasi_chunk(*, rekonsiliasi_id: int, kelurahan: list[int], label: str) -> None:

@@ -11,14 +11,12 @@ from typing import Any
 from django.core.files import File
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
-from kombu.exceptions import OperationalError as BrokerError
 
 from dinsos import services as dinsos_services
 from dinsos.errors import DomainError
 from dinsos.formatting import tanggal, tanggal_jam
 from dinsos.models import AuditEvent, User, Wilayah
 from dinsos.raw_sql import db_table
-from dtsen import tasks
 from dtsen.importers import CHECKERS
 from dtsen.importers.columns import ABAIKAN, canonical
 from dtsen.lock_objects import snapshot_lock_for_apply
@@ -114,32 +112,27 @@ class AntreanTidakTersedia(DomainError):
         self.snapshot_id = snapshot_id
 
 
-def _send_load(snapshot_id: int) -> None:
-    """Queue the load (runs after commit). With Redis down, fail the snapshot and say so.
-
-    Without this the request would end in a 500 and the snapshot would wait, "diunggah", for
-    a message that never left; only after BATAS_TANPA_KEMAJUAN could it be processed again.
-    """
-    try:
-        tasks.snapshot_load_rows_task.delay(snapshot_id)
-    except BrokerError as exc:
-        logger.warning("snapshot %s tidak bisa diantrekan: %s", snapshot_id, exc)
-        now = timezone.now()
-        # Only while no worker took it: a message that did get through finds it failed, a no-op.
-        Snapshot.objects.filter(pk=snapshot_id, status=Snapshot.Status.DIUNGGAH).update(
-            status=Snapshot.Status.GAGAL,
-            pesan_gagal=PESAN_ANTREAN_TIDAK_TERSEDIA,
-            tahap="",
-            progres_pada=now,
-            updated_at=now,
-        )
-        raise AntreanTidakTersedia(snapshot_id=snapshot_id) from exc
+def snapshot_fail_unqueued(*, snapshot_id: int) -> None:
+    """Fail a snapshot whose load could not be queued (Redis down), so it can be processed
+    again at once instead of waiting, "diunggah", for a message that never left; raises
+    AntreanTidakTersedia for the page. Only while no worker took it: a message that did get
+    through then finds it failed, a no-op."""
+    now = timezone.now()
+    Snapshot.objects.filter(pk=snapshot_id, status=Snapshot.Status.DIUNGGAH).update(
+        status=Snapshot.Status.GAGAL,
+        pesan_gagal=PESAN_ANTREAN_TIDAK_TERSEDIA,
+        tahap="",
+        progres_pada=now,
+        updated_at=now,
+    )
+    raise AntreanTidakTersedia(snapshot_id=snapshot_id)
 
 
-def _queue_load(snapshot: Snapshot) -> None:
-    """Queue the load after commit; raises AntreanTidakTersedia (after commit) if Redis is down."""
-    snapshot_id = snapshot.pk
-    transaction.on_commit(lambda: _send_load(snapshot_id))
+def snapshot_fail(*, snapshot_id: int, pesan: str) -> None:
+    """Mark a snapshot that is being processed as failed with `pesan` (re-runnable)."""
+    Snapshot.objects.filter(pk=snapshot_id, status__in=Snapshot.SEDANG_DIPROSES).update(
+        status=Snapshot.Status.GAGAL, pesan_gagal=pesan, tahap="", updated_at=timezone.now()
+    )
 
 
 @transaction.atomic
@@ -152,10 +145,8 @@ def snapshot_upload(
     nama_file: str,
     created_by: User,
 ) -> Snapshot:
-    """Store the file and queue the load on the heavy worker queue after commit.
-
-    Raises AntreanTidakTersedia when Redis is down: the file is kept, the snapshot failed.
-    """
+    """Store the file; the snapshot waits ("diunggah") for the caller to queue its load
+    (dtsen.tasks.snapshot_queue_load)."""
     snapshot = snapshot_create(
         jenis=jenis,
         tanggal_data=tanggal_data,
@@ -164,7 +155,6 @@ def snapshot_upload(
         nama_file=nama_file,
         created_by=created_by,
     )
-    _queue_load(snapshot)
     return snapshot
 
 
@@ -173,14 +163,13 @@ def _lock(snapshot: Snapshot) -> Snapshot:
 
 
 @transaction.atomic
-def pemetaan_kolom_save(
-    *, snapshot: Snapshot, pemetaan: dict[str, str], user: User, queue: bool = True
-) -> Snapshot:
+def pemetaan_kolom_save(*, snapshot: Snapshot, pemetaan: dict[str, str], user: User) -> Snapshot:
     """Remember how the admin mapped unknown headers (per kind of file); load once all are.
 
     `pemetaan` maps headers as written in the file to a field name, or "" to ignore them: all
     the unknown headers, or one page of them (the form shows them in pages). The snapshot
-    waits for the rest, and is queued for loading when none is left.
+    waits for the rest; when none is left it waits ("diunggah") for the caller to queue its
+    load (dtsen.tasks.snapshot_queue_load).
     """
     locked = _lock(snapshot)
     if locked.status != Snapshot.Status.PERLU_PEMETAAN:
@@ -220,17 +209,13 @@ def pemetaan_kolom_save(
     locked.save(
         update_fields=["status", "pemetaan_kolom", "kolom_tak_dikenal", "tahap", "progres_pada"]
     )
-    if queue:
-        _queue_load(locked)
     return locked
 
 
 @transaction.atomic
 def snapshot_requeue(*, snapshot: Snapshot, user: User) -> Snapshot:
-    """Load a failed or stalled snapshot again (the load is idempotent).
-
-    Raises AntreanTidakTersedia when Redis is down; the snapshot is then failed (re-runnable).
-    """
+    """Make a failed or stalled snapshot wait for loading again (the load is idempotent);
+    the caller queues it (dtsen.tasks.snapshot_queue_load)."""
     locked = _lock(snapshot)
     if not (locked.status == Snapshot.Status.GAGAL or locked.is_terhenti):
         raise DomainError("Hanya impor yang gagal atau terhenti yang bisa diproses ulang.")
@@ -243,7 +228,6 @@ def snapshot_requeue(*, snapshot: Snapshot, user: User) -> Snapshot:
     locked.progres_pada = timezone.now()
     locked.save(update_fields=["status", "pesan_gagal", "tahap", "progres_pada"])
     logger.info("snapshot %s diproses ulang oleh user %s", locked.pk, user.pk)
-    _queue_load(locked)
     return locked
 
 

@@ -34,7 +34,7 @@ from bench.gen_dtsen import generate
 from dinsos.celery import app as celery_app
 from dinsos.errors import DomainError
 from dinsos.models import AuditEvent, User, Wilayah
-from dtsen import services
+from dtsen import services, tasks
 from dtsen.models import DtsenRecord, Jenis, Rekonsiliasi, Snapshot
 from dtsen.services.rekonsiliasi import PESAN_ANTREAN_TIDAK_TERSEDIA as PESAN_REKONSILIASI
 from dtsen.services.snapshot import PESAN_ANTREAN_TIDAK_TERSEDIA
@@ -230,7 +230,7 @@ def besar(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _upload(path: Path, *, wilayah: Wilayah, user: User) -> Snapshot:
     """Upload as the page does: the load is queued after commit (on this process's broker)."""
     with path.open("rb") as f:
-        return services.snapshot_upload(
+        snapshot = services.snapshot_upload(
             jenis=Jenis.DTSEN,
             tanggal_data=JUNI,
             wilayah=wilayah,
@@ -238,6 +238,8 @@ def _upload(path: Path, *, wilayah: Wilayah, user: User) -> Snapshot:
             nama_file=path.name,
             created_by=user,
         )
+    tasks.snapshot_queue_load(snapshot_id=snapshot.pk)
+    return snapshot
 
 
 def _stored(path: Path, kota_metro: dict[str, Wilayah], user: User) -> Snapshot:
@@ -362,6 +364,7 @@ def test_a_worker_killed_with_redis_restarting_leaves_a_job_that_finishes_once(
     snapshot.refresh_from_db()
     assert snapshot.is_terhenti
     services.snapshot_requeue(snapshot=snapshot, user=admin)
+    tasks.snapshot_queue_load(snapshot_id=snapshot.pk)
     wait_until(lambda: _status(snapshot) == Snapshot.Status.SIAP_DITINJAU, timeout=120)
     # then: every row once
     _assert_loaded_once(snapshot)

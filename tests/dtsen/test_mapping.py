@@ -28,7 +28,6 @@ def test_unknown_headers_wait_for_the_admin_and_are_remembered(muat, tmp_path, a
         snapshot=first,
         pemetaan={"Nmr Induk Penduduk": "nik", "Keterangan Tambahan": ""},
         user=admin,
-        queue=False,
     )
     services.snapshot_load_rows(snapshot_id=first.pk)
     second = muat(_file(tmp_path, "b.csv", 2))
@@ -49,7 +48,6 @@ def test_a_field_cannot_be_mapped_twice(muat, tmp_path, admin):
             snapshot=snapshot,
             pemetaan={"Nmr Induk Penduduk": "nama", "Keterangan Tambahan": ""},
             user=admin,
-            queue=False,
         )
     assert error.value.message == "Satu kolom data hanya boleh dipetakan sekali: Nama."
     assert PemetaanKolom.objects.count() == 0

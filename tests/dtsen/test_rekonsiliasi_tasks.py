@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from dtsen import services
+from dtsen import services, tasks
 from dtsen.models import Rekonsiliasi, Temuan, TemuanHasil
 from dtsen.tasks import rekonsiliasi_run_task
 from tests.conftest import wait_until
@@ -97,7 +97,8 @@ def test_a_cancel_requested_mid_run_stops_it_at_the_next_step(celery_worker, sum
     services.rekonsiliasi_run(rekonsiliasi_id=first.pk)
     lock = _lock_keluarga()
     try:
-        run = services.rekonsiliasi_start(jenis=J.KPM_DTSEN, wilayah=sumber, started_by=operator)
+        run = services.rekonsiliasi_create(jenis=J.KPM_DTSEN, wilayah=sumber, started_by=operator)
+        tasks.rekonsiliasi_queue(rekonsiliasi_id=run.pk)
         wait_until(lambda: Rekonsiliasi.objects.get(pk=run.pk).status == S.BERJALAN)
         # when: the operator cancels while the step runs
         services.rekonsiliasi_cancel(rekonsiliasi=run, user=operator)

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from bench.gen_dtsen import generate
 from dinsos.celery import app as celery_app
-from dtsen import services
+from dtsen import services, tasks
 from dtsen.models import DtsenRecord, Jenis, Snapshot
 from dtsen.tasks import snapshot_load_rows_task
 from kpm.models import Keluarga
@@ -153,6 +153,7 @@ def test_a_worker_killed_mid_load_leaves_a_rerunnable_snapshot(admin, kota_metro
     second = _start_worker("kedua", f"berat,{queue}")
     try:
         services.snapshot_requeue(snapshot=snapshot, user=admin)
+        tasks.snapshot_queue_load(snapshot_id=snapshot.pk)
         wait_until(
             lambda: Snapshot.objects.get(pk=snapshot.pk).status == Snapshot.Status.SIAP_DITINJAU,
             timeout=180,
