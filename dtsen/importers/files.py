@@ -322,10 +322,16 @@ def _has_content(row: Row) -> bool:
 
 
 def _refuse_dtd(seam: bytes, chunk: bytes) -> bytes:
-    """Refuse a DTD anywhere in an XML stream; returns the seam to pass with the next chunk."""
-    for marker in DTD_MARKERS:
-        if marker in chunk or marker in seam + chunk[:SEAM]:
-            raise FileDitolak(MSG_DTD)
+    """Refuse a DTD anywhere in an XML stream; returns the seam to pass with the next chunk.
+
+    One-byte searches run at memchr speed, multi-byte ones ten times slower: look for the
+    rare "!" first (a 1M-row sheet has none) and for the markers only where it appears.
+    """
+    joined = seam + chunk[:SEAM]
+    if b"!" in chunk or b"!" in joined:
+        for marker in DTD_MARKERS:
+            if marker in chunk or marker in joined:
+                raise FileDitolak(MSG_DTD)
     return chunk[-SEAM:]
 
 
@@ -334,9 +340,10 @@ _NUL_XML = re.compile(rb"\x00|_x0000_|&#(?:0+|x0+);")
 
 
 def _may_hold_nul(part: bytes) -> bool:
-    if b"\x00" in part or b"_x0000_" in part:
+    # One-byte searches first (memchr speed), as in _refuse_dtd.
+    if b"\x00" in part or (b"_" in part and b"_x0000_" in part):
         return True
-    return b"&#" in part and _NUL_XML.search(part) is not None
+    return b"&" in part and _NUL_XML.search(part) is not None
 
 
 def _holds_nul(row: Row) -> bool:
