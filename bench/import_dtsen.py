@@ -102,7 +102,9 @@ def main(argv: list[str] | None = None) -> int:
         dinsos_services.wilayah_load_csv(path=DEFAULT_CSV)
     user = User.objects.filter(username=BENCH_USER).first() or dinsos_services.user_create(
         username=BENCH_USER,
-        password="bench-only-sandi",  # noqa: S106, role=User.Role.ADMIN, nama="Bench"
+        password="bench-only-sandi",  # noqa: S106
+        role=User.Role.ADMIN,
+        nama="Bench",
     )
     cleanup(user)
     kota = Wilayah.objects.get(kode="18.72", berlaku_sampai__isnull=True)
