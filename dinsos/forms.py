@@ -82,14 +82,76 @@ class PasswordResetForm(BootstrapFormMixin, auth_forms.PasswordResetForm):
     thing whether or not the address exists."""
 
 
+# --- Query-string parameters ----------------------------------------------------------------
+# Issue 22, finding 10: `?tahun=99999999999999999999` overflowed a date and `?page=<24 digits>`
+# a bigint OFFSET, both answering 500. Every integer or date a page reads from its query
+# string goes through one of these bounded fields; a value outside the bounds is refused
+# like a typo.
+ID_MAKS = 2**63 - 1  # PostgreSQL bigint: the type of every primary key
+HALAMAN_MAKS = 100_000  # far past the last page of any list the portal shows
+TAHUN_MIN, TAHUN_MAKS = 2000, 2100  # the years a record of the programme can carry
+
+
+class IdField(forms.IntegerField):
+    """The id of an object named in a query string (`?keluarga=12`): a positive bigint."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(min_value=1, max_value=ID_MAKS, **kwargs)
+
+
+class TahunField(forms.IntegerField):
+    """A year in a query string, within the years the portal's records can carry."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(min_value=TAHUN_MIN, max_value=TAHUN_MAKS, **kwargs)
+
+
+class TanggalField(forms.DateField):
+    """A date filter within TAHUN_MIN–TAHUN_MAKS: the lists add a day to it, and
+    9999-12-31 plus one day overflows."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.DateInput({"type": "date"}))
+        super().__init__(**kwargs)
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value and not TAHUN_MIN <= value.year <= TAHUN_MAKS:
+            raise forms.ValidationError(
+                f"Tanggal harus antara tahun {TAHUN_MIN} dan {TAHUN_MAKS}.", code="max_value"
+            )
+
+
+class ParameterForm(forms.Form):
+    """Base of the forms that read a page's query string.
+
+    `nilai()` gives every field's cleaned value, or None for a field that is missing or
+    invalid: a hand-edited URL falls back to the page's default instead of failing.
+    """
+
+    def nilai(self) -> dict[str, Any]:
+        self.is_valid()
+        return {name: self.cleaned_data.get(name) for name in self.fields}
+
+
+class HalamanForm(ParameterForm):
+    """`?page=` of a list paged by the view itself (Paginator.get_page bounds its own)."""
+
+    page = forms.IntegerField(required=False, min_value=1, max_value=HALAMAN_MAKS)
+
+    def nomor(self) -> int:
+        return self.nilai()["page"] or 1
+
+
 class AuditFilterForm(BootstrapFormMixin, forms.Form):
     action = forms.ChoiceField(required=False, label="Aksi")
     username = forms.CharField(required=False, label="Pengguna", max_length=150)
     object_type = forms.CharField(required=False, label="Jenis data", max_length=100)
-    dari = forms.DateField(required=False, label="Dari", widget=forms.DateInput({"type": "date"}))
-    sampai = forms.DateField(
-        required=False, label="Sampai", widget=forms.DateInput({"type": "date"})
-    )
+    dari = TanggalField(label="Dari")
+    sampai = TanggalField(label="Sampai")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -14,7 +14,15 @@ from django.core.files.uploadedfile import UploadedFile
 
 from dinsos.bulan import awal_bulan
 from dinsos.formatting import bulan_tahun
-from dinsos.forms import BootstrapFormMixin
+from dinsos.forms import (
+    TAHUN_MAKS,
+    TAHUN_MIN,
+    BootstrapFormMixin,
+    IdField,
+    ParameterForm,
+    TahunField,
+    TanggalField,
+)
 from dinsos.models import User, Wilayah
 from dinsos.uploads import DOKUMEN, UploadField
 from kpm import services
@@ -38,6 +46,8 @@ class BulanField(forms.CharField):
         match = _BULAN.match(text)
         if not match or not 1 <= int(match.group(2)) <= 12:
             raise forms.ValidationError("Tulis bulan seperti 2025-03.")
+        if not TAHUN_MIN <= int(match.group(1)) <= TAHUN_MAKS:
+            raise forms.ValidationError(f"Tahun harus antara {TAHUN_MIN} dan {TAHUN_MAKS}.")
         return datetime.date(int(match.group(1)), int(match.group(2)), 1)
 
     def prepare_value(self, value: Any) -> Any:
@@ -81,6 +91,12 @@ class BulanFilterForm(BootstrapFormMixin, forms.Form):
             pendamping = self.cleaned_data.get("pendamping")
             return self.cleaned_data["bulan"], pendamping.pk if pendamping else None
         return awal_bulan(self.hari_ini, geser=-1), None
+
+
+class KeluargaParameterForm(ParameterForm):
+    """`?keluarga=` of the month view: show one family only."""
+
+    keluarga = IdField()
 
 
 @dataclass
@@ -255,10 +271,20 @@ class GraduasiForm(BootstrapFormMixin, forms.Form):
     )
 
 
+class AcuanParameterForm(ParameterForm):
+    """`?acuan=` of a Sekolah Rakyat visit: the date the list computed ages on."""
+
+    acuan = TanggalField()
+
+
+class GraduasiTahunForm(ParameterForm):
+    """`?tahun=` of the graduation page: the year whose graduations are counted."""
+
+    tahun = TahunField()
+
+
 class SekolahRakyatFilterForm(BootstrapFormMixin, forms.Form):
-    tanggal_acuan = forms.DateField(
-        label="Umur per tanggal", required=False, widget=forms.DateInput({"type": "date"})
-    )
+    tanggal_acuan = TanggalField(label="Umur per tanggal")
     kelurahan = forms.ModelChoiceField(
         queryset=Wilayah.objects.none(), required=False, empty_label="Semua kelurahan"
     )

@@ -59,8 +59,8 @@ def komitmen_bulan(request: AuthedRequest) -> HttpResponse:
     )
     bulan, pendamping_id = filter_form.pilihan()
     keluarga_qs = selectors.keluarga_komitmen(user=user, pendamping_id=pendamping_id)
-    if request.GET.get("keluarga", "").isdigit():
-        keluarga = access_keluarga(user, int(request.GET["keluarga"]), audit=False)
+    if keluarga_id := forms.KeluargaParameterForm(request.GET).nilai()["keluarga"]:
+        keluarga = access_keluarga(user, keluarga_id, audit=False)
         keluarga_qs = keluarga_qs.filter(pk=keluarga.pk)
     page = Paginator(keluarga_qs, PAGE_KELUARGA).get_page(request.GET.get("page"))
     batas = dinsos_selectors.pengaturan_get("komitmen_pendidikan_persen_min", on=bulan)
@@ -258,7 +258,7 @@ def usulan_putuskan(request: AuthedRequest, pk: int) -> HttpResponse:
 def graduasi_list(request: AuthedRequest) -> HttpResponse:
     user = request.user
     hari_ini = today()
-    tahun = int(request.GET["tahun"]) if request.GET.get("tahun", "").isdigit() else hari_ini.year
+    tahun = forms.GraduasiTahunForm(request.GET).nilai()["tahun"] or hari_ini.year
     alamiah = selectors.graduasi_alamiah_kandidat(user=user)
     page = Paginator(alamiah, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
@@ -379,11 +379,8 @@ def sekolah_rakyat_list(request: AuthedRequest) -> HttpResponse:
 
 
 def _tanggal_acuan(request: AuthedRequest) -> datetime.date:
-    raw = request.GET.get("acuan", "")
-    try:
-        return datetime.date.fromisoformat(raw)
-    except ValueError:
-        return services.tanggal_acuan_bawaan(today())
+    acuan = forms.AcuanParameterForm(request.GET).nilai()["acuan"]
+    return acuan or services.tanggal_acuan_bawaan(today())
 
 
 @require_role(R.ADMIN, R.OPERATOR, R.PENDAMPING)

@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from dinsos.formatting import NAMA_BULAN, mask_no_kk
-from dinsos.forms import BootstrapFormMixin
+from dinsos.forms import BootstrapFormMixin, IdField, ParameterForm
 from dinsos.models import Wilayah
 from dinsos.pengaturan import today
 from kpm.models import Keluarga
@@ -45,6 +45,11 @@ class PeriodeForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choice(self, "tahun").choices = _tahun_choices()
+        # The dropdowns show the period in effect: without input that is this month, not
+        # "Setahun penuh" (issue 14).
+        sekarang = today()
+        self.fields["tahun"].initial = sekarang.year
+        self.fields["bulan"].initial = sekarang.month
 
     def periode(self) -> Periode:
         sekarang = today()
@@ -64,6 +69,7 @@ class PendampingFilterForm(BootstrapFormMixin, forms.Form):
         required=False, choices=[("", "Semua jenis"), *Pendamping.Jenis.choices]
     )
     semua = forms.BooleanField(required=False, label="Termasuk yang sudah selesai bertugas")
+    melebihi = forms.BooleanField(required=False, label="Hanya yang melebihi batas keluarga")
 
     def to_filter(self) -> PendampingFilter:
         data = self.cleaned_data if self.is_valid() else {}
@@ -71,6 +77,7 @@ class PendampingFilterForm(BootstrapFormMixin, forms.Form):
             q=(data.get("q") or "").strip(),
             jenis=data.get("jenis") or "",
             is_aktif=not data.get("semua"),
+            is_melebihi=bool(data.get("melebihi")),
         )
 
 
@@ -98,7 +105,7 @@ class CatatanFilterForm(BootstrapFormMixin, forms.Form):
         required=False,
         choices=[("", "Menurut tanggal lapor"), ("ditangani", "Menurut tanggal ditangani")],
     )
-    keluarga = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    keluarga = IdField(widget=forms.HiddenInput)
 
     def __init__(
         self,
@@ -132,6 +139,13 @@ class CatatanFilterForm(BootstrapFormMixin, forms.Form):
             kategori=data.get("kategori") or "",
             menurut=data.get("menurut") or "",
         )
+
+
+class CatatanParameterForm(ParameterForm):
+    """`?keluarga=` and `?kasus=` of the record pages: the family (and case) fixed by the link."""
+
+    keluarga = IdField()
+    kasus = IdField()
 
 
 class KeluargaChoiceField(forms.ModelChoiceField):

@@ -195,11 +195,10 @@ def penugasan(request: AuthedRequest) -> HttpResponse:
 def _keluarga_tetap(request: AuthedRequest) -> Keluarga | None:
     """The family fixed by the page (?keluarga=), checked like any family read: another
     pendamping's family is a 404. A family posted from the select is checked the same way."""
-    posted = request.POST.get("keluarga", "")
-    if posted.isdigit():
-        access_keluarga_for_layanan(request.user, int(posted))
-    raw = request.GET.get("keluarga", "")
-    return access_keluarga_for_layanan(request.user, int(raw)) if raw.isdigit() else None
+    if posted := forms.CatatanParameterForm(request.POST).nilai()["keluarga"]:
+        access_keluarga_for_layanan(request.user, posted)
+    keluarga_id = forms.CatatanParameterForm(request.GET).nilai()["keluarga"]
+    return access_keluarga_for_layanan(request.user, keluarga_id) if keluarga_id else None
 
 
 def _catatan_create(
@@ -356,8 +355,8 @@ def rujukan_list(request: AuthedRequest) -> HttpResponse:
 
 @require_role(*PENCATAT)
 def rujukan_create(request: AuthedRequest) -> HttpResponse:
-    raw = request.GET.get("kasus", "")
-    kasus = access_kasus(request.user, int(raw), for_update=True) if raw.isdigit() else None
+    kasus_id = forms.CatatanParameterForm(request.GET).nilai()["kasus"]
+    kasus = access_kasus(request.user, kasus_id, for_update=True) if kasus_id else None
     if kasus is not None and request.GET.get("keluarga") != str(kasus.keluarga_id):
         return redirect(f"{request.path}?keluarga={kasus.keluarga_id}&kasus={kasus.pk}")
     return _catatan_create(
