@@ -230,7 +230,9 @@ class EpkhUploadForm(BootstrapFormMixin, forms.Form):
 
 
 class EpkhTerapkanForm(forms.Form):
-    pratinjau = forms.CharField(widget=forms.HiddenInput)
+    """Confirm a preview: only the id of the upload kept on the server (kpm.UnggahanEpkh)."""
+
+    unggahan = IdField(required=True, widget=forms.HiddenInput)
 
 
 class EvaluasiForm(BootstrapFormMixin, forms.Form):

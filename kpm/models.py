@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
@@ -330,6 +332,37 @@ class Komitmen(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_komponen_display()} {self.bulan:%m/%Y}: {self.get_status_display()}"
+
+
+class UnggahanEpkh(models.Model):
+    """An e-PKH file kept on the server between its preview and its confirmation.
+
+    Issue 22: the preview used to carry the whole file, full NIKs included, in a hidden
+    field. The page now carries only this row's id; only the uploader may confirm it
+    (kpm.access.access_unggahan_epkh), and it is deleted once confirmed or, by the hourly
+    cleanup, once older than UnggahanEpkh.BERLAKU.
+    """
+
+    BERLAKU = datetime.timedelta(hours=1)  # a preview may be confirmed within an hour
+
+    diunggah_oleh = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    tahun = models.PositiveSmallIntegerField(help_text="Tahun bila judul berkas tidak memuatnya.")
+    isi = models.BinaryField(help_text="Isi berkas CSV (paling besar 1 MB, kpm.epkh).")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = "unggahan e-PKH"
+        verbose_name_plural = "unggahan e-PKH"
+        indexes = [models.Index(fields=["created_at"], name="unggahan_epkh_created")]
+
+    def __str__(self) -> str:
+        return f"Unggahan e-PKH #{self.pk}"
+
+    @property
+    def berlaku_sampai(self) -> datetime.datetime:
+        return self.created_at + self.BERLAKU
 
 
 class Usulan(models.Model):

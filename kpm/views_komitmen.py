@@ -3,19 +3,18 @@ redirect/render (DOMAIN.md §4, §5, §9)."""
 
 from __future__ import annotations
 
-import base64
 import datetime
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dinsos import ekspor
@@ -31,15 +30,13 @@ from dinsos.uploads import upload_response
 from kpm import epkh, services
 from kpm import forms_komitmen as forms
 from kpm import selectors_komitmen as selectors
-from kpm.access import access_keluarga
+from kpm.access import access_keluarga, access_unggahan_epkh
 from kpm.ekspor_komitmen import sekolah_rakyat_xlsx
-from kpm.models import Graduasi, KandidatSekolahRakyat, Usulan
+from kpm.models import Graduasi, KandidatSekolahRakyat, UnggahanEpkh, Usulan
 
 R = User.Role
 PAGE_KELUARGA = 50  # families per month-view page: one save stays far below the field limit
 PAGE_SIZE = 25
-SALT_EPKH = "kpm.komitmen.epkh"
-EPKH_BERLAKU_DETIK = 60 * 60  # a preview may be applied within an hour
 
 
 def _query(request: AuthedRequest, *drop: str) -> str:
@@ -101,21 +98,19 @@ def komitmen_bulan(request: AuthedRequest) -> HttpResponse:
 
 # --- e-PKH import -------------------------------------------------------------------------
 def _epkh_preview(
-    request: AuthedRequest, content: bytes, tahun: int, form: forms.EpkhUploadForm | None
+    request: AuthedRequest, unggahan: UnggahanEpkh, form: forms.EpkhUploadForm | None
 ) -> HttpResponse:
+    content, tahun = bytes(unggahan.isi), unggahan.tahun
     try:
         hasil = epkh.baca(content, user=request.user, tahun=tahun, hari_ini=today())
     except epkh.KolomTidakDikenali as e:
         context = {"form": form or forms.EpkhUploadForm(), "galat_berkas": e.message}
         return render(request, "kpm/komitmen_impor.html", context, status=400)
-    data = signing.dumps(
-        {"isi": base64.b64encode(content).decode(), "tahun": tahun}, salt=SALT_EPKH, compress=True
-    )
     context = {
         "form": form or forms.EpkhUploadForm(initial={"tahun": tahun}),
         "hasil": hasil,
         "bulan_label": [bulan_tahun(b) for b in hasil.bulan],
-        "terapkan_form": forms.EpkhTerapkanForm(initial={"pratinjau": data}),
+        "terapkan_form": forms.EpkhTerapkanForm(initial={"unggahan": unggahan.pk}),
     }
     return render(
         request, "kpm/komitmen_impor.html", context, status=200 if hasil.is_valid else 400
@@ -130,8 +125,12 @@ def komitmen_impor(request: AuthedRequest) -> HttpResponse:
     )
     if request.method == "POST":
         if form.is_valid():
-            content = form.cleaned_data["berkas"].read()
-            return _epkh_preview(request, content, form.cleaned_data["tahun"], form)
+            unggahan = services.epkh_unggahan_simpan(
+                isi=form.cleaned_data["berkas"].read(),
+                tahun=form.cleaned_data["tahun"],
+                oleh=request.user,
+            )
+            return _epkh_preview(request, unggahan, form)
         return render(request, "kpm/komitmen_impor.html", {"form": form}, status=400)
     return render(request, "kpm/komitmen_impor.html", {"form": form})
 
@@ -140,25 +139,23 @@ def komitmen_impor(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def komitmen_impor_terapkan(request: AuthedRequest) -> HttpResponse:
     form = forms.EpkhTerapkanForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise signing.BadSignature
-        data = signing.loads(
-            form.cleaned_data["pratinjau"], salt=SALT_EPKH, max_age=EPKH_BERLAKU_DETIK
-        )
-    except signing.BadSignature:
+    if not form.is_valid():
         messages.error(request, "Pratinjau sudah kedaluwarsa atau rusak; unggah berkas lagi.")
         return redirect("kpm:komitmen-impor")
-    content = base64.b64decode(data["isi"])
+    unggahan = access_unggahan_epkh(request.user, form.cleaned_data["unggahan"])
+    if timezone.now() > unggahan.berlaku_sampai:
+        messages.error(request, "Pratinjau sudah kedaluwarsa atau rusak; unggah berkas lagi.")
+        return redirect("kpm:komitmen-impor")
+    content = bytes(unggahan.isi)
     try:
-        hasil = epkh.baca(content, user=request.user, tahun=data["tahun"], hari_ini=today())
+        hasil = epkh.baca(content, user=request.user, tahun=unggahan.tahun, hari_ini=today())
     except epkh.KolomTidakDikenali:
         hasil = None
     if hasil is None or not hasil.is_valid:
-        return _epkh_preview(request, content, data["tahun"], None)
+        return _epkh_preview(request, unggahan, None)
     try:
-        jumlah = services.komitmen_impor_apply(
-            entri_per_bulan=hasil.entri_per_bulan(), oleh=request.user
+        jumlah = services.epkh_unggahan_terapkan(
+            unggahan=unggahan, entri_per_bulan=hasil.entri_per_bulan(), oleh=request.user
         )
     except DomainError as e:
         messages.error(request, e.message)

@@ -36,6 +36,7 @@ from kpm.models import (
     Keluarga,
     Komitmen,
     Komponen,
+    UnggahanEpkh,
     Usulan,
 )
 from kpm.services.keluarga import keluarga_status_change
@@ -337,3 +338,36 @@ def komitmen_impor_apply(
         komitmen_record(entri=entri, bulan=bulan, oleh=oleh, sumber=Komitmen.Sumber.EPKH)
         for bulan, entri in sorted(entri_per_bulan.items())
     )
+
+
+# --- e-PKH uploads kept between preview and confirmation ---------------------------------
+@transaction.atomic
+def epkh_unggahan_simpan(*, isi: bytes, tahun: int, oleh: User) -> UnggahanEpkh:
+    """Keep an uploaded e-PKH file on the server so its preview page carries only an id."""
+    return UnggahanEpkh.objects.create(diunggah_oleh=oleh, tahun=tahun, isi=isi)
+
+
+@transaction.atomic
+def epkh_unggahan_terapkan(
+    *,
+    unggahan: UnggahanEpkh,
+    entri_per_bulan: Mapping[datetime.date, Sequence[EntriKomitmen]],
+    oleh: User,
+) -> int:
+    """Record a previewed e-PKH file (komitmen_impor_apply) and delete the kept upload in
+    the same transaction, so a confirmed file cannot be applied twice."""
+    jumlah = komitmen_impor_apply(entri_per_bulan=entri_per_bulan, oleh=oleh)
+    unggahan.delete()
+    return jumlah
+
+
+def epkh_unggahan_hapus_kedaluwarsa(*, now: datetime.datetime | None = None) -> int:
+    """Delete the uploads whose preview can no longer be confirmed; returns how many.
+
+    Run hourly by beat (kpm.tasks), so a file with full NIKs stays at most two hours.
+    """
+    batas = (now or timezone.now()) - UnggahanEpkh.BERLAKU
+    jumlah, _ = UnggahanEpkh.objects.filter(created_at__lt=batas).delete()
+    if jumlah:
+        logger.info("epkh_unggahan_hapus_kedaluwarsa dihapus=%s", jumlah)
+    return jumlah

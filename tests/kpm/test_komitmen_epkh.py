@@ -5,11 +5,14 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from dinsos.models import AuditEvent
-from kpm.models import Komitmen
+from kpm import services
+from kpm.models import Komitmen, UnggahanEpkh
 from tests.kpm.komitmen_helpers import keluarga_komitmen
 
 pytestmark = pytest.mark.django_db
@@ -64,10 +67,11 @@ def test_preview_then_apply_records_each_month(client, keluarga, pendamping_hadi
     )  # fmt: skip
     assert Komitmen.objects.count() == 0
     # when
-    data = preview.context["terapkan_form"].initial["pratinjau"]
-    response = client.post(reverse("kpm:komitmen-impor-terapkan"), {"pratinjau": data})
-    # then
+    unggahan = preview.context["terapkan_form"].initial["unggahan"]
+    response = client.post(reverse("kpm:komitmen-impor-terapkan"), {"unggahan": unggahan})
+    # then: recorded, and the kept upload is gone
     assert response.status_code == 302
+    assert UnggahanEpkh.objects.count() == 0
     assert response["Location"] == reverse("kpm:komitmen-bulan") + "?bulan=2025-03"
     rows = list(
         Komitmen.objects.order_by("bulan").values_list(
@@ -211,12 +215,72 @@ def test_months_not_started_and_children_without_school_component(
     ]
 
 
-def test_a_tampered_or_expired_preview_is_not_applied(client, keluarga, pendamping_hadimulyo):
+def test_a_tampered_preview_is_not_applied(client, keluarga, pendamping_hadimulyo):
     client.force_login(pendamping_hadimulyo)
-    response = client.post(reverse("kpm:komitmen-impor-terapkan"), {"pratinjau": "rusak"})
+    response = client.post(reverse("kpm:komitmen-impor-terapkan"), {"unggahan": "rusak"})
     assert response.status_code == 302
     assert response["Location"] == reverse("kpm:komitmen-impor")
     assert Komitmen.objects.count() == 0
+
+
+# --- Issue 22: the upload stays on the server, the page carries only its id --------------
+def test_the_preview_page_carries_no_full_nik(client, keluarga, pendamping_hadimulyo):
+    # given
+    _, ibu, budi = keluarga
+    client.force_login(pendamping_hadimulyo)
+    # when
+    preview = _unggah(client, JUDUL + _baris(1, budi.nik, "Budi"))
+    # then: neither the child's nor the mother's NIK (both in the file), in any encoding
+    html = preview.content.decode()
+    unggahan = UnggahanEpkh.objects.get()
+    assert f'name="unggahan" value="{unggahan.pk}"' in html
+    assert 'name="pratinjau"' not in html
+    assert f"{budi.nik[:4]}**********{budi.nik[-2:]}" in html
+    assert [nik for nik in (budi.nik, ibu.nik, "1872014507850001") if nik in html] == []
+    assert bytes(unggahan.isi) == (JUDUL + _baris(1, budi.nik, "Budi")).encode()
+
+
+def test_another_user_cannot_confirm_the_upload(client, keluarga, pendamping_hadimulyo, operator):
+    # given: pendamping A's preview; the operator (who may import too) learns its id
+    _, _, budi = keluarga
+    client.force_login(pendamping_hadimulyo)
+    unggahan = _unggah(client, JUDUL + _baris(1, budi.nik, "Budi")).context["terapkan_form"]
+    client.force_login(operator)
+    # when
+    response = client.post(
+        reverse("kpm:komitmen-impor-terapkan"), {"unggahan": unggahan.initial["unggahan"]}
+    )
+    # then
+    assert response.status_code == 404
+    assert Komitmen.objects.count() == 0
+    assert UnggahanEpkh.objects.count() == 1
+
+
+def test_an_expired_upload_is_refused_then_removed_by_the_cleanup(
+    client, keluarga, pendamping_hadimulyo
+):
+    # given: a preview made an hour and a minute ago
+    _, _, budi = keluarga
+    client.force_login(pendamping_hadimulyo)
+    form = _unggah(client, JUDUL + _baris(1, budi.nik, "Budi")).context["terapkan_form"]
+    lama = timezone.now() - datetime.timedelta(hours=1, minutes=1)
+    UnggahanEpkh.objects.update(created_at=lama)
+    # when
+    response = client.post(
+        reverse("kpm:komitmen-impor-terapkan"), {"unggahan": form.initial["unggahan"]}
+    )
+    # then
+    assert response["Location"] == reverse("kpm:komitmen-impor")
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Pratinjau sudah kedaluwarsa atau rusak; unggah berkas lagi."
+    ]
+    assert Komitmen.objects.count() == 0
+    # when: the hourly cleanup runs; a fresh upload stays
+    _unggah(client, JUDUL + _baris(1, budi.nik, "Budi"))
+    assert services.epkh_unggahan_hapus_kedaluwarsa() == 1
+    # then
+    assert UnggahanEpkh.objects.filter(created_at=lama).count() == 0
+    assert UnggahanEpkh.objects.count() == 1
 
 
 def test_koordinator_cannot_import(client, keluarga, koordinator_metro_pusat):
