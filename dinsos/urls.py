@@ -18,6 +18,8 @@ urlpatterns = [
     path("dtsen/", include("dtsen.urls")),
     path("pendamping/", include("pendamping.urls")),
     path("p2k2/", include("p2k2.urls")),
+    # /pengaduan/… for the office and the public /status-pengaduan/ (login not required).
+    path("", include("pengaduan.urls")),
     path(
         "akun/masuk/",
         auth_views.LoginView.as_view(

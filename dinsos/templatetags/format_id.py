@@ -28,6 +28,12 @@ def tanggal(value: date | datetime | None) -> str:
 
 
 @register.filter
+def bulan_tahun(value: date) -> str:
+    """Indonesian month and year: `Maret 2025`."""
+    return formatting.bulan_tahun(value)
+
+
+@register.filter
 def tanggal_jam(value: datetime | None) -> str:
     """Indonesian date and time in Jakarta time: `30 Juni 2025 14.05 WIB`."""
     return formatting.tanggal_jam(value)

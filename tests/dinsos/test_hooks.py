@@ -38,7 +38,7 @@ def test_the_project_as_installed_passes_the_hook_check() -> None:
 
 def test_every_app_that_keeps_personal_data_answers_the_data_subject_hook() -> None:
     providing = {r.app_label for r in hooks.registry.registrations(hooks.DATA_SUBJEK)}
-    assert providing >= {"pendamping", "p2k2", "dtsen"}
+    assert providing >= {"pendamping", "p2k2", "dtsen", "pengaduan"}
 
 
 def test_a_provider_without_the_hooks_parameters_fails_the_check() -> None:
