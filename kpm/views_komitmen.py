@@ -214,6 +214,7 @@ def usulan_evaluasi(request: AuthedRequest) -> HttpResponse:
             hasil = services.usulan_evaluate(
                 bulan_awal=form.cleaned_data["bulan_awal"],
                 bulan_akhir=form.cleaned_data["bulan_akhir"],
+                oleh=request.user,
             )
         except DomainError as e:
             form.add_error(None, e.message)

@@ -29,6 +29,7 @@ from dinsos.formatting import bulan_tahun
 from dinsos.models import AuditEvent, User
 from dinsos.pengaturan import today
 from dinsos.raw_sql import db_table
+from kpm.access import scope_keluarga
 from kpm.models import (
     KOMPONEN_KOMITMEN,
     KOMPONEN_PENDIDIKAN,
@@ -248,8 +249,14 @@ RETURNING (xmax = 0)
 
 
 @transaction.atomic
-def usulan_evaluate(*, bulan_awal: datetime.date, bulan_akhir: datetime.date) -> HasilEvaluasi:
+def usulan_evaluate(
+    *, bulan_awal: datetime.date, bulan_akhir: datetime.date, oleh: User | None = None
+) -> HasilEvaluasi:
     """Run every rule over the months [bulan_awal, bulan_akhir] and store the proposals.
+
+    With `oleh`, only the families that user may see get proposals: an operator of one
+    kecamatan evaluates that kecamatan, never the city (issue 22). `oleh=None` is the
+    system's own city-wide run (demo data, bench).
 
     Idempotent: running the same period again adds nothing; a run that grew refreshes its
     open proposal; a decided proposal is never reopened. Set-based: one query per rule and
@@ -260,6 +267,10 @@ def usulan_evaluate(*, bulan_awal: datetime.date, bulan_akhir: datetime.date) ->
         raise DomainError("Bulan awal harus sebelum bulan akhir.", field="bulan_awal")
     hasil = HasilEvaluasi(awal=start, akhir=end)
     found = pelanggaran_list(start, end)
+    if oleh is not None and found:
+        candidates = Keluarga.objects.filter(pk__in={p.keluarga_id for p in found})
+        visible = set(scope_keluarga(oleh, candidates).values_list("pk", flat=True))
+        found = [p for p in found if p.keluarga_id in visible]
     hasil.ditemukan = len(found)
     if not found:
         return hasil

@@ -251,6 +251,28 @@ def test_office_runs_the_evaluation_and_reads_the_counts(client, keluarga_a, ope
     ]
 
 
+def test_an_operator_of_one_kecamatan_evaluates_only_that_kecamatan(
+    client, keluarga_a, keluarga_b, kota_metro, pendamping_hadimulyo, pendamping_iringmulyo
+):
+    # given: both families broke the rule; the operator works for Metro Pusat (A's) only
+    riwayat(keluarga_a[1], "ibu_hamil", pendamping_hadimulyo, [TP, TP, TP])
+    riwayat(keluarga_b[1], "ibu_hamil", pendamping_iringmulyo, [TP, TP, TP])
+    operator_pusat = make_user("operator_pusat", "operator", kota_metro["Metro Pusat"])
+    client.force_login(operator_pusat)
+    # when
+    response = client.post(
+        reverse("kpm:usulan-evaluasi"),
+        {"bulan_awal": "2025-01", "bulan_akhir": "2025-12"},
+        follow=True,
+    )
+    # then: Metro Timur's family gets no proposal from this operator
+    assert [str(m) for m in response.context["messages"]] == [
+        "Evaluasi Januari–Desember 2025: 1 pelanggaran ditemukan, 1 usulan baru, "
+        "0 usulan diperbarui."
+    ]
+    assert list(Usulan.objects.values_list("keluarga_id", flat=True)) == [keluarga_a[0].pk]
+
+
 def test_accepting_from_the_list_suspends_the_family(client, usulan, keluarga_a, operator):
     # given
     k = keluarga_a[0]
