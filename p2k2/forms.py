@@ -172,9 +172,19 @@ class PertemuanForm(BootstrapFormMixin, forms.Form):
     foto_lng = forms.DecimalField(
         required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput
     )
+    # The answer to "Lanjutkan pertemuan yang sudah ada?": shown only with that question (a
+    # submit button on the meeting form, a checkbox on the phone screen), never on its own.
+    is_terpisah = forms.BooleanField(
+        required=False, label="Tidak, ini pertemuan terpisah (bukan lanjutan)"
+    )
 
     def __init__(
-        self, *args: Any, modul: list[Modul], with_foto: bool = True, **kwargs: Any
+        self,
+        *args: Any,
+        modul: list[Modul],
+        with_foto: bool = True,
+        with_terpisah: bool = False,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.sesi_by_pk = {str(s.pk): s for m in modul for s in m.sesi.all()}
@@ -182,6 +192,8 @@ class PertemuanForm(BootstrapFormMixin, forms.Form):
         if not with_foto:
             for name in ("foto", "foto_lat", "foto_lng"):
                 del self.fields[name]
+        if not with_terpisah:
+            del self.fields["is_terpisah"]
 
     def clean_nama_kegiatan(self) -> str:
         nama = " ".join(self.cleaned_data["nama_kegiatan"].split())

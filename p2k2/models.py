@@ -195,6 +195,14 @@ class Pertemuan(models.Model):
     foto_lat = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     foto_lng = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     status = models.CharField(max_length=12, choices=Status, default=Status.DIRENCANAKAN)
+    # Issue 15: a screen reopened without its queued marks tempted a second, duplicate meeting
+    # that the recap counted twice. A second meeting for the same group, date and materi
+    # exists only when the user confirmed it as separate.
+    is_terpisah = models.BooleanField(
+        "pertemuan terpisah",
+        default=False,
+        help_text="Dikonfirmasi sebagai pertemuan kedua pada tanggal dan materi yang sama.",
+    )
     dibuat_oleh = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -203,6 +211,16 @@ class Pertemuan(models.Model):
         ordering = ["-tanggal", "-id"]
         verbose_name_plural = "pertemuan"
         constraints = [
+            # Adaptif meetings (no sesi) share one slot per day: NULLS NOT DISTINCT.
+            models.UniqueConstraint(
+                fields=["kelompok", "tanggal", "sesi"],
+                condition=Q(is_terpisah=False),
+                nulls_distinct=False,
+                name="pertemuan_satu_per_materi",
+                violation_error_message=(
+                    "Kelompok ini sudah punya pertemuan dengan materi yang sama pada tanggal itu."
+                ),
+            ),
             models.CheckConstraint(
                 condition=Q(jam_mulai__isnull=True)
                 | Q(jam_selesai__isnull=True)

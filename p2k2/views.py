@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from dinsos import ekspor
+from dinsos import ekspor, formatting
 from dinsos import services as dinsos_services
 from dinsos.errors import DomainError
 from dinsos.http import AuthedRequest, require_role
@@ -189,19 +189,22 @@ def pertemuan_create(request: AuthedRequest, pk: int) -> HttpResponse:
         request.POST or None,
         request.FILES or None,
         modul=selectors.modul_list(),
+        with_terpisah=True,
         initial={"tanggal": today(), "tempat": kelompok.tempat},
     )
+    context: dict[str, Any] = {"form": form, "kelompok": kelompok}
     if request.method == "POST" and form.is_valid():
         try:
             pertemuan = services.pertemuan_create(
                 kelompok=kelompok, data=form.cleaned_data, oleh=request.user
             )
+        except services.PertemuanGanda as e:
+            context["ganda"] = e.pertemuan  # the template asks "Lanjutkan … yang sudah ada?"
         except DomainError as e:
             _add_error(form, e)
         else:
             messages.success(request, "Pertemuan disimpan.")
             return redirect("p2k2:pertemuan-detail", pertemuan.pk)
-    context = {"form": form, "kelompok": kelompok}
     return render(request, "p2k2/pertemuan_form.html", context, status=_status(request))
 
 
@@ -342,7 +345,9 @@ def kehadiran_sinkron(request: AuthedRequest, pk: int) -> JsonResponse:
     if pertemuan is None:
         if selectors.pertemuan_is_milik_lain(kelompok=kelompok, client_id=client_id):
             return _json_error("Pertemuan ini milik kelompok lain.")
-        form = forms.PertemuanForm(kiriman.pertemuan, modul=selectors.modul_list(), with_foto=False)
+        form = forms.PertemuanForm(
+            kiriman.pertemuan, modul=selectors.modul_list(), with_foto=False, with_terpisah=True
+        )
         if not form.is_valid():
             pesan = "; ".join(  # "Materi: …; Tanggal: …." rather than ".;" between fields
                 f"{form[f].label}: {' '.join(str(m) for m in e).rstrip('.')}"
@@ -363,7 +368,30 @@ def kehadiran_sinkron(request: AuthedRequest, pk: int) -> JsonResponse:
         )
     except DomainError as e:
         return _json_error(e.message)
+    if pertemuan.client_id != client_id:  # continued the group's meeting of that day
+        hasil["pesan"] = (
+            f"Pertemuan {pertemuan.judul} pada {formatting.tanggal(pertemuan.tanggal)} sudah "
+            f"ada; kehadiran dicatat ke pertemuan itu. {hasil['pesan']}"
+        )
     hasil["url"] = reverse("p2k2:pertemuan-detail", args=[pertemuan.pk])
+    # The phone re-keys its queue and the screen to the meeting the server holds, and shows
+    # every family's mark as the server now has it (not only the ones it sent).
+    hasil["pertemuan"] = {
+        "client_id": str(pertemuan.client_id),
+        "layar": reverse("p2k2:kehadiran", args=[pertemuan.pk]),
+        "info": f"{formatting.tanggal(pertemuan.tanggal)} · {pertemuan.judul}",
+    }
+    rows = selectors.kehadiran_rows(kelompok=kelompok, user=request.user, pertemuan=pertemuan)
+    hasil["tersimpan"] = [
+        {
+            "keluarga_id": r.keluarga_id,
+            "status": r.status,
+            "pemahaman": r.pemahaman,
+            "versi": r.versi,
+        }
+        for r in rows
+        if r.versi
+    ]
     return JsonResponse(hasil)
 
 

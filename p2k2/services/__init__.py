@@ -22,6 +22,7 @@ from p2k2.services.kelompok import (
 from p2k2.services.pertemuan import (
     FOTO_FIELDS,
     PERTEMUAN_FIELDS,
+    PertemuanGanda,
     pertemuan_create,
     pertemuan_update,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "PERTEMUAN_FIELDS",
     "STATUS_BOLEH_BERGABUNG",
     "Hasil",
+    "PertemuanGanda",
     "Tanda",
     "keanggotaan_akhiri",
     "keanggotaan_pindah",

@@ -24,7 +24,7 @@ from p2k2.models import (
     KonflikKehadiran,
     Pertemuan,
 )
-from p2k2.services.pertemuan import pertemuan_create
+from p2k2.services.pertemuan import PertemuanGanda, pertemuan_create
 
 
 # --- Attendance sync ---------------------------------------------------------------
@@ -209,11 +209,19 @@ def kehadiran_sync(
     perangkat: uuid.UUID | None = None,
 ) -> tuple[Pertemuan, dict[str, Any]]:
     """A phone's sync request in one transaction: create the meeting it made offline (when
-    `pertemuan` is None; idempotent on its client id), then `kehadiran_submit`."""
+    `pertemuan` is None; idempotent on its client id), then `kehadiran_submit`.
+
+    When the group already has a meeting on that date with that materi and the phone did not
+    confirm a separate one, the marks go to that meeting (issue 15: continue it by default,
+    the phone could not ask); the caller sees it from the returned meeting's client id.
+    """
     if pertemuan is None:
-        pertemuan = pertemuan_create(
-            kelompok=kelompok, data=pertemuan_data, oleh=oleh, client_id=pertemuan_client_id
-        )
+        try:
+            pertemuan = pertemuan_create(
+                kelompok=kelompok, data=pertemuan_data, oleh=oleh, client_id=pertemuan_client_id
+            )
+        except PertemuanGanda as ganda:
+            pertemuan = ganda.pertemuan
     hasil = kehadiran_submit(
         pertemuan=pertemuan, kiriman_id=kiriman_id, tanda=tanda, oleh=oleh, perangkat=perangkat
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 from django.db import transaction
 
 from dinsos.errors import DomainError
-from dinsos.formatting import angka
+from dinsos.formatting import angka, tanggal
 from dinsos.models import User
 from p2k2.lock_objects import kelompok_lock
 from p2k2.models import (
@@ -17,6 +18,7 @@ from p2k2.models import (
     NAMA_KEGIATAN_MAKS,
     Kelompok,
     Pertemuan,
+    Sesi,
 )
 
 PERTEMUAN_FIELDS = (
@@ -59,6 +61,34 @@ def _check_pertemuan(data: Mapping[str, Any]) -> None:
         )
 
 
+class PertemuanGanda(DomainError):
+    """The group already has a meeting on this date with this materi, and the new one was not
+    confirmed as separate (`is_terpisah`); `pertemuan` is the one to continue."""
+
+    def __init__(self, pertemuan: Pertemuan) -> None:
+        super().__init__(
+            f"Kelompok ini sudah punya pertemuan {pertemuan.judul} pada "
+            f"{tanggal(pertemuan.tanggal)}. Lanjutkan pertemuan yang sudah ada?",
+            field="is_terpisah",
+        )
+        self.pertemuan = pertemuan
+
+
+def _pertemuan_sama(
+    *,
+    kelompok_id: int,
+    hari: datetime.date | None,
+    sesi: Sesi | None,
+    kecuali: int | None = None,
+) -> Pertemuan | None:
+    """The group's meeting on `hari` with the same materi (adaptif counts as one materi):
+    the original first, then any confirmed separate ones."""
+    qs = Pertemuan.objects.filter(kelompok_id=kelompok_id, tanggal=hari, sesi=sesi)
+    if kecuali is not None:
+        qs = qs.exclude(pk=kecuali)
+    return qs.select_related("sesi").order_by("is_terpisah", "pk").first()
+
+
 @transaction.atomic
 def pertemuan_create(
     *,
@@ -70,25 +100,55 @@ def pertemuan_create(
     """Plan or record a meeting of `kelompok`.
 
     Idempotent on `client_id` (made on the phone): a retry returns the meeting it created.
+    Raises `PertemuanGanda` when the group already has a meeting on that date with that
+    materi, unless `data["is_terpisah"]` confirms this one as separate (the database refuses
+    the duplicate too: constraint `pertemuan_satu_per_materi`).
     """
+    # The group's lock serialises the duplicate check (two phones syncing the same meeting).
+    kelompok_lock([kelompok.pk])
     if client_id is not None:
-        kelompok_lock([kelompok.pk])
         existing = Pertemuan.objects.filter(client_id=client_id).first()
         if existing is not None:
             if existing.kelompok_id != kelompok.pk:
                 raise DomainError("Pertemuan ini milik kelompok lain.")
             return existing
     _check_pertemuan(data)
+    is_terpisah = bool(data.get("is_terpisah"))
+    if not is_terpisah:
+        sama = _pertemuan_sama(
+            kelompok_id=kelompok.pk, hari=data.get("tanggal"), sesi=data.get("sesi")
+        )
+        if sama is not None:
+            raise PertemuanGanda(sama)
     values = {k: _value(data, k) for k in (*PERTEMUAN_FIELDS, *FOTO_FIELDS)}
     if client_id is not None:
         values["client_id"] = client_id
-    return Pertemuan.objects.create(kelompok=kelompok, dibuat_oleh=oleh, **values)
+    return Pertemuan.objects.create(
+        kelompok=kelompok, dibuat_oleh=oleh, is_terpisah=is_terpisah, **values
+    )
 
 
 @transaction.atomic
 def pertemuan_update(*, pertemuan: Pertemuan, data: Mapping[str, Any], oleh: User) -> Pertemuan:
-    """Change a meeting's details, photo and photo location."""
+    """Change a meeting's details, photo and photo location.
+
+    Moving it onto the date and materi of another meeting of the group is refused (a meeting
+    confirmed as separate may share them).
+    """
     _check_pertemuan(data)
+    if not pertemuan.is_terpisah:
+        sama = _pertemuan_sama(
+            kelompok_id=pertemuan.kelompok_id,
+            hari=data.get("tanggal", pertemuan.tanggal),
+            sesi=data.get("sesi", pertemuan.sesi),
+            kecuali=pertemuan.pk,
+        )
+        if sama is not None and not sama.is_terpisah:
+            raise DomainError(
+                f"Kelompok ini sudah punya pertemuan {sama.judul} pada {tanggal(sama.tanggal)}; "
+                "pilih tanggal atau materi lain.",
+                field="tanggal",
+            )
     changed = [k for k in PERTEMUAN_FIELDS if k in data]
     if data.get("foto"):  # a new photo replaces the old one, with its own location
         changed += FOTO_FIELDS
