@@ -9,12 +9,14 @@ class DinsosConfig(AppConfig):
 
     def ready(self) -> None:
         from dinsos import (
+            beranda,
             checks,  # noqa: F401  (registers the deploy checks)
             hooks,  # registers the hooks' system check
             navigation,
         )
 
         hooks.registry.register(hooks.MENU, navigation.menu_inti)
+        hooks.registry.register(hooks.BERANDA, beranda.beranda_items)
 
 
 class DinsosAdminConfig(admin_apps.AdminConfig):

@@ -47,14 +47,21 @@ class Panel:
 class ItemBeranda:
     """One line of a user's worklist on the Beranda: a count and the list behind it.
 
-    `url` opens exactly the `jumlah` rows counted (same selector behind both); `tingkat` is
-    "bahaya" (overdue), "peringatan" (due soon) or "info"."""
+    `url` opens exactly the `jumlah` rows counted (same selector behind both; the count test
+    in tests/test_beranda_jumlah.py holds every provider to it); `tingkat` is "bahaya"
+    (overdue), "peringatan" (due soon) or "info". `jumlah=None` marks one task rather than a
+    count (a meeting to record), with an optional button `aksi` → `aksi_url`. `kunci_lokal`
+    names a localStorage key whose JSON array the browser counts instead (work kept on the
+    phone, unknown to the server); the line shows only when that array is not empty."""
 
     judul: str
-    jumlah: int
+    jumlah: int | None
     url: str
     tingkat: str = "info"
     keterangan: str = ""
+    aksi: str = ""
+    aksi_url: str = ""
+    kunci_lokal: str = ""
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,10 @@ def audit_for_objects(*, refs: list[tuple[str, str]]) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(match).order_by("-created_at", "-id")
 
 
+# The audit page and the admin's Beranda flag unusual access over this window.
+AUDIT_FLAG_WINDOW = datetime.timedelta(days=30)
+
+
 @dataclass(frozen=True)
 class AuditFlag:
     """An unusual access pattern worth a look."""
@@ -176,9 +180,10 @@ def otp_has_device(*, user: User) -> bool:
 
 def beranda_items(*, user: User) -> list[hooks.ItemBeranda]:
     """The user's worklist: every item the apps register on the `beranda` hook, overdue
-    first, then due soon, then the rest (each provider scopes its own counts)."""
+    first, then due soon, then the rest, and counts of nothing last (each provider scopes
+    its own counts)."""
     order = {"bahaya": 0, "peringatan": 1}
     items = [
         item for provider in hooks.registry.providers(hooks.BERANDA) for item in provider(user=user)
     ]
-    return sorted(items, key=lambda item: order.get(item.tingkat, 2))
+    return sorted(items, key=lambda item: (item.jumlah == 0, order.get(item.tingkat, 2)))

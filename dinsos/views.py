@@ -1,6 +1,5 @@
 """Pages of the shared core: home, health, areas and the audit log."""
 
-import datetime
 from base64 import b32encode
 from urllib.parse import urlencode
 
@@ -23,7 +22,6 @@ from dinsos.models import User
 from dinsos.twofactor import qr_svg
 
 R = User.Role
-AUDIT_FLAG_WINDOW = datetime.timedelta(days=30)
 
 
 @login_not_required
@@ -64,7 +62,7 @@ def audit_list(request: AuthedRequest) -> HttpResponse:
     filters = form.filters()
     events = selectors.audit_list(**filters)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    sejak = timezone.now() - AUDIT_FLAG_WINDOW
+    sejak = timezone.now() - selectors.AUDIT_FLAG_WINDOW
     context = {
         "form": form,
         "page": page,

@@ -7,8 +7,9 @@ class DtsenConfig(AppConfig):
 
     def ready(self) -> None:
         from dinsos import hooks
-        from dtsen import selectors, selectors_rekonsiliasi, urls
+        from dtsen import beranda, selectors, selectors_rekonsiliasi, urls
 
         hooks.registry.register(hooks.PANEL_KELUARGA, selectors_rekonsiliasi.keluarga_panel)
         hooks.registry.register(hooks.DATA_SUBJEK, selectors.data_subjek)
         hooks.registry.register(hooks.MENU, urls.menu)
+        hooks.registry.register(hooks.BERANDA, beranda.beranda_items)

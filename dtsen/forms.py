@@ -13,6 +13,7 @@ from dinsos.formatting import mask_identifiers
 from dinsos.forms import BootstrapFormMixin
 from dinsos.models import Wilayah
 from dtsen.models import Jenis, Snapshot
+from dtsen.selectors import STATUS_TERHENTI
 
 MB = 1024 * 1024
 # Unknown headers shown per page of the mapping form: the form never grows with the file
@@ -75,6 +76,23 @@ class PemetaanKolomForm(BootstrapFormMixin, forms.Form):
     def pemetaan(self) -> dict[str, str]:
         """This page's headers as written in the file → the chosen field ("" = ignored)."""
         return {header: self.cleaned_data[name] for name, header in self.headers.items()}
+
+
+class SnapshotFilterForm(BootstrapFormMixin, forms.Form):
+    """The import list's status filter (the Beranda links to its values)."""
+
+    status = forms.ChoiceField(
+        required=False,
+        label="Status",
+        choices=[
+            ("", "Semua status"),
+            (STATUS_TERHENTI, "Terhenti (tanpa kemajuan 15 menit)"),
+            *Snapshot.Status.choices,
+        ],
+    )
+
+    def status_terpilih(self) -> str:
+        return self.cleaned_data.get("status", "") if self.is_bound and self.is_valid() else ""
 
 
 class KonfirmasiForm(BootstrapFormMixin, forms.Form):

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from dinsos import selectors as dinsos_selectors
 from dinsos.access import scope_kelurahan_ids, scope_wilayah
@@ -16,16 +17,36 @@ from dinsos.raw_sql import db_table
 from dtsen.access import scope_snapshot
 from dtsen.importers import CHECKERS
 from dtsen.importers.columns import ABAIKAN
-from dtsen.models import DtsenRecord, Jenis, MasalahBaris, PbiJkRecord, Snapshot, Temuan
+from dtsen.models import (
+    BATAS_TANPA_KEMAJUAN,
+    DtsenRecord,
+    Jenis,
+    MasalahBaris,
+    PbiJkRecord,
+    Snapshot,
+    Temuan,
+)
 
 PRATINJAU_MASALAH = 20  # problems shown on the snapshot page; the rest are in the report
 
 
-def snapshot_list(*, user: User, jenis: str = "") -> QuerySet[Snapshot]:
-    """Snapshots the user may see, newest first, with who uploaded and applied them."""
+STATUS_TERHENTI = "terhenti"  # the list's filter for jobs that stopped moving
+
+
+def snapshot_list(*, user: User, jenis: str = "", status: str = "") -> QuerySet[Snapshot]:
+    """Snapshots the user may see, newest first, with who uploaded and applied them;
+    `status` is a Snapshot.Status or "terhenti" (processing without progress for
+    BATAS_TANPA_KEMAJUAN, the worker probably lost)."""
     snapshots = scope_snapshot(user, Snapshot.objects.all())
     if jenis:
         snapshots = snapshots.filter(jenis=jenis)
+    if status == STATUS_TERHENTI:
+        sejak = timezone.now() - BATAS_TANPA_KEMAJUAN
+        snapshots = snapshots.filter(status__in=Snapshot.SEDANG_DIPROSES).filter(
+            Q(progres_pada__lt=sejak) | Q(progres_pada__isnull=True, created_at__lt=sejak)
+        )
+    elif status:
+        snapshots = snapshots.filter(status=status)
     return snapshots.select_related("wilayah", "created_by", "applied_by").order_by(
         "-created_at", "-id"
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -26,9 +28,12 @@ PERUBAHAN_PAGE_SIZE = 100
 
 @require_role(R.ADMIN)
 def snapshot_list(request: AuthedRequest) -> HttpResponse:
-    snapshots = selectors.snapshot_list(user=request.user)
+    form = forms.SnapshotFilterForm(request.GET or None)
+    status = form.status_terpilih()
+    snapshots = selectors.snapshot_list(user=request.user, status=status)
     page = Paginator(snapshots, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "dtsen/snapshot_list.html", {"page": page})
+    context = {"page": page, "form": form, "query_string": urlencode({"status": status})}
+    return render(request, "dtsen/snapshot_list.html", context)
 
 
 @require_role(R.ADMIN)

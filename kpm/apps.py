@@ -7,7 +7,7 @@ class KpmConfig(AppConfig):
 
     def ready(self) -> None:
         from dinsos import hooks
-        from kpm import selectors_komitmen, urls
+        from kpm import beranda, selectors_komitmen, urls
 
         # Verifikasi komitmen: its monthly rule, the family page's panel, RHK 3
         # verifications recorded, and its records in a data-subject export.
@@ -19,3 +19,5 @@ class KpmConfig(AppConfig):
         hooks.registry.register(hooks.DATA_SUBJEK, selectors_komitmen.data_subjek)
         hooks.registry.register(hooks.MENU, urls.menu)
         hooks.registry.register(hooks.MENU, urls.menu_komitmen)
+        hooks.registry.register(hooks.BERANDA, beranda.beranda_items)
+        hooks.registry.register(hooks.BERANDA, beranda.beranda_komitmen)

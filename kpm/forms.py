@@ -15,7 +15,7 @@ from dinsos.identity import (
     parse_no_kk,
 )
 from kpm.models import Anggota, Keluarga, Komponen
-from kpm.selectors import DESIL_KOSONG, SORTS, KeluargaFilter, PilihanFilter
+from kpm.selectors import DESIL_KOSONG, SORTS, STATUS_DIDAMPINGI, KeluargaFilter, PilihanFilter
 
 DESIL_CHOICES = [("", "Semua desil"), (DESIL_KOSONG, "Belum ada desil")] + [
     (str(d), f"Desil {d}") for d in range(1, 11)
@@ -50,7 +50,12 @@ class KeluargaFilterForm(BootstrapFormMixin, forms.Form):
     kecamatan = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
     kelurahan = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
     status = forms.ChoiceField(
-        required=False, choices=[("", "Semua status"), *Keluarga.Status.choices]
+        required=False,
+        choices=[
+            ("", "Semua status"),
+            (STATUS_DIDAMPINGI, "Masih didampingi (aktif, ditangguhkan, calon graduasi)"),
+            *Keluarga.Status.choices,
+        ],
     )
     pendamping = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
     desil = forms.ChoiceField(required=False, choices=DESIL_CHOICES)
@@ -68,8 +73,11 @@ class KeluargaFilterForm(BootstrapFormMixin, forms.Form):
 
     def to_filter(self, *, ids: list[int] | None = None) -> KeluargaFilter:
         """The selector's filter; `ids` are the families an identifier search found
-        (dinsos.pencarian), which replace the text search."""
-        data = self.cleaned_data if self.is_valid() else {}
+        (dinsos.pencarian), which replace the text search. A field with an unknown value is
+        left out (the form shows why) and the others still apply."""
+        if self.is_bound:
+            self.is_valid()  # cleaned_data then holds every field that is valid
+        data: dict[str, Any] = getattr(self, "cleaned_data", {})
         return KeluargaFilter(
             ids=tuple(ids) if ids is not None else None,
             q=data.get("q") or "",

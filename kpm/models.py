@@ -37,6 +37,9 @@ class Keluarga(models.Model):
         GRADUASI = "graduasi", "Graduasi"
         DIBATALKAN = "dibatalkan", "Dibatalkan"
 
+    # Families a pendamping still serves (their caseload): graduated and cancelled ones leave.
+    DIDAMPINGI = (Status.AKTIF, Status.DITANGGUHKAN, Status.CALON_GRADUASI)
+
     no_kk = models.CharField("No KK", max_length=16, unique=True, validators=[validate_no_kk])
     kelurahan = models.ForeignKey(
         Wilayah,

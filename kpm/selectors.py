@@ -56,6 +56,11 @@ SORTS: dict[str, tuple[str, ...]] = {
 }
 
 
+# The status filter's value for a pendamping's caseload (Keluarga.DIDAMPINGI): the figure
+# "216 / 350" on the performance pages links to exactly these families (issue 14).
+STATUS_DIDAMPINGI = "didampingi"
+
+
 @dataclass(frozen=True)
 class KeluargaFilter:
     """The list page's search box and filters, already validated by the form."""
@@ -158,7 +163,9 @@ def keluarga_list(
         qs = qs.filter(kelurahan_id=filters.kelurahan)
     elif filters.kecamatan:
         qs = qs.filter(kelurahan__parent_id=filters.kecamatan)
-    if filters.status:
+    if filters.status == STATUS_DIDAMPINGI:
+        qs = qs.filter(status__in=Keluarga.DIDAMPINGI)
+    elif filters.status:
         qs = qs.filter(status=filters.status)
     if filters.pendamping:
         qs = qs.filter(pendamping_id=filters.pendamping)

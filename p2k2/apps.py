@@ -7,7 +7,7 @@ class P2k2Config(AppConfig):
 
     def ready(self) -> None:
         from dinsos import hooks
-        from p2k2 import pelanggaran, selectors, urls
+        from p2k2 import beranda, pelanggaran, selectors, urls
 
         # The family page's "Kehadiran P2K2" panel, attendance as a contact (hadir at a
         # meeting), RHK 2 meetings held, and the alfa rule that proposes a suspension.
@@ -17,3 +17,4 @@ class P2k2Config(AppConfig):
         hooks.registry.register(hooks.PELANGGARAN_KOMITMEN, pelanggaran.pelanggaran_alfa)
         hooks.registry.register(hooks.DATA_SUBJEK, selectors.data_subjek)
         hooks.registry.register(hooks.MENU, urls.menu)
+        hooks.registry.register(hooks.BERANDA, beranda.beranda_items)

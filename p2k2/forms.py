@@ -26,6 +26,7 @@ from p2k2.models import (
     KonflikKehadiran,
     Modul,
 )
+from p2k2.rekap import FilterAlfa
 from p2k2.services import Tanda
 
 ADAPTIF = "adaptif"
@@ -242,6 +243,32 @@ class RekapForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args: Any, tahun_pilihan: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["tahun"]).choices = [(t, str(t)) for t in tahun_pilihan]
+
+
+class RekapAlfaForm(BootstrapFormMixin, forms.Form):
+    """Filters of the alfa recap; the values in effect stay selected."""
+
+    STATUS = (("", "Semua runtun"), ("berlangsung", "Masih berlangsung"))
+
+    kelurahan = forms.TypedChoiceField(
+        required=False, coerce=int, empty_value=None, label="Kelurahan"
+    )
+    status = forms.ChoiceField(required=False, choices=STATUS, label="Status")
+
+    def __init__(self, *args: Any, kelurahan: QuerySet[Wilayah], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["kelurahan"]).choices = [
+            ("", "Semua kelurahan"),
+            *((w.pk, w.nama) for w in kelurahan),
+        ]
+
+    def filter(self) -> FilterAlfa:
+        if not self.is_bound or not self.is_valid():
+            return FilterAlfa()
+        return FilterAlfa(
+            kelurahan=self.cleaned_data["kelurahan"],
+            hanya_berlangsung=self.cleaned_data["status"] == "berlangsung",
+        )
 
 
 # --- The attendance sync payload ----------------------------------------------------

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Min, Q, QuerySet
 from django.db.models.functions import ExtractMonth
 
-from dinsos import charts
+from dinsos import charts, ekspor
 from dinsos.bulan import jumlah_bulan
 from dinsos.charts import Entri
-from dinsos.formatting import NAMA_BULAN, persen
+from dinsos.formatting import NAMA_BULAN, mask_nik, persen
 from dinsos.models import User
 from dinsos.pengaturan import today
 from kpm.access import scope_keluarga
@@ -182,15 +182,34 @@ class RuntunAlfaKeluarga:
     pertemuan: list[Pertemuan] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class FilterAlfa:
+    """The alfa recap's filters: one kelurahan, only runs still going on."""
+
+    kelurahan: int | None = None
+    hanya_berlangsung: bool = False
+
+
 def runtun_alfa_rekap(
-    *, user: User, batas: int | None = None, on: datetime.date | None = None
+    *,
+    user: User,
+    batas: int | None = None,
+    on: datetime.date | None = None,
+    filter: FilterAlfa | None = None,
 ) -> list[RuntunAlfaKeluarga]:
     """Runs of at least `p2k2_alfa_berturut` consecutive alfa of the families the user may
     see, ongoing runs first, each with its family and meetings: 3 queries (and the setting
-    when `batas` is not given). The rule is read as `p2k2.selectors` documents it."""
+    when `batas` is not given). The rule is read as `p2k2.selectors` documents it. The
+    Beranda counts the same list (p2k2.beranda)."""
+    f = filter or FilterAlfa()
     if batas is None:
         batas = runtun_alfa_batas(on=on)
-    runs = runtun_alfa_list(batas=batas, keluarga=scope_keluarga(user, Keluarga.objects.all()))
+    keluarga_qs = scope_keluarga(user, Keluarga.objects.all())
+    if f.kelurahan:
+        keluarga_qs = keluarga_qs.filter(kelurahan_id=f.kelurahan)
+    runs = runtun_alfa_list(batas=batas, keluarga=keluarga_qs)
+    if f.hanya_berlangsung:
+        runs = [run for run in runs if run.is_berlangsung]
     if not runs:
         return []
     pertemuan = runtun_alfa_pertemuan(runs)
@@ -208,6 +227,26 @@ def runtun_alfa_rekap(
         )
         for run in runs
     ]
+
+
+KOLOM_ALFA = ("Pengurus", "NIK", "Kelurahan", "Jumlah alfa", "Dari", "Sampai", "Status")
+
+
+def runtun_alfa_xlsx(runs: list[RuntunAlfaKeluarga], *, batas: int) -> bytes:
+    """The alfa recap as shown, one row per run (NIK masked), through the safe-cell writer."""
+    rows = (
+        (
+            r.keluarga.pengurus.nama if r.keluarga.pengurus else "",
+            mask_nik(r.keluarga.pengurus.nik) if r.keluarga.pengurus else "",
+            r.keluarga.kelurahan.nama,
+            r.jumlah,
+            r.dari,
+            r.sampai,
+            "Masih berlangsung" if r.is_berlangsung else "Sudah hadir lagi",
+        )
+        for r in runs
+    )
+    return ekspor.xlsx_bytes(rows, title=f"Alfa {batas}x berturut-turut", header=KOLOM_ALFA)
 
 
 # --- Curriculum progress -------------------------------------------------------------

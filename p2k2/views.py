@@ -309,6 +309,8 @@ def _layar_context(
             with_foto=False,
             initial={"tanggal": today(), "tempat": kelompok.tempat},
         )
+        # kehadiran.js asks "Lanjutkan pertemuan yang sudah ada?" when date and materi match.
+        context["pertemuan_ada"] = selectors.pertemuan_terakhir(kelompok=kelompok)
     else:
         context["konflik"] = selectors.konflik_terbuka(pertemuan=pertemuan, user=request.user)
     return context
@@ -429,24 +431,35 @@ def rekap_kehadiran(request: AuthedRequest) -> HttpResponse:
 
 
 def rekap_alfa(request: AuthedRequest) -> HttpResponse:
+    form = forms.RekapAlfaForm(
+        request.GET or None, kelurahan=selectors.kelurahan_pilihan(user=request.user)
+    )
     batas = selectors.runtun_alfa_batas()
-    runs = rekap.runtun_alfa_rekap(user=request.user, batas=batas)
-    if runs:
+    runs = rekap.runtun_alfa_rekap(user=request.user, batas=batas, filter=form.filter())
+    is_xlsx = request.GET.get("format") == "xlsx"
+    if runs or is_xlsx:
         dinsos_services.audit_record(
             user=request.user,
-            action=AuditEvent.Action.VIEW,
+            action=AuditEvent.Action.EXPORT if is_xlsx else AuditEvent.Action.VIEW,
             object_type="p2k2.alfaberturut",
             reason="Daftar alfa P2K2 berturut-turut",
             jumlah=len(runs),
         )
-    context = {"runs": runs, "batas": batas}
+    if is_xlsx:
+        content = rekap.runtun_alfa_xlsx(runs, batas=batas)
+        return ekspor.download_response(content, name="alfa-p2k2", fmt=ekspor.XLSX)
+    query = request.GET.copy()
+    query["format"] = "xlsx"
+    context = {"runs": runs, "batas": batas, "form": form, "query_xlsx": query.urlencode()}
     return render(request, "p2k2/rekap_alfa.html", context)
 
 
 def rekap_kurikulum(request: AuthedRequest) -> HttpResponse:
     kemajuan = rekap.kemajuan_kurikulum(user=request.user)
+    hanya_tertinggal = request.GET.get("tertinggal") == "on"
     context = {
-        "kemajuan": kemajuan,
+        "kemajuan": [k for k in kemajuan if k.is_tertinggal] if hanya_tertinggal else kemajuan,
         "jumlah_tertinggal": sum(1 for k in kemajuan if k.is_tertinggal),
+        "hanya_tertinggal": hanya_tertinggal,
     }
     return render(request, "p2k2/rekap_kurikulum.html", context)

@@ -45,6 +45,11 @@ class PeriodeForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choice(self, "tahun").choices = _tahun_choices()
+        # The dropdowns show the period in effect: without input that is this month, not
+        # "Setahun penuh" (issue 14).
+        sekarang = today()
+        self.fields["tahun"].initial = sekarang.year
+        self.fields["bulan"].initial = sekarang.month
 
     def periode(self) -> Periode:
         sekarang = today()
@@ -64,6 +69,7 @@ class PendampingFilterForm(BootstrapFormMixin, forms.Form):
         required=False, choices=[("", "Semua jenis"), *Pendamping.Jenis.choices]
     )
     semua = forms.BooleanField(required=False, label="Termasuk yang sudah selesai bertugas")
+    melebihi = forms.BooleanField(required=False, label="Hanya yang melebihi batas keluarga")
 
     def to_filter(self) -> PendampingFilter:
         data = self.cleaned_data if self.is_valid() else {}
@@ -71,6 +77,7 @@ class PendampingFilterForm(BootstrapFormMixin, forms.Form):
             q=(data.get("q") or "").strip(),
             jenis=data.get("jenis") or "",
             is_aktif=not data.get("semua"),
+            is_melebihi=bool(data.get("melebihi")),
         )
 
 

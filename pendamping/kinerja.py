@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from dinsos import charts
 from dinsos.formatting import NAMA_BULAN, angka, persen
+from kpm.selectors import STATUS_DIDAMPINGI
 from pendamping.models import Pendamping
 from pendamping.periode import Periode
 
@@ -227,9 +228,11 @@ class Indikator:
 
     @property
     def url_keluarga(self) -> str:
-        if not self.has_akun:
+        if not self.has_akun or not self.jumlah_keluarga:  # nothing to list
             return ""
-        return _url("kpm:keluarga-list", pendamping=self.pendamping.user_id)
+        return _url(
+            "kpm:keluarga-list", pendamping=self.pendamping.user_id, status=STATUS_DIDAMPINGI
+        )
 
     @property
     def url_kunjungan(self) -> str:

@@ -55,6 +55,7 @@ class PendampingFilter:
     q: str = ""
     jenis: str = ""
     is_aktif: bool = True
+    is_melebihi: bool = False  # only those over their caseload ceiling
 
 
 def pendamping_list(
@@ -73,7 +74,7 @@ def pendamping_list(
         qs = qs.filter(jenis=filters.jenis)
     if filters.is_aktif:
         qs = qs.filter(Q(selesai__isnull=True) | Q(selesai__gte=on or today()))
-    return (
+    qs = (
         qs.select_related("user")
         .prefetch_related("wilayah")
         .annotate(
@@ -94,8 +95,10 @@ def pendamping_list(
                 Q(jumlah_keluarga__gt=F("batas")), output_field=BooleanField()
             )
         )
-        .order_by("nama", "pk")
     )
+    if filters.is_melebihi:
+        qs = qs.filter(is_melebihi=True)
+    return qs.order_by("nama", "pk")
 
 
 def pendamping_pilihan(*, user: User) -> QuerySet[Pendamping]:

@@ -41,11 +41,7 @@ from pendamping.models import (
 logger = logging.getLogger(__name__)
 
 # Families a pendamping still serves: graduated and cancelled ones leave the caseload.
-STATUS_DIDAMPINGI = (
-    Keluarga.Status.AKTIF,
-    Keluarga.Status.DITANGGUHKAN,
-    Keluarga.Status.CALON_GRADUASI,
-)
+STATUS_DIDAMPINGI = Keluarga.DIDAMPINGI
 
 
 # --- Profiles --------------------------------------------------------------------

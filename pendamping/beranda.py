@@ -1,0 +1,52 @@
+"""Selectors of the workforce's lines on the Beranda (hooks.BERANDA).
+
+A selectors module of its own, named for the page it feeds: each count goes through the same
+selector as the list its link opens (issue 14).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from dinsos import selectors as dinsos_selectors
+from dinsos.hooks import ItemBeranda
+from dinsos.models import User
+from dinsos.pengaturan import today
+from pendamping import indikator, selectors
+from pendamping.periode import Periode
+
+R = User.Role
+TERENDAH = 3  # the month's lowest scores named on a koordinator's Beranda
+
+
+def beranda_items(*, user: User) -> list[ItemBeranda]:
+    """Office roles: workers over their caseload ceiling; koordinator: the month's lowest
+    scores on the comparison table."""
+    if user.role not in (R.ADMIN, R.OPERATOR, R.KOORDINATOR):
+        return []
+    filters = selectors.PendampingFilter(is_melebihi=True)
+    jumlah = selectors.pendamping_list(user=user, filters=filters).count()
+    url = f"{reverse('pendamping:pendamping-list')}?{urlencode({'melebihi': 'on'})}"
+    items = [
+        ItemBeranda(
+            "Pendamping melebihi batas keluarga", jumlah, url, "peringatan" if jumlah else "info"
+        )
+    ]
+    if user.role == R.KOORDINATOR:
+        items.append(_ringkasan_bulan(user))
+    return items
+
+
+def _ringkasan_bulan(user: User) -> ItemBeranda:
+    sekarang = today()
+    periode = Periode(sekarang.year, sekarang.month)
+    rows = indikator.perbandingan(
+        user=user, periode=periode, pengaturan=dinsos_selectors.pengaturan_semua()
+    )
+    dinilai = sorted((r for r in rows if r.skor is not None), key=lambda r: r.skor or 0)
+    terendah = ", ".join(f"{r.pendamping.nama} ({r.skor_teks})" for r in dinilai[:TERENDAH])
+    url = f"{reverse('pendamping:perbandingan')}?{urlencode(periode.params)}"
+    keterangan = f"Skor terendah: {terendah}." if terendah else "Belum ada skor bulan ini."
+    return ItemBeranda(f"Kinerja pendamping {periode.label}", None, url, keterangan=keterangan)
