@@ -253,10 +253,9 @@ DINSOS_STATUS_PENGADUAN_BATAS_TIKET = env.str("DINSOS_STATUS_PENGADUAN_BATAS_TIK
 for _nama in ("DINSOS_STATUS_PENGADUAN_BATAS_IP", "DINSOS_STATUS_PENGADUAN_BATAS_TIKET"):
     if not re.fullmatch(r"[1-9][0-9]*/([1-9][0-9]*)?[smhd]", globals()[_nama]):
         raise ImproperlyConfigured(f"{_nama} harus berbentuk jumlah/periode, mis. 20/h.")
-# The heading of a printed response letter.
-DINSOS_KANTOR_NAMA = env.str("DINSOS_KANTOR_NAMA", default="Dinas Sosial Kota Metro")
-DINSOS_KANTOR_ALAMAT = env.str(
-    "DINSOS_KANTOR_ALAMAT", default="Jl. AH Nasution No. 1, Kota Metro, Lampung"
+# The address under DINSOS_NAMA_KANTOR in the heading of a printed response letter.
+DINSOS_ALAMAT_KANTOR = env.str(
+    "DINSOS_ALAMAT_KANTOR", default="Jl. AH Nasution No. 1, Kota Metro, Lampung"
 )
 
 # --- Static and media files -------------------------------------------------

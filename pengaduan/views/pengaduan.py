@@ -266,7 +266,7 @@ def pengaduan_surat(request: AuthedRequest, pk: int) -> HttpResponse:
         return redirect("pengaduan:pengaduan-detail", pengaduan.pk)
     context = {
         "p": pengaduan,
-        "kantor_nama": settings.DINSOS_KANTOR_NAMA,
-        "kantor_alamat": settings.DINSOS_KANTOR_ALAMAT,
+        "kantor_nama": settings.DINSOS_NAMA_KANTOR,
+        "kantor_alamat": settings.DINSOS_ALAMAT_KANTOR,
     }
     return render(request, "pengaduan/pengaduan_surat.html", context)
