@@ -61,7 +61,7 @@ from bench.gen_dtsen import BELAKANG, PRIA, Generator  # noqa: E402
 from dinsos import services as dinsos_services  # noqa: E402
 from dinsos.celery import app as celery_app  # noqa: E402
 from dinsos.management.commands.load_wilayah import DEFAULT_CSV  # noqa: E402
-from dinsos.models import User, Wilayah  # noqa: E402
+from dinsos.models import Pengaturan, User, Wilayah  # noqa: E402
 from dinsos.names import normalize_nama  # noqa: E402
 from dtsen import services  # noqa: E402
 from dtsen.models import Jenis, Rekonsiliasi, Snapshot, Temuan  # noqa: E402
@@ -79,8 +79,7 @@ BATCH = 5000
 # Share of KPM families given each discrepancy (disjoint: a family gets at most one).
 SUNTIK = {
     "hilang": 0.010,  # family absent from DTSEN
-    "nik_salah": 0.010,  # one member's NIK mistyped (one digit) in KPM
-    "nik_salah_nama": 0.003,  # … and the name mistyped too
+    "cocok": 0.015,  # one member under another NIK in KPM, often with more variants (VARIAN)
     "nama": 0.010,  # one member's name mistyped in DTSEN
     "lahir": 0.005,  # day and month swapped in DTSEN
     "kelamin": 0.005,  # sex flipped in DTSEN
@@ -91,6 +90,9 @@ SUNTIK = {
     "desil_kosong": 0.005,  # no desil
     "desil_ubah": 0.020,  # desil changed since the previous snapshot (still 1–4)
 }
+# The probable-match bands proposed for a field check by default (dinsos/pengaturan.py); the
+# bench has the weak band written too (setting `pencocokan_pita_usulan`) to measure it.
+USUL_DEFAULT = ("sangat_mungkin", "mungkin")
 KATEGORI_KK = frozenset(
     {"desil_di_atas_pkh", "kpm_tanpa_desil", "kk_anggota_berbeda", "desil_berubah"}
 )
@@ -133,6 +135,7 @@ class Data:
     pbi_aktif: set[str] = field(default_factory=set)
     harapan: dict[str, set[tuple[str, str]]] = field(default_factory=lambda: defaultdict(set))
     cocok: dict[str, str] = field(default_factory=dict)  # KPM NIK → true DTSEN NIK
+    varian: dict[str, list[str]] = field(default_factory=dict)  # KPM NIK → variant kinds
     anggota_kpm: int = 0
     keluarga_kpm: int = 0
 
@@ -153,6 +156,108 @@ def _nik_typo(rng: random.Random, nik: str, taken: set[str]) -> str:
         new = nik[:i] + digit + nik[i + 1 :]
         if new not in taken and new[12:] != "0000":
             return new
+
+
+# How a probable match differs (issue #23), each drawn independently for every injected
+# pair: exactly one NIK kind (the KPM NIK is never in DTSEN), then maybe a name, a birth-date
+# and a family-card variant. Rates are guesses at what field offices see, not measurements.
+VARIAN_NIK = {"nik_ketik": 0.40, "nik_tukar": 0.25, "nik_40": 0.15, "nik_sementara": 0.20}
+VARIAN_NAMA = {
+    "nama_ejaan": 0.08,  # old spelling (Soeparman) or a dictionary variant (Achmad, St.)
+    "nama_urutan": 0.04,
+    "nama_sebagian": 0.06,  # one word left out
+    "nama_gelar": 0.05,  # Hj., bin/binti …, Almarhum
+    "nama_ketik": 0.08,
+}
+VARIAN_LAHIR = {"lahir_tukar": 0.06, "lahir_isian": 0.05, "lahir_digit": 0.05}
+VARIAN_KK = 0.10  # the person sits under a new No KK in DTSEN
+_EJAAN_KAMUS = {"ahmad": "Achmad", "siti": "St.", "nur": "Nurul", "rizky": "Rizki"}
+
+
+def _pilih(rng: random.Random, rates: dict[str, float]) -> str | None:
+    roll = rng.random()
+    for kind, rate in rates.items():
+        if roll < rate:
+            return kind
+        roll -= rate
+    return None
+
+
+def _nik_varian(rng: random.Random, nik: str, kind: str, taken: set[str]) -> str:
+    for _ in range(100):
+        if kind == "nik_40" and int(nik[6:8]) > 40:
+            new = f"{nik[:6]}{int(nik[6:8]) - 40:02d}{nik[8:]}"
+        elif kind == "nik_tukar":
+            i = rng.randrange(6, 15)
+            if nik[i] == nik[i + 1]:
+                continue
+            new = nik[:i] + nik[i + 1] + nik[i] + nik[i + 2 :]
+        elif kind == "nik_sementara":
+            new = f"{nik[:12]}{rng.randint(5000, 9999):04d}"
+        else:
+            return _nik_typo(rng, nik, taken)
+        if new not in taken and new[12:] != "0000":
+            return new
+    return _nik_typo(rng, nik, taken)
+
+
+def _nama_varian(rng: random.Random, nama: str, kind: str) -> str | None:
+    words = nama.split()
+    if kind == "nama_ejaan":
+        for index, word in enumerate(words):
+            if word.lower() in _EJAAN_KAMUS:
+                words[index] = _EJAAN_KAMUS[word.lower()]
+                return " ".join(words)
+            if "u" in word[1:] or word.startswith("U"):
+                words[index] = word.replace("u", "oe", 1).replace("U", "Oe", 1)
+                return " ".join(words)
+        return None
+    if kind == "nama_urutan":
+        return " ".join(reversed(words)) if len(words) > 1 else None
+    if kind == "nama_sebagian":
+        return words[rng.randrange(len(words))] if len(words) > 1 else None
+    if kind == "nama_gelar":
+        return rng.choice(["Hj. {}", "{} bin Ahmad", "{} binti Sarno", "Almarhum {}"]).format(nama)
+    return _typo(rng, nama)
+
+
+def _lahir_varian(rng: random.Random, lahir: datetime.date, kind: str) -> datetime.date | None:
+    if kind == "lahir_tukar":
+        ok = lahir.day <= 12 and lahir.day != lahir.month
+        return lahir.replace(day=lahir.month, month=lahir.day) if ok else None
+    if kind == "lahir_isian":
+        new = rng.choice([datetime.date(lahir.year, 1, 1), datetime.date(lahir.year, 12, 31)])
+        return new if new != lahir else None
+    text = f"{lahir:%Y%m%d}"
+    for _ in range(20):
+        i = rng.choice([3, 5, 6, 7])  # the year's last digit, the month's, the day's
+        new_text = text[:i] + rng.choice("0123456789".replace(text[i], "")) + text[i + 1 :]
+        try:
+            new = datetime.datetime.strptime(new_text, "%Y%m%d").date()  # noqa: DTZ007
+        except ValueError:
+            continue
+        if new < JUNI:
+            return new
+    return None
+
+
+def _varian_cocok(rng: random.Random, p: Orang, taken: set[str]) -> list[str]:
+    """Turn the KPM record `p` into another record of the same person; the variant kinds."""
+    nik_kind = _pilih(rng, VARIAN_NIK) or "nik_ketik"
+    if nik_kind == "nik_40" and p.jk != "P":
+        nik_kind = "nik_ketik"
+    p.nik = _nik_varian(rng, p.nik, nik_kind, taken)
+    kinds = [nik_kind]
+    if (nama_kind := _pilih(rng, VARIAN_NAMA)) and (nama := _nama_varian(rng, p.nama, nama_kind)):
+        p.nama = nama
+        kinds.append(nama_kind)
+    lahir_kind = _pilih(rng, VARIAN_LAHIR)
+    if lahir_kind and (lahir := _lahir_varian(rng, p.lahir, lahir_kind)):
+        p.lahir = lahir
+        kinds.append(lahir_kind)
+    if rng.random() < VARIAN_KK:
+        kinds.append("kk_baru")
+    return kinds
 
 
 def _nik_baru(gen: Generator, born: datetime.date, taken: set[str]) -> str:
@@ -282,14 +387,18 @@ def generate(args: argparse.Namespace, user: User, kota: Wilayah) -> Data:
                 dtsen_override[p.nik] = None
                 h["kpm_tidak_di_dtsen"].add(("kpm_tidak_di_dtsen", p.nik))
             h["kpm_tanpa_desil"].add(("kpm_tanpa_desil", kk))
-        elif kind in {"nik_salah", "nik_salah_nama"}:
+        elif kind == "cocok":
             p = kpm[-1]
             true_nik = p.nik
-            p.nik = _nik_typo(rng, p.nik, all_niks)
+            kinds_of = _varian_cocok(rng, p, all_niks)
+            if "kk_baru" in kinds_of and len(family) > 1:  # the family's KK stays in DTSEN
+                dtsen_override[true_nik] = replace(family[-1], no_kk=f"{kk[:6]}8{i:09d}")
+                dtsen_beda.add(true_nik)  # PBI-JK still lists the old No KK
+            else:
+                kinds_of = [k for k in kinds_of if k != "kk_baru"]
             all_niks.add(p.nik)
-            if kind == "nik_salah_nama":
-                p.nama = _typo(rng, p.nama)
             data.cocok[p.nik] = true_nik
+            data.varian[p.nik] = kinds_of
             h["kpm_tidak_di_dtsen"].add(("kpm_tidak_di_dtsen", p.nik))
             h["kk_anggota_berbeda"].add(("kk_anggota_berbeda", kk))
         elif kind in {"nama", "lahir", "kelamin"}:
@@ -540,7 +649,8 @@ HARAPAN = {
 
 
 def akurasi(jenis: str, data: Data) -> list[tuple[str, int, int, int]]:
-    """(category, expected, found, correct) for the open findings of one kind."""
+    """(category, expected, found, correct) for the open findings of one kind; probable
+    matches count those proposed for a field check (the bands proposed by default)."""
     found: dict[str, set[tuple[str, str]]] = defaultdict(set)
     cocok_benar = 0
     cocok_ada = 0
@@ -550,8 +660,9 @@ def akurasi(jenis: str, data: Data) -> list[tuple[str, int, int, int]]:
         .iterator(chunk_size=20_000)
     ):
         if kategori == "kemungkinan_cocok":
-            cocok_ada += 1
-            cocok_benar += data.cocok.get(nik) == rincian["nik_lain"]
+            if rincian["pita"] in USUL_DEFAULT:
+                cocok_ada += 1
+                cocok_benar += data.cocok.get(nik) == rincian["nik_lain"]
             continue
         subject = no_kk if kategori in KATEGORI_KK else nik
         found[kategori].add((kategori, subject))
@@ -565,6 +676,44 @@ def akurasi(jenis: str, data: Data) -> list[tuple[str, int, int, int]]:
             (kategori, len(expected), len(found[kategori]), len(expected & found[kategori]))
         )
     return result
+
+
+def akurasi_cocok(data: Data) -> None:
+    """Print precision and recall of the probable matches per band and per variant kind."""
+    per_pita: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    benar_pita: dict[str, str] = {}  # KPM NIK → band of its correct finding
+    for nik, rincian in Temuan.objects.filter(
+        kategori="kemungkinan_cocok", closed_at__isnull=True
+    ).values_list("nik", "rincian"):
+        per_pita[rincian["pita"]][0] += 1
+        if data.cocok.get(nik) == rincian["nik_lain"]:
+            per_pita[rincian["pita"]][1] += 1
+            benar_pita[nik] = rincian["pita"]
+    total = len(data.cocok)
+    print(f"\n  kemungkinan cocok per pita ({total:,} pasangan disuntikkan; recall kumulatif)")
+    print("  {:<26} {:>9} {:>9} {:>8} {:>8}".format("pita", "temuan", "benar", "presisi", "recall"))
+    cumulative = 0
+    for pita in ("sangat_mungkin", "mungkin", "lemah"):
+        found, correct = per_pita[pita]
+        cumulative += correct
+        print(f"  {pita:<26} {found:>9,} {correct:>9,} {_persen(correct, found)} "
+              f"{_persen(cumulative, total)}")  # fmt: skip
+    usul = [per_pita[p] for p in USUL_DEFAULT]
+    found, correct = sum(u[0] for u in usul), sum(u[1] for u in usul)
+    print(f"  {'diusulkan (2 pita pertama)':<26} {found:>9,} {correct:>9,} "
+          f"{_persen(correct, found)} {_persen(correct, total)}")  # fmt: skip
+    per_jenis: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for nik, kinds in data.varian.items():
+        pita = benar_pita.get(nik, "")
+        for kind in kinds:
+            per_jenis[kind][0] += 1
+            per_jenis[kind][1] += pita in USUL_DEFAULT
+            per_jenis[kind][2] += pita == "lemah"
+    print("  {:<26} {:>9} {:>9} {:>8} {:>8}".format("jenis varian", "disuntik", "diusul", "lemah",
+                                                    "recall"))  # fmt: skip
+    for kind in sorted(per_jenis):
+        n, usul_n, lemah = per_jenis[kind]
+        print(f"  {kind:<26} {n:>9,} {usul_n:>9,} {lemah:>8,} {_persen(usul_n, n)}")
 
 
 def _persen(a: int, b: int) -> str:
@@ -670,6 +819,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pbijk", type=int, default=300_000)
     parser.add_argument("--seed", type=int, default=1872)
     parser.add_argument("--tanpa-worker", action="store_true", help="skip the worker timings")
+    parser.add_argument(
+        "--kebenaran", type=Path, help="write the injected probable-match truth (JSON) here"
+    )
     args = parser.parse_args(argv)
 
     _bench_database()
@@ -684,6 +836,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     kota = Wilayah.objects.get(kode="18.72", berlaku_sampai__isnull=True)
     reset()
+    Pengaturan.objects.update_or_create(
+        kunci="pencocokan_pita_usulan",
+        berlaku_mulai=datetime.date(2000, 1, 1),
+        defaults={"nilai": ["sangat_mungkin", "mungkin", "lemah"], "catatan": "bench"},
+    )
     print(
         f"== data uji: DTSEN {args.dtsen:,} orang, KPM ±{args.kpm:,} anggota, PBI-JK {args.pbijk:,}"
     )
@@ -692,6 +849,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  dibuat dalam {time.perf_counter() - t0:.1f} s; RSS puncak proses bench "
           f"{peak_rss_mb():.0f} MB")  # fmt: skip
 
+    if args.kebenaran:  # for studying the weights; the matcher never reads it
+        args.kebenaran.write_text(
+            json.dumps({nik: [data.cocok[nik], data.varian[nik]] for nik in data.cocok})
+        )
     timings: dict[str, dict[str, float]] = {}
     for jenis in (J.KPM_DTSEN, J.PBIJK_DTSEN, J.KPM_PBIJK):
         seconds, rss, summary = run_command(jenis)
@@ -705,6 +866,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {kategori:<26} {expected:>9,} {found:>9,} {correct:>9,} "
                   f"{_persen(correct, found)} {_persen(correct, expected)}"
                   f"{'' if kategori in EXACT else '  (fuzzy)'}")  # fmt: skip
+        if jenis == J.KPM_DTSEN:
+            akurasi_cocok(data)
     if not args.tanpa_worker:
         worker = start_worker()
         try:

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from dinsos.formatting import JAKARTA
+from dinsos.kecocokan import AMBANG_AWAL, BOBOT_AWAL
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,16 @@ DEFAULTS: dict[str, Definisi] = {
     "desil_maks_pbijk": Definisi(5, "DOMAIN.md §3: PBI-JK desil 1–5"),
     "desil_maks_sekolah_rakyat": Definisi(2, "DOMAIN.md §3/§9: Sekolah Rakyat desil 1–2"),
     # DOMAIN.md §7, §10 (dtsen reconciliation)
-    "rekonsiliasi_skor_nama_min": Definisi(
-        0.6, "DOMAIN.md §10 (I): kemiripan nama trigram minimal untuk 'kemungkinan cocok'"
+    # Issue #23: the probable-match rule (dinsos/kecocokan.py); `manage.py refit_pencocokan`
+    # writes a new dated version of the weights from field-checked pairs.
+    "pencocokan_bobot": Definisi(
+        BOBOT_AWAL, "DOMAIN.md §10 (I): poin tiap tingkat sinyal 'kemungkinan cocok'"
+    ),
+    "pencocokan_ambang": Definisi(
+        AMBANG_AWAL, "DOMAIN.md §10 (I): skor minimal pita sangat mungkin / mungkin / lemah"
+    ),
+    "pencocokan_pita_usulan": Definisi(
+        ["sangat_mungkin", "mungkin"], "Pita 'kemungkinan cocok' yang diusulkan untuk cek lapangan"
     ),
     "pbijk_reaktivasi_bulan_maks": Definisi(
         6, "DOMAIN.md §7: reaktivasi PBI-JK paling lama 6 bulan sejak dinonaktifkan"

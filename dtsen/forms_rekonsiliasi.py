@@ -150,11 +150,26 @@ class TindakLanjutForm(BootstrapFormMixin, forms.Form):
     jenis_bukti = forms.ChoiceField(
         label="Jenis bukti", choices=TemuanRiwayat.JenisBukti.choices, required=False
     )
+    # Only on probable matches: the field check's answer, kept as a labelled pair.
+    is_sama = forms.TypedChoiceField(
+        label="Hasil cek: orang yang sama?",
+        choices=[("", "—"), ("1", "Sama orang"), ("0", "Bukan orang yang sama")],
+        coerce=lambda v: v == "1",
+        empty_value=None,
+        required=False,
+    )
 
     def __init__(
-        self, *args: Any, keputusan_pilihan: list[tuple[str, str]], can_decide: bool, **kwargs: Any
+        self,
+        *args: Any,
+        keputusan_pilihan: list[tuple[str, str]],
+        can_decide: bool,
+        is_kecocokan: bool = False,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        if not is_kecocokan:
+            del self.fields["is_sama"]
         cast(forms.ChoiceField, self.fields["keputusan"]).choices = [
             ("", "—"),
             *keputusan_pilihan,

@@ -441,7 +441,11 @@ class Temuan(models.Model):
     kecamatan = models.ForeignKey(
         Wilayah, on_delete=models.PROTECT, related_name="+", db_index=False
     )
-    skor = models.FloatField(null=True, blank=True, help_text="Kemiripan nama (trigram), 0–1.")
+    skor = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Skor kemungkinan cocok (poin).",
+    )
     rincian = models.JSONField(default=dict)
     tahap = models.CharField(max_length=15, choices=Tahap, default=Tahap.BELUM_DIPERIKSA)
     keputusan = models.CharField(max_length=15, choices=Keputusan, blank=True)
@@ -516,6 +520,35 @@ class Temuan(models.Model):
     @property
     def is_terbuka(self) -> bool:
         return self.closed_at is None
+
+
+class PasanganBerlabel(models.Model):
+    """A probable match whose field check answered "same person" or "not": the evidence for
+    each band's precision and what `manage.py refit_pencocokan` learns from (issue #23)."""
+
+    class Pita(models.TextChoices):
+        SANGAT_MUNGKIN = "sangat_mungkin", "Sangat mungkin"
+        MUNGKIN = "mungkin", "Mungkin"
+        LEMAH = "lemah", "Lemah"
+
+    temuan = models.OneToOneField(Temuan, on_delete=models.PROTECT, related_name="label")
+    skor = models.FloatField()
+    pita = models.CharField(max_length=15, choices=Pita)
+    sinyal = models.JSONField(help_text="Tingkat tiap sinyal saat dicek (dinsos.kecocokan).")
+    is_sama = models.BooleanField("sama orang")
+    diperiksa_oleh = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    diperiksa_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-diperiksa_at", "-id"]
+        verbose_name = "pasangan berlabel"
+        verbose_name_plural = "pasangan berlabel"
+        indexes = [models.Index(fields=["diperiksa_at"], name="pasangan_diperiksa")]
+
+    def __str__(self) -> str:
+        return f"{'Sama' if self.is_sama else 'Bukan'} orang (temuan #{self.temuan_id})"
 
 
 class TemuanRiwayat(models.Model):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dinsos.formatting import mask_nik, tanggal
+from dinsos.kecocokan import PITA_LABEL, teks_alasan
 from dtsen.models import Kategori
 
 KOLOM_LABEL = {
@@ -88,14 +89,7 @@ def rincian(kategori: str, data: dict[str, Any]) -> Rincian:
         )
     lines: list[Baris] = []
     if kategori == k.KEMUNGKINAN_COCOK:
-        lines = [
-            Baris("NIK di DTSEN", mask_nik(data.get("nik_lain"))),
-            Baris("Digit NIK yang berbeda", str(data.get("nik_beda", "—"))),
-            Baris("Nama di DTSEN", str(data.get("nama_lain", ""))),
-            Baris("No KK di DTSEN", mask_nik(data.get("no_kk_lain"))),
-            Baris("Tanggal lahir (sama)", _tanggal(data.get("tanggal_lahir"))),
-            Baris("Skor kemiripan nama", _skor(data.get("skor", 0))),
-        ]
+        lines = _baris_cocok(data)
     elif kategori in {k.DESIL_DI_ATAS_PKH, k.KPM_TANPA_DESIL}:
         desil = data.get("desil")
         ada = data.get("ada_di_dtsen")
@@ -122,6 +116,29 @@ def rincian(kategori: str, data: dict[str, Any]) -> Rincian:
     else:
         lines = _baris_umum(data)
     return Rincian(baris=lines)
+
+
+def _baris_cocok(data: dict[str, Any]) -> list[Baris]:
+    lines = []
+    if data.get("pita"):  # findings before issue #23 carry only the name score
+        lines += [
+            Baris(
+                "Kecocokan",
+                f"{PITA_LABEL.get(data['pita'], data['pita'])} (skor {_skor(data['skor_cocok'])})",
+            ),
+            Baris("Alasan", "; ".join(teks_alasan(kode) for kode in data.get("alasan", [])) or "—"),
+        ]
+    lahir_lain = data.get("lahir_lain", data.get("tanggal_lahir"))
+    return [
+        *lines,
+        Baris("NIK di DTSEN", mask_nik(data.get("nik_lain"))),
+        Baris("Digit NIK yang berbeda", str(data.get("nik_beda", "—"))),
+        Baris("Nama di DTSEN", str(data.get("nama_lain", ""))),
+        Baris("No KK di DTSEN", mask_nik(data.get("no_kk_lain"))),
+        Baris("Tanggal lahir di KPM", _tanggal(data.get("tanggal_lahir"))),
+        Baris("Tanggal lahir di DTSEN", _tanggal(lahir_lain)),
+        Baris("Kemiripan nama", _skor(data.get("skor", 0))),
+    ]
 
 
 def _baris_umum(data: dict[str, Any]) -> list[Baris]:

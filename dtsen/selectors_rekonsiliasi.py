@@ -5,15 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncMonth
 
 from dinsos import charts
 from dinsos.access import scope_kelurahan_ids, scope_wilayah
+from dinsos.bulan import awal_bulan
 from dinsos.charts import Entri, Warna
-from dinsos.formatting import angka, tanggal
+from dinsos.formatting import angka, bulan_tahun, tanggal
 from dinsos.models import User, Wilayah
+from dinsos.pengaturan import today
+from dinsos.selectors import pengaturan_semua
 from dtsen.access_temuan import PEMUTUS, scope_rekonsiliasi, scope_temuan
 from dtsen.models import (
     Kategori,
+    PasanganBerlabel,
     Rekonsiliasi,
     Snapshot,
     Temuan,
@@ -160,6 +165,7 @@ class TemuanDetail:
     can_decide: bool
     can_follow_up: bool
     pengganti: Temuan | None = None
+    is_kecocokan: bool = False  # a probable match: the ground-check says "same person?"
 
 
 def keputusan_pilihan(kategori: str) -> list[tuple[str, str]]:
@@ -184,6 +190,7 @@ def temuan_detail(*, temuan: Temuan, user: User) -> TemuanDetail:
         can_decide=temuan.is_terbuka and user.role in PEMUTUS and temuan.diekspor_at is None,
         can_follow_up=temuan.is_terbuka and temuan.diekspor_at is None,
         pengganti=pengganti,
+        is_kecocokan=temuan.kategori == K.KEMUNGKINAN_COCOK,
     )
 
 
@@ -290,4 +297,59 @@ def _tren(user: User) -> charts.GrafikGaris:
         seri.append(charts.Deret(jenis.label, _WARNA_TREN[jenis], points))
     return charts.garis(
         "Jumlah temuan per rekonsiliasi", seri, kosong="Belum ada rekonsiliasi yang selesai."
+    )
+
+
+# --- Probable matches: how right each band was in the field (issue #23) -------------------
+PRESISI_BULAN = 6
+
+
+@dataclass(frozen=True)
+class SelPresisi:
+    dicek: int
+    sama: int
+
+    @property
+    def presisi(self) -> float | None:
+        return self.sama / self.dicek if self.dicek else None
+
+
+@dataclass
+class PresisiKecocokan:
+    pita: list[str]  # labels, in band order
+    baris: list[tuple[str, list[SelPresisi]]]  # (month, cells per band), newest first
+    total: list[SelPresisi]
+    ambang: list[tuple[str, float, bool]]  # (band label, minimum score, proposed?)
+
+
+def kecocokan_presisi(*, user: User, bulan: int = PRESISI_BULAN) -> PresisiKecocokan:
+    """Field-checked probable matches inside the user's areas: per month (of the check) and
+    band, how many were checked and how many were the same person (2 queries)."""
+    mulai = awal_bulan(today(), geser=-(bulan - 1))
+    temuan = scope_temuan(user, Temuan.objects.all()).values("pk")
+    rows = (
+        PasanganBerlabel.objects.filter(temuan__in=temuan, diperiksa_at__date__gte=mulai)
+        .annotate(bulan=TruncMonth("diperiksa_at"))
+        .values_list("bulan", "pita")
+        .annotate(dicek=Count("id"), sama=Count("id", filter=Q(is_sama=True)))
+        .order_by()
+    )
+    sel = {(b.date(), pita): SelPresisi(dicek, sama) for b, pita, dicek, sama in rows}
+    pita = PasanganBerlabel.Pita
+    months = [awal_bulan(mulai, geser=n) for n in reversed(range(bulan))]
+    kosong = SelPresisi(0, 0)
+    total = [
+        SelPresisi(
+            sum(sel.get((m, p), kosong).dicek for m in months),
+            sum(sel.get((m, p), kosong).sama for m in months),
+        )
+        for p in pita
+    ]
+    pengaturan = pengaturan_semua()
+    ambang, usulan = pengaturan["pencocokan_ambang"], pengaturan["pencocokan_pita_usulan"]
+    return PresisiKecocokan(
+        pita=[p.label for p in pita],
+        baris=[(bulan_tahun(m), [sel.get((m, p), kosong) for p in pita]) for m in months],
+        total=total,
+        ambang=[(p.label, float(ambang[p.value]), p.value in usulan) for p in pita],
     )

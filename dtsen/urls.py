@@ -49,6 +49,7 @@ urlpatterns = [
     path("temuan/", views_rekonsiliasi.temuan_list, name="temuan-list"),
     path("temuan/tugaskan/", views_rekonsiliasi.temuan_assign_bulk, name="temuan-assign-bulk"),
     path("temuan/ringkasan/", views_rekonsiliasi.temuan_summary, name="temuan-summary"),
+    path("temuan/kecocokan/", views_rekonsiliasi.kecocokan_presisi, name="kecocokan-presisi"),
     path("temuan/<int:pk>/", views_rekonsiliasi.temuan_detail, name="temuan-detail"),
     path("temuan/<int:pk>/tugaskan/", views_rekonsiliasi.temuan_assign, name="temuan-assign"),
     path(
@@ -79,5 +80,6 @@ def menu() -> list[ItemMenu]:
         ItemMenu(g, "Impor DTSEN dan PBI-JK", "dtsen:snapshot-list", frozenset({R.ADMIN})),
         ItemMenu(g, "Ekspor SIKS-NG", "dtsen:siks-list", frozenset({R.ADMIN, R.OPERATOR})),
         ItemMenu(GRUP_LAPORAN, "Ringkasan temuan", "dtsen:temuan-summary", KANTOR),
+        ItemMenu(GRUP_LAPORAN, "Presisi kemungkinan cocok", "dtsen:kecocokan-presisi", KANTOR),
         ItemMenu(GRUP_LAPORAN, "Perubahan desil", "dtsen:perubahan-desil", KANTOR),
     ]

@@ -199,7 +199,9 @@ def _detail_context(request: AuthedRequest, temuan: Temuan) -> dict[str, object]
             initial={"pendamping": temuan.pendamping_id or _pendamping_keluarga(temuan)},
         ),
         "follow_up_form": forms.TindakLanjutForm(
-            keputusan_pilihan=detail.keputusan_pilihan, can_decide=detail.can_decide
+            keputusan_pilihan=detail.keputusan_pilihan,
+            can_decide=detail.can_decide,
+            is_kecocokan=detail.is_kecocokan,
         ),
     }
 
@@ -242,6 +244,7 @@ def temuan_follow_up(request: AuthedRequest, pk: int) -> HttpResponse:
         request.FILES,
         keputusan_pilihan=detail.keputusan_pilihan,
         can_decide=detail.can_decide,
+        is_kecocokan=detail.is_kecocokan,
     )
     if form.is_valid():
         data = form.cleaned_data
@@ -255,6 +258,7 @@ def temuan_follow_up(request: AuthedRequest, pk: int) -> HttpResponse:
                 bukti=data["bukti"],
                 jenis_bukti=data["jenis_bukti"],
                 tipe_bukti=form.tipe_bukti,
+                is_sama=data.get("is_sama"),
             )
         except DomainError as e:
             form.add_error(e.field if e.field in form.fields else None, e.message)
@@ -269,6 +273,12 @@ def temuan_follow_up(request: AuthedRequest, pk: int) -> HttpResponse:
 def temuan_bukti(request: AuthedRequest, pk: int, riwayat_pk: int) -> FileResponse:
     riwayat = access_bukti(request.user, pk, riwayat_pk)
     return upload_response(riwayat.bukti, filename=f"bukti-temuan-{pk}-{riwayat.pk}")
+
+
+@require_role(*KANTOR)
+def kecocokan_presisi(request: AuthedRequest) -> HttpResponse:
+    presisi = selectors.kecocokan_presisi(user=request.user)
+    return render(request, "dtsen/kecocokan_presisi.html", {"p": presisi})
 
 
 @require_role(*KANTOR)

@@ -27,6 +27,7 @@ from dtsen.models import (
     Snapshot,
     TemuanHasil,
 )
+from dtsen.services import kemungkinan_cocok
 from kpm.models import Anggota, Keluarga
 
 J = Rekonsiliasi.Jenis
@@ -51,7 +52,7 @@ def _insert_sql(select: str) -> str:
 """  # noqa: S608 (table names from model metadata only)
 
 
-TEMP_TABLES = ("rk_kpm", "rk_pasangan", "rk_desil", "rk_pbi")
+TEMP_TABLES = ("rk_kpm", "rk_pasangan", "rk_desil", "rk_pbi", *kemungkinan_cocok.TEMP_TABLES)
 
 # --- Sources --------------------------------------------------------------------------------
 # KPM members of current participants in the chunk's kelurahan.
@@ -103,40 +104,6 @@ _KPM_TIDAK_DI_DTSEN = """
         jsonb_build_object('tanggal_lahir', tanggal_lahir, 'no_kk', no_kk) AS rincian
     FROM rk_pasangan WHERE NOT ada
 """
-
-# Members not found by NIK: DTSEN people born the same day whose normalised name is similar
-# (pg_trgm), not already a KPM member under their own NIK; the best one per member. A NIK that
-# differs in at most 2 digits (a typing error) ranks first, then the name score.
-_KEMUNGKINAN_COCOK = f"""
-    WITH calon AS (
-        SELECT p.anggota_id, p.nik, p.nama, p.no_kk, p.tanggal_lahir, p.keluarga_id,
-            p.kelurahan_id, p.kecamatan_id, d.nik AS c_nik, d.nama AS c_nama,
-            d.no_kk AS c_no_kk, d.jenis_kelamin = p.jenis_kelamin AS sama_jk,
-            d.kelurahan_id = p.kelurahan_id AS sama_kelurahan,
-            similarity(p.nama_baku, dtsen_nama_baku(d.nama)) AS c_skor,
-            (SELECT count(*) FROM generate_series(1, 16) i
-             WHERE substr(p.nik, i, 1) <> substr(d.nik, i, 1)) AS nik_beda
-        FROM rk_pasangan p
-        JOIN {db_table(DtsenRecord)} d
-            ON d.snapshot_id = %(dtsen)s AND d.tanggal_lahir = p.tanggal_lahir
-        WHERE NOT p.ada AND NOT EXISTS (SELECT 1 FROM {db_table(Anggota)} a WHERE a.nik = d.nik)
-    ),
-    urut AS (
-        SELECT *, row_number() OVER (
-            PARTITION BY anggota_id
-            ORDER BY nik_beda <= 2 DESC, c_skor DESC, nik_beda, sama_jk DESC,
-                sama_kelurahan DESC, c_nik
-        ) AS urutan
-        FROM calon WHERE c_skor >= %(skor_min)s
-    )
-    SELECT 'kemungkinan_cocok', 'nik:' || nik, c_nik || '|' || dtsen_nama_baku(c_nama), nik,
-        no_kk, nama, keluarga_id, anggota_id, kelurahan_id, kecamatan_id,
-        round(c_skor::numeric, 3)::float,
-        jsonb_build_object('tanggal_lahir', tanggal_lahir, 'nik_lain', c_nik,
-            'nama_lain', c_nama, 'no_kk_lain', c_no_kk, 'skor', round(c_skor::numeric, 3),
-            'nik_beda', nik_beda)
-    FROM urut WHERE urutan = 1
-"""  # noqa: S608 (table names from model metadata only)
 
 # A family's desil in a snapshot: the lowest desil of the DTSEN rows under its No KK or under
 # its members' NIKs (a family that moved to a new KK keeps its desil).
@@ -375,7 +342,7 @@ def langkah_list(jenis: str, *, has_dtsen_lama: bool) -> list[Langkah]:
             Langkah("Menyiapkan data KPM", _create(_KPM, "rk_kpm")),
             Langkah("Mencocokkan NIK dengan DTSEN", _create(_pasangan_kpm(jenis), "rk_pasangan")),
             Langkah("Anggota tidak ada di DTSEN", _insert(_KPM_TIDAK_DI_DTSEN)),
-            Langkah("Mencari kemungkinan cocok", _insert(_KEMUNGKINAN_COCOK)),
+            Langkah("Mencari kemungkinan cocok", _kemungkinan_cocok),
             Langkah("Desil keluarga", _desil_steps(desil)),
             Langkah("Data berbeda", _insert(_BEDA, sumber="kpm", pembanding="dtsen")),
             Langkah("NIK di dua KK", _insert(_NIK_DUA_KK)),
@@ -394,6 +361,11 @@ def langkah_list(jenis: str, *, has_dtsen_lama: bool) -> list[Langkah]:
         Langkah("Anggota tanpa PBI-JK", _insert(_KPM_TANPA_PBIJK)),
         Langkah("Data berbeda", _insert(_BEDA, sumber="kpm", pembanding="pbijk")),
     ]
+
+
+def _kemungkinan_cocok(params: dict[str, Any]) -> None:
+    kemungkinan_cocok.kemungkinan_cocok_hitung(params)
+    _execute(_insert_sql(kemungkinan_cocok.KEMUNGKINAN_COCOK), params)
 
 
 def _desil_steps(selects: list[str]) -> Callable[[dict[str, Any]], None]:

@@ -10,7 +10,7 @@ snapshot belong to the run's area through their kelurahan; the other side of a j
 whole snapshot (a person may be registered in another kecamatan). The rule values in force
 when the run starts are stored on the run (`Rekonsiliasi.aturan`): the PKH cut-off
 `desil_maks_pkh` (default 4), the PBI-JK cut-off `desil_maks_pbijk` (default 5, DOMAIN.md §3)
-and the minimum name similarity `rekonsiliasi_skor_nama_min`.
+and the probable-match weights, thresholds and proposed bands (`pencocokan_*`).
 
 Keys. People are matched on the exact 16-digit NIK, families on the exact No KK. NIKs are
 unique inside a snapshot (the import rejects every copy of a duplicate NIK). Names are
@@ -21,13 +21,29 @@ compared after normalisation (`dinsos.names.normalize_nama`, and its SQL twin
 Categories (the subject of each finding in brackets):
 - KPM vs DTSEN (`kpm-dtsen`):
   - kpm_tidak_di_dtsen [member]: the member's NIK is not in the DTSEN snapshot.
-  - kemungkinan_cocok [member]: for a member not found by NIK, a DTSEN person born on the
-    same day (required) whose normalised name has pg_trgm `similarity` ≥ the minimum score,
-    and whose NIK is not any KPM member's own NIK. The best candidate is kept: a NIK differing
-    in at most 2 of its 16 digits (a typing error) first, then the highest score, fewer
-    differing digits, same sex, same kelurahan, lowest NIK; the score and the number of
-    differing digits are shown. A member may have both findings: "not found" is exact,
-    "probable match" explains it.
+  - kemungkinan_cocok [member]: for a member not found by NIK, the DTSEN person they probably
+    are (issue #23). Candidates are DTSEN people who are not KPM members under their own NIK
+    and share a block key with the member: the birth date (as is, or with day and month
+    swapped), the NIK's first 12 digits (region and birth segment, the women's +40 on the day
+    allowed either way), the No KK, the No KK under which the family's other members are
+    found by NIK, or kelurahan + birth year + soundex of the name's last word; pairs found
+    only by birth date or name sound whose first/last words share no sound are dropped.
+    Each pair is scored by `dinsos.kecocokan` (Fellegi–Sunter points per signal level:
+    name after folding — normalisation, the variant dictionary dinsos/data/varian_nama.csv,
+    old spelling — as same, variant, word order, sound, one part missing, typo, different;
+    birth date same, day/month swapped, one digit, placeholder 01-01/31-12/01-07 with the
+    same year, only the year; NIK +40 missing, one digit, two neighbouring digits swapped,
+    two digits, same region and birth segment; sex; kelurahan; same No KK or household
+    overlap). The weights (`pencocokan_bobot`) and the band thresholds (`pencocokan_ambang`:
+    sangat mungkin ≥ 16, mungkin ≥ 12, lemah ≥ 7 points) are dated settings stored on the
+    run. The best candidate per member (highest score, then fewer differing NIK digits, then
+    the lowest NIK) becomes a finding when its band is proposed for a field check
+    (`pencocokan_pita_usulan`, default sangat mungkin and mungkin); the finding keeps the
+    score, band, signal levels and the Indonesian explanation ("tanggal lahir tertukar
+    hari/bulan", "NIK beda 1 digit", "nama: varian Muhammad"). A member may have both
+    findings: "not found" is exact, "probable match" explains it. The field check's answer
+    (sama orang / bukan) is kept as a labelled pair (`PasanganBerlabel`) from which
+    `manage.py refit_pencocokan` re-fits the weights.
   - desil_di_atas_pkh / kpm_tanpa_desil [family]: the family's desil in the snapshot is the
     lowest desil among DTSEN rows under its No KK or under its members' NIKs (DTSEN repeats
     the family desil on each member; the lowest wins, as when a snapshot is applied). Above

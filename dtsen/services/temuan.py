@@ -14,7 +14,7 @@ from dinsos.access import scope_kelurahan_ids
 from dinsos.errors import DomainError
 from dinsos.models import User
 from dtsen.access_temuan import PEMUTUS
-from dtsen.models import Temuan, TemuanRiwayat
+from dtsen.models import Kategori, PasanganBerlabel, Temuan, TemuanRiwayat
 from dtsen.selectors_rekonsiliasi import keputusan_pilihan
 
 logger = logging.getLogger(__name__)
@@ -117,12 +117,15 @@ def temuan_follow_up(
     bukti: UploadedFile | None = None,
     jenis_bukti: str = "",
     tipe_bukti: str = "",
+    is_sama: bool | None = None,
 ) -> Temuan:
     """Record a ground-check (→ diverifikasi lapangan) or a decision (→ keputusan).
 
     Rules: a note is required; only the office (admin, operator, koordinator) decides, and
     only after a ground-check; the decision must fit the category; a finding already
-    exported to SIKS-NG, or closed, does not change. Raises DomainError otherwise.
+    exported to SIKS-NG, or closed, does not change. The ground-check of a probable match
+    says whether it is the same person (`is_sama`), kept as a labelled pair (the last answer
+    counts). Raises DomainError otherwise.
     """
     locked = _lock(temuan)
     if locked.diekspor_at is not None:
@@ -133,6 +136,12 @@ def temuan_follow_up(
         if locked.tahap == T.DIPUTUSKAN:
             raise DomainError("Temuan ini sudah diputuskan.")
         keputusan = ""
+        if locked.kategori == Kategori.KEMUNGKINAN_COCOK:
+            if is_sama is None:
+                raise DomainError(
+                    "Pilih hasil cek lapangan: sama orang atau bukan.", field="is_sama"
+                )
+            _pasangan_label(temuan=locked, is_sama=is_sama, user=user)
     elif tahap == T.DIPUTUSKAN:
         if user.role not in PEMUTUS:
             raise DomainError("Keputusan diambil oleh operator atau koordinator Dinas Sosial.")
@@ -160,3 +169,21 @@ def temuan_follow_up(
     riwayat.save()
     temuan.tahap, temuan.keputusan = locked.tahap, locked.keputusan
     return locked
+
+
+def _pasangan_label(*, temuan: Temuan, is_sama: bool, user: User) -> None:
+    rincian = temuan.rincian
+    if "sinyal" not in rincian:
+        return  # a finding from before the scored rule (issue #23) has nothing to learn from
+    PasanganBerlabel.objects.update_or_create(
+        temuan=temuan,
+        defaults={
+            "skor": float(rincian["skor_cocok"]),
+            "pita": rincian["pita"],
+            "sinyal": rincian["sinyal"],
+            "is_sama": is_sama,
+            "diperiksa_oleh": user,
+            "diperiksa_at": timezone.now(),
+        },
+    )
+    logger.info("temuan %s: hasil cek pasangan dicatat oleh user %s", temuan.pk, user.pk)

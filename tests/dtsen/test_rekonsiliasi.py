@@ -152,10 +152,8 @@ def test_desil_change_is_not_reported_on_a_first_snapshot(
     assert [_ringkas(t) for t in terbuka()] == [("desil_di_atas_pkh", make_no_kk(1), 7, 4)]
 
 
-# --- The probable match: pg_trgm score threshold and the birth-date requirement --------------
-def test_probable_match_needs_the_score_threshold_and_the_same_birth_date(
-    muat, admin, operator, tmp_path, kota_metro
-):
+# --- The probable match: the scored rule (dinsos/kecocokan.py; more in test_pencocokan*.py) ---
+def test_probable_match_needs_a_proposed_band(muat, admin, operator, tmp_path, kota_metro):
     # given: three members whose NIK is not in DTSEN, each with a look-alike there
     siti = Orang(21, "Siti Aminan", jk="P", lahir=datetime.date(1985, 2, 3), kk=21)
     budi = Orang(22, "Budi Susanto", kk=22)
@@ -165,30 +163,34 @@ def test_probable_match_needs_the_score_threshold_and_the_same_birth_date(
         admin,
         tmp_path,
         [
-            dtsen_row(siti.but(nik_serial=12, nama="Siti Aminah")),  # similarity 0.714
-            dtsen_row(budi.but(nik_serial=13, nama="Budi Santoso")),  # similarity 0.529
-            dtsen_row(joko.but(nik_serial=14, lahir=datetime.date(1975, 1, 2))),  # same name
+            dtsen_row(siti.but(nik_serial=12, nama="Siti Aminah")),  # typo, NIK 21 → 12
+            dtsen_row(budi.but(nik_serial=13, nama="Budi Santoso")),  # another name
+            dtsen_row(joko.but(nik_serial=14, lahir=datetime.date(1975, 1, 2), kk=24)),
         ],
     )
     for o in (siti, budi, joko):
         keluarga(o, kelurahan=kota_metro["Hadimulyo Barat"])
-    # when: the default minimum score (0.6)
+    # when: the default thresholds (sangat mungkin ≥ 16, mungkin ≥ 12)
+    run = jalankan(J.KPM_DTSEN, kota_metro["Kota Metro"], operator)
+    # then: Siti (name typo, NIK digits swapped, same KK) is very probable; Budi (another
+    # name in the same KK) and Joko (other KK, birth date and NIK off) are only weak
+    cocok = Temuan.objects.filter(kategori="kemungkinan_cocok", closed_at__isnull=True)
+    assert [(t.nik, t.rincian["nik_lain"], t.skor, t.rincian["pita"]) for t in cocok] == [
+        (siti.nik, siti.but(nik_serial=12).nik, 19.5, "sangat_mungkin")
+    ]
+    assert run.aturan["ambang"] == {"sangat_mungkin": 16.0, "mungkin": 12.0, "lemah": 7.0}
+    # when: the office proposes weak matches too, from a date on
+    Pengaturan.objects.create(
+        kunci="pencocokan_pita_usulan",
+        nilai=["sangat_mungkin", "mungkin", "lemah"],
+        berlaku_mulai=datetime.date(2020, 1, 1),
+    )
     jalankan(J.KPM_DTSEN, kota_metro["Kota Metro"], operator)
     # then
-    cocok = Temuan.objects.filter(kategori="kemungkinan_cocok", closed_at__isnull=True)
-    assert [(t.nik, t.rincian["nik_lain"], t.skor) for t in cocok.order_by("nik")] == [
-        (siti.nik, siti.but(nik_serial=12).nik, 0.714)
-    ]
-    # when: the office lowers the minimum score to 0.5
-    Pengaturan.objects.create(
-        kunci="rekonsiliasi_skor_nama_min", nilai=0.5, berlaku_mulai=datetime.date(2020, 1, 1)
-    )
-    run = jalankan(J.KPM_DTSEN, kota_metro["Kota Metro"], operator)
-    # then: Budi now matches; Joko never does (born a day apart)
-    assert run.aturan["skor_nama_min"] == 0.5
-    assert [(t.nik, t.rincian["nik_lain"], t.skor) for t in cocok.order_by("nik")] == [
-        (budi.nik, budi.but(nik_serial=13).nik, 0.529),
-        (siti.nik, siti.but(nik_serial=12).nik, 0.714),
+    assert [(t.nik, t.skor, t.rincian["pita"]) for t in cocok.order_by("nik")] == [
+        (joko.nik, 7.5, "lemah"),
+        (budi.nik, 9.5, "lemah"),
+        (siti.nik, 19.5, "sangat_mungkin"),
     ]
 
 
@@ -203,7 +205,7 @@ def test_probable_match_takes_the_best_candidate_not_already_a_kpm_member(
         muat,
         admin,
         tmp_path,
-        [dtsen_row(twin), dtsen_row(other.but(nama="Sri Wahyuning"))],
+        [dtsen_row(twin), dtsen_row(other.but(nama="Sri Wahyuningsi"))],
     )
     keluarga(member, kelurahan=kota_metro["Hadimulyo Barat"])
     keluarga(twin, kelurahan=kota_metro["Hadimulyo Barat"])
@@ -214,8 +216,8 @@ def test_probable_match_takes_the_best_candidate_not_already_a_kpm_member(
     assert (temuan.nik, temuan.rincian["nik_lain"], temuan.rincian["nama_lain"], temuan.skor) == (
         member.nik,
         other.nik,
-        "Sri Wahyuning",
-        0.722,
+        "Sri Wahyuningsi",
+        13.5,  # name sounds alike 5, birth date 5, NIK 1 digit 4, sex 0.5, kelurahan 1, KK -2
     )
 
 
@@ -236,7 +238,7 @@ def test_probable_match_prefers_a_nik_one_digit_away_over_a_better_name(
     assert (temuan.rincian["nik_lain"], temuan.rincian["nik_beda"], temuan.skor) == (
         benar.nik,
         1,
-        0.714,
+        18.5,
     )
 
 
