@@ -302,6 +302,16 @@ def pertemuan_is_milik_lain(*, kelompok: Kelompok, client_id: uuid.UUID) -> bool
     return Pertemuan.objects.filter(client_id=client_id).exclude(kelompok=kelompok).exists()
 
 
+def pertemuan_terakhir(*, kelompok: Kelompok, batas: int = 24) -> list[Pertemuan]:
+    """The group's latest meetings (two years of monthly ones), for the phone screen's
+    "Lanjutkan pertemuan yang sudah ada?" question; older ones the server checks on sync."""
+    return list(
+        Pertemuan.objects.filter(kelompok=kelompok)
+        .select_related("sesi")
+        .order_by("-tanggal", "-pk")[:batas]
+    )
+
+
 @dataclass
 class Ringkasan:
     hadir: int = 0

@@ -8,6 +8,13 @@
 // so a retry or a double tap never duplicates anything. Each family's mark carries the
 // version it started from; a mark another device changed differently comes back as a
 // conflict and is shown under the family.
+//
+// The screen shows what the phone holds (issue 15): when it opens, marks still queued for its
+// meeting are laid over the server's and labelled "belum terkirim"; a new-meeting screen
+// reopened (from the service worker, without signal) takes up the meeting its queued marks
+// belong to instead of starting another. After each answer every family shows the server's
+// mark. A new meeting whose date and materi match one the group already has asks "Lanjutkan
+// pertemuan yang sudah ada?"; unanswered, the server adds the marks to that meeting.
 (function () {
   "use strict";
 
@@ -17,7 +24,11 @@
   var LABEL = { hadir: "Hadir", izin: "Izin", sakit: "Sakit", alfa: "Alfa" };
   var FIELDS = [
     "materi", "topik", "nama_kegiatan", "tanggal", "jam_mulai", "jam_selesai",
-    "tempat", "narasumber_1", "narasumber_2", "narasumber_3", "deskripsi",
+    "tempat", "narasumber_1", "narasumber_2", "narasumber_3", "deskripsi", "is_terpisah",
+  ];
+  var BULAN = [
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
+    "Oktober", "November", "Desember",
   ];
 
   var form = document.getElementById("form-kehadiran");
@@ -27,7 +38,11 @@
   var statusEl = document.getElementById("status-kirim");
   var tombol = document.getElementById("tombol-simpan");
   var ringkasanEl = document.getElementById("ringkasan");
-  var isBaru = !form.dataset.pertemuan;
+  var infoEl = document.getElementById("info-pertemuan");
+  var tanyaEl = document.getElementById("tanya-lanjut");
+  // A new-meeting screen (kelompok/<id>/catat/) sends the meeting's fields with every save.
+  var isLayarBaru = !form.dataset.pertemuan;
+  var isBaru = isLayarBaru;
   var kunci = form.dataset.pertemuan || uuid4();
   var sedangKirim = false;
 
@@ -138,6 +153,37 @@
     }
   }
 
+  function barisKeluarga(id) {
+    return form.querySelector("li.kpm[data-keluarga='" + id + "']");
+  }
+
+  function antrianIni() {
+    return baca().filter(function (item) { return item.kunci === kunci; });
+  }
+
+  // Label the families whose marks wait in the queue for this meeting; with `isi`, also show
+  // the queued marks (the last queued one wins) over what the page was rendered with.
+  function tandaiAntrian(isi) {
+    var tunggu = {};
+    antrianIni().forEach(function (item) {
+      (item.body.kehadiran || []).forEach(function (row) {
+        tunggu[row.keluarga_id] = row;
+      });
+    });
+    baris().forEach(function (li) {
+      var row = tunggu[li.dataset.keluarga];
+      if (row && isi) {
+        setNilai(li, row.status, row.pemahaman);
+      }
+      var note = li.querySelector(".catatan-antrian");
+      li.classList.toggle("belum-terkirim", !!row);
+      if (note) {  // absent from a page cached before this version
+        note.hidden = !row;
+      }
+    });
+    hitung();
+  }
+
   function hitung() {
     var jumlah = { hadir: 0, izin: 0, sakit: 0, alfa: 0 };
     baris().forEach(function (li) { jumlah[nilai(li).status] += 1; });
@@ -167,11 +213,98 @@
     var data = { client_id: kunci };
     FIELDS.forEach(function (name) {
       var el = form.elements.namedItem(name);
-      if (el && el.value !== undefined) {
+      if (el && el.type === "checkbox") {
+        data[name] = el.checked ? "1" : "";
+      } else if (el && el.value !== undefined) {
         data[name] = el.value;
       }
     });
     return data;
+  }
+
+  // --- A new-meeting screen ---------------------------------------------------------
+  function tampilInfo(teks) {
+    if (infoEl) {
+      infoEl.textContent = teks;
+    }
+  }
+
+  function tanggalId(iso) {
+    var p = (iso || "").split("-");
+    if (p.length !== 3) {
+      return "";
+    }
+    return parseInt(p[2], 10) + " " + BULAN[parseInt(p[1], 10) - 1] + " " + p[0];
+  }
+
+  function judulMateri() {
+    var materi = form.elements.namedItem("materi");
+    var topik = form.elements.namedItem("topik");
+    if (!materi || !materi.value) {
+      return "";
+    }
+    if (materi.value === "adaptif") {
+      return topik ? topik.value.trim() : "";
+    }
+    return materi.options[materi.selectedIndex].text.replace(/^Sesi \d+: /, "");
+  }
+
+  // The group's meeting with this date and materi, if the page lists one.
+  function pertemuanSama() {
+    var materi = form.elements.namedItem("materi");
+    var tanggal = form.elements.namedItem("tanggal");
+    if (!isBaru || !materi || !tanggal || !materi.value || !tanggal.value) {
+      return null;
+    }
+    var ada = form.querySelectorAll("#pertemuan-ada li");
+    for (var i = 0; i < ada.length; i += 1) {
+      if (ada[i].dataset.tanggal === tanggal.value && ada[i].dataset.materi === materi.value &&
+          ada[i].dataset.client !== kunci) {
+        return ada[i];
+      }
+    }
+    return null;
+  }
+
+  function tanyaLanjut() {
+    if (!tanyaEl) {
+      return;
+    }
+    var sama = pertemuanSama();
+    tanyaEl.hidden = !sama;
+    if (sama) {
+      tanyaEl.querySelector(".judul-ada").textContent = sama.textContent.trim();
+      tanyaEl.querySelector(".buka-ada").href = sama.dataset.url;
+    }
+  }
+
+  // Take up the newest meeting this phone made on this group's new-meeting screen and has
+  // not finished sending: its key, its fields and (by tandaiAntrian) its marks.
+  function ambilPertemuanAntrian() {
+    var milik = baca().filter(function (item) {
+      // Entries queued before `baru` existed carry the meeting's fields ("materi").
+      return item.url === form.dataset.url && (item.baru || "materi" in item.body.pertemuan);
+    });
+    if (!milik.length) {
+      return;
+    }
+    var item = milik[milik.length - 1];
+    kunci = item.kunci;
+    FIELDS.forEach(function (name) {
+      var el = form.elements.namedItem(name);
+      var value = item.body.pertemuan[name];
+      if (!el || value === undefined) {
+        return;
+      }
+      if (el.type === "checkbox") {
+        el.checked = !!value;
+      } else {
+        el.value = value;
+      }
+    });
+    tampilInfo(
+      tanggalId(item.body.pertemuan.tanggal) + " · " + judulMateri() + " · belum terkirim"
+    );
   }
 
   function periksaPertemuan() {
@@ -194,33 +327,88 @@
   }
 
   // --- Answers from the server ---------------------------------------------------------
-  function terapkan(item, data) {
-    if (item.kunci !== kunci) {
+  // The server may have added the marks to the group's existing meeting of that day: move
+  // the queue (and this screen, when it shows that meeting) to the server's meeting.
+  function gantiKunci(lama, pertemuan) {
+    if (!pertemuan || pertemuan.client_id === lama) {
       return;
     }
-    (data.hasil || []).forEach(function (row) {
-      var li = form.querySelector("li.kpm[data-keluarga='" + row.keluarga_id + "']");
-      if (!li) {
-        return;
+    tulis(baca().map(function (item) {
+      if (item.kunci === lama) {
+        item.kunci = pertemuan.client_id;
+        item.body.pertemuan.client_id = pertemuan.client_id;
       }
-      li.dataset.versi = String(row.versi);
-      li.dataset.status0 = row.status;
-      li.dataset.pemahaman0 = row.pemahaman;
+      return item;
+    }));
+    if (kunci === lama) {
+      kunci = pertemuan.client_id;
+    }
+  }
+
+  // Show the server's mark for a family unless the pendamping changed the row since the
+  // marks were sent (that change is kept and goes with the next save).
+  function tampilServer(li, row, dikirim) {
+    var v = nilai(li);
+    var dulu = dikirim ||
+      { status: li.dataset.status0 || "hadir", pemahaman: li.dataset.pemahaman0 };
+    var isDiubah = v.status !== dulu.status || v.pemahaman !== (dulu.pemahaman || "");
+    li.dataset.versi = String(row.versi);
+    li.dataset.status0 = row.status;
+    li.dataset.pemahaman0 = row.pemahaman;
+    if (!isDiubah) {
+      setNilai(li, row.status, row.pemahaman);
+    }
+  }
+
+  function terapkan(item, data) {
+    var lama = item.kunci;
+    gantiKunci(lama, data.pertemuan);
+    if (lama !== kunci && (!data.pertemuan || data.pertemuan.client_id !== kunci)) {
+      return;  // an answer for another meeting queued on this phone
+    }
+    var dikirim = {};
+    (item.body.kehadiran || []).forEach(function (row) { dikirim[row.keluarga_id] = row; });
+    var konflik = {};
+    (data.hasil || []).forEach(function (row) { konflik[row.keluarga_id] = row; });
+    (data.tersimpan || data.hasil || []).forEach(function (row) {
+      var li = barisKeluarga(row.keluarga_id);
+      if (li) {
+        tampilServer(li, row, dikirim[row.keluarga_id]);
+      }
+    });
+    baris().forEach(function (li) {
+      var row = konflik[li.dataset.keluarga];
       var note = li.querySelector(".catatan-konflik");
-      if (row.hasil === "konflik") {
+      if (row && row.hasil === "konflik") {
         setNilai(li, row.status, row.pemahaman);
         note.textContent = "Perangkat lain sudah mencatat " + LABEL[row.status] +
           "; kiriman ini " + LABEL[row.kiriman_status] +
           ". Pilih yang benar di halaman pertemuan.";
         note.hidden = false;
         li.classList.add("konflik");
-      } else {
+      } else if (row) {
         note.hidden = true;
         li.classList.remove("konflik");
       }
     });
+    if (data.pertemuan) {
+      var isian = form.querySelector(".data-pertemuan");
+      if (isian) {  // the meeting is on the server now: its details are edited there
+        isian.hidden = true;
+      }
+      form.dataset.pertemuan = data.pertemuan.client_id;
+      tampilInfo(data.pertemuan.info);
+      if (isBaru && window.location.pathname !== data.pertemuan.layar) {
+        // A reload now opens this meeting's screen, not "Pertemuan baru".
+        window.history.replaceState(null, "", data.pertemuan.layar);
+        simpanUntukOffline([data.pertemuan.layar]);
+      }
+    }
     isBaru = false;
-    hitung();
+    if (tanyaEl) {
+      tanyaEl.hidden = true;
+    }
+    tandaiAntrian(true);
   }
 
   function selesai(item, data) {
@@ -266,6 +454,7 @@
       }
       if (res.status >= 400 && res.status < 500) {
         hapus(item.id);
+        tandaiAntrian(false);
         return res.json().then(function (data) {
           tampil("Tidak tersimpan: " + data.error, "gagal");
           return true;
@@ -304,6 +493,13 @@
   }
 
   // --- Reopening the screen without signal (static/p2k2/sw.js) ------------------------
+  function simpanUntukOffline(urls) {
+    if (!("serviceWorker" in navigator) || !navigator.serviceWorker.controller) {
+      return;
+    }
+    navigator.serviceWorker.controller.postMessage({ simpan: urls });
+  }
+
   function pasangServiceWorker() {
     if (!("serviceWorker" in navigator) || !form.dataset.sw) {
       return;
@@ -325,6 +521,9 @@
   form.addEventListener("change", function (event) {
     if (event.target.matches("input[type=radio], select")) {
       hitung();
+    }
+    if (event.target.matches("[name=tanggal], [name=materi]")) {
+      tanyaLanjut();
     }
   });
 
@@ -349,6 +548,7 @@
       id: id,
       url: form.dataset.url,
       kunci: kunci,
+      baru: isLayarBaru,
       dibuat: Date.now(),
       body: {
         kiriman_id: id,
@@ -358,6 +558,7 @@
       },
     });
     tulis(items);
+    tandaiAntrian(false);
     if (navigator.onLine) {
       kirimSemua();
     } else {
@@ -369,7 +570,11 @@
   window.addEventListener("offline", tampilMenunggu);
   window.setInterval(kirimSemua, ULANG_MS);
   pasangKontrol();
-  hitung();
+  if (isLayarBaru) {
+    ambilPertemuanAntrian();
+  }
+  tandaiAntrian(true);
+  tanyaLanjut();
   tampilMenunggu();
   kirimSemua();
   pasangServiceWorker();

@@ -12,7 +12,14 @@ from playwright.sync_api import expect
 
 from p2k2.models import Kehadiran, Kiriman, KonflikKehadiran, Pertemuan
 from tests.conftest import login
-from tests.p2k2.conftest import _seed, buat_kelompok, buat_keluarga, buat_pertemuan, sesi
+from tests.p2k2.conftest import (
+    _seed,
+    buat_kelompok,
+    buat_keluarga,
+    buat_pertemuan,
+    catat,
+    sesi,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -48,6 +55,19 @@ def _wait(page, expression, timeout=10.0):
 
 def _marks(pertemuan):
     return dict(Kehadiran.objects.filter(pertemuan=pertemuan).values_list("keluarga_id", "status"))
+
+
+def _shown(page, keluarga):
+    """The mark each family's row shows: the checked button's value."""
+    return {k.pk: _row(page, k).locator("input:checked").get_attribute("value") for k in keluarga}
+
+
+def _wait_offline_ready(page, url):
+    _wait(page, f"caches.open('p2k2-kehadiran-v1').then(c => c.match('{url}')).then(r => !!r)")
+    _wait(page, "navigator.serviceWorker.controller !== null")
+
+
+BELUM_TERKIRIM = "Belum terkirim: tersimpan di HP."
 
 
 def test_mark_attendance_with_taps_and_save(page, rapat):
@@ -281,3 +301,146 @@ def test_signing_out_removes_the_screens_kept_for_offline_use(page, rapat):
     page.context.set_offline(True)
     with pytest.raises(PlaywrightError):  # offline and not cached: the screen cannot open
         page.goto(url)
+
+
+def test_a_new_meeting_saved_offline_is_shown_again_when_the_screen_reopens_offline(page, rapat):
+    # given: the new-meeting screen, opened once with signal (kept by the service worker)
+    kelompok, _, keluarga = rapat
+    page.set_viewport_size(PHONE)
+    login(page, "pendamping_a")
+    url = f"/p2k2/kelompok/{kelompok.pk}/catat/"
+    page.goto(url)
+    _wait_offline_ready(page, url)
+    stunting = sesi("Pencegahan dan Penanganan Stunting", 11)
+    page.get_by_label("Materi").select_option(str(stunting.pk))
+    tanggal = page.get_by_label("Tanggal").input_value()
+    # when: without signal she marks izin, sakit and alfa and saves; then the page reloads
+    page.context.set_offline(True)
+    _row(page, keluarga[0]).get_by_text("Izin", exact=True).click()
+    _row(page, keluarga[1]).get_by_text("Sakit", exact=True).click()
+    _row(page, keluarga[2]).get_by_text("Alfa", exact=True).click()
+    page.get_by_role("button", name="Simpan kehadiran").click()
+    expect(page.locator("#status-kirim")).to_contain_text(TERSIMPAN_DI_HP)
+    page.reload()
+    # then: the same meeting and the phone's marks, labelled as not sent yet
+    expect(page.get_by_test_id("info-pertemuan")).to_contain_text(
+        f"{stunting.judul} · belum terkirim"
+    )
+    assert page.get_by_label("Materi").input_value() == str(stunting.pk)
+    assert page.get_by_label("Tanggal").input_value() == tanggal
+    expect(page.locator("#ringkasan")).to_have_text("Hadir 2 · Izin 1 · Sakit 1 · Alfa 1")
+    marks = {
+        keluarga[0].pk: "izin",
+        keluarga[1].pk: "sakit",
+        keluarga[2].pk: "alfa",
+        keluarga[3].pk: "hadir",
+        keluarga[4].pk: "hadir",
+    }
+    assert _shown(page, keluarga) == marks
+    expect(page.get_by_text(BELUM_TERKIRIM).filter(visible=True)).to_have_count(5)
+    expect(page.locator("#status-kirim")).to_contain_text(TERSIMPAN_DI_HP)
+    assert Pertemuan.objects.filter(sesi=stunting).count() == 0
+    # when: the signal returns
+    page.context.set_offline(False)
+    # then: one meeting; the screen shows the server's answer and is now that meeting's
+    expect(page.locator("#status-kirim")).to_contain_text("5 keluarga tersimpan.")
+    baru = Pertemuan.objects.get(kelompok=kelompok, sesi=stunting)
+    assert _marks(baru) == marks
+    expect(page.get_by_text(BELUM_TERKIRIM).filter(visible=True)).to_have_count(0)
+    assert _shown(page, keluarga) == marks
+    expect(page.get_by_test_id("info-pertemuan")).to_contain_text(f" · {stunting.judul}")
+    assert urlparse(page.url).path == f"/p2k2/pertemuan/{baru.pk}/kehadiran/"
+    # when: reopened with signal: the meeting's screen, every mark from the server
+    page.reload()
+    expect(page.get_by_test_id("info-pertemuan")).to_contain_text(stunting.judul)
+    expect(page.locator("#ringkasan")).to_have_text("Hadir 2 · Izin 1 · Sakit 1 · Alfa 1")
+    assert _shown(page, keluarga) == marks
+    assert Pertemuan.objects.filter(kelompok=kelompok).count() == 2  # rapat's and this one
+
+
+def test_marks_queued_for_a_meeting_are_laid_over_the_cached_screen(page, rapat):
+    # given: the meeting's screen opened with signal; the office then recorded everyone
+    _, pertemuan, keluarga = rapat
+    page.set_viewport_size(PHONE)
+    login(page, "pendamping_a")
+    url = f"/p2k2/pertemuan/{pertemuan.pk}/kehadiran/"
+    page.goto(url)
+    _wait_offline_ready(page, url)
+    # when: offline, one family marked alfa and saved, the screen reopened
+    page.context.set_offline(True)
+    _row(page, keluarga[3]).get_by_text("Alfa", exact=True).click()
+    page.get_by_role("button", name="Simpan kehadiran").click()
+    expect(page.locator("#status-kirim")).to_contain_text(TERSIMPAN_DI_HP)
+    page.reload()
+    # then
+    expect(_row(page, keluarga[3]).get_by_text(BELUM_TERKIRIM)).to_be_visible()
+    assert _shown(page, keluarga)[keluarga[3].pk] == "alfa"
+    expect(page.locator("#ringkasan")).to_have_text("Hadir 4 · Izin 0 · Sakit 0 · Alfa 1")
+    # when: signal again
+    page.context.set_offline(False)
+    # then
+    expect(page.locator("#status-kirim")).to_contain_text("5 keluarga tersimpan.")
+    expect(page.get_by_text(BELUM_TERKIRIM).filter(visible=True)).to_have_count(0)
+    assert _marks(pertemuan)[keluarga[3].pk] == "alfa"
+    assert _shown(page, keluarga)[keluarga[3].pk] == "alfa"
+
+
+def test_a_second_meeting_of_the_same_day_and_materi_asks_and_continues_the_first(
+    page, rapat, operator
+):
+    # given: the 10 March meeting, where the office already marked the first family alfa
+    kelompok, pertemuan, keluarga = rapat
+    catat(pertemuan, {keluarga[0]: "alfa"}, oleh=operator)
+    page.set_viewport_size(PHONE)
+    login(page, "pendamping_a")
+    page.goto(f"/p2k2/kelompok/{kelompok.pk}/catat/")
+    # when: she starts "a new meeting" with that day and materi
+    page.get_by_label("Tanggal").fill("2025-03-10")
+    page.get_by_label("Materi").select_option(str(pertemuan.sesi_id))
+    # then: asked, with the way to the existing meeting
+    tanya = page.locator("#tanya-lanjut")
+    expect(tanya).to_be_visible()
+    expect(tanya).to_contain_text(
+        "Kelompok ini sudah punya pertemuan Gizi dan layanan kesehatan ibu hamil pada "
+        "10 Maret 2025. Lanjutkan pertemuan yang sudah ada?"
+    )
+    expect(tanya.get_by_role("link", name="Ya, buka pertemuan itu")).to_have_attribute(
+        "href", f"/p2k2/pertemuan/{pertemuan.pk}/kehadiran/"
+    )
+    # when: she marks and saves without answering
+    _row(page, keluarga[1]).get_by_text("Izin", exact=True).click()
+    page.get_by_role("button", name="Simpan kehadiran").click()
+    # then: the marks went to the existing meeting; no second one
+    expect(page.locator("#status-kirim")).to_contain_text(
+        "sudah ada; kehadiran dicatat ke pertemuan itu. 4 keluarga tersimpan; 1 berbeda"
+    )
+    assert list(Pertemuan.objects.filter(kelompok=kelompok)) == [pertemuan]
+    assert _marks(pertemuan)[keluarga[1].pk] == "izin"
+    assert _shown(page, keluarga)[keluarga[0].pk] == "alfa"  # the server's, with the conflict
+    expect(_row(page, keluarga[0]).locator(".catatan-konflik")).to_be_visible()
+    expect(tanya).to_be_hidden()
+    assert urlparse(page.url).path == f"/p2k2/pertemuan/{pertemuan.pk}/kehadiran/"
+
+
+def test_a_meeting_confirmed_as_separate_is_a_second_meeting(page, rapat):
+    # given
+    kelompok, pertemuan, _ = rapat
+    page.set_viewport_size(PHONE)
+    login(page, "pendamping_a")
+    page.goto(f"/p2k2/kelompok/{kelompok.pk}/catat/")
+    page.get_by_label("Tanggal").fill("2025-03-10")
+    page.get_by_label("Materi").select_option(str(pertemuan.sesi_id))
+    # when
+    page.get_by_label("Tidak, ini pertemuan terpisah (bukan lanjutan)").check()
+    page.get_by_role("button", name="Simpan kehadiran").click()
+    # then
+    expect(page.locator("#status-kirim")).to_have_text(
+        "5 keluarga tersimpan. Buka halaman pertemuan"
+    )
+    kedua = Pertemuan.objects.exclude(pk=pertemuan.pk).get(kelompok=kelompok)
+    assert (kedua.tanggal.isoformat(), kedua.sesi_id, kedua.is_terpisah) == (
+        "2025-03-10",
+        pertemuan.sesi_id,
+        True,
+    )
+    assert _marks(pertemuan) == {}

@@ -232,6 +232,19 @@ def test_the_meeting_form_asks_to_continue_and_saves_a_separate_one_when_told(
     assert kedua.is_terpisah is True
 
 
+def test_the_new_meeting_screen_lists_the_groups_meetings_for_the_question(
+    client, pertemuan_a, kelompok_a, pendamping_hadimulyo
+):
+    client.force_login(pendamping_hadimulyo)
+    page = client.get(reverse("p2k2:kehadiran-baru", args=[kelompok_a.pk])).content.decode()
+    assert (
+        f'<li data-tanggal="2025-03-10"\n                data-materi="{pertemuan_a.sesi_id}"\n'
+        f'                data-client="{pertemuan_a.client_id}"\n'
+        f'                data-url="/p2k2/pertemuan/{pertemuan_a.pk}/kehadiran/">'
+        f"{GIZI_HAMIL} pada 10 Maret 2025</li>"
+    ) in page
+
+
 # --- The data migration ----------------------------------------------------------------------
 def test_the_migration_marks_existing_duplicates_separate_and_deletes_nothing(kelompok_a):
     # given: three rows of one meeting and a pair of adaptif ones, entered before the rule
