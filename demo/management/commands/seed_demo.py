@@ -8,6 +8,7 @@ from django.db import transaction
 from demo import komitmen as demo_komitmen
 from demo import p2k2 as p2k2_demo
 from demo import pendamping as pendamping_demo
+from demo import pengaduan as demo_pengaduan
 from demo.keluarga import generate_keluarga
 from dinsos import services
 from dinsos.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_KEY, DEMO_TOTP_USERS
@@ -61,6 +62,7 @@ class Command(BaseCommand):
         pendamping_demo.generate(today=today(), tulis=self.stdout.write)  # no-op once any exist
         p2k2_demo.generate_p2k2(today=today(), tulis=self.stdout.write)  # no-op once a group exists
         demo_komitmen.generate_komitmen(today=today(), tulis=self.stdout.write)  # no-op once any
+        demo_pengaduan.generate_pengaduan(today=today(), tulis=self.stdout.write)  # no-op once any
 
     def _seed_keluarga(self, n: int) -> None:
         started = time.monotonic()
