@@ -216,6 +216,31 @@ class RiwayatPerubahan(models.Model):
         return ", ".join(self.perubahan)
 
 
+class PerubahanDesil(models.Model):
+    """One family's desil changed by one apply (a DTSEN snapshot, or an undo of one).
+
+    Written by kpm.services.keluarga_desil_apply in the same statement that changes the
+    desil, so an undo restores exactly what that apply changed (issue 15), never re-derived
+    from older files. `sumber` names the apply, e.g. "dtsen.snapshot:12".
+    """
+
+    keluarga = models.ForeignKey(Keluarga, on_delete=models.CASCADE, related_name="+")
+    sumber = models.CharField(max_length=60)
+    desil_lama = models.PositiveSmallIntegerField(null=True)
+    desil_per_lama = models.DateField(null=True)
+    desil_baru = models.PositiveSmallIntegerField(null=True)
+    desil_per_baru = models.DateField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "perubahan desil"
+        indexes = [models.Index(fields=["sumber"], name="perubahan_desil_sumber")]
+
+    def __str__(self) -> str:
+        return f"{self.sumber}: {self.desil_lama} → {self.desil_baru}"
+
+
 class NominalKomponen(models.Model):
     """The yearly amount of a component (DOMAIN.md §2: a dated table, not constants)."""
 

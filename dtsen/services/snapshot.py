@@ -6,22 +6,21 @@ import datetime
 import hashlib
 import logging
 from pathlib import PurePath
-from typing import Any
 
 from django.core.files import File
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Min
 from django.utils import timezone
 
 from dinsos import services as dinsos_services
 from dinsos.errors import DomainError
 from dinsos.formatting import tanggal, tanggal_jam
 from dinsos.models import AuditEvent, User, Wilayah
-from dinsos.raw_sql import db_table
 from dtsen.importers import CHECKERS
 from dtsen.importers.columns import ABAIKAN, canonical
 from dtsen.lock_objects import snapshot_lock_for_apply
 from dtsen.models import DtsenRecord, Jenis, MasalahBaris, PbiJkRecord, PemetaanKolom, Snapshot
-from kpm.models import Keluarga
+from kpm import services as kpm_services
 
 logger = logging.getLogger(__name__)
 HASH_CHUNK = 1 << 20
@@ -252,28 +251,6 @@ def snapshot_cancel(*, snapshot: Snapshot, user: User) -> Snapshot:
 # DOMAIN.md §3: a desil belongs to a snapshot date. Families of the area whose No KK is not in
 # the new snapshot get no desil as of that date (README, design). Members of one family carry
 # the same desil in DTSEN; if a file disagrees with itself, the lowest (poorest) counts.
-_DESIL_DARI_SNAPSHOT = f"""
-    UPDATE {db_table(Keluarga)} k
-    SET desil = r.desil, desil_per = %(tanggal)s, updated_at = now()
-    FROM (
-        SELECT no_kk, min(desil_nasional) AS desil
-        FROM {db_table(DtsenRecord)} WHERE snapshot_id = %(id)s GROUP BY no_kk
-    ) r
-    WHERE k.no_kk = r.no_kk
-      AND (k.desil IS DISTINCT FROM r.desil OR k.desil_per IS DISTINCT FROM %(tanggal)s)
-"""  # noqa: S608 (table names from model metadata only)
-_DESIL_HILANG = f"""
-    UPDATE {db_table(Keluarga)} k
-    SET desil = NULL, desil_per = %(tanggal)s, updated_at = now()
-    FROM {db_table(Wilayah)} w
-    WHERE k.kelurahan_id = w.id AND w.kode LIKE %(prefix)s
-      AND NOT EXISTS (
-        SELECT 1 FROM {db_table(DtsenRecord)} r WHERE r.snapshot_id = %(id)s AND r.no_kk = k.no_kk
-      )
-      AND (k.desil IS NOT NULL OR k.desil_per IS DISTINCT FROM %(tanggal)s)
-"""  # noqa: S608 (table names from model metadata only)
-
-
 @transaction.atomic
 def snapshot_apply(*, snapshot: Snapshot, applied_by: User) -> int:
     """Make a reviewed snapshot the active one for its kind and area, in one transaction.
@@ -306,16 +283,21 @@ def snapshot_apply(*, snapshot: Snapshot, applied_by: User) -> int:
     target.save(update_fields=["status", "applied_by", "applied_at", "updated_at"])
     changed = 0
     if target.jenis == Jenis.DTSEN:
-        params: dict[str, Any] = {
-            "id": target.pk,
-            "tanggal": target.tanggal_data,
-            "prefix": f"{target.wilayah.kode}.%",
-        }
-        with connection.cursor() as cursor:
-            cursor.execute(_DESIL_DARI_SNAPSHOT, params)
-            changed = cursor.rowcount
-            cursor.execute(_DESIL_HILANG, params)
-            changed += cursor.rowcount
+        # A family's desil is the lowest desil_nasional of its No KK in the file.
+        desil = (
+            DtsenRecord.objects.filter(snapshot_id=target.pk)
+            .values("no_kk")
+            .annotate(desil=Min("desil_nasional"))
+        )
+        kelurahan = Wilayah.objects.filter(
+            tingkat=Wilayah.Tingkat.KELURAHAN, kode__startswith=f"{target.wilayah.kode}."
+        ).values_list("pk", flat=True)
+        changed = kpm_services.keluarga_desil_apply(
+            desil=desil,
+            kelurahan_ids=list(kelurahan),
+            desil_per=target.tanggal_data,
+            sumber=f"dtsen.snapshot:{target.pk}",
+        )
     dinsos_services.audit_record(
         user=applied_by, action=AuditEvent.Action.APPLY, obj=target, jumlah=target.baris_valid
     )

@@ -7,7 +7,8 @@ import logging
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from dinsos import selectors as dinsos_selectors
@@ -17,10 +18,12 @@ from dinsos.formatting import mask_nik, mask_no_kk
 from dinsos.models import AuditEvent, User, Wilayah
 from dinsos.names import normalize_nama
 from dinsos.pengaturan import today
+from dinsos.raw_sql import db_table, queryset_sql
 from kpm.komponen import Aturan, DataAnggota, komponen_anggota
 from kpm.models import (
     Anggota,
     Keluarga,
+    PerubahanDesil,
     RiwayatPerubahan,
     RiwayatStatus,
 )
@@ -345,3 +348,49 @@ def keluarga_pendamping_set(*, keluarga_ids: Collection[int], pendamping: User) 
         .exclude(pendamping=pendamping)
         .update(pendamping=pendamping, updated_at=timezone.now())
     )
+
+
+# One statement: read the families the apply touches (locked), log their old and new desil,
+# change them. A family counts when its No KK is in the source or it lies in the area the
+# source covers (then it has no desil in the source: DOMAIN.md §3, a desil belongs to a
+# snapshot date).
+_DESIL_APPLY = """
+    WITH sumber AS ({sumber_sql}),
+    berubah AS (
+        SELECT k.id, k.desil AS desil_lama, k.desil_per AS per_lama, s.desil AS desil_baru
+        FROM {keluarga} k
+        LEFT JOIN sumber s ON s.no_kk = k.no_kk
+        WHERE (s.no_kk IS NOT NULL OR k.kelurahan_id = ANY(%(kelurahan)s))
+          AND (k.desil IS DISTINCT FROM s.desil OR k.desil_per IS DISTINCT FROM %(per)s)
+        FOR UPDATE OF k
+    ),
+    log AS (
+        INSERT INTO {perubahan}
+            (keluarga_id, sumber, desil_lama, desil_per_lama, desil_baru, desil_per_baru,
+             created_at)
+        SELECT id, %(sumber)s, desil_lama, per_lama, desil_baru, %(per)s, now() FROM berubah
+    )
+    UPDATE {keluarga} k
+    SET desil = b.desil_baru, desil_per = %(per)s, updated_at = now()
+    FROM berubah b
+    WHERE k.id = b.id
+"""
+
+
+def keluarga_desil_apply(
+    *, desil: QuerySet[Any], kelurahan_ids: Collection[int], desil_per: datetime.date, sumber: str
+) -> int:
+    """Set the families' desil from `desil` (a queryset of rows `no_kk`, `desil`, one per
+    No KK) as of `desil_per`; families in `kelurahan_ids` missing from it lose their desil.
+    Set-based (one statement) and logged per family in PerubahanDesil under `sumber`, so
+    the apply can be undone. Returns the number of families changed. The caller owns the
+    transaction (dtsen.services.snapshot_apply)."""
+    sumber_sql, params = queryset_sql(desil.values("no_kk", "desil"), prefix="s")
+    sql = _DESIL_APPLY.format(
+        sumber_sql=sumber_sql, keluarga=db_table(Keluarga), perubahan=db_table(PerubahanDesil)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql, {**params, "kelurahan": list(kelurahan_ids), "per": desil_per, "sumber": sumber}
+        )
+        return cursor.rowcount

@@ -11,7 +11,7 @@ from dinsos.errors import DomainError
 from dinsos.models import AuditEvent
 from dtsen import services
 from dtsen.models import Jenis, Snapshot
-from kpm.models import Keluarga
+from kpm.models import Keluarga, PerubahanDesil
 from tests.dtsen.conftest import make_no_kk, orang, write_csv
 from tests.factories import KeluargaFactory
 
@@ -51,6 +51,24 @@ def test_apply_makes_the_snapshot_active_and_updates_kpm_desil(muat, tmp_path, a
     assert changed == 3
     event = AuditEvent.objects.get(action=AuditEvent.Action.APPLY)
     assert (event.user, event.object_id, event.jumlah) == (admin, str(snapshot.pk), 3)
+
+
+def test_apply_logs_each_familys_old_and_new_desil_for_undo(muat, tmp_path, admin, keluarga):
+    # given: KK 1 gets desil 2, KK 3 (desil 9) is missing from the file, KK 2 gets none
+    rows = [orang(1, kk=1, desil="2"), orang(3, kk=2, desil="")]
+    snapshot = muat(write_csv(tmp_path / "juni.csv", rows), tanggal=JUNI)
+    # when
+    services.snapshot_apply(snapshot=snapshot, applied_by=admin)
+    # then: one row per family changed, written by the same apply
+    log = {
+        p.keluarga_id: (p.desil_lama, p.desil_per_lama, p.desil_baru, p.desil_per_baru)
+        for p in PerubahanDesil.objects.filter(sumber=f"dtsen.snapshot:{snapshot.pk}")
+    }
+    assert log == {
+        keluarga[1].pk: (None, None, 2, JUNI),
+        keluarga[2].pk: (None, None, None, JUNI),
+        keluarga[3].pk: (9, None, None, JUNI),
+    }
 
 
 def test_the_previous_snapshot_stays_as_history(muat, tmp_path, admin, keluarga):
