@@ -110,6 +110,17 @@ class Menu(Protocol):
     def __call__(self) -> list[ItemMenu]: ...
 
 
+class SnapshotDiterapkan(Protocol):
+    """`(snapshot_id=, jenis=, wilayah_id=, tanggal_data=) -> None`: runs inside the
+    transaction that applies a DTSEN/PBI-JK snapshot (or undoes an apply), after the
+    families' desil changed; e.g. the monthly proposal cycle matches its sent proposals
+    against the new snapshot. An exception rolls the whole apply back."""
+
+    def __call__(
+        self, *, snapshot_id: int, jenis: str, wilayah_id: int, tanggal_data: datetime.date
+    ) -> None: ...
+
+
 @dataclass(frozen=True)
 class Hook(Generic[P]):
     """One extension point. `keyed` hooks take one provider per key (RHK sources by item);
@@ -173,7 +184,14 @@ MENU: Hook[Menu] = Hook(
     description="Entri navigasi aplikasi, dikelompokkan per tugas.",
 )
 
+SNAPSHOT_DITERAPKAN: Hook[SnapshotDiterapkan] = Hook(
+    name="snapshot_diterapkan",
+    protocol=SnapshotDiterapkan,
+    description="Dijalankan dalam transaksi penerapan snapshot DTSEN/PBI-JK.",
+)
+
 HOOKS: tuple[Hook[Any], ...] = (
+    SNAPSHOT_DITERAPKAN,
     BERANDA,
     MENU,
     PANEL_KELUARGA,

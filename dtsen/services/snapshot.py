@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Min
 from django.utils import timezone
 
+from dinsos import hooks
 from dinsos import services as dinsos_services
 from dinsos.errors import DomainError
 from dinsos.formatting import tanggal, tanggal_jam
@@ -297,6 +298,13 @@ def snapshot_apply(*, snapshot: Snapshot, applied_by: User) -> int:
             kelurahan_ids=list(kelurahan),
             desil_per=target.tanggal_data,
             sumber=f"dtsen.snapshot:{target.pk}",
+        )
+    for provider in hooks.registry.providers(hooks.SNAPSHOT_DITERAPKAN):
+        provider(
+            snapshot_id=target.pk,
+            jenis=target.jenis,
+            wilayah_id=target.wilayah_id,
+            tanggal_data=target.tanggal_data,
         )
     dinsos_services.audit_record(
         user=applied_by, action=AuditEvent.Action.APPLY, obj=target, jumlah=target.baris_valid
