@@ -77,7 +77,7 @@ class PertemuanGanda(DomainError):
 def _pertemuan_sama(
     *,
     kelompok_id: int,
-    hari: datetime.date | None,
+    hari: datetime.date,
     sesi: Sesi | None,
     kecuali: int | None = None,
 ) -> Pertemuan | None:
@@ -115,9 +115,7 @@ def pertemuan_create(
     _check_pertemuan(data)
     is_terpisah = bool(data.get("is_terpisah"))
     if not is_terpisah:
-        sama = _pertemuan_sama(
-            kelompok_id=kelompok.pk, hari=data.get("tanggal"), sesi=data.get("sesi")
-        )
+        sama = _pertemuan_sama(kelompok_id=kelompok.pk, hari=data["tanggal"], sesi=data.get("sesi"))
         if sama is not None:
             raise PertemuanGanda(sama)
     values = {k: _value(data, k) for k in (*PERTEMUAN_FIELDS, *FOTO_FIELDS)}
