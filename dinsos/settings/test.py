@@ -17,12 +17,21 @@ os.environ.setdefault("DINSOS_OTP_WAJIB", "false")
 # around it are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-from dinsos.settings.base import *  # noqa: F403
-from dinsos.settings.base import STORAGES, VAR_DIR
+# Parallel test runs (pytest-xdist, `make test`): each worker process has its own test
+# database (pytest-django adds the _gw<n> suffix) and, set here, its own Redis database, so
+# one worker's Celery worker never takes another's tasks or cache entries.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if XDIST_WORKER.startswith("gw"):
+    _base, _, _db = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0").rpartition("/")
+    _offset = 1 + int(XDIST_WORKER[2:])
+    os.environ["REDIS_URL"] = f"{_base}/{(int(_db or 0) + _offset) % 16}"
+
+from dinsos.settings.base import *  # noqa: F403, E402  (the environment above must come first)
+from dinsos.settings.base import STORAGES, VAR_DIR  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-MEDIA_ROOT = VAR_DIR / "test-media"
+MEDIA_ROOT = VAR_DIR / f"test-media{'-' + XDIST_WORKER if XDIST_WORKER else ''}"
