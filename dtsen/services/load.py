@@ -30,6 +30,7 @@ from dtsen.importers.files import Batas, FileDitolak, Row, TableReader, open_tab
 from dtsen.importers.report import write_report
 from dtsen.lock_objects import snapshot_load_lock
 from dtsen.models import MasalahBaris, PemetaanKolom, Snapshot
+from dtsen.services import ganda_mungkin
 
 logger = logging.getLogger(__name__)
 
@@ -252,6 +253,11 @@ class Loader:
         _update(self.snapshot, tahap="Mencari NIK ganda", progres_pada=timezone.now())
         with transaction.atomic():
             self._mark_duplicates(cocok.header["nik"])
+            ganda_mungkin.mark_probable_duplicates(
+                snapshot_id=self.snapshot.pk,
+                record_table=self.record_table,
+                kolom=cocok.header["nik"],
+            )
             self._count()
         self.durasi["ganda"] = time.perf_counter() - t0
         t0 = time.perf_counter()
