@@ -114,8 +114,8 @@ def test_both_region_code_systems_are_recognised(muat, tmp_path, kota_metro):
         (
             3,
             "kode_kemendagri",
-            "kode desa/kelurahan '1872091003' tidak dikenal di Kota Metro, baik sebagai "
-            "kode BPS 1872091003 maupun Kemendagri 18.72.09.1003",
+            "kode desa/kelurahan '1872091003' tidak dikenal di Kota Metro "
+            "(dibaca sebagai kode Kemendagri)",
             False,
         )
     ]
