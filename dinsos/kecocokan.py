@@ -374,7 +374,7 @@ def nilai(a: Orang, b: Orang, *, aturan: Aturan, serumah: bool = False) -> Hasil
 MIN_PASANGAN_REFIT = 200  # labelled pairs needed before the weights may be re-fitted
 MIN_PER_LABEL_REFIT = 30  # … of which at least this many of each answer
 _PSEUDO = 0.5  # Laplace smoothing: a level never seen for one answer is not ±infinity
-BOBOT_MAKS = 12.0
+BOBOT_MAKS = 20.0
 
 
 @dataclass(frozen=True)
@@ -386,9 +386,12 @@ class Berlabel:
 
 
 def refit(pasangan: Iterable[Berlabel], *, lama: Aturan) -> Aturan:
-    """New weights from labelled pairs: per signal level log2(m/u), where m and u are the
-    level's share among same-person and different-person pairs (Fellegi–Sunter). A level no
-    pair has reached keeps its old weight. Thresholds are unchanged."""
+    """New weights from labelled pairs. The pairs were proposed by the old weights, so they
+    say how much each level still separates the same person from two people *among the
+    proposals*: each level's weight moves by log2(m/u), where m and u are its smoothed
+    shares among same-person and different-person pairs (Fellegi–Sunter, with the old
+    weights as the starting point). A level equally common in both answers keeps its
+    weight; a level no pair reached keeps its weight. Thresholds are unchanged."""
     data = list(pasangan)
     sama = [p for p in data if p.is_sama]
     bukan = [p for p in data if not p.is_sama]
@@ -407,7 +410,8 @@ def refit(pasangan: Iterable[Berlabel], *, lama: Aturan) -> Aturan:
             u = (sum(p.sinyal.get(s) == level for p in bukan) + _PSEUDO) / (
                 len(bukan) + _PSEUDO * len(levels)
             )
-            bobot[s][level] = round(max(-BOBOT_MAKS, min(BOBOT_MAKS, math.log2(m / u))), 2)
+            new = float(old) + math.log2(m / u)
+            bobot[s][level] = round(max(-BOBOT_MAKS, min(BOBOT_MAKS, new)), 2)
     return Aturan(bobot=bobot, ambang=dict(lama.ambang))
 
 

@@ -124,7 +124,8 @@ def _baris_cocok(data: dict[str, Any]) -> list[Baris]:
         lines += [
             Baris(
                 "Kecocokan",
-                f"{PITA_LABEL.get(data['pita'], data['pita'])} (skor {_skor(data['skor_cocok'])})",
+                f"{PITA_LABEL.get(data['pita'], data['pita'])} "
+                f"(skor {float(data['skor_cocok']):.1f})".replace(".", ","),
             ),
             Baris("Alasan", "; ".join(teks_alasan(kode) for kode in data.get("alasan", [])) or "—"),
         ]

@@ -141,10 +141,11 @@ def test_refit_learns_log_odds_from_labelled_pairs():
     ] * 60
     # when
     baru = kecocokan.refit(pairs, lama=Aturan())
-    # then: the KK and kelurahan weights move, a level nobody reached keeps its weight
-    assert baru.bobot["kk"]["sama"] == 6.92  # log2((60 + 0.5) / (0 + 0.5)): smoothed
-    assert baru.bobot["kk"]["beda"] == -6.92
-    assert baru.bobot["nama"]["sama"] == 0.0
+    # then: the KK and kelurahan weights move by the smoothed log-odds; a level as common in
+    # both answers, or one nobody reached, keeps its weight
+    assert baru.bobot["kk"]["sama"] == 10.92  # 4 + log2((60 + 0.5) / (0 + 0.5))
+    assert baru.bobot["kk"]["beda"] == -8.92  # -2 - 6.92
+    assert baru.bobot["nama"]["sama"] == 7.0
     assert baru.bobot["kk"]["serumah"] == kecocokan.BOBOT_AWAL["kk"]["serumah"]
     assert baru.ambang == Aturan().ambang
 
