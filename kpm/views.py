@@ -12,7 +12,7 @@ from dinsos import ekspor, pencarian
 from dinsos.errors import DomainError
 from dinsos.http import AuthedRequest, require_role
 from dinsos.models import User
-from kpm import forms, selectors, services
+from kpm import forms, pengurus_ganda, selectors, services
 from kpm.access import access_anggota, access_keluarga
 from kpm.models import Keluarga
 
@@ -88,7 +88,9 @@ def keluarga_create(request: AuthedRequest) -> HttpResponse:
         is_create=True,
     )
     pengurus_form = forms.AnggotaForm(request.POST or None, prefix="pengurus")
-    if request.method == "POST" and form.is_valid() and pengurus_form.is_valid():
+    is_valid = request.method == "POST" and form.is_valid() and pengurus_form.is_valid()
+    kemungkinan = _kemungkinan_sama(request, form, pengurus_form) if is_valid else []
+    if is_valid and not kemungkinan:
         try:
             keluarga = services.keluarga_register(
                 keluarga_data=form.cleaned_data,
@@ -103,9 +105,27 @@ def keluarga_create(request: AuthedRequest) -> HttpResponse:
                 messages.warning(request, f"Periksa data pengurus: {warning}.")
             messages.success(request, "Keluarga berhasil didaftarkan.")
             return redirect("kpm:keluarga-detail", keluarga.pk)
-    context = {"form": form, "pengurus_form": pengurus_form}
+    context = {"form": form, "pengurus_form": pengurus_form, "kemungkinan": kemungkinan}
     status = 400 if request.method == "POST" else 200
     return render(request, "kpm/keluarga_form.html", context, status=status)
+
+
+def _kemungkinan_sama(
+    request: AuthedRequest, form: forms.KeluargaForm, pengurus_form: forms.AnggotaForm
+) -> list[pengurus_ganda.KemungkinanSama]:
+    """The head's probable duplicates under another NIK, until the operator confirms."""
+    if request.POST.get("tetap_daftar"):
+        return []
+    pengurus = pengurus_form.cleaned_data
+    return pengurus_ganda.pengurus_kemungkinan_terdaftar(
+        user=request.user,
+        nik=pengurus["nik"],
+        nama=pengurus["nama"],
+        tanggal_lahir=pengurus["tanggal_lahir"],
+        jenis_kelamin=pengurus["jenis_kelamin"],
+        kelurahan=form.cleaned_data["kelurahan"],
+        no_kk=form.cleaned_data["no_kk"],
+    )
 
 
 def keluarga_update(request: AuthedRequest, pk: int) -> HttpResponse:
