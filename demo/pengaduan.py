@@ -27,7 +27,7 @@ BULAN = 6
 PER_BULAN = 60
 P_KPM = 0.7
 P_TENTANG_PENDAMPING = 0.03
-KATEGORI_BOBOT = {
+KATEGORI_BOBOT: dict[str, int] = {
     Pengaduan.Kategori.BANSOS_TIDAK_DITERIMA: 30,
     Pengaduan.Kategori.NOMINAL_TIDAK_SESUAI: 15,
     Pengaduan.Kategori.PBIJK_NONAKTIF: 20,
@@ -35,7 +35,7 @@ KATEGORI_BOBOT = {
     Pengaduan.Kategori.DATA_SALAH: 12,
     Pengaduan.Kategori.LAINNYA: 8,
 }
-KANAL_BOBOT = {
+KANAL_BOBOT: dict[str, int] = {
     Pengaduan.Kanal.LOKET: 40,
     Pengaduan.Kanal.TELEPON: 25,
     Pengaduan.Kanal.PENDAMPING: 20,
@@ -90,7 +90,9 @@ def generate_pengaduan(*, today: datetime.date, tulis: Callable[[str], object]) 
             kategori, tentang = Pengaduan.Kategori.PERILAKU_PETUGAS, kel.pendamping
         wilayah = kel.kelurahan if kel is not None else rng.choice(kelurahan)
         petugas = koordinator if tentang else (kel.pendamping if kel else operator)
+        kecamatan_id = wilayah.parent_id
         assert petugas is not None
+        assert kecamatan_id is not None
         jawab, selesai = services.tenggat_hitung(
             kategori=kategori, tanggal_terima=terima, kalender=kalender
         )
@@ -105,7 +107,7 @@ def generate_pengaduan(*, today: datetime.date, tulis: Callable[[str], object]) 
             nik=kel.pengurus.nik if kel and kel.pengurus else "",
             telepon=f"08{rng.randrange(10**9, 10**10)}",
             kelurahan=wilayah,
-            kecamatan_id=wilayah.parent_id,
+            kecamatan_id=kecamatan_id,
             tentang_pendamping=tentang,
             petugas=petugas,
             tanggal_terima=terima,

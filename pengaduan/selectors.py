@@ -150,13 +150,6 @@ def pengaduan_list(
     return qs.select_related("kecamatan", "kelurahan", "petugas").order_by("-tanggal_terima", "-id")
 
 
-def kecamatan_pilihan(*, user: User) -> QuerySet[Wilayah]:
-    """The kecamatan the user's complaints can come from (the list and figures filters)."""
-    return scope_wilayah(user).filter(
-        tingkat=Wilayah.Tingkat.KECAMATAN, berlaku_sampai__isnull=True
-    )
-
-
 def kelurahan_pilihan(*, user: User) -> QuerySet[Wilayah]:
     """The kelurahan a complaint registered by `user` may come from."""
     return (
