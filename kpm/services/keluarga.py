@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import logging
 from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -394,3 +395,67 @@ def keluarga_desil_apply(
             sql, {**params, "kelurahan": list(kelurahan_ids), "per": desil_per, "sumber": sumber}
         )
         return cursor.rowcount
+
+
+@dataclass(frozen=True)
+class HasilPengembalianDesil:
+    """What an undo restored, and the families it left alone because they changed since."""
+
+    dikembalikan: int
+    berubah_sejak: list[int]
+
+
+# One statement, like the apply: lock the families the apply logged, restore those still
+# holding the value that apply gave them, log the restore under its own source so that it can
+# be undone in turn. A family whose desil changed since (a later apply, an edit) is reported
+# and left alone: restoring it would overwrite newer data.
+_DESIL_UNDO = """
+    WITH log AS (
+        SELECT keluarga_id, desil_lama, desil_per_lama, desil_baru, desil_per_baru
+        FROM {perubahan} WHERE sumber = %(sumber)s
+    ),
+    sasaran AS (
+        SELECT k.id, k.desil, k.desil_per, l.desil_lama, l.desil_per_lama,
+               (k.desil IS NOT DISTINCT FROM l.desil_baru
+                AND k.desil_per IS NOT DISTINCT FROM l.desil_per_baru) AS masih_sama
+        FROM {keluarga} k JOIN log l ON l.keluarga_id = k.id
+        FOR UPDATE OF k
+    ),
+    catat AS (
+        INSERT INTO {perubahan}
+            (keluarga_id, sumber, desil_lama, desil_per_lama, desil_baru, desil_per_baru,
+             created_at)
+        SELECT id, %(sumber_baru)s, desil, desil_per, desil_lama, desil_per_lama, now()
+        FROM sasaran WHERE masih_sama
+    ),
+    ubah AS (
+        UPDATE {keluarga} k
+        SET desil = s.desil_lama, desil_per = s.desil_per_lama, updated_at = now()
+        FROM sasaran s
+        WHERE k.id = s.id AND s.masih_sama
+        RETURNING k.id
+    )
+    SELECT (SELECT count(*) FROM ubah),
+           ARRAY(SELECT id FROM sasaran WHERE NOT masih_sama ORDER BY id)
+"""
+
+
+def keluarga_desil_undo(*, sumber: str, sumber_baru: str) -> HasilPengembalianDesil:
+    """Put back the desil that the apply logged under `sumber` changed, in one statement,
+    logging each restore under `sumber_baru` (so the undo can itself be undone by calling
+    this with `sumber=sumber_baru`). Families changed since are left alone and returned.
+    Raises DomainError when `sumber_baru` was already used (an undo runs once). The caller
+    owns the transaction (dtsen.services.snapshot_undo)."""
+    if PerubahanDesil.objects.filter(sumber=sumber_baru).exists():
+        raise DomainError("Penerapan ini sudah dikembalikan.")
+    sql = _DESIL_UNDO.format(keluarga=db_table(Keluarga), perubahan=db_table(PerubahanDesil))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"sumber": sumber, "sumber_baru": sumber_baru})
+        dikembalikan, berubah_sejak = cursor.fetchone()
+    logger.info(
+        "desil %s dikembalikan: %s keluarga, %s dilewati (berubah sejak)",
+        sumber,
+        dikembalikan,
+        len(berubah_sejak),
+    )
+    return HasilPengembalianDesil(dikembalikan=dikembalikan, berubah_sejak=list(berubah_sejak))
