@@ -57,6 +57,11 @@ DEFAULTS: dict[str, Definisi] = {
     "pbijk_reaktivasi_periode_dtsen": Definisi(
         2, "DOMAIN.md §7: setelah reaktivasi, dimutakhirkan di DTSEN dalam 2 periode (bulan)"
     ),
+    # Issue 15: an apply that removes desil from more than this share of the families it
+    # touches waits for a second admin's approval (a partial file once wiped a city's desil).
+    "dtsen_persetujuan_hilang_desil_persen": Definisi(
+        10, "Penerapan DTSEN yang menghapus desil lebih dari persen ini perlu admin kedua"
+    ),
     "desil_cadangan_sekolah_rakyat": Definisi(3, "DOMAIN.md §9: desil 3 sebagai cadangan"),
     # DOMAIN.md §5, §10, §11 (pendamping app)
     "pendamping_batas_keluarga": Definisi(350, "DOMAIN.md §11: paling banyak 350 KPM"),

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from dinsos.access import scope_wilayah
 from dinsos.models import User, Wilayah
-from dtsen.models import Snapshot
+from dtsen.models import Penerapan, Snapshot
 
 
 def _ancestor_codes(user: User) -> set[str]:
@@ -39,6 +39,13 @@ def access_snapshot(user: User, snapshot_id: int) -> Snapshot:
     """A snapshot the user may see; missing and out-of-scope ones raise the same 404."""
     visible = scope_snapshot(user, Snapshot.objects.select_related("wilayah", "created_by"))
     return get_object_or_404(visible, pk=snapshot_id)
+
+
+def access_penerapan(user: User, penerapan_id: int) -> Penerapan:
+    """An apply of a snapshot the user may see; missing and out-of-scope ones raise 404."""
+    snapshots = scope_snapshot(user, Snapshot.objects.all())
+    visible = Penerapan.objects.filter(snapshot__in=snapshots).select_related("snapshot")
+    return get_object_or_404(visible, pk=penerapan_id)
 
 
 def access_snapshot_pembanding(user: User, snapshot_id: int) -> Snapshot:

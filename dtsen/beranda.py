@@ -30,12 +30,19 @@ def _tingkat(jumlah: int, tingkat: str) -> str:
 
 
 def beranda_items(*, user: User) -> list[ItemBeranda]:
-    """Admin: snapshots to review and apply, imports failed or stalled; office roles: open
+    """Admin: snapshots to review and apply, applies waiting for their approval, imports
+    failed or stalled; office roles: open
     findings nobody follows up yet; pendamping: their open findings."""
     items = []
     if user.role == R.ADMIN:
         for judul, status, tingkat in (
             ("Impor menunggu ditinjau dan diterapkan", Snapshot.Status.SIAP_DITINJAU, "peringatan"),
+            # Issue 15: an apply removing many desil waits for a second admin.
+            (
+                "Penerapan impor menunggu persetujuan Anda",
+                selectors.STATUS_MENUNGGU_PERSETUJUAN,
+                "peringatan",
+            ),
             ("Impor gagal", Snapshot.Status.GAGAL, "bahaya"),
             ("Impor terhenti (tanpa kemajuan 15 menit)", selectors.STATUS_TERHENTI, "bahaya"),
         ):

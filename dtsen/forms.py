@@ -12,8 +12,8 @@ from django.db.models import QuerySet
 from dinsos.formatting import mask_identifiers
 from dinsos.forms import BootstrapFormMixin
 from dinsos.models import Wilayah
-from dtsen.models import Jenis, Snapshot
-from dtsen.selectors import STATUS_TERHENTI
+from dtsen.models import Jenis, Penerapan, Snapshot
+from dtsen.selectors import STATUS_MENUNGGU_PERSETUJUAN, STATUS_TERHENTI
 
 MB = 1024 * 1024
 # Unknown headers shown per page of the mapping form: the form never grows with the file
@@ -87,6 +87,7 @@ class SnapshotFilterForm(BootstrapFormMixin, forms.Form):
         choices=[
             ("", "Semua status"),
             (STATUS_TERHENTI, "Terhenti (tanpa kemajuan 15 menit)"),
+            (STATUS_MENUNGGU_PERSETUJUAN, "Menunggu persetujuan Anda"),
             *Snapshot.Status.choices,
         ],
     )
@@ -99,6 +100,38 @@ class KonfirmasiForm(BootstrapFormMixin, forms.Form):
     konfirmasi = forms.BooleanField(
         label="Saya sudah meninjau ringkasan dan laporan masalah.",
         error_messages={"required": "Centang konfirmasi sebelum menerapkan."},
+    )
+
+
+class TerapkanForm(KonfirmasiForm):
+    """Apply a snapshot: the scope when the file is partial, and for the whole area the typed
+    number of families that will lose their desil (checked by services.snapshot_propose)."""
+
+    cakupan = forms.ChoiceField(
+        label="Cakupan penerapan",
+        choices=[
+            (Penerapan.Cakupan.SEBAGIAN, "Hanya kelurahan yang ada di file (yang lain tetap)"),
+            (Penerapan.Cakupan.SELURUH, "File ini mencakup seluruh wilayah"),
+        ],
+        initial=Penerapan.Cakupan.SEBAGIAN,
+        required=False,  # a full file shows no choice; a partial one defaults to its kelurahan
+        widget=forms.RadioSelect,
+    )
+    konfirmasi_jumlah = forms.IntegerField(
+        label="Jumlah yang akan kehilangan desil (ketik untuk seluruh wilayah)",
+        required=False,
+        min_value=0,
+        max_value=10_000_000,
+    )
+
+    def clean_cakupan(self) -> str:
+        return self.cleaned_data.get("cakupan") or Penerapan.Cakupan.SEBAGIAN
+
+
+class KembalikanForm(BootstrapFormMixin, forms.Form):
+    konfirmasi = forms.BooleanField(
+        label="Saya mengerti desil yang diubah penerapan ini dikembalikan.",
+        error_messages={"required": "Centang konfirmasi sebelum mengembalikan."},
     )
 
 

@@ -24,6 +24,11 @@ def snapshot_lock_for_apply(snapshot: Snapshot) -> list[Snapshot]:
     )
 
 
+def snapshot_lock_ids(ids: list[int]) -> list[Snapshot]:
+    """Lock the given snapshots in pk order (in a transaction): an undo's and its previous."""
+    return list(Snapshot.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+
+
 @contextmanager
 def snapshot_load_lock(snapshot_id: int) -> Iterator[bool]:
     """Hold a session advisory lock while one worker loads the snapshot.

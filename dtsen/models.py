@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -151,6 +152,78 @@ class PemetaanKolom(models.Model):
 
     def __str__(self) -> str:
         return f"{self.header} → {self.field or '(abaikan)'}"
+
+
+class Penerapan(models.Model):
+    """One apply of a snapshot (issue 15): what it covered, its impact when proposed, who
+    proposed, approved and undid it. Its desil changes are logged in kpm.PerubahanDesil under
+    `sumber`, and an undo logs its restores under `sumber_pengembalian`."""
+
+    class Status(models.TextChoices):
+        MENUNGGU = "menunggu", "Menunggu persetujuan admin kedua"
+        DITERAPKAN = "diterapkan", "Diterapkan"
+        DIKEMBALIKAN = "dikembalikan", "Dikembalikan ke snapshot sebelumnya"
+        DITOLAK = "ditolak", "Ditolak"
+
+    class Cakupan(models.TextChoices):
+        SEBAGIAN = "sebagian", "Hanya kelurahan yang ada di file"
+        SELURUH = "seluruh", "Seluruh wilayah"
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="penerapan")
+    # The snapshot that was active before: active again when this apply is undone.
+    sebelumnya = models.ForeignKey(
+        Snapshot, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=12, choices=Status)
+    cakupan = models.CharField(max_length=8, choices=Cakupan)
+    kelurahan_ids = ArrayField(models.IntegerField(), default=list, blank=True)
+    # Impact figures computed when proposed (selectors.snapshot_dampak), kept as shown.
+    dampak = models.JSONField(default=dict, blank=True)
+    jumlah_hilang = models.PositiveIntegerField(
+        default=0, help_text="Keluarga yang kehilangan desil (DTSEN) atau PBI-JK (PBI-JK)."
+    )
+    jumlah_berubah = models.PositiveIntegerField(default=0)
+    jumlah_dikembalikan = models.PositiveIntegerField(default=0)
+    # Families left alone by the undo because their desil changed since (kpm ids).
+    berubah_sejak = ArrayField(models.IntegerField(), default=list, blank=True)
+    diusulkan_oleh = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    disetujui_oleh = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    dikembalikan_oleh = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    diterapkan_at = models.DateTimeField(null=True, blank=True)
+    dikembalikan_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "penerapan"
+        constraints = [
+            # A large removal needs a second admin: the proposer never approves their own.
+            models.CheckConstraint(
+                condition=~Q(disetujui_oleh=models.F("diusulkan_oleh")),
+                name="penerapan_disetujui_admin_lain",
+            ),
+            models.UniqueConstraint(
+                fields=["snapshot"],
+                condition=Q(status__in=["menunggu", "diterapkan"]),
+                name="penerapan_satu_berjalan",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Penerapan #{self.pk} snapshot #{self.snapshot_id} ({self.status})"
+
+    @property
+    def sumber(self) -> str:
+        return f"dtsen.penerapan:{self.pk}"
+
+    @property
+    def sumber_pengembalian(self) -> str:
+        return f"dtsen.pengembalian:{self.pk}"
 
 
 DESIL_VALID = Q(desil_nasional__isnull=True) | Q(desil_nasional__gte=1, desil_nasional__lte=10)

@@ -23,6 +23,7 @@ from dtsen.models import (
     Jenis,
     MasalahBaris,
     PbiJkRecord,
+    Penerapan,
     Snapshot,
     Temuan,
 )
@@ -31,12 +32,15 @@ PRATINJAU_MASALAH = 20  # problems shown on the snapshot page; the rest are in t
 
 
 STATUS_TERHENTI = "terhenti"  # the list's filter for jobs that stopped moving
+# The list's filter for applies waiting for this admin's approval (not their own proposals).
+STATUS_MENUNGGU_PERSETUJUAN = "menunggu_persetujuan"
 
 
 def snapshot_list(*, user: User, jenis: str = "", status: str = "") -> QuerySet[Snapshot]:
     """Snapshots the user may see, newest first, with who uploaded and applied them;
-    `status` is a Snapshot.Status or "terhenti" (processing without progress for
-    BATAS_TANPA_KEMAJUAN, the worker probably lost)."""
+    `status` is a Snapshot.Status, "terhenti" (processing without progress for
+    BATAS_TANPA_KEMAJUAN, the worker probably lost) or "menunggu_persetujuan" (an apply
+    another admin proposed waits for this user's approval)."""
     snapshots = scope_snapshot(user, Snapshot.objects.all())
     if jenis:
         snapshots = snapshots.filter(jenis=jenis)
@@ -45,6 +49,11 @@ def snapshot_list(*, user: User, jenis: str = "", status: str = "") -> QuerySet[
         snapshots = snapshots.filter(status__in=Snapshot.SEDANG_DIPROSES).filter(
             Q(progres_pada__lt=sejak) | Q(progres_pada__isnull=True, created_at__lt=sejak)
         )
+    elif status == STATUS_MENUNGGU_PERSETUJUAN:
+        menunggu = Penerapan.objects.filter(status=Penerapan.Status.MENUNGGU).exclude(
+            diusulkan_oleh=user
+        )
+        snapshots = snapshots.filter(pk__in=menunggu.values("snapshot_id"))
     elif status:
         snapshots = snapshots.filter(status=status)
     return snapshots.select_related("wilayah", "created_by", "applied_by").order_by(
@@ -57,6 +66,16 @@ def snapshot_aktif(*, jenis: str, wilayah: Wilayah) -> Snapshot | None:
     return Snapshot.objects.filter(
         jenis=jenis, wilayah=wilayah, status=Snapshot.Status.DITERAPKAN
     ).first()
+
+
+def penerapan_list(*, snapshot: Snapshot) -> list[Penerapan]:
+    """The snapshot's applies (proposed, done, undone, refused), newest first, with who
+    proposed, approved and undid them."""
+    return list(
+        Penerapan.objects.filter(snapshot=snapshot).select_related(
+            "diusulkan_oleh", "disetujui_oleh", "dikembalikan_oleh", "sebelumnya"
+        )
+    )
 
 
 def masalah_pratinjau(*, snapshot: Snapshot) -> list[MasalahBaris]:

@@ -17,9 +17,15 @@ from dinsos import services as dinsos_services
 from dinsos.errors import DomainError
 from dinsos.http import AuthedRequest, require_role
 from dinsos.models import AuditEvent, User
+from dtsen import dampak as dampak_selectors
 from dtsen import forms, selectors, services, tasks
-from dtsen.access import access_kecamatan, access_snapshot, access_snapshot_pembanding
-from dtsen.models import Jenis, Snapshot
+from dtsen.access import (
+    access_kecamatan,
+    access_penerapan,
+    access_snapshot,
+    access_snapshot_pembanding,
+)
+from dtsen.models import Jenis, Penerapan, Snapshot
 
 R = User.Role
 PAGE_SIZE = 25
@@ -70,12 +76,30 @@ def snapshot_create(request: AuthedRequest) -> HttpResponse:
 
 
 def _detail_context(request: AuthedRequest, snapshot: Snapshot) -> dict[str, object]:
+    penerapan = selectors.penerapan_list(snapshot=snapshot)
+    menunggu = next((p for p in penerapan if p.status == Penerapan.Status.MENUNGGU), None)
     context: dict[str, object] = {
         "snapshot": snapshot,
-        "konfirmasi_form": forms.KonfirmasiForm(),
+        "terapkan_form": forms.TerapkanForm(),
+        "kembalikan_form": forms.KembalikanForm(),
         "masalah": selectors.masalah_pratinjau(snapshot=snapshot),
         "aktif": selectors.snapshot_aktif(jenis=snapshot.jenis, wilayah=snapshot.wilayah),
+        "penerapan_list": penerapan,
+        "menunggu": menunggu,
+        "bisa_setujui": menunggu is not None and menunggu.diusulkan_oleh_id != request.user.pk,
+        "penerapan_aktif": next(
+            (p for p in penerapan if p.status == Penerapan.Status.DITERAPKAN), None
+        ),
     }
+    if snapshot.status == Snapshot.Status.SIAP_DITINJAU and menunggu is None:
+        dampak = dampak_selectors.snapshot_dampak(snapshot=snapshot)
+        context["dampak"] = dampak
+        context["hilang_seluruh"] = dampak.jumlah_hilang(Penerapan.Cakupan.SELURUH)
+        context["hilang_sebagian"] = dampak.jumlah_hilang(Penerapan.Cakupan.SEBAGIAN)
+        context["perlu_persetujuan"] = {
+            c: dampak_selectors.perlu_persetujuan(dampak=dampak, cakupan=c)
+            for c in Penerapan.Cakupan.values
+        }
     if snapshot.status == Snapshot.Status.PERLU_PEMETAAN:
         context["pemetaan_form"] = forms.PemetaanKolomForm(
             headers=snapshot.kolom_tak_dikenal,
@@ -137,19 +161,88 @@ def snapshot_mapping(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_role(R.ADMIN)
 def snapshot_apply(request: AuthedRequest, pk: int) -> HttpResponse:
     snapshot = access_snapshot(request.user, pk)
-    form = forms.KonfirmasiForm(request.POST)
+    form = forms.TerapkanForm(request.POST)
     if form.is_valid():
         try:
-            changed = services.snapshot_apply(snapshot=snapshot, applied_by=request.user)
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
-            messages.success(
-                request, f"Snapshot diterapkan. Desil {changed} keluarga KPM diperbarui."
+            penerapan = services.snapshot_propose(
+                snapshot=snapshot,
+                proposed_by=request.user,
+                cakupan=form.cleaned_data["cakupan"],
+                konfirmasi_jumlah=form.cleaned_data["konfirmasi_jumlah"],
             )
+        except DomainError as e:
+            form.add_error(e.field if e.field in form.fields else None, e.message)
+        else:
+            if penerapan.status == Penerapan.Status.MENUNGGU:
+                messages.warning(
+                    request,
+                    f"Penerapan ini menghapus desil {penerapan.jumlah_hilang} keluarga dan "
+                    "menunggu persetujuan admin kedua.",
+                )
+            else:
+                messages.success(
+                    request,
+                    f"Snapshot diterapkan. Desil {penerapan.jumlah_berubah} keluarga KPM "
+                    "diperbarui.",
+                )
             return redirect("dtsen:snapshot-detail", snapshot.pk)
-    context = {**_detail_context(request, snapshot), "konfirmasi_form": form}
+    context = {**_detail_context(request, snapshot), "terapkan_form": form}
     return render(request, "dtsen/snapshot_detail.html", context, status=400)
+
+
+@require_POST
+@require_role(R.ADMIN)
+def penerapan_approve(request: AuthedRequest, pk: int) -> HttpResponse:
+    penerapan = access_penerapan(request.user, pk)
+    try:
+        done = services.penerapan_approve(penerapan=penerapan, approved_by=request.user)
+    except DomainError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(
+            request,
+            f"Penerapan disetujui. Desil {done.jumlah_berubah} keluarga KPM diperbarui.",
+        )
+    return redirect("dtsen:snapshot-detail", penerapan.snapshot_id)
+
+
+@require_POST
+@require_role(R.ADMIN)
+def penerapan_reject(request: AuthedRequest, pk: int) -> HttpResponse:
+    penerapan = access_penerapan(request.user, pk)
+    try:
+        services.penerapan_reject(penerapan=penerapan, user=request.user)
+    except DomainError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, "Usul penerapan ditolak; tidak ada yang berubah.")
+    return redirect("dtsen:snapshot-detail", penerapan.snapshot_id)
+
+
+@require_POST
+@require_role(R.ADMIN)
+def snapshot_undo(request: AuthedRequest, pk: int) -> HttpResponse:
+    snapshot = access_snapshot(request.user, pk)
+    form = forms.KembalikanForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Centang konfirmasi sebelum mengembalikan.")
+        return redirect("dtsen:snapshot-detail", snapshot.pk)
+    try:
+        penerapan = services.snapshot_undo(snapshot=snapshot, user=request.user)
+    except DomainError as e:
+        messages.error(request, e.message)
+    else:
+        pesan = (
+            "Dikembalikan ke snapshot sebelumnya: desil "
+            f"{penerapan.jumlah_dikembalikan} keluarga dipulihkan."
+        )
+        if penerapan.berubah_sejak:
+            pesan += (
+                f" {len(penerapan.berubah_sejak)} keluarga dibiarkan karena desilnya sudah "
+                "berubah lagi sejak penerapan itu."
+            )
+        messages.success(request, pesan)
+    return redirect("dtsen:snapshot-detail", snapshot.pk)
 
 
 @require_POST

@@ -4,6 +4,13 @@ from dtsen.services.ekspor import perubahan_desil_export
 from dtsen.services.ekspor_siks import siks_download_record, siks_export
 from dtsen.services.gabung import rekonsiliasi_merge
 from dtsen.services.load import snapshot_load_rows
+from dtsen.services.penerapan import (
+    penerapan_approve,
+    penerapan_reject,
+    snapshot_apply,
+    snapshot_propose,
+    snapshot_undo,
+)
 from dtsen.services.rekonsiliasi import (
     RekonsiliasiMulai,
     rekonsiliasi_begin,
@@ -18,7 +25,6 @@ from dtsen.services.rekonsiliasi import (
 from dtsen.services.snapshot import (
     AntreanTidakTersedia,
     pemetaan_kolom_save,
-    snapshot_apply,
     snapshot_cancel,
     snapshot_create,
     snapshot_fail,
@@ -38,6 +44,8 @@ __all__ = [
     "HasilPenugasan",
     "RekonsiliasiMulai",
     "pemetaan_kolom_save",
+    "penerapan_approve",
+    "penerapan_reject",
     "perubahan_desil_export",
     "rekonsiliasi_begin",
     "rekonsiliasi_cancel",
@@ -56,7 +64,9 @@ __all__ = [
     "snapshot_fail",
     "snapshot_fail_unqueued",
     "snapshot_load_rows",
+    "snapshot_propose",
     "snapshot_requeue",
+    "snapshot_undo",
     "snapshot_upload",
     "temuan_assign",
     "temuan_assign_bulk",

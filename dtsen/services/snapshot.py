@@ -1,4 +1,5 @@
-"""Writes around a snapshot's life: upload, column mapping, re-run, cancel, apply."""
+"""Writes around a snapshot's life: upload, column mapping, re-run, cancel (the apply and
+its undo: dtsen.services.penerapan)."""
 
 from __future__ import annotations
 
@@ -9,19 +10,16 @@ from pathlib import PurePath
 
 from django.core.files import File
 from django.db import IntegrityError, transaction
-from django.db.models import Min
 from django.utils import timezone
 
-from dinsos import hooks
 from dinsos import services as dinsos_services
 from dinsos.errors import DomainError
 from dinsos.formatting import tanggal, tanggal_jam
 from dinsos.models import AuditEvent, User, Wilayah
+from dinsos.pengaturan import today
 from dtsen.importers import CHECKERS
 from dtsen.importers.columns import ABAIKAN, canonical
-from dtsen.lock_objects import snapshot_lock_for_apply
 from dtsen.models import DtsenRecord, Jenis, MasalahBaris, PbiJkRecord, PemetaanKolom, Snapshot
-from kpm import services as kpm_services
 
 logger = logging.getLogger(__name__)
 HASH_CHUNK = 1 << 20
@@ -70,6 +68,12 @@ def snapshot_create(
     """
     if wilayah.tingkat != Wilayah.Tingkat.KABUPATEN_KOTA:
         raise DomainError("Pilih wilayah kabupaten/kota yang dicakup file.", field="wilayah")
+    if tanggal_data > today():  # a desil belongs to a snapshot date (DOMAIN.md §3)
+        raise DomainError(
+            f"Tanggal data {tanggal(tanggal_data)} belum terjadi; isi tanggal data pada file "
+            f"(paling lambat hari ini, {tanggal(today())}).",
+            field="tanggal_data",
+        )
     sha256 = _sha256(file)
     if error := _already_uploaded(jenis, sha256):
         raise error
@@ -247,67 +251,3 @@ def snapshot_cancel(*, snapshot: Snapshot, user: User) -> Snapshot:
     locked.save(update_fields=["status", "tahap"])
     logger.info("snapshot %s dibatalkan oleh user %s", locked.pk, user.pk)
     return locked
-
-
-# DOMAIN.md §3: a desil belongs to a snapshot date. Families of the area whose No KK is not in
-# the new snapshot get no desil as of that date (README, design). Members of one family carry
-# the same desil in DTSEN; if a file disagrees with itself, the lowest (poorest) counts.
-@transaction.atomic
-def snapshot_apply(*, snapshot: Snapshot, applied_by: User) -> int:
-    """Make a reviewed snapshot the active one for its kind and area, in one transaction.
-
-    The previous active snapshot becomes history (never deleted); for DTSEN the families'
-    desil is updated set-based. Returns the number of families whose desil changed. Any
-    failure rolls everything back: the old snapshot stays active.
-    """
-    locked = {s.pk: s for s in snapshot_lock_for_apply(snapshot)}
-    target = locked[snapshot.pk]
-    if target.status != Snapshot.Status.SIAP_DITINJAU:
-        raise DomainError(
-            f"Snapshot ini tidak bisa diterapkan (status: {target.get_status_display()})."
-        )
-    if target.baris_valid == 0:
-        raise DomainError("Tidak ada baris valid untuk diterapkan.")
-    previous = next((s for s in locked.values() if s.status == Snapshot.Status.DITERAPKAN), None)
-    if previous is not None and previous.tanggal_data > target.tanggal_data:
-        raise DomainError(
-            f"Data snapshot ini (per {tanggal(target.tanggal_data)}) lebih lama daripada "
-            f"snapshot aktif (per {tanggal(previous.tanggal_data)})."
-        )
-    now = timezone.now()
-    if previous is not None:
-        previous.status = Snapshot.Status.RIWAYAT
-        previous.save(update_fields=["status", "updated_at"])
-    target.status = Snapshot.Status.DITERAPKAN
-    target.applied_by = applied_by
-    target.applied_at = now
-    target.save(update_fields=["status", "applied_by", "applied_at", "updated_at"])
-    changed = 0
-    if target.jenis == Jenis.DTSEN:
-        # A family's desil is the lowest desil_nasional of its No KK in the file.
-        desil = (
-            DtsenRecord.objects.filter(snapshot_id=target.pk)
-            .values("no_kk")
-            .annotate(desil=Min("desil_nasional"))
-        )
-        kelurahan = Wilayah.objects.filter(
-            tingkat=Wilayah.Tingkat.KELURAHAN, kode__startswith=f"{target.wilayah.kode}."
-        ).values_list("pk", flat=True)
-        changed = kpm_services.keluarga_desil_apply(
-            desil=desil,
-            kelurahan_ids=list(kelurahan),
-            desil_per=target.tanggal_data,
-            sumber=f"dtsen.snapshot:{target.pk}",
-        )
-    for provider in hooks.registry.providers(hooks.SNAPSHOT_DITERAPKAN):
-        provider(
-            snapshot_id=target.pk,
-            jenis=target.jenis,
-            wilayah_id=target.wilayah_id,
-            tanggal_data=target.tanggal_data,
-        )
-    dinsos_services.audit_record(
-        user=applied_by, action=AuditEvent.Action.APPLY, obj=target, jumlah=target.baris_valid
-    )
-    snapshot.status = target.status
-    return changed

@@ -83,6 +83,10 @@ def _snapshot_kwargs(world):
     return {"pk": world.snapshot_lama.pk}
 
 
+def _penerapan(world):
+    return {"pk": world.snapshot_lama.penerapan.get().pk}
+
+
 def _perubahan(world):
     return {
         "lama_id": world.snapshot_lama.pk,
@@ -119,6 +123,17 @@ RULES = {
         {**LOGIN, **ok_for("admin", ok=302)}, kwargs=_snapshot_kwargs, method="post"
     ),
     "dtsen:snapshot-report": Rule(ADMIN, kwargs=_snapshot_kwargs),
+    # Issue 15: a history snapshot cannot be undone, an applied apply is not waiting for
+    # approval: the admin is sent back to the page with the reason, nothing changes.
+    "dtsen:snapshot-undo": Rule(
+        {**LOGIN, **ok_for("admin", ok=302)}, kwargs=_snapshot_kwargs, method="post"
+    ),
+    "dtsen:penerapan-approve": Rule(
+        {**LOGIN, **ok_for("admin", ok=302)}, kwargs=_penerapan, method="post"
+    ),
+    "dtsen:penerapan-reject": Rule(
+        {**LOGIN, **ok_for("admin", ok=302)}, kwargs=_penerapan, method="post"
+    ),
     "dtsen:perubahan-desil": Rule({**LOGIN, **ok_for(*KANTOR)}),
     "dtsen:perubahan-desil-kecamatan": Rule({**LOGIN, **ok_for(*KANTOR)}, kwargs=_perubahan),
     "dtsen:perubahan-desil-export": Rule(

@@ -62,7 +62,7 @@ def test_apply_logs_each_familys_old_and_new_desil_for_undo(muat, tmp_path, admi
     # then: one row per family changed, written by the same apply
     log = {
         p.keluarga_id: (p.desil_lama, p.desil_per_lama, p.desil_baru, p.desil_per_baru)
-        for p in PerubahanDesil.objects.filter(sumber=f"dtsen.snapshot:{snapshot.pk}")
+        for p in PerubahanDesil.objects.filter(sumber=snapshot.penerapan.get().sumber)
     }
     assert log == {
         keluarga[1].pk: (None, None, 2, JUNI),

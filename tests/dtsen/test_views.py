@@ -109,7 +109,7 @@ def test_apply_needs_the_confirmation(client, admin, siap):
     url = reverse("dtsen:snapshot-apply", args=[siap.pk])
     refused = client.post(url, {})
     assert refused.status_code == 400
-    assert refused.context["konfirmasi_form"].errors["konfirmasi"] == [
+    assert refused.context["terapkan_form"].errors["konfirmasi"] == [
         "Centang konfirmasi sebelum menerapkan."
     ]
     accepted = client.post(url, {"konfirmasi": "on"})
