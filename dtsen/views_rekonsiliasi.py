@@ -178,6 +178,11 @@ def temuan_assign_bulk(request: AuthedRequest) -> HttpResponse:
         )
     if hasil.ditutup:
         messages.warning(request, f"{angka(hasil.ditutup)} temuan dilewati: sudah ditutup.")
+    if hasil.sudah_ditugaskan:
+        messages.info(
+            request,
+            f"{angka(hasil.sudah_ditugaskan)} temuan tidak berubah: sudah di pendamping itu.",
+        )
     return redirect(_kembali(request))
 
 

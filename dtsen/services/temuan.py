@@ -10,9 +10,10 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from dinsos import services as dinsos_services
 from dinsos.access import scope_kelurahan_ids
 from dinsos.errors import DomainError
-from dinsos.models import User
+from dinsos.models import AuditEvent, User
 from dtsen.access_temuan import PEMUTUS
 from dtsen.models import Kategori, PasanganBerlabel, Temuan, TemuanRiwayat
 from dtsen.selectors_rekonsiliasi import keputusan_pilihan
@@ -38,12 +39,15 @@ def temuan_assign(*, temuan: Temuan, pendamping: User, assigned_by: User) -> Tem
     """Send one finding to a pendamping for a ground-check.
 
     Raises DomainError for a closed finding, or a pendamping whose areas do not cover it.
+    Sending it again to the pendamping who already has it changes nothing (no history line).
     """
     locked = _lock(temuan)
     if pendamping.role != User.Role.PENDAMPING or not _covers(pendamping, locked):
         raise DomainError(
             f"{pendamping} tidak bertugas di {locked.kelurahan.nama}; pilih pendamping wilayah itu."
         )
+    if locked.pendamping_id == pendamping.pk:
+        return locked
     now = timezone.now()
     locked.pendamping = pendamping
     locked.ditugaskan_at = now
@@ -61,6 +65,7 @@ class HasilPenugasan:
     tanpa_pendamping: int  # the family has no pendamping, or it is not about a family
     di_luar_wilayah: int  # the chosen pendamping does not cover the finding's kelurahan
     ditutup: int
+    sudah_ditugaskan: int = 0  # already with that pendamping: unchanged, no history line
 
 
 @transaction.atomic
@@ -85,7 +90,8 @@ def temuan_assign_bulk(
             scope_kelurahan_ids(pendamping).filter(pk__in={t.kelurahan_id for t in terbuka})
         )
         tujuan = {t.pk: pendamping.pk for t in terbuka if t.kelurahan_id in covered}
-    sent = [t for t in terbuka if tujuan.get(t.pk)]
+    sudah = [t for t in terbuka if tujuan.get(t.pk) and t.pendamping_id == tujuan[t.pk]]
+    sent = [t for t in terbuka if tujuan.get(t.pk) and t.pendamping_id != tujuan[t.pk]]
     now = timezone.now()
     for t in sent:
         t.pendamping_id = tujuan[t.pk]
@@ -96,13 +102,22 @@ def temuan_assign_bulk(
         TemuanRiwayat(temuan=t, aksi=A.DITUGASKAN, pendamping_id=t.pendamping_id, oleh=assigned_by)
         for t in sent
     )
-    unsent = len(terbuka) - len(sent)
+    unsent = len(terbuka) - len(sent) - len(sudah)
     logger.info("%s temuan ditugaskan oleh user %s", len(sent), assigned_by.pk)
+    dinsos_services.audit_record(
+        user=assigned_by,
+        action=AuditEvent.Action.UPDATE,
+        object_type=Temuan._meta.label_lower,
+        object_repr=f"{len(rows)} temuan dipilih",
+        reason="Penugasan temuan massal",
+        jumlah=len(sent),
+    )
     return HasilPenugasan(
         ditugaskan=len(sent),
         tanpa_pendamping=unsent if pendamping is None else 0,
         di_luar_wilayah=unsent if pendamping is not None else 0,
         ditutup=len(ditutup),
+        sudah_ditugaskan=len(sudah),
     )
 
 

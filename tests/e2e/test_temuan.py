@@ -68,8 +68,13 @@ def test_operator_and_pendamping_follow_a_finding_up_to_the_siks_ng_list(
     page.get_by_label("Teruskan yang dipilih ke").select_option(
         label="Pendamping keluarga masing-masing"
     )
-    page.get_by_role("button", name="Teruskan", exact=True).click()
+    # then: the count shows before anything runs (issue 15), and is asked once more
+    expect(page.get_by_test_id("tombol-teruskan")).to_have_text("Teruskan 1 temuan terpilih")
+    dialogs: list[str] = []
+    page.once("dialog", lambda d: (dialogs.append(d.message), d.accept()))
+    page.get_by_test_id("tombol-teruskan").click()
     expect(page.get_by_role("alert").first).to_have_text("1 temuan diteruskan ke pendamping.")
+    assert dialogs == ["Teruskan 1 temuan ke pendamping?"]
     temuan = Temuan.objects.get(kategori="desil_di_atas_pkh")
     assert temuan.pendamping == pendamping_hadimulyo
     # when: the pendamping records the ground-check with a photo
