@@ -8,7 +8,7 @@ The file is written once into var/bench/ and reused: a few sheet rows (a DTSEN h
 row pointing at strings at both ends of the list) and a sharedStrings part of distinct strings
 (a pseudo-random token plus filler) whose compression ratio stays under DTSEN_XLSX_MAX_RATIO,
 like the attack's file (2,8 MB, 8 million strings, ratio 52). The importer's reader
-(`dtsen.importers.files.open_table`) opens it and streams every row in this process; the
+(`dinsos.spreadsheet.open_table`) opens it and streams every row in this process; the
 script prints seconds and peak RSS.
 Target: peak RSS ≤ 600 MB at the uncompressed cap (DTSEN_XLSX_MAX_UNCOMPRESSED_BYTES).
 """
@@ -34,7 +34,8 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 
-from dtsen.importers.files import Batas, XlsxReader, open_table  # noqa: E402
+from dinsos.spreadsheet import Batas, open_table  # noqa: E402
+from dinsos.spreadsheet.xlsx import XlsxReader  # noqa: E402
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

@@ -1,274 +1,81 @@
-"""Open an uploaded spreadsheet safely and stream its rows, never holding the sheet in memory.
+"""XLSX read straight from the zip stream, never holding the sheet in memory.
 
-XLSX is read straight from the zip stream: the sheet XML is decompressed in 1 MB chunks and
-cut into cells by a regular expression (python-calamine is as fast but keeps the whole sheet
-in memory: 1.9 GB for a million rows; README, design). CSV goes through the csv module with
-the delimiter sniffed from the header line (DTSEN v3 `|`, Excel `;` or `,`, tab), with or
-without a BOM and a `sep=` line.
-
-Refused before any row is read, with a message the admin can act on: an empty file, a file
-that is not a spreadsheet (checked on its bytes, not its name), an encrypted workbook, a
-corrupt zip, a zip bomb, XML with a DTD (entity expansion tricks) anywhere in a part read.
+The sheet XML is decompressed in 1 MB chunks and cut into cells by a regular expression
+(python-calamine is as fast but keeps the whole sheet in memory: 1.9 GB for a million rows;
+README, design). Refused before any row is read: an encrypted workbook, a corrupt zip, a zip
+bomb, XML with a DTD (entity expansion tricks) anywhere in a part read.
 
 Bounded work for hostile files (issue 22): a row wider than `Batas.max_kolom` non-empty
 columns is refused naming its width, so no later step (the mapping form) works per column
-unbounded; a CSV line or a sheet row past a size cap is refused before it is parsed; shared
-strings past a memory budget spill to a temporary file. A NUL character anywhere becomes a
-problem of its row (`RowWithNul`), never a database error.
+unbounded; a sheet row past a size cap is refused before it is parsed; shared strings past a
+memory budget spill to a temporary file. A NUL character anywhere becomes a problem of its
+row (`RowWithNul`), never a database error.
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
-import hashlib
-import io
 import os
 import re
 import tempfile
 import zipfile
 from array import array
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Protocol, cast
+from typing import BinaryIO
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
-from dinsos.errors import DomainError
-from dinsos.formatting import angka
+from dinsos.spreadsheet.base import (
+    CHUNK,
+    MAX_PART_XML,
+    MAX_SMALL_XML,
+    MSG_BAGIAN_BESAR,
+    MSG_BOMB,
+    MSG_BUKAN_XLSX,
+    MSG_DTD,
+    MSG_ZIP_RUSAK,
+    Batas,
+    Cell,
+    Dialek,
+    FileDitolak,
+    Row,
+    RowWithNul,
+    pesan_terlalu_lebar,
+    row_width,
+)
 
-Cell = str | int | float | bool | None
-Row = list[Cell]
-
-ZIP_MAGIC = b"PK\x03\x04"
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # CFB: encrypted OOXML or legacy .xls
-CHUNK = 1 << 20
-SAMPLE = 64 * 1024
 MAX_ZIP_ENTRIES = 10_000
 BOMB_MIN_SIZE = 1 << 20  # ratios of tiny parts (styles, rels) mean nothing
-DELIMITERS = ("|", ";", ",", "\t")
 NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-MAX_KOLOM = 500  # default of settings.DTSEN_MAX_KOLOM; a DTSEN file has about 20
-MEMORI_SHARED_STRINGS = 256 * 1024 * 1024  # default of the shared-strings memory budget
-# A CSV line or one sheet row / shared string's XML past these is not a register's row: refused
-# before it is parsed, so one hostile line cannot take the worker's memory.
-MAX_LINE_CHARS = 16 * 1024 * 1024
-MAX_PART_XML = 16 * 1024 * 1024
-MAX_SMALL_XML = 32 * 1024 * 1024  # workbook.xml and its rels are read whole
 DTD_MARKERS = (b"<!DOCTYPE", b"<!ENTITY")
 SEAM = 16  # bytes kept from the previous chunk so a marker split across chunks is seen
 
 
-class FileDitolak(DomainError):
-    """The whole file is refused before any row is loaded."""
+def check_zip_bomb(archive: zipfile.ZipFile, batas: Batas) -> None:
+    """Refuse a zip with too many parts, too many unpacked bytes or an implausible ratio."""
+    infos = archive.infolist()
+    if len(infos) > MAX_ZIP_ENTRIES:
+        raise FileDitolak(MSG_BOMB)
+    if sum(info.file_size for info in infos) > batas.max_uncompressed:
+        raise FileDitolak(MSG_BOMB)
+    for info in infos:
+        if info.file_size < BOMB_MIN_SIZE:
+            continue
+        if info.compress_size == 0 or info.file_size / info.compress_size > batas.max_ratio:
+            raise FileDitolak(MSG_BOMB)
 
 
-MSG_KOSONG = "File kosong: tidak ada isi yang bisa dibaca."
-MSG_BUKAN_SPREADSHEET = (
-    "File ini bukan spreadsheet. Unggah file Excel (.xlsx) atau CSV "
-    "(dipisah |, titik koma, koma atau tab)."
-)
-MSG_TERENKRIPSI = (
-    "File Excel ini dikunci dengan kata sandi (terenkripsi). Buka di Excel, hapus kata "
-    "sandinya (File › Info › Proteksi), simpan lalu unggah lagi."
-)
-MSG_XLS = (
-    "Format Excel 97-2003 (.xls) tidak didukung. Simpan sebagai .xlsx atau CSV lalu unggah lagi."
-)
-MSG_ZIP_RUSAK = (
-    "File Excel rusak: isinya tidak bisa dibuka. Simpan ulang dari Excel lalu unggah lagi."
-)
-MSG_BUKAN_XLSX = "File zip ini bukan buku kerja Excel (.xlsx)."
-MSG_DTD = "File Excel ini berisi deklarasi XML (DTD/entitas) yang tidak diizinkan."
-MSG_BOMB = "File Excel ini mengembang tidak wajar saat dibuka (kemungkinan zip bomb) dan ditolak."
-MSG_BAGIAN_BESAR = (
-    "File Excel ini berisi satu baris atau satu teks yang lebih dari 16 MB; file seperti ini "
-    "tidak wajar dan ditolak."
-)
+def refuse_dtd_in(archive: zipfile.ZipFile, name: str) -> None:
+    """Stream one part and refuse it when it declares a DTD (python-calamine would parse it)."""
+    with archive.open(name) as stream:
+        seam = b""
+        while chunk := stream.read(CHUNK):
+            seam = refuse_dtd(seam, chunk)
 
 
-def pesan_terlalu_lebar(number: int, width: int, limit: int) -> str:
-    """The refusal of a row wider than the limit, naming both counts."""
-    return (
-        f"Baris {number} berisi {angka(width)} kolom; batasnya {angka(limit)} kolom. "
-        "Hapus kolom yang tidak dipakai lalu unggah lagi."
-    )
-
-
-class RowWithNul(list):  # type: ignore[type-arg]  # a Row (list[Cell]) the checker must reject
-    """A row with a NUL character in a cell: PostgreSQL refuses it, so the checker rejects it."""
-
-
-class TableReader(Protocol):
-    """Rows of the first sheet (or the CSV): `(row number as Excel shows it, cells)`."""
-
-    def rows(self) -> Iterator[tuple[int, Row]]: ...
-
-    def fraction_done(self) -> float: ...
-
-    def close(self) -> None: ...
-
-
-@dataclass(frozen=True)
-class Batas:
-    """Limits against hostile files (settings DTSEN_MAX_KOLOM and DTSEN_XLSX_*)."""
-
-    max_uncompressed: int
-    max_ratio: int
-    max_kolom: int = MAX_KOLOM
-    memori_shared_strings: int = MEMORI_SHARED_STRINGS
-
-
-def _width(row: Row) -> int:
-    """Columns up to the last non-empty one (Excel and CSV writers pad with empty cells)."""
-    width = len(row)
-    while width and (row[width - 1] is None or row[width - 1] == ""):
-        width -= 1
-    return width
-
-
-def open_table(path: Path, *, batas: Batas) -> TableReader:
-    """Check the file's bytes and return a streaming reader; raises FileDitolak."""
-    with path.open("rb") as handle:
-        head = handle.read(SAMPLE)
-    if not head:
-        raise FileDitolak(MSG_KOSONG)
-    if head.startswith(ZIP_MAGIC):
-        return XlsxReader(path, batas=batas)
-    if head.startswith(OLE2_MAGIC):
-        if "EncryptionInfo".encode("utf-16-le") in head or b"EncryptedPackage" in head:
-            raise FileDitolak(MSG_TERENKRIPSI)
-        # The CFB directory may sit past the first 64 KB: look for the stream names anywhere.
-        if _contains(path, "EncryptionInfo".encode("utf-16-le")):
-            raise FileDitolak(MSG_TERENKRIPSI)
-        raise FileDitolak(MSG_XLS)
-    if head.startswith((b"PK\x05\x06", b"PK\x07\x08")):
-        raise FileDitolak(MSG_ZIP_RUSAK)
-    return CsvReader(path, head=head, max_kolom=batas.max_kolom)
-
-
-def _contains(path: Path, needle: bytes) -> bool:
-    with path.open("rb") as handle:
-        tail = b""
-        while chunk := handle.read(CHUNK):
-            if needle in tail + chunk:
-                return True
-            tail = chunk[-len(needle) :]
-    return False
-
-
-# --- CSV ---------------------------------------------------------------------------
-class _CountingFile(io.FileIO):
-    """A file that counts the bytes read, for progress while a text wrapper iterates."""
-
-    consumed = 0
-
-    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        count = super().readinto(buffer) or 0
-        self.consumed += count
-        return count
-
-
-def _sniff_delimiter(line: str) -> str | None:
-    counts = {d: line.count(d) for d in DELIMITERS}
-    best = max(DELIMITERS, key=lambda d: counts[d])  # ties: the order of DELIMITERS
-    return best if counts[best] else None
-
-
-_QUOTED = re.compile(r'"[^"]*"')
-
-
-class CsvReader:
-    """A CSV/pipe file: encoding and delimiter found from the first bytes."""
-
-    def __init__(self, path: Path, *, head: bytes, max_kolom: int = MAX_KOLOM) -> None:
-        if b"\x00" in head:  # UTF-16 text or a binary file; a later NUL is a row problem
-            raise FileDitolak(MSG_BUKAN_SPREADSHEET)
-        self.path = path
-        self.max_kolom = max_kolom
-        self._nul_seen = False
-        self.size = path.stat().st_size
-        self.encoding = "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
-        try:
-            codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-        except UnicodeDecodeError:
-            # Excel in an Indonesian locale saves "CSV (dipisah koma)" in Windows-1252.
-            self.encoding = "cp1252"
-        text = head.decode(self.encoding, errors="ignore")
-        lines = text.splitlines()
-        first = lines[0] if lines else ""
-        self.skip_sep_line = False
-        match = re.fullmatch(r'"?sep=(.)"?', first.strip())
-        if match:
-            self.delimiter: str = match.group(1)
-            self.skip_sep_line = True
-        else:
-            found = _sniff_delimiter(first)
-            if found is None:
-                raise FileDitolak(MSG_BUKAN_SPREADSHEET)
-            self.delimiter = found
-        self._raw: _CountingFile | None = None
-
-    def _lines(self, text: io.TextIOWrapper) -> Iterator[str]:
-        """The file's lines, each checked for length, width and NUL before the csv module."""
-        limit, max_kolom, delimiter = MAX_LINE_CHARS, self.max_kolom, self.delimiter
-        number = -1 if self.skip_sep_line else 0  # as Excel numbers them, below a `sep=` line
-        while line := text.readline(limit):
-            number += 1
-            if len(line) == limit and not line.endswith("\n"):
-                raise FileDitolak(
-                    f"Baris {number} lebih dari {angka(limit)} karakter; "
-                    "file CSV seperti ini tidak wajar dan ditolak."
-                )
-            if len(line) > max_kolom:  # a shorter line cannot hold more columns
-                trimmed = line.rstrip(f'\r\n\t "{delimiter}')
-                width = _QUOTED.sub("", trimmed).count(delimiter) + 1
-                if width > max_kolom:
-                    raise FileDitolak(pesan_terlalu_lebar(number, width, max_kolom))
-            if "\x00" in line:
-                self._nul_seen = True
-            yield line
-
-    def rows(self) -> Iterator[tuple[int, Row]]:
-        self._raw = _CountingFile(self.path, "r")
-        text = io.TextIOWrapper(
-            io.BufferedReader(self._raw, CHUNK), encoding=self.encoding, newline=""
-        )
-        try:
-            reader = csv.reader(self._lines(text), delimiter=self.delimiter, quotechar='"')
-            if self.skip_sep_line:
-                next(reader, None)  # Excel hides the `sep=` line: the header is row 1
-            for number, cells in enumerate(reader, start=1):
-                if self._nul_seen:  # the csv module reads only this record's lines
-                    self._nul_seen = False
-                    cells = RowWithNul(cells)
-                if any(cell.strip() for cell in cells):  # Excel still numbers blank rows
-                    yield number, cast(Row, cells)
-        except UnicodeDecodeError as exc:
-            raise FileDitolak(
-                "File CSV memakai pengodean huruf campuran. Simpan sebagai "
-                '"CSV UTF-8" dari Excel lalu unggah lagi.'
-            ) from exc
-        except csv.Error as exc:
-            raise FileDitolak(f"File CSV rusak: {exc}.") from exc
-        finally:
-            text.close()
-
-    def fraction_done(self) -> float:
-        if not self._raw or not self.size:
-            return 0.0
-        return min(1.0, self._raw.consumed / self.size)
-
-    def close(self) -> None:
-        if self._raw is not None:
-            self._raw.close()
-
-
-# --- XLSX --------------------------------------------------------------------------
 # The cell as every writer we know lays it out (Excel, LibreOffice, openpyxl, xlsxwriter):
 # attributes r, s, t in that order, then others; a value <v>, or an inline string.
 _FAST = re.compile(
@@ -321,7 +128,7 @@ def _has_content(row: Row) -> bool:
     return any(value is not None and value != "" for value in row)
 
 
-def _refuse_dtd(seam: bytes, chunk: bytes) -> bytes:
+def refuse_dtd(seam: bytes, chunk: bytes) -> bytes:
     """Refuse a DTD anywhere in an XML stream; returns the seam to pass with the next chunk.
 
     One-byte searches run at memchr speed, multi-byte ones ten times slower: look for the
@@ -340,7 +147,7 @@ _NUL_XML = re.compile(rb"\x00|_x0000_|&#(?:0+|x0+);")
 
 
 def _may_hold_nul(part: bytes) -> bool:
-    # One-byte searches first (memchr speed), as in _refuse_dtd.
+    # One-byte searches first (memchr speed), as in refuse_dtd.
     if b"\x00" in part or (b"_" in part and b"_x0000_" in part):
         return True
     return b"&" in part and _NUL_XML.search(part) is not None
@@ -433,9 +240,10 @@ class XlsxReader:
         except (zipfile.BadZipFile, OSError, EOFError) as exc:
             raise FileDitolak(MSG_ZIP_RUSAK) from exc
         self.max_kolom = batas.max_kolom
+        self.dialek = Dialek("xlsx")
         self.shared = SharedStrings(budget=batas.memori_shared_strings)
         try:
-            self._check_bomb(batas)
+            check_zip_bomb(self.zip, batas)
             self.sheet_path, strings_path = self._locate_parts()
             if strings_path:
                 self._read_shared_strings(strings_path)
@@ -447,18 +255,6 @@ class XlsxReader:
             self.close()
             raise
         self.consumed = 0
-
-    def _check_bomb(self, batas: Batas) -> None:
-        infos = self.zip.infolist()
-        if len(infos) > MAX_ZIP_ENTRIES:
-            raise FileDitolak(MSG_BOMB)
-        if sum(info.file_size for info in infos) > batas.max_uncompressed:
-            raise FileDitolak(MSG_BOMB)
-        for info in infos:
-            if info.file_size < BOMB_MIN_SIZE:
-                continue
-            if info.compress_size == 0 or info.file_size / info.compress_size > batas.max_ratio:
-                raise FileDitolak(MSG_BOMB)
 
     def _xml(self, name: str) -> SafeET.Element:  # type: ignore[name-defined]
         if self.zip.getinfo(name).file_size > MAX_SMALL_XML:
@@ -502,7 +298,7 @@ class XlsxReader:
         with self.zip.open(name) as stream:
             buffer = seam = b""
             while chunk := stream.read(CHUNK):
-                seam = _refuse_dtd(seam, chunk)
+                seam = refuse_dtd(seam, chunk)
                 buffer += chunk
                 cut = buffer.rfind(b"</si>")
                 tail_empty = buffer.rfind(b"<si/>")
@@ -542,7 +338,7 @@ class XlsxReader:
             buffer = seam = b""
             while chunk := stream.read(CHUNK):
                 self.consumed += len(chunk)
-                seam = _refuse_dtd(seam, chunk)
+                seam = refuse_dtd(seam, chunk)
                 buffer += chunk
                 cut = buffer.rfind(b"</row>")
                 if cut < 0:
@@ -559,7 +355,7 @@ class XlsxReader:
 
     def _finished(self, number: int, row: Row, may_hold_nul: bool) -> Row:
         """The row as yielded: refused when too wide, marked when a cell holds a NUL."""
-        if len(row) > self.max_kolom and (width := _width(row)) > self.max_kolom:
+        if len(row) > self.max_kolom and (width := row_width(row)) > self.max_kolom:
             raise FileDitolak(pesan_terlalu_lebar(number, width, self.max_kolom))
         if may_hold_nul and _holds_nul(row):
             return RowWithNul(row)
@@ -656,11 +452,3 @@ class XlsxReader:
     def close(self) -> None:
         self.zip.close()
         self.shared.close()
-
-
-def sha256_of(stream: BinaryIO) -> str:
-    """Hex SHA-256 of a file read in chunks."""
-    digest = hashlib.sha256()
-    while chunk := stream.read(CHUNK):
-        digest.update(chunk)
-    return digest.hexdigest()

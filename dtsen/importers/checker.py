@@ -10,6 +10,7 @@ from django.db import models
 
 from dinsos.errors import RowError
 from dinsos.identity import nik_warnings as identity_nik_warnings
+from dinsos.spreadsheet import Row, RowWithNul
 from dtsen.importers.cells import (
     SISTEM_BPS,
     SISTEM_KEMENDAGRI,
@@ -21,7 +22,6 @@ from dtsen.importers.cells import (
     jenis_kelamin,
 )
 from dtsen.importers.columns import HasilPencocokan, TabelKolom
-from dtsen.importers.files import Row, RowWithNul
 
 # Region-code fields, in the order one is chosen when a file has several.
 KODE_WILAYAH_FIELDS = (

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dinsos.errors import RowError
+from dinsos.spreadsheet import Row
 from dtsen.importers.cells import CellError, desil, rt_rw, text
 from dtsen.importers.checker import Hasil, RowChecker, is_rejected
 from dtsen.importers.columns import Kolom, TabelKolom
-from dtsen.importers.files import Row
 from dtsen.models import DtsenRecord
 
 WILAYAH = "wilayah"

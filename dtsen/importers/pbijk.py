@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dinsos.errors import RowError
+from dinsos.spreadsheet import Row
 from dtsen.importers.cells import CellError, desil, text
 from dtsen.importers.checker import Hasil, RowChecker, is_rejected
 from dtsen.importers.columns import Kolom, TabelKolom
@@ -15,7 +16,6 @@ from dtsen.importers.dtsen import (
     KOLOM_NIK,
     KOLOM_TANGGAL_LAHIR,
 )
-from dtsen.importers.files import Row
 from dtsen.models import PbiJkRecord
 
 TABEL_PBIJK = TabelKolom(

@@ -22,11 +22,11 @@ from dinsos.errors import DomainError
 from dinsos.models import Wilayah
 from dinsos.pengaturan import today
 from dinsos.raw_sql import db_table
+from dinsos.spreadsheet import Batas, FileDitolak, Row, TableReader, open_table
 from dtsen.importers import CHECKERS
 from dtsen.importers.cells import KodeWilayah
 from dtsen.importers.checker import RowChecker
 from dtsen.importers.columns import HasilPencocokan, find_header_row, match_headers
-from dtsen.importers.files import Batas, FileDitolak, Row, TableReader, open_table
 from dtsen.importers.report import write_report
 from dtsen.lock_objects import snapshot_load_lock
 from dtsen.models import MasalahBaris, PemetaanKolom, Snapshot

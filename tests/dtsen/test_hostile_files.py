@@ -12,15 +12,10 @@ import pytest
 import xlsxwriter
 from django.urls import reverse
 
+from dinsos.spreadsheet import Batas, open_table
+from dinsos.spreadsheet.base import CHUNK, MSG_BAGIAN_BESAR, MSG_DTD
+from dinsos.spreadsheet.xlsx import XlsxReader
 from dtsen.importers.checker import MSG_NUL
-from dtsen.importers.files import (
-    CHUNK,
-    MSG_BAGIAN_BESAR,
-    MSG_DTD,
-    Batas,
-    XlsxReader,
-    open_table,
-)
 from dtsen.models import DtsenRecord, Snapshot
 from tests.dtsen.conftest import HEADERS, masalah, orang, write_csv, write_xlsx
 

@@ -7,13 +7,13 @@ import zipfile
 
 import pytest
 
-from dtsen.importers.files import (
+from dinsos.spreadsheet.base import (
     MSG_BOMB,
     MSG_BUKAN_SPREADSHEET,
     MSG_DTD,
     MSG_KOSONG,
     MSG_TERENKRIPSI,
-    MSG_XLS,
+    MSG_XLS_RUSAK,
     MSG_ZIP_RUSAK,
 )
 from dtsen.models import DtsenRecord, MasalahBaris, Snapshot
@@ -99,7 +99,7 @@ def _zip_not_excel(tmp_path) -> bytes:
         ("pdf named .xlsx", _pdf, MSG_BUKAN_SPREADSHEET),
         ("png", _png, MSG_BUKAN_SPREADSHEET),
         ("encrypted workbook", _encrypted, MSG_TERENKRIPSI),
-        ("excel 97", _xls, MSG_XLS),
+        ("corrupt excel 97", _xls, MSG_XLS_RUSAK),
         ("corrupt zip", _corrupt_zip, MSG_ZIP_RUSAK),
         ("empty", _empty, MSG_KOSONG),
         ("zip bomb", _zip_bomb, MSG_BOMB),
