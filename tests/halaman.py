@@ -49,6 +49,9 @@ def dunia_demo() -> World:
     users = {persona: User.objects.get(username=akun) for persona, akun in AKUN.items()}
     for persona, kelurahan in PENDAMPING.items():
         users[persona] = make_user(persona, User.Role.PENDAMPING, kota_metro[kelurahan])
+    users["operator_kelurahan"] = make_user(
+        "operator_kel", User.Role.OPERATOR_KELURAHAN, kota_metro["Hadimulyo Barat"]
+    )
     world = World(users=users, kota_metro=kota_metro)
     world.keluarga_a = keluarga_with_pengurus(
         kelurahan=world.kota_metro["Hadimulyo Barat"], pendamping=users["pendamping_a"]
