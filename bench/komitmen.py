@@ -11,7 +11,7 @@ for every member with a commitment component (demo.komitmen), and P2K2: 1.000 gr
 30 families with one held meeting a month and every family's mark (360.000 marks; most hadir,
 some izin/sakit/alfa, 2% of families with a run of 3 alfa).
 
-It times `kpm.services.usulan_evaluate` over the 12 months: the first run (proposals
+It times `verifikasi.services.usulan_evaluate` over the 12 months: the first run (proposals
 written) and --repeat re-runs (idempotent: nothing new), plus each rule's query alone, in a
 process that did not build the data set, so its peak RSS is the evaluation's. Target ≤ 10 s.
 """
@@ -180,7 +180,7 @@ def seed(today: datetime.date) -> None:
     from dinsos import services as dinsos_services
     from dinsos.formatting import angka
     from dinsos.models import User, Wilayah
-    from kpm.models import Komitmen
+    from verifikasi.models import Komitmen
 
     started = time.monotonic()
     assert DATABASE_NAME in connection.settings_dict["NAME"]  # never flush another database
@@ -225,8 +225,9 @@ def seed(today: datetime.date) -> None:
 
 
 def has_data() -> bool:
-    from kpm.models import Keluarga, Komitmen
+    from kpm.models import Keluarga
     from p2k2.models import Kehadiran
+    from verifikasi.models import Komitmen
 
     return (
         Keluarga.objects.count() == KELUARGA
@@ -244,11 +245,12 @@ def _timed(fn: object) -> tuple[float, object]:
 def evaluate(today: datetime.date, repeat: int) -> None:
     from dinsos.bulan import akhir_bulan
     from dinsos.formatting import angka
-    from kpm import services
-    from kpm.models import Keluarga, Komitmen, Usulan
-    from kpm.selectors_komitmen import pelanggaran_komitmen
+    from kpm.models import Keluarga
     from p2k2.models import Kehadiran
     from p2k2.pelanggaran import pelanggaran_alfa
+    from verifikasi import services
+    from verifikasi.models import Komitmen, Usulan
+    from verifikasi.selectors import pelanggaran_komitmen
 
     months = _months(today)
     start, end = months[0], akhir_bulan(months[-1])

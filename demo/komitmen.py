@@ -23,9 +23,10 @@ from django.db.models import Q
 from dinsos.bulan import awal_bulan
 from dinsos.formatting import JAKARTA, angka
 from dinsos.models import User
-from kpm import services
-from kpm.models import KOMPONEN_KOMITMEN, KOMPONEN_PENDIDIKAN, Anggota, Komitmen
-from kpm.selectors_komitmen import STATUS_PESERTA
+from kpm.models import Anggota
+from verifikasi import services
+from verifikasi.models import KOMPONEN_KOMITMEN, KOMPONEN_PENDIDIKAN, Komitmen
+from verifikasi.selectors import STATUS_PESERTA
 
 SEED = 1872
 BULAN_DEMO = 12

@@ -15,6 +15,8 @@ urlpatterns = [
     path("wilayah/", views.wilayah_list, name="wilayah-list"),
     path("audit/", views.audit_list, name="audit-list"),
     path("keluarga/", include("kpm.urls")),
+    # Same /keluarga/ prefix as before issue 13 moved these pages out of kpm: bookmarks work.
+    path("keluarga/", include("verifikasi.urls")),
     path("dtsen/", include("dtsen.urls")),
     path("pendamping/", include("pendamping.urls")),
     path("p2k2/", include("p2k2.urls")),

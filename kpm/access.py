@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from dinsos import services as dinsos_services
 from dinsos.access import scope_kelurahan_ids
 from dinsos.models import AuditEvent, User
-from kpm.models import Anggota, Keluarga, UnggahanEpkh
+from kpm.models import Anggota, Keluarga
 
 
 def scope_keluarga(user: User, keluarga: QuerySet[Keluarga]) -> QuerySet[Keluarga]:
@@ -58,9 +58,3 @@ def access_anggota(user: User, anggota_id: int, *, for_update: bool = False) -> 
     if for_update and not user.can_edit_kpm:
         raise PermissionDenied
     return anggota
-
-
-def access_unggahan_epkh(user: User, unggahan_id: int) -> UnggahanEpkh:
-    """Return an e-PKH upload kept for its preview if `user` uploaded it; anyone else's (or
-    a confirmed, deleted one) is a 404. Not audited: it is the user's own file."""
-    return get_object_or_404(UnggahanEpkh.objects.filter(diunggah_oleh=user), pk=unggahan_id)

@@ -12,8 +12,7 @@ from django.urls import reverse
 
 from dinsos.hooks import ItemBeranda
 from dinsos.models import User
-from kpm import selectors, selectors_komitmen
-from kpm.models import Usulan
+from kpm import selectors
 
 R = User.Role
 
@@ -28,14 +27,3 @@ def beranda_items(*, user: User) -> list[ItemBeranda]:
     query = urlencode({"status": selectors.STATUS_DIDAMPINGI})
     url = f"{reverse('kpm:keluarga-list')}?{query}"
     return [ItemBeranda("Keluarga dampingan saya", jumlah, url)]
-
-
-def beranda_komitmen(*, user: User) -> list[ItemBeranda]:
-    """Suspension proposals waiting for a decision, for the office roles that decide."""
-    if user.role not in (R.ADMIN, R.OPERATOR, R.KOORDINATOR):
-        return []
-    status = Usulan.Status.DIUSULKAN
-    jumlah = selectors_komitmen.usulan_list(user=user, status=status).count()
-    url = f"{reverse('kpm:usulan-list')}?{urlencode({'status': status})}"
-    tingkat = "peringatan" if jumlah else "info"
-    return [ItemBeranda("Usulan penangguhan menunggu keputusan", jumlah, url, tingkat)]

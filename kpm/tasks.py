@@ -9,9 +9,3 @@ from kpm import services
 def keluarga_komponen_refresh_task() -> int:
     """Nightly: recompute components, which change as members grow older (idempotent)."""
     return services.keluarga_komponen_refresh()
-
-
-@shared_task
-def epkh_unggahan_hapus_kedaluwarsa_task() -> int:
-    """Hourly: delete e-PKH uploads whose preview has expired (they hold full NIKs)."""
-    return services.epkh_unggahan_hapus_kedaluwarsa()

@@ -15,7 +15,7 @@ from dinsos.formatting import tanggal
 from p2k2.models import Pertemuan
 from p2k2.selectors import runtun_alfa_batas, runtun_alfa_list, runtun_alfa_pertemuan
 
-JENIS = "p2k2_alfa"  # kpm.models.Usulan.Jenis.P2K2_ALFA
+JENIS = "p2k2_alfa"  # verifikasi.models.Usulan.Jenis.P2K2_ALFA
 
 
 def ringkasan_alfa(*, pertemuan: list[dict[str, Any]], batas: int, is_berlangsung: bool) -> str:

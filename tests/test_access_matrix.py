@@ -19,7 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.access import PERSONAS, Rule, World, ok_for
 from tests.factories import keluarga_with_pengurus
 
-APPS_WITH_RULES = ("kpm", "pendamping", "p2k2", "dtsen", "pengaduan")
+APPS_WITH_RULES = ("kpm", "pendamping", "verifikasi", "p2k2", "dtsen", "pengaduan")
 SKIPPED_NAMESPACES = ("admin",)  # the admin site has its own test (admin role only)
 
 

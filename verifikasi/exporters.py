@@ -11,7 +11,8 @@ from collections.abc import Iterable
 
 from dinsos.ekspor import SafeWorkbook
 from dinsos.formatting import tanggal
-from kpm.models import Anggota, KandidatSekolahRakyat
+from kpm.models import Anggota
+from verifikasi.models import KandidatSekolahRakyat
 
 KOLOM_SEKOLAH_RAKYAT = (
     "NIK",
@@ -66,7 +67,7 @@ def _baris(a: Anggota) -> list[object]:
 
 def sekolah_rakyat_xlsx(kandidat: Iterable[Anggota], *, tanggal_acuan: datetime.date) -> bytes:
     """One sheet: a title row, the headers, one row per candidate (as listed by
-    `kpm.selectors_komitmen.sekolah_rakyat_kandidat`)."""
+    `verifikasi.selectors.sekolah_rakyat_kandidat`)."""
     workbook = SafeWorkbook()
     sheet = workbook.add_sheet("Kandidat Sekolah Rakyat")
     sheet.append([f"Kandidat Sekolah Rakyat — umur per {tanggal(tanggal_acuan)}"], bold=True)

@@ -25,10 +25,11 @@ from dinsos.forms import (
 )
 from dinsos.models import User, Wilayah
 from dinsos.uploads import DOKUMEN, UploadField
-from kpm import services
-from kpm.epkh import UKURAN_BYTE_MAKS
-from kpm.models import Graduasi, KandidatSekolahRakyat, Keluarga, Komitmen
-from kpm.selectors_komitmen import BarisKomitmen, FilterSekolahRakyat, KeluargaBulan
+from kpm.models import Keluarga
+from verifikasi import services
+from verifikasi.importers.epkh import UKURAN_BYTE_MAKS
+from verifikasi.models import Graduasi, KandidatSekolahRakyat, Komitmen
+from verifikasi.selectors import BarisKomitmen, FilterSekolahRakyat, KeluargaBulan
 
 KS = Komitmen.Status
 _BULAN = re.compile(r"^(\d{4})-(\d{2})$")
@@ -230,7 +231,7 @@ class EpkhUploadForm(BootstrapFormMixin, forms.Form):
 
 
 class EpkhTerapkanForm(forms.Form):
-    """Confirm a preview: only the id of the upload kept on the server (kpm.UnggahanEpkh)."""
+    """Confirm a preview: only the id of the upload kept on the server (verifikasi.UnggahanEpkh)."""
 
     unggahan = IdField(required=True, widget=forms.HiddenInput)
 

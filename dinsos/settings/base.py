@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "dinsos",
     "kpm",
     "pendamping",
+    "verifikasi",  # komitmen, graduasi, Sekolah Rakyat: on kpm, beside pendamping
     "p2k2",
     "dtsen",
     "pengaduan",
@@ -360,7 +361,7 @@ CELERY_BEAT_SCHEDULE = {
     # Hourly: an e-PKH upload kept for its preview holds full NIKs; delete it once the
     # preview has expired (an hour), so none stays longer than two.
     "epkh-unggahan-kedaluwarsa": {
-        "task": "kpm.tasks.epkh_unggahan_hapus_kedaluwarsa_task",
+        "task": "verifikasi.tasks.epkh_unggahan_hapus_kedaluwarsa_task",
         "schedule": crontab(minute=5),
     },
     # 06.00 WIB, before the office opens: complaints that passed their deadline overnight

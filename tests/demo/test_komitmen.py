@@ -9,7 +9,8 @@ from demo.keluarga import generate_keluarga
 from demo.komitmen import generate_komitmen
 from dinsos.formatting import angka
 from dinsos.models import Wilayah
-from kpm.models import KOMPONEN_KOMITMEN, Anggota, Komitmen, Usulan
+from kpm.models import Anggota
+from verifikasi.models import KOMPONEN_KOMITMEN, Komitmen, Usulan
 
 pytestmark = pytest.mark.django_db
 

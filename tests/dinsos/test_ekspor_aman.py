@@ -160,9 +160,9 @@ def _siks_export(client, d, p):
 
 # name → (download, payloads that must be readable in it)
 EXPORTS: dict[str, tuple[Download, tuple[str, ...]]] = {
-    "kpm:sekolah-rakyat-ekspor": (
+    "verifikasi:sekolah-rakyat-ekspor": (
         lambda client, d, p: _login(client, p["operator"]).get(
-            reverse("kpm:sekolah-rakyat-ekspor"), {"tanggal_acuan": ACUAN_SR.isoformat()}
+            reverse("verifikasi:sekolah-rakyat-ekspor"), {"tanggal_acuan": ACUAN_SR.isoformat()}
         ),
         (LINK, PLUS, TAB, AT, KECAMATAN),
     ),

@@ -17,13 +17,14 @@ from dinsos import hooks
 from dinsos.models import User, Wilayah
 from dtsen import services as dtsen_services
 from dtsen.models import Jenis
-from kpm.models import Anggota, Keluarga, Komitmen, Komponen
+from kpm.models import Anggota, Keluarga, Komponen
 from p2k2.models import Sesi
 from pendamping import services as pendamping_services
 from pendamping.models import Kasus, Kunjungan, Pendamping, Rujukan
 from tests.dtsen.conftest import TANGGAL_DATA, orang, write_csv
 from tests.factories import keluarga_with_pengurus
 from tests.p2k2.conftest import buat_kelompok, buat_pertemuan, catat
+from verifikasi.models import Komitmen
 
 _kurikulum = importlib.import_module("p2k2.migrations.0002_kurikulum_awal")
 

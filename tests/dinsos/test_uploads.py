@@ -35,14 +35,15 @@ from PIL import ExifTags, Image
 from dinsos.models import User
 from dinsos.uploads import UploadField
 from dtsen.models import Rekonsiliasi, Temuan, TemuanRiwayat
-from kpm.models import Graduasi, Keluarga
+from kpm.models import Keluarga
 from p2k2.models import Pertemuan, Sesi
 from tests.factories import keluarga_with_pengurus
 from tests.p2k2.conftest import _seed, buat_kelompok
+from verifikasi.models import Graduasi
 
 pytestmark = pytest.mark.django_db
 
-APPS = ("dinsos", "kpm", "pendamping", "p2k2", "dtsen")
+APPS = ("dinsos", "kpm", "pendamping", "verifikasi", "p2k2", "dtsen")
 PNG_TANDA = b"\x89PNG\r\n\x1a\n"
 SKRIP = b"fetch('/keluarga/').then(r => r.text()).then(t => navigator.sendBeacon('/x', t));"
 HTML = b'<!doctype html><html><body><script src="/media/p2k2/foto/x.js"></script></body></html>'
@@ -138,7 +139,7 @@ def _keluarga(ctx: dict[str, Any]) -> Keluarga:
 
 def _graduasi_kirim(client: Client, keluarga: Keluarga, berkas: SimpleUploadedFile) -> Any:
     return client.post(
-        reverse("kpm:graduasi-create", args=[keluarga.pk]),
+        reverse("verifikasi:graduasi-create", args=[keluarga.pk]),
         {"jenis": "mandiri", "alasan": "Usaha warung berjalan", "bukti": berkas},
     )
 
@@ -147,7 +148,7 @@ def _graduasi_tersimpan(keluarga: Keluarga) -> Any:
     graduasi = Graduasi.objects.filter(keluarga=keluarga).first()
     if graduasi is None:
         return None
-    return graduasi.bukti, reverse("kpm:graduasi-bukti", args=[graduasi.pk])
+    return graduasi.bukti, reverse("verifikasi:graduasi-bukti", args=[graduasi.pk])
 
 
 def _temuan(ctx: dict[str, Any]) -> Temuan:
@@ -194,7 +195,7 @@ SALURAN = {
         tipe=frozenset({"jpg", "png", "webp"}),
         pesan_tipe="Berkas ini bukan foto JPG, PNG atau WEBP.",
     ),
-    "kpm.forms_komitmen.GraduasiForm.bukti": Saluran(
+    "verifikasi.forms.GraduasiForm.bukti": Saluran(
         siapkan=_keluarga,
         kirim=_graduasi_kirim,
         galat=lambda r: r.context["form"].errors.get("bukti"),
@@ -213,7 +214,7 @@ SALURAN = {
 }
 # Uploads that are read by the portal and never served back to a browser.
 TIDAK_DISAJIKAN = {
-    "kpm.forms_komitmen.EpkhUploadForm.berkas": "CSV e-PKH: dibaca, tidak disimpan",
+    "verifikasi.forms.EpkhUploadForm.berkas": "CSV e-PKH: dibaca, tidak disimpan",
     "dtsen.forms.SnapshotUploadForm.file": "file DTSEN/PBI-JK: diimpor, tidak pernah disajikan",
     "kpm.admin.FinalClosingImportForm.import_file": "Final Closing: diimpor oleh admin",
 }
@@ -318,7 +319,7 @@ def test_every_upload_field_is_covered():
 
 def test_the_admin_offers_no_other_way_to_upload_a_served_file(admin):
     # The model fields holding uploads the portal serves back: only their forms may fill them.
-    served = {("p2k2", "pertemuan", "foto"), ("kpm", "graduasi", "bukti")}
+    served = {("p2k2", "pertemuan", "foto"), ("verifikasi", "graduasi", "bukti")}
     served |= {("dtsen", "temuanriwayat", "bukti")}
     file_fields = {
         (m._meta.app_label, m._meta.model_name, f.name)

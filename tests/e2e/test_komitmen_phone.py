@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from kpm.models import Komitmen
 from tests.conftest import login
-from tests.kpm.komitmen_helpers import keluarga_komitmen
+from tests.verifikasi.komitmen_helpers import keluarga_komitmen
+from verifikasi.models import Komitmen
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -7,9 +7,10 @@ from decimal import Decimal
 
 from dinsos.bulan import awal_bulan
 from dinsos.models import User, Wilayah
-from kpm import services
-from kpm.models import Anggota, Keluarga, Komitmen
+from kpm.models import Anggota, Keluarga
 from tests.factories import AnggotaFactory, keluarga_with_pengurus
+from verifikasi import services
+from verifikasi.models import Komitmen
 
 P, TP, TDV = "patuh", "tidak_patuh", "tidak_diverifikasi"
 

@@ -1,5 +1,5 @@
 """Objects of the komitmen/graduasi/Sekolah Rakyat URLs for the access matrix
-(tests/kpm/access_rules.py `build`)."""
+(tests/verifikasi/access_rules.py `build`)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ import datetime
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dinsos.pengaturan import today
-from kpm import services
-from kpm.models import Anggota, Usulan
+from kpm.models import Anggota
 from tests.factories import AnggotaFactory, keluarga_with_pengurus
+from verifikasi import services
+from verifikasi.models import Usulan
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
 

@@ -10,11 +10,12 @@ from django.urls import reverse
 
 from dinsos.errors import DomainError
 from dinsos.models import AuditEvent, Pengaturan
-from kpm import services
-from kpm.models import Graduasi, Keluarga, RiwayatStatus
+from kpm.models import Keluarga, RiwayatStatus
 from tests.factories import foto_bytes, keluarga_with_pengurus
-from tests.kpm.komitmen_helpers import keluarga_komitmen
-from tests.kpm.komitmen_objects import PDF, surat_pdf
+from tests.verifikasi.komitmen_helpers import keluarga_komitmen
+from tests.verifikasi.komitmen_objects import PDF, surat_pdf
+from verifikasi import services
+from verifikasi.models import Graduasi
 
 pytestmark = pytest.mark.django_db
 
@@ -172,7 +173,7 @@ def test_evidence_is_checked_by_content_and_size(
 ):
     client.force_login(pendamping_hadimulyo)
     response = client.post(
-        reverse("kpm:graduasi-create", args=[keluarga.pk]),
+        reverse("verifikasi:graduasi-create", args=[keluarga.pk]),
         {"jenis": "mandiri", "alasan": "Mandiri", "bukti": SimpleUploadedFile(name, content)},
     )
     assert response.status_code == 400
@@ -185,7 +186,7 @@ def test_pendamping_proposes_with_a_photo_of_the_statement(client, keluarga, pen
     client.force_login(pendamping_hadimulyo)
     # when: a phone photo named .pdf is stored as what it is
     response = client.post(
-        reverse("kpm:graduasi-create", args=[keluarga.pk]),
+        reverse("verifikasi:graduasi-create", args=[keluarga.pk]),
         {"jenis": "mandiri", "alasan": "Mandiri", "bukti": SimpleUploadedFile("a.pdf", PNG)},
         follow=True,
     )
@@ -205,7 +206,7 @@ def test_evidence_is_served_only_through_the_access_check(
         keluarga=keluarga, jenis="mandiri", alasan="m", bukti=surat_pdf(),
         oleh=pendamping_hadimulyo,
     )  # fmt: skip
-    url = reverse("kpm:graduasi-bukti", args=[graduasi.pk])
+    url = reverse("verifikasi:graduasi-bukti", args=[graduasi.pk])
     # when: B tries, then A
     client.force_login(pendamping_iringmulyo)
     denied = client.get(url)
@@ -216,7 +217,7 @@ def test_evidence_is_served_only_through_the_access_check(
     assert (denied.status_code, raw.status_code, allowed.status_code) == (404, 404, 200)
     assert allowed["Content-Type"] == "application/pdf"
     assert b"".join(allowed.streaming_content) == PDF
-    events = AuditEvent.objects.filter(object_type="kpm.graduasi")
+    events = AuditEvent.objects.filter(object_type="verifikasi.graduasi")
     assert list(events.values_list("username", "action")) == [("pendamping_a", "view")]
 
 
@@ -228,7 +229,7 @@ def test_graduation_letter_for_graduated_families_only(
         keluarga=keluarga, jenis="mandiri", alasan="Usaha jalan", bukti=surat_pdf(),
         oleh=pendamping_hadimulyo,
     )  # fmt: skip
-    url = reverse("kpm:graduasi-surat", args=[graduasi.pk])
+    url = reverse("verifikasi:graduasi-surat", args=[graduasi.pk])
     client.force_login(operator)
     # when / then: not yet decided
     assert client.get(url).status_code == 404
@@ -242,10 +243,10 @@ def test_graduation_letter_for_graduated_families_only(
     assert f"Nomor: {graduasi.pk:04d}/GRAD-PKH/2026" in page
     assert "sejak 1 April 2026" in page
     assert keluarga.pengurus.nik in page
-    assert "kpm/graduasi_surat.css" in page  # print CSS
+    assert "verifikasi/graduasi_surat.css" in page  # print CSS
     assert list(
         AuditEvent.objects.filter(action="export").values_list("object_type", "reason")
-    ) == [("kpm.graduasi", "Cetak surat graduasi")]
+    ) == [("verifikasi.graduasi", "Cetak surat graduasi")]
 
 
 def test_progress_against_the_yearly_target(
@@ -266,8 +267,8 @@ def test_progress_against_the_yearly_target(
     )
     client.force_login(operator)
     # when
-    tahun_2026 = client.get(reverse("kpm:graduasi-list"), {"tahun": 2026})
-    tahun_2025 = client.get(reverse("kpm:graduasi-list"), {"tahun": 2025})
+    tahun_2026 = client.get(reverse("verifikasi:graduasi-list"), {"tahun": 2026})
+    tahun_2025 = client.get(reverse("verifikasi:graduasi-list"), {"tahun": 2025})
     # then
     kemajuan = tahun_2026.context["kemajuan"]
     assert [(str(k.pendamping), k.jumlah, k.target, k.persen) for k in kemajuan] == [
@@ -275,7 +276,7 @@ def test_progress_against_the_yearly_target(
     ]  # fmt: skip
     assert [(k.jumlah, k.target) for k in tahun_2025.context["kemajuan"]] == [(1, 10), (0, 10)]
     client.force_login(pendamping_iringmulyo)
-    own = client.get(reverse("kpm:graduasi-list"), {"tahun": 2026})
+    own = client.get(reverse("verifikasi:graduasi-list"), {"tahun": 2026})
     assert [(str(k.pendamping), k.jumlah) for k in own.context["kemajuan"]] == [("Pendamping_B", 1)]
 
 
@@ -287,7 +288,7 @@ def test_alamiah_candidates_are_computed_per_area(
     keluarga_with_pengurus(kelurahan=kota_metro["Iring Mulyo"], pendamping=pendamping_iringmulyo)
     client.force_login(pendamping_hadimulyo)
     # when
-    response = client.get(reverse("kpm:graduasi-list"))
+    response = client.get(reverse("verifikasi:graduasi-list"))
     # then
     assert [k.pk for k in response.context["alamiah"]] == [keluarga.pk]
 
@@ -313,5 +314,5 @@ def test_graduasi_page_query_count_is_flat(
     client.force_login(operator)
     # when / then: user, count, candidates, proposals, graduated, target, progress, session (3)
     with django_assert_num_queries(10):
-        response = client.get(reverse("kpm:graduasi-list"))
+        response = client.get(reverse("verifikasi:graduasi-list"))
     assert (response.context["alamiah"].paginator.count, len(response.context["lulus"])) == (n, n)

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dinsos.models import AuditEvent
-from kpm import services
-from kpm.models import Komitmen, UnggahanEpkh
-from tests.kpm.komitmen_helpers import keluarga_komitmen
+from tests.verifikasi.komitmen_helpers import keluarga_komitmen
+from verifikasi import services
+from verifikasi.models import Komitmen, UnggahanEpkh
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,7 @@ def keluarga(kota_metro, pendamping_hadimulyo):
 
 def _unggah(client, text, *, encoding="utf-8", tahun=2025):
     berkas = SimpleUploadedFile("sd1.csv", text.encode(encoding), content_type="text/csv")
-    return client.post(reverse("kpm:komitmen-impor"), {"berkas": berkas, "tahun": tahun})
+    return client.post(reverse("verifikasi:komitmen-impor"), {"berkas": berkas, "tahun": tahun})
 
 
 def _errors(response):
@@ -68,11 +68,11 @@ def test_preview_then_apply_records_each_month(client, keluarga, pendamping_hadi
     assert Komitmen.objects.count() == 0
     # when
     unggahan = preview.context["terapkan_form"].initial["unggahan"]
-    response = client.post(reverse("kpm:komitmen-impor-terapkan"), {"unggahan": unggahan})
+    response = client.post(reverse("verifikasi:komitmen-impor-terapkan"), {"unggahan": unggahan})
     # then: recorded, and the kept upload is gone
     assert response.status_code == 302
     assert UnggahanEpkh.objects.count() == 0
-    assert response["Location"] == reverse("kpm:komitmen-bulan") + "?bulan=2025-03"
+    assert response["Location"] == reverse("verifikasi:komitmen-bulan") + "?bulan=2025-03"
     rows = list(
         Komitmen.objects.order_by("bulan").values_list(
             "bulan", "komponen", "status", "persen_kehadiran", "hari_efektif", "alpa", "npsn",
@@ -87,7 +87,9 @@ def test_preview_then_apply_records_each_month(client, keluarga, pendamping_hadi
         (datetime.date(2025, 3, 1), "anak_sd", "tidak_patuh", Decimal("81.82"), 22, 4,
          "10807123", "epkh", pendamping_hadimulyo.pk),
     ]  # fmt: skip
-    assert AuditEvent.objects.filter(action="import", object_type="kpm.komitmen").count() == 3
+    assert (
+        AuditEvent.objects.filter(action="import", object_type="verifikasi.komitmen").count() == 3
+    )
 
 
 def test_row_errors_name_row_column_and_problem(client, keluarga, pendamping_hadimulyo):
@@ -217,9 +219,9 @@ def test_months_not_started_and_children_without_school_component(
 
 def test_a_tampered_preview_is_not_applied(client, keluarga, pendamping_hadimulyo):
     client.force_login(pendamping_hadimulyo)
-    response = client.post(reverse("kpm:komitmen-impor-terapkan"), {"unggahan": "rusak"})
+    response = client.post(reverse("verifikasi:komitmen-impor-terapkan"), {"unggahan": "rusak"})
     assert response.status_code == 302
-    assert response["Location"] == reverse("kpm:komitmen-impor")
+    assert response["Location"] == reverse("verifikasi:komitmen-impor")
     assert Komitmen.objects.count() == 0
 
 
@@ -248,7 +250,7 @@ def test_another_user_cannot_confirm_the_upload(client, keluarga, pendamping_had
     client.force_login(operator)
     # when
     response = client.post(
-        reverse("kpm:komitmen-impor-terapkan"), {"unggahan": unggahan.initial["unggahan"]}
+        reverse("verifikasi:komitmen-impor-terapkan"), {"unggahan": unggahan.initial["unggahan"]}
     )
     # then
     assert response.status_code == 404
@@ -267,10 +269,10 @@ def test_an_expired_upload_is_refused_then_removed_by_the_cleanup(
     UnggahanEpkh.objects.update(created_at=lama)
     # when
     response = client.post(
-        reverse("kpm:komitmen-impor-terapkan"), {"unggahan": form.initial["unggahan"]}
+        reverse("verifikasi:komitmen-impor-terapkan"), {"unggahan": form.initial["unggahan"]}
     )
     # then
-    assert response["Location"] == reverse("kpm:komitmen-impor")
+    assert response["Location"] == reverse("verifikasi:komitmen-impor")
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
         "Pratinjau sudah kedaluwarsa atau rusak; unggah berkas lagi."
     ]

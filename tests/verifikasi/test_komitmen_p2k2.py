@@ -9,8 +9,6 @@ import datetime
 import pytest
 
 from dinsos.models import Pengaturan
-from kpm import services
-from kpm.models import Usulan
 from tests.p2k2.conftest import (  # noqa: F401  (kurikulum is a fixture)
     buat_kelompok,
     buat_keluarga,
@@ -18,6 +16,8 @@ from tests.p2k2.conftest import (  # noqa: F401  (kurikulum is a fixture)
     catat,
     kurikulum,
 )
+from verifikasi import services
+from verifikasi.models import Usulan
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""What kpm's komitmen adds to other pages through the hooks: the family page's panel and
+"""What verifikasi adds to other pages through the hooks: the family page's panel and
 RHK 3 (verifications recorded) for the pendamping indicators."""
 
 import datetime
@@ -9,9 +9,9 @@ from django.urls import reverse
 from dinsos import hooks
 from dinsos.bulan import awal_bulan
 from dinsos.pengaturan import today
-from kpm import services
-from kpm.models import Komitmen
-from tests.kpm.komitmen_helpers import TP, catat, keluarga_komitmen, riwayat
+from tests.verifikasi.komitmen_helpers import TP, catat, keluarga_komitmen, riwayat
+from verifikasi import services
+from verifikasi.models import Komitmen
 
 pytestmark = pytest.mark.django_db
 

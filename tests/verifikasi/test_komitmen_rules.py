@@ -1,6 +1,6 @@
 """The suspension rule of DOMAIN.md §4 on hand-built monthly histories.
 
-Decisions these tests pin (also in kpm/selectors_komitmen.py):
+Decisions these tests pin (also in verifikasi/selectors/komitmen.py):
 - school attendance complies at ≥ 85% (84,9% does not), judged with the threshold in force
   on the month's first day;
 - a family month is non-compliant when any member-component is tidak patuh;
@@ -14,9 +14,10 @@ import pytest
 
 from dinsos.errors import DomainError
 from dinsos.models import Pengaturan
-from kpm import services
-from kpm.models import Keluarga, RiwayatStatus, Usulan
-from tests.kpm.komitmen_helpers import TDV, TP, P, bulan, catat, keluarga_komitmen, riwayat
+from kpm.models import Keluarga, RiwayatStatus
+from tests.verifikasi.komitmen_helpers import TDV, TP, P, bulan, catat, keluarga_komitmen, riwayat
+from verifikasi import services
+from verifikasi.models import Usulan
 
 pytestmark = pytest.mark.django_db
 

@@ -7,15 +7,16 @@ import pytest
 from django.urls import reverse
 
 from dinsos.models import AuditEvent
-from kpm import services
-from kpm.models import Keluarga, Komitmen, RiwayatStatus, Usulan
+from kpm.models import Keluarga, RiwayatStatus
 from tests.conftest import make_user
-from tests.kpm.komitmen_helpers import TP, bulan, catat, keluarga_komitmen, riwayat
+from tests.verifikasi.komitmen_helpers import TP, bulan, catat, keluarga_komitmen, riwayat
+from verifikasi import services
+from verifikasi.models import Komitmen, Usulan
 
 pytestmark = pytest.mark.django_db
 
 MARET = "2025-03"
-URL = reverse("kpm:komitmen-bulan")
+URL = reverse("verifikasi:komitmen-bulan")
 
 
 @pytest.fixture
@@ -169,7 +170,7 @@ def test_pendamping_cannot_see_or_record_another_pendamping_family(
     assert (opened.status_code, posted.status_code) == (404, 404)
     assert posted_own_page.status_code == 302
     assert Komitmen.objects.count() == 0
-    assert AuditEvent.objects.filter(object_type="kpm.komitmen").count() == 0
+    assert AuditEvent.objects.filter(object_type="verifikasi.komitmen").count() == 0
 
 
 @pytest.mark.parametrize(
@@ -237,7 +238,7 @@ def test_office_runs_the_evaluation_and_reads_the_counts(client, keluarga_a, ope
     client.force_login(operator)
     # when
     response = client.post(
-        reverse("kpm:usulan-evaluasi"),
+        reverse("verifikasi:usulan-evaluasi"),
         {"bulan_awal": "2025-01", "bulan_akhir": "2025-12"},
         follow=True,
     )
@@ -261,7 +262,7 @@ def test_an_operator_of_one_kecamatan_evaluates_only_that_kecamatan(
     client.force_login(operator_pusat)
     # when
     response = client.post(
-        reverse("kpm:usulan-evaluasi"),
+        reverse("verifikasi:usulan-evaluasi"),
         {"bulan_awal": "2025-01", "bulan_akhir": "2025-12"},
         follow=True,
     )
@@ -280,7 +281,7 @@ def test_accepting_from_the_list_suspends_the_family(client, usulan, keluarga_a,
     client.force_login(operator)
     # when
     response = client.post(
-        reverse("kpm:usulan-putuskan", args=[proposal.pk]),
+        reverse("verifikasi:usulan-putuskan", args=[proposal.pk]),
         {"keputusan": "terima", "catatan": ""},
         follow=True,
     )
@@ -299,7 +300,8 @@ def test_rejecting_without_a_reason_is_refused(client, usulan, keluarga_a, opera
     proposal = usulan[keluarga_a[0].pk]
     client.force_login(operator)
     response = client.post(
-        reverse("kpm:usulan-putuskan", args=[proposal.pk]), {"keputusan": "tolak", "catatan": ""}
+        reverse("verifikasi:usulan-putuskan", args=[proposal.pk]),
+        {"keputusan": "tolak", "catatan": ""},
     )
     assert response.status_code == 400
     assert response.context["form"].errors == {"catatan": ["Tulis alasan penolakan usulan."]}
@@ -313,9 +315,9 @@ def test_koordinator_sees_proposals_of_own_area_and_cannot_decide(
     # given
     client.force_login(koordinator_metro_pusat)
     # when
-    listed = client.get(reverse("kpm:usulan-list"))
+    listed = client.get(reverse("verifikasi:usulan-list"))
     decided = client.post(
-        reverse("kpm:usulan-putuskan", args=[usulan[keluarga_a[0].pk].pk]),
+        reverse("verifikasi:usulan-putuskan", args=[usulan[keluarga_a[0].pk].pk]),
         {"keputusan": "terima"},
     )
     # then
@@ -330,7 +332,7 @@ def test_an_operator_of_another_area_gets_404(client, usulan, keluarga_b, kota_m
     client.force_login(operator_pusat)
     # when
     response = client.post(
-        reverse("kpm:usulan-putuskan", args=[usulan[keluarga_b[0].pk].pk]),
+        reverse("verifikasi:usulan-putuskan", args=[usulan[keluarga_b[0].pk].pk]),
         {"keputusan": "terima"},
     )
     # then
@@ -346,7 +348,7 @@ def test_flags_of_a_month_with_the_figures(client, keluarga_a, pendamping_hadimu
     catat(budi, "anak_sd", bulan(2025, 2), pendamping_hadimulyo, persen="85")
     client.force_login(operator)
     # when
-    response = client.get(reverse("kpm:usulan-list"), {"tampil": "tanda", "bulan": MARET})
+    response = client.get(reverse("verifikasi:usulan-list"), {"tampil": "tanda", "bulan": MARET})
     # then
     flags = [(t.anggota.nama, t.komponen, t.persen_kehadiran) for t in response.context["page"]]
     assert flags == [("Siti Aminah", "ibu_hamil", None), ("Budi", "anak_sd", Decimal("84.90"))]
@@ -368,7 +370,7 @@ def test_proposals_page_query_count_is_flat(
     client.force_login(operator)
     # when / then: user, count, threshold, page, and the session save (3)
     with django_assert_num_queries(7):
-        response = client.get(reverse("kpm:usulan-list"))
+        response = client.get(reverse("verifikasi:usulan-list"))
     assert len(response.context["page"]) == n
 
 
@@ -387,5 +389,7 @@ def test_flags_page_query_count_is_flat(
     client.force_login(operator)
     # when / then: user, thresholds (2), count, page, and the session save (3)
     with django_assert_num_queries(8):
-        response = client.get(reverse("kpm:usulan-list"), {"tampil": "tanda", "bulan": MARET})
+        response = client.get(
+            reverse("verifikasi:usulan-list"), {"tampil": "tanda", "bulan": MARET}
+        )
     assert len(response.context["page"]) == 2 * n

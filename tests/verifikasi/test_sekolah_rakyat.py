@@ -9,13 +9,14 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from dinsos.models import AuditEvent, Pengaturan
-from kpm.models import Anggota, KandidatSekolahRakyat
+from kpm.models import Anggota
 from tests.factories import AnggotaFactory, keluarga_with_pengurus
+from verifikasi.models import KandidatSekolahRakyat
 
 pytestmark = pytest.mark.django_db
 
 ACUAN = datetime.date(2026, 7, 1)
-LIST = reverse("kpm:sekolah-rakyat-list")
+LIST = reverse("verifikasi:sekolah-rakyat-list")
 # Age on 1 July 2026 by birth date: the day before a birthday still counts the lower age.
 ANAK = {
     "Umur 6": datetime.date(2020, 1, 1),
@@ -134,7 +135,10 @@ def test_pendamping_records_home_visit_with_parental_consent(
     # given
     keluarga = keluarga_desil(kota_metro, pendamping_hadimulyo, 1)
     rafi = anak(keluarga, "Rafi", datetime.date(2012, 9, 9))
-    url = reverse("kpm:sekolah-rakyat-kunjungan", args=[rafi.pk]) + f"?acuan={ACUAN.isoformat()}"
+    url = (
+        reverse("verifikasi:sekolah-rakyat-kunjungan", args=[rafi.pk])
+        + f"?acuan={ACUAN.isoformat()}"
+    )
     client.force_login(pendamping_hadimulyo)
     form = {"tanggal_kunjungan": "2026-05-04", "status": "dikonfirmasi", "catatan": "Ibu setuju"}
     # when: confirmed without ticking the consent
@@ -174,7 +178,8 @@ def test_visit_in_the_future_is_refused(client, kota_metro, pendamping_hadimulyo
     rafi = anak(keluarga, "Rafi", datetime.date(2012, 9, 9))
     client.force_login(pendamping_hadimulyo)
     response = client.post(
-        reverse("kpm:sekolah-rakyat-kunjungan", args=[rafi.pk]) + f"?acuan={ACUAN.isoformat()}",
+        reverse("verifikasi:sekolah-rakyat-kunjungan", args=[rafi.pk])
+        + f"?acuan={ACUAN.isoformat()}",
         {"tanggal_kunjungan": "2099-01-01", "status": "tidak_ditemui"},
     )
     assert response.context["form"].errors == {
@@ -196,7 +201,10 @@ def test_visit_page_refusals(
     keluarga = keluarga_desil(kota_metro, pendamping_hadimulyo, desil)
     rafi = anak(keluarga, "Rafi", datetime.date(2012, 9, 9))
     client.force_login(request.getfixturevalue(persona))
-    url = reverse("kpm:sekolah-rakyat-kunjungan", args=[rafi.pk]) + f"?acuan={ACUAN.isoformat()}"
+    url = (
+        reverse("verifikasi:sekolah-rakyat-kunjungan", args=[rafi.pk])
+        + f"?acuan={ACUAN.isoformat()}"
+    )
     response = client.post(url, {"tanggal_kunjungan": "2026-05-04", "status": "tidak_ditemui"})
     assert response.status_code == status
     assert KandidatSekolahRakyat.objects.count() == 0
@@ -214,7 +222,7 @@ def test_export_keeps_identifiers_as_text_and_escapes_formulas(
     client.force_login(operator)
     # when
     response = client.get(
-        reverse("kpm:sekolah-rakyat-ekspor"), {"tanggal_acuan": ACUAN.isoformat()}
+        reverse("verifikasi:sekolah-rakyat-ekspor"), {"tanggal_acuan": ACUAN.isoformat()}
     )
     # then
     assert response["Content-Disposition"] == (
@@ -234,14 +242,14 @@ def test_export_keeps_identifiers_as_text_and_escapes_formulas(
     assert (nik_cell.data_type, nik_cell.number_format) == ("s", "@")
     event = AuditEvent.objects.get(action="export")
     assert (event.username, event.object_type, event.jumlah) == (
-        "operator", "kpm.kandidatsekolahrakyat", 1,
+        "operator", "verifikasi.kandidatsekolahrakyat", 1,
     )  # fmt: skip
 
 
 def test_pendamping_cannot_export_and_nothing_is_recorded(client, kota_metro, pendamping_hadimulyo):
     anak(keluarga_desil(kota_metro, pendamping_hadimulyo, 1), "Rafi", datetime.date(2012, 9, 9))
     client.force_login(pendamping_hadimulyo)
-    response = client.get(reverse("kpm:sekolah-rakyat-ekspor"))
+    response = client.get(reverse("verifikasi:sekolah-rakyat-ekspor"))
     assert response.status_code == 403
     assert AuditEvent.objects.filter(action="export").count() == 0
 

@@ -7,7 +7,7 @@ header over two rows: the identity columns and each month's name over five sub-c
 name month and measure together ("APRIL ALPA", "PERSEN_MEI"). Both read through the one
 alias table below. CSV with `;` or `,`, maybe Excel's `sep=` first line and a UTF-8 BOM.
 
-Nothing here writes: `kpm.services.komitmen_impor_apply` records what was read. Every problem
+Nothing here writes: `verifikasi.services.komitmen_impor_apply` records what was read. Every problem
 is a `RowError(row, column, message)` with the row as Excel shows it (Excel hides the `sep=`
 line, so it is not counted) and the column header as written in the file.
 """
@@ -29,8 +29,9 @@ from dinsos.formatting import NAMA_BULAN, bulan_tahun, mask_nik
 from dinsos.identity import IdentityError, parse_nik
 from dinsos.models import User
 from kpm.access import scope_anggota
-from kpm.models import KOMPONEN_PENDIDIKAN, Anggota, Komitmen, Komponen
-from kpm.services.komitmen import EntriKomitmen
+from kpm.models import Anggota, Komponen
+from verifikasi.models import KOMPONEN_PENDIDIKAN, Komitmen
+from verifikasi.services import EntriKomitmen
 
 UKURAN_BYTE_MAKS = 1024 * 1024  # a school's quarter is a few hundred rows (~100 kB)
 BARIS_JUDUL_MAKS = 12  # look this far down for the header row

@@ -1,9 +1,8 @@
-"""Reads for verifikasi komitmen, usulan, graduasi and Sekolah Rakyat, always scoped through
-kpm.access (DOMAIN.md §4, §5, §9).
+"""Reads for verifikasi komitmen and suspension proposals, always scoped through kpm.access
+(DOMAIN.md §4).
 
-Also the extension points kpm registers in settings: the monthly non-compliance rule
-(KPM_SUMBER_PELANGGARAN), the family page's panel (KPM_KELUARGA_PANELS) and RHK 3
-(PENDAMPING_SUMBER_RHK["komitmen"]).
+Also two hook providers (verifikasi/apps.py): the monthly non-compliance rule
+(`pelanggaran_komitmen`) and RHK 3 (`rhk_pendamping["komitmen"]`).
 """
 
 from __future__ import annotations
@@ -18,44 +17,27 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import (
-    Case,
-    CharField,
     Count,
     F,
-    FilteredRelation,
-    Func,
-    IntegerField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
-    Value,
-    When,
 )
-from django.db.models.functions import Coalesce
-from django.shortcuts import get_object_or_404
 
 from dinsos import selectors as dinsos_selectors
 from dinsos.bulan import awal_bulan
 from dinsos.formatting import JAKARTA, NAMA_BULAN, bulan_tahun
-from dinsos.hooks import json_rows
-from dinsos.models import Pengaturan, User, Wilayah
-from dinsos.pengaturan import DEFAULTS, today
+from dinsos.models import Pengaturan, User
+from dinsos.pengaturan import DEFAULTS
 from dinsos.raw_sql import db_table
-from kpm.access import scope_anggota, scope_keluarga
-from kpm.models import (
+from kpm.access import scope_keluarga
+from kpm.models import Anggota, Keluarga, Komponen
+from verifikasi.models import (
     KOMPONEN_KOMITMEN,
     KOMPONEN_PENDIDIKAN,
-    Anggota,
-    Graduasi,
-    KandidatSekolahRakyat,
-    Keluarga,
     Komitmen,
-    Komponen,
     Usulan,
 )
-from kpm.selectors import Panel
-from kpm.services import JendelaUsia, jendela_usia, persen_teks
+from verifikasi.services import persen_teks
 
 R = User.Role
 KS = Komitmen.Status
@@ -76,36 +58,6 @@ JADWAL_KESEHATAN: dict[str, str] = {
     Komponen.LANSIA: "Hadir di posyandu lansia tiap bulan",
     Komponen.DISABILITAS_BERAT: "Diperiksa di posyandu lansia/fasilitas kesehatan tiap bulan",
 }
-PANEL_BULAN = 6
-
-
-# --- Who may do what ------------------------------------------------------------------
-def can_record_komitmen(user: User) -> bool:
-    """Pendamping record for their families; the office (admin, operator) for any in area."""
-    return user.role in {R.ADMIN, R.OPERATOR, R.PENDAMPING}
-
-
-def can_decide(user: User) -> bool:
-    """DOMAIN.md §4/§5: the office decides proposals and graduations."""
-    return user.role in {R.ADMIN, R.OPERATOR}
-
-
-def access_usulan(user: User, usulan_id: int) -> Usulan:
-    """A proposal of a family the user may see (404 otherwise, like a missing one)."""
-    visible = Usulan.objects.filter(keluarga__in=scope_keluarga(user, Keluarga.objects.all()))
-    return get_object_or_404(visible.select_related("keluarga__pengurus"), pk=usulan_id)
-
-
-def access_graduasi(user: User, graduasi_id: int) -> Graduasi:
-    """A graduation of a family the user may see (404 otherwise, like a missing one)."""
-    visible = Graduasi.objects.filter(keluarga__in=scope_keluarga(user, Keluarga.objects.all()))
-    related = visible.select_related(
-        "keluarga__pengurus",
-        "keluarga__kelurahan__parent__parent",
-        "pendamping",
-        "diputuskan_oleh",
-    )
-    return get_object_or_404(related, pk=graduasi_id)
 
 
 # --- Month view -------------------------------------------------------------------------
@@ -211,9 +163,9 @@ def pendamping_pilihan(*, user: User) -> list[User]:
     )
 
 
-# --- The monthly rule (settings.KPM_SUMBER_PELANGGARAN) ----------------------------------
+# --- The monthly rule (hooks.PELANGGARAN_KOMITMEN) ----------------------------------
 # DOMAIN.md §4: "3 consecutive months of non-compliance → candidate for suspension".
-# Decisions (README design, tests/kpm/test_komitmen_rules.py):
+# Decisions (README design, tests/verifikasi/test_komitmen_rules.py):
 # - a family month is non-compliant when any member-component is tidak patuh; education with
 #   a percentage is judged against the threshold in force on that month's first day (so a
 #   dated change of komitmen_pendidikan_persen_min applies from its month on);
@@ -379,243 +331,7 @@ def tanda_list(*, user: User, bulan: datetime.date) -> QuerySet[Komitmen]:
     )
 
 
-# --- Graduasi -----------------------------------------------------------------------------
-def graduasi_alamiah_kandidat(*, user: User) -> QuerySet[Keluarga]:
-    """DOMAIN.md §5: aktif families with no component left (components as refreshed
-    nightly), the natural graduation candidates."""
-    return (
-        scope_keluarga(user, Keluarga.objects.all())
-        .filter(status=Keluarga.Status.AKTIF, komponen=[])
-        .select_related("pengurus", "kelurahan", "pendamping")
-        .order_by("kelurahan__nama", "pengurus__nama_cari", "pk")
-    )
-
-
-def graduasi_list(*, user: User, status: str, tahun: int | None = None) -> QuerySet[Graduasi]:
-    """Graduations of families the user may see (with `tahun`: graduated that year)."""
-    graduations = Graduasi.objects.filter(
-        keluarga__in=scope_keluarga(user, Keluarga.objects.all()), status=status
-    )
-    if tahun is not None:
-        graduations = graduations.filter(tanggal_graduasi__year=tahun)
-    return graduations.select_related(
-        "keluarga__pengurus", "keluarga__kelurahan", "pendamping"
-    ).order_by("-tanggal_usulan", "-pk")
-
-
-@dataclass(frozen=True)
-class KemajuanGraduasi:
-    pendamping: User
-    jumlah: int
-    target: int
-
-    @property
-    def persen(self) -> int:
-        return min(100, round(100 * self.jumlah / self.target)) if self.target else 100
-
-
-def graduasi_kemajuan(*, user: User, tahun: int) -> list[KemajuanGraduasi]:
-    """DOMAIN.md §5: graduations per pendamping in `tahun` against the yearly target
-    (setting graduasi_target_tahunan), for pendamping with a family the user may see."""
-    target = int(
-        dinsos_selectors.pengaturan_get("graduasi_target_tahunan", on=datetime.date(tahun, 12, 31))
-    )
-    done = (
-        Graduasi.objects.filter(
-            pendamping_id=OuterRef("pk"),
-            status=Graduasi.Status.DITERIMA,
-            tanggal_graduasi__year=tahun,
-        )
-        .order_by()
-        .values("pendamping_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    pendamping = User.objects.filter(role=R.PENDAMPING)
-    if user.role == R.PENDAMPING:
-        pendamping = pendamping.filter(pk=user.pk)
-    else:
-        families = scope_keluarga(user, Keluarga.objects.all()).values("pendamping_id")
-        pendamping = pendamping.filter(pk__in=families)
-    rows = pendamping.annotate(
-        jumlah=Coalesce(Subquery(done, output_field=IntegerField()), 0)
-    ).order_by("-jumlah", "first_name", "username")
-    return [KemajuanGraduasi(p, p.jumlah, target) for p in rows]  # type: ignore[attr-defined]
-
-
-# --- Sekolah Rakyat -------------------------------------------------------------------------
-class _Umur(Func):
-    """Age in full years on a date: EXTRACT(YEAR FROM AGE(date, tanggal_lahir))."""
-
-    template = "EXTRACT(YEAR FROM AGE(%(expressions)s))::int"
-    output_field = IntegerField()
-
-
-@dataclass(frozen=True)
-class FilterSekolahRakyat:
-    tanggal_acuan: datetime.date
-    kelurahan: int | None = None
-    pendamping: int | None = None
-    jenjang: str = ""
-    is_cadangan: bool | None = None
-
-
-def sekolah_rakyat_jendela(*, on: datetime.date | None = None) -> list[JendelaUsia]:
-    """The age windows in force (DOMAIN.md §9)."""
-    return jendela_usia(dinsos_selectors.pengaturan_semua(on=on or today()))
-
-
-def sekolah_rakyat_kandidat(*, user: User, filters: FilterSekolahRakyat) -> QuerySet[Anggota]:
-    """DOMAIN.md §9: children of desil 1–2 families (desil 3 as reserve) whose age on the
-    reference date is inside a level's window, with the home visit recorded for that
-    school year, if any (one query). Desil bounds and windows are settings."""
-    pengaturan = dinsos_selectors.pengaturan_semua(on=today())
-    jendela = jendela_usia(pengaturan)
-    utama = int(pengaturan["desil_maks_sekolah_rakyat"])
-    cadangan = int(pengaturan["desil_cadangan_sekolah_rakyat"])
-    ref = Value(filters.tanggal_acuan)
-    children = (
-        scope_anggota(user, Anggota.objects.all())
-        .filter(keluarga__desil__isnull=False, keluarga__desil__lte=cadangan)
-        .annotate(
-            umur=_Umur(ref, F("tanggal_lahir")),
-            kunjungan=FilteredRelation(
-                "sekolah_rakyat",
-                condition=Q(sekolah_rakyat__tahun_ajaran=filters.tanggal_acuan.year),
-            ),
-        )
-        .annotate(
-            jenjang_sr=Case(
-                *(
-                    When(umur__gte=w.usia_min, umur__lte=w.usia_maks, then=Value(w.jenjang))
-                    for w in jendela
-                ),
-                default=Value(""),
-                output_field=CharField(),
-            ),
-            is_cadangan=Case(
-                When(keluarga__desil__gt=utama, then=Value(True)),
-                default=Value(False),
-            ),
-            sr_status=F("kunjungan__status"),
-            sr_status_label=Case(
-                *(
-                    When(kunjungan__status=value, then=Value(label))
-                    for value, label in KandidatSekolahRakyat.Status.choices
-                ),
-                default=Value("Belum dikunjungi"),
-                output_field=CharField(),
-            ),
-            sr_tanggal_kunjungan=F("kunjungan__tanggal_kunjungan"),
-            sr_is_persetujuan_ortu=F("kunjungan__is_persetujuan_ortu"),
-        )
-        .exclude(jenjang_sr="")
-    )
-    if filters.kelurahan:
-        children = children.filter(keluarga__kelurahan_id=filters.kelurahan)
-    if filters.pendamping:
-        children = children.filter(keluarga__pendamping_id=filters.pendamping)
-    if filters.jenjang:
-        children = children.filter(jenjang_sr=filters.jenjang)
-    if filters.is_cadangan is not None:
-        children = children.filter(is_cadangan=filters.is_cadangan)
-    return children.select_related(
-        "keluarga__kelurahan__parent", "keluarga__pendamping", "keluarga__pengurus"
-    ).order_by("is_cadangan", "keluarga__desil", "keluarga__kelurahan__nama", "nama", "pk")
-
-
-@dataclass(frozen=True)
-class RingkasSekolahRakyat:
-    kelurahan: str
-    pendamping: str
-    utama: int
-    cadangan: int
-    dikonfirmasi: int
-
-
-def sekolah_rakyat_ringkas(*, kandidat: QuerySet[Anggota]) -> list[RingkasSekolahRakyat]:
-    """Candidates per kelurahan and pendamping (one GROUP BY over the filtered list)."""
-    rows = (
-        kandidat.order_by()
-        .values("keluarga__kelurahan__nama", "keluarga__pendamping__first_name")
-        .annotate(
-            utama=Count("pk", filter=Q(is_cadangan=False)),
-            cadangan=Count("pk", filter=Q(is_cadangan=True)),
-            dikonfirmasi=Count("pk", filter=Q(sr_status=KandidatSekolahRakyat.Status.DIKONFIRMASI)),
-        )
-        .order_by("keluarga__kelurahan__nama", "keluarga__pendamping__first_name")
-    )
-    return [
-        RingkasSekolahRakyat(
-            kelurahan=r["keluarga__kelurahan__nama"],
-            pendamping=r["keluarga__pendamping__first_name"] or "(belum ada pendamping)",
-            utama=r["utama"],
-            cadangan=r["cadangan"],
-            dikonfirmasi=r["dikonfirmasi"],
-        )
-        for r in rows
-    ]
-
-
-def sekolah_rakyat_anggota(*, user: User, anggota_id: int, tanggal_acuan: datetime.date) -> Anggota:
-    """A candidate child the user may see (404 when not visible or not a candidate)."""
-    kandidat = sekolah_rakyat_kandidat(
-        user=user, filters=FilterSekolahRakyat(tanggal_acuan=tanggal_acuan)
-    )
-    return get_object_or_404(kandidat, pk=anggota_id)
-
-
-def sekolah_rakyat_tercatat(*, anggota: Anggota, tahun_ajaran: int) -> KandidatSekolahRakyat | None:
-    """The home visit recorded for a child the caller already accessed, if any."""
-    return KandidatSekolahRakyat.objects.filter(anggota=anggota, tahun_ajaran=tahun_ajaran).first()
-
-
-def kelurahan_pilihan(*, user: User) -> QuerySet[Wilayah]:
-    """Kelurahan with a family the user may see."""
-    families = scope_keluarga(user, Keluarga.objects.all()).values("kelurahan_id")
-    return Wilayah.objects.filter(pk__in=families).order_by("nama")
-
-
-# --- The family page's panel (settings.KPM_KELUARGA_PANELS) -----------------------------
-@dataclass
-class BarisPanel:
-    nama: str
-    komponen: str
-    bulan: list[Komitmen | None]
-
-
-def keluarga_panel(*, keluarga: Keluarga, user: User) -> Panel:
-    """The family page's "Verifikasi komitmen" section: the last months per member and
-    component, open proposals and an open graduation (3 queries). The caller already checked
-    access to the family."""
-    last = awal_bulan(today())
-    months = [awal_bulan(last, geser=-i) for i in range(PANEL_BULAN - 1, -1, -1)]
-    records = Komitmen.objects.filter(keluarga=keluarga, bulan__gte=months[0]).select_related(
-        "anggota"
-    )
-    grid: dict[tuple[int, str], BarisPanel] = {}
-    for record in records.order_by("anggota__tanggal_lahir", "anggota_id", "komponen"):
-        row = grid.setdefault(
-            (record.anggota_id, record.komponen),
-            BarisPanel(record.anggota.nama, record.get_komponen_display(), [None] * len(months)),
-        )
-        row.bulan[months.index(record.bulan)] = record
-    usulan = list(keluarga.usulan.filter(status=Usulan.Status.DIUSULKAN).order_by("-pk"))
-    graduasi = keluarga.graduasi.filter(status=Graduasi.Status.DIUSULKAN).first()
-    return Panel(
-        judul="Verifikasi komitmen",
-        template="kpm/_komitmen_panel.html",
-        context={
-            "bulan": months,
-            "baris": list(grid.values()),
-            "usulan": usulan,
-            "graduasi": graduasi,
-            "can_decide": can_decide(user),
-        },
-    )
-
-
-# --- RHK 3 (settings.PENDAMPING_SUMBER_RHK["komitmen"]) ----------------------------------
+# --- RHK 3 (hooks.RHK_PENDAMPING["komitmen"]) -------------------------------------------
 def rhk_komitmen(start: datetime.date, end: datetime.date) -> QuerySet[Any]:
     """RHK 3 (DOMAIN.md §11): verifications recorded in [start, end] (Jakarta days) per
     user who recorded them; rows `pendamping_user_id`, `jumlah`."""
@@ -629,30 +345,3 @@ def rhk_komitmen(start: datetime.date, end: datetime.date) -> QuerySet[Any]:
         .annotate(jumlah=Count("pk"))
         .order_by()
     )
-
-
-def data_subjek(*, anggota: Any) -> dict[str, Any]:
-    """The person's komitmen records, the family's suspension proposals and graduations,
-    and Sekolah Rakyat candidacies (`data_subjek` hook, UU 27/2022)."""
-    return {
-        "komitmen": json_rows(
-            Komitmen.objects.filter(anggota=anggota)
-            .order_by("bulan", "komponen")
-            .values("bulan", "komponen", "status", "persen_kehadiran", "catatan")
-        ),
-        "usulan_penangguhan": json_rows(
-            Usulan.objects.filter(keluarga_id=anggota.keluarga_id)
-            .order_by("pk")
-            .values("jenis", "status", "ringkasan", "periode_awal", "periode_akhir")
-        ),
-        "graduasi": json_rows(
-            Graduasi.objects.filter(keluarga_id=anggota.keluarga_id)
-            .order_by("pk")
-            .values("jenis", "status", "alasan", "tanggal_usulan", "tanggal_graduasi")
-        ),
-        "sekolah_rakyat": json_rows(
-            KandidatSekolahRakyat.objects.filter(anggota=anggota)
-            .order_by("pk")
-            .values("tahun_ajaran", "jenjang", "desil", "status", "catatan")
-        ),
-    }

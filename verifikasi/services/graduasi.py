@@ -18,8 +18,9 @@ from dinsos import uploads
 from dinsos.errors import DomainError
 from dinsos.models import User
 from dinsos.pengaturan import today
-from kpm.models import Graduasi, Keluarga, Komponen
-from kpm.services.keluarga import keluarga_komponen_refresh, keluarga_status_change
+from kpm.models import Keluarga, Komponen
+from kpm.services import keluarga_komponen_refresh, keluarga_status_change
+from verifikasi.models import Graduasi
 
 J = Graduasi.Jenis
 # DOMAIN.md §5: mandiri = the family's signed statement; paksa = a village/kelurahan letter.

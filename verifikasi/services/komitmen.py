@@ -2,7 +2,7 @@
 rules make from them, each stored with the months, meetings and figures behind it.
 
 The rules themselves are set-based queries registered on the `pelanggaran_komitmen` hook
-(kpm's own monthly rule and the P2K2 alfa rule of the p2k2 app); this module runs them and
+(this app's own monthly rule and the P2K2 alfa rule of the p2k2 app); this module runs them and
 keeps their proposals. The office decides; an accepted proposal changes the family's status
 through `keluarga_status_change`, so the history keeps who decided and why.
 """
@@ -30,17 +30,15 @@ from dinsos.models import AuditEvent, User
 from dinsos.pengaturan import today
 from dinsos.raw_sql import db_table
 from kpm.access import scope_keluarga
-from kpm.models import (
+from kpm.models import Anggota, Keluarga, Komponen
+from kpm.services import keluarga_status_change
+from verifikasi.models import (
     KOMPONEN_KOMITMEN,
     KOMPONEN_PENDIDIKAN,
-    Anggota,
-    Keluarga,
     Komitmen,
-    Komponen,
     UnggahanEpkh,
     Usulan,
 )
-from kpm.services.keluarga import keluarga_status_change
 
 logger = logging.getLogger(__name__)
 KS = Komitmen.Status
@@ -343,8 +341,9 @@ def usulan_decide(*, usulan: Usulan, is_diterima: bool, catatan: str, oleh: User
 def komitmen_impor_apply(
     *, entri_per_bulan: Mapping[datetime.date, Sequence[EntriKomitmen]], oleh: User
 ) -> int:
-    """Record the months of one e-PKH file (kpm.epkh), all or nothing; returns how many
-    verifications were written. The caller has checked the file has no row errors."""
+    """Record the months of one e-PKH file (verifikasi.importers.epkh), all or nothing;
+    returns how many verifications were written. The caller has checked the file has no
+    row errors."""
     return sum(
         komitmen_record(entri=entri, bulan=bulan, oleh=oleh, sumber=Komitmen.Sumber.EPKH)
         for bulan, entri in sorted(entri_per_bulan.items())
@@ -375,7 +374,7 @@ def epkh_unggahan_terapkan(
 def epkh_unggahan_hapus_kedaluwarsa(*, now: datetime.datetime | None = None) -> int:
     """Delete the uploads whose preview can no longer be confirmed; returns how many.
 
-    Run hourly by beat (kpm.tasks), so a file with full NIKs stays at most two hours.
+    Run hourly by beat (verifikasi.tasks), so a file with full NIKs stays at most two hours.
     """
     batas = (now or timezone.now()) - UnggahanEpkh.BERLAKU
     jumlah, _ = UnggahanEpkh.objects.filter(created_at__lt=batas).delete()

@@ -19,7 +19,8 @@ from dinsos.errors import DomainError
 from dinsos.models import User
 from dinsos.pengaturan import today
 from kpm.komponen import umur
-from kpm.models import Anggota, KandidatSekolahRakyat
+from kpm.models import Anggota
+from verifikasi.models import KandidatSekolahRakyat
 
 J = KandidatSekolahRakyat.Jenjang
 ST = KandidatSekolahRakyat.Status

@@ -1,0 +1,1 @@
+"""Readers of the files offices bring in (e-PKH)."""

@@ -1,0 +1,70 @@
+"""Reads of verifikasi komitmen, graduasi and Sekolah Rakyat, always scoped through kpm.access.
+
+Split by subject; callers import `verifikasi.selectors` and use the names re-exported here.
+"""
+
+from verifikasi.selectors.beranda import beranda_komitmen
+from verifikasi.selectors.graduasi import (
+    KemajuanGraduasi,
+    graduasi_alamiah_kandidat,
+    graduasi_kemajuan,
+    graduasi_list,
+)
+from verifikasi.selectors.keluarga import BarisPanel, data_subjek, keluarga_panel
+from verifikasi.selectors.komitmen import (
+    JADWAL_KESEHATAN,
+    STATUS_PESERTA,
+    BarisKomitmen,
+    KeluargaBulan,
+    keluarga_komitmen,
+    komitmen_bulan,
+    pelanggaran_komitmen,
+    pendamping_pilihan,
+    rentang_bulan,
+    rhk_komitmen,
+    ringkasan_komitmen,
+    tanda_list,
+    usulan_list,
+)
+from verifikasi.selectors.sekolah_rakyat import (
+    FilterSekolahRakyat,
+    RingkasSekolahRakyat,
+    kelurahan_pilihan,
+    sekolah_rakyat_anggota,
+    sekolah_rakyat_jendela,
+    sekolah_rakyat_kandidat,
+    sekolah_rakyat_ringkas,
+    sekolah_rakyat_tercatat,
+)
+
+__all__ = [
+    "JADWAL_KESEHATAN",
+    "STATUS_PESERTA",
+    "BarisKomitmen",
+    "BarisPanel",
+    "FilterSekolahRakyat",
+    "KeluargaBulan",
+    "KemajuanGraduasi",
+    "RingkasSekolahRakyat",
+    "beranda_komitmen",
+    "data_subjek",
+    "graduasi_alamiah_kandidat",
+    "graduasi_kemajuan",
+    "graduasi_list",
+    "keluarga_komitmen",
+    "keluarga_panel",
+    "kelurahan_pilihan",
+    "komitmen_bulan",
+    "pelanggaran_komitmen",
+    "pendamping_pilihan",
+    "rentang_bulan",
+    "rhk_komitmen",
+    "ringkasan_komitmen",
+    "sekolah_rakyat_anggota",
+    "sekolah_rakyat_jendela",
+    "sekolah_rakyat_kandidat",
+    "sekolah_rakyat_ringkas",
+    "sekolah_rakyat_tercatat",
+    "tanda_list",
+    "usulan_list",
+]

@@ -1,0 +1,1 @@
+"""Pages of verifikasi komitmen, graduasi and Sekolah Rakyat, one module per subject."""

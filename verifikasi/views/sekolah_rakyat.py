@@ -1,0 +1,124 @@
+"""Sekolah Rakyat pages: the candidate list, home visits and the export (DOMAIN.md §9)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from dinsos import ekspor
+from dinsos import services as dinsos_services
+from dinsos.errors import DomainError
+from dinsos.http import AuthedRequest, require_role
+from dinsos.models import AuditEvent, User
+from dinsos.pengaturan import today
+from verifikasi import forms, selectors, services
+from verifikasi.access import (
+    can_decide,
+    can_record_komitmen,
+)
+from verifikasi.exporters import sekolah_rakyat_xlsx
+from verifikasi.models import KandidatSekolahRakyat
+from verifikasi.views.komitmen import PAGE_SIZE, query_tanpa
+
+R = User.Role
+
+
+def _sekolah_rakyat_form(request: AuthedRequest) -> forms.SekolahRakyatFilterForm:
+    return forms.SekolahRakyatFilterForm(
+        request.GET or None,
+        kelurahan=selectors.kelurahan_pilihan(user=request.user),
+        pendamping=selectors.pendamping_pilihan(user=request.user),
+        hari_ini=today(),
+    )
+
+
+def sekolah_rakyat_list(request: AuthedRequest) -> HttpResponse:
+    form = _sekolah_rakyat_form(request)
+    filters = form.to_filter()
+    kandidat = selectors.sekolah_rakyat_kandidat(user=request.user, filters=filters)
+    page = Paginator(kandidat, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "filters": filters,
+        "page": page,
+        "ringkas": selectors.sekolah_rakyat_ringkas(kandidat=kandidat),
+        "jendela": selectors.sekolah_rakyat_jendela(),
+        "can_record": can_record_komitmen(request.user),
+        "can_export": can_decide(request.user),
+        "query_string": query_tanpa(request, "page"),
+        "acuan_query": urlencode({"acuan": filters.tanggal_acuan.isoformat()}),
+    }
+    return render(request, "verifikasi/sekolah_rakyat_list.html", context)
+
+
+def _tanggal_acuan(request: AuthedRequest) -> datetime.date:
+    acuan = forms.AcuanParameterForm(request.GET).nilai()["acuan"]
+    return acuan or services.tanggal_acuan_bawaan(today())
+
+
+@require_role(R.ADMIN, R.OPERATOR, R.PENDAMPING)
+@require_http_methods(["GET", "POST"])
+def sekolah_rakyat_kunjungan(request: AuthedRequest, pk: int) -> HttpResponse:
+    acuan = _tanggal_acuan(request)
+    anggota = selectors.sekolah_rakyat_anggota(
+        user=request.user, anggota_id=pk, tanggal_acuan=acuan
+    )
+    tercatat = selectors.sekolah_rakyat_tercatat(anggota=anggota, tahun_ajaran=acuan.year)
+    initial: dict[str, Any] = {"tanggal_kunjungan": today()}
+    if tercatat is not None:
+        initial = {
+            "tanggal_kunjungan": tercatat.tanggal_kunjungan,
+            "status": tercatat.status,
+            "is_persetujuan_ortu": tercatat.is_persetujuan_ortu,
+            "catatan": tercatat.catatan,
+        }
+    form = forms.KunjunganForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sekolah_rakyat_kunjungan_record(
+                anggota=anggota,
+                tanggal_acuan=acuan,
+                oleh=request.user,
+                **form.cleaned_data,
+            )
+        except DomainError as e:
+            form.add_error(e.field if e.field in form.fields else None, e.message)
+        else:
+            messages.success(request, f"Kunjungan rumah {anggota.nama} dicatat.")
+            return redirect(
+                f"{reverse('verifikasi:sekolah-rakyat-list')}?tanggal_acuan={acuan.isoformat()}"
+            )
+    status = 400 if request.method == "POST" else 200
+    context = {
+        "anggota": anggota,
+        "form": form,
+        "acuan": acuan,
+        "status_pilihan": KandidatSekolahRakyat.Status.choices,
+    }
+    return render(request, "verifikasi/sekolah_rakyat_kunjungan.html", context, status=status)
+
+
+@require_role(R.ADMIN, R.OPERATOR)
+def sekolah_rakyat_ekspor(request: AuthedRequest) -> HttpResponse:
+    filters = _sekolah_rakyat_form(request).to_filter()
+    kandidat = list(selectors.sekolah_rakyat_kandidat(user=request.user, filters=filters))
+    dinsos_services.audit_record(
+        user=request.user,
+        action=AuditEvent.Action.EXPORT,
+        object_type=KandidatSekolahRakyat._meta.label_lower,
+        reason=f"Ekspor kandidat Sekolah Rakyat (umur per {filters.tanggal_acuan.isoformat()})",
+        jumlah=len(kandidat),
+    )
+    return ekspor.download_response(
+        sekolah_rakyat_xlsx(kandidat, tanggal_acuan=filters.tanggal_acuan),
+        name=f"kandidat-sekolah-rakyat-{filters.tanggal_acuan:%Y%m%d}",
+        fmt=ekspor.XLSX,
+    )
