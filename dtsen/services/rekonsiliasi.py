@@ -415,8 +415,9 @@ def rekonsiliasi_begin(*, rekonsiliasi_id: int) -> RekonsiliasiMulai | None:
     return RekonsiliasiMulai(*begun) if begun else None
 
 
-def rekonsiliasi_compare_all(*, mulai: RekonsiliasiMulai) -> Rekonsiliasi:
-    """Compare every chunk of a begun run in this process, one after another, then merge."""
+def rekonsiliasi_compare_all(*, mulai: RekonsiliasiMulai) -> Rekonsiliasi | None:
+    """Compare every chunk of a begun run in this process, one after another, then merge.
+    None when the run was finished elsewhere meanwhile (a duplicate delivery merged it)."""
     run = mulai.run
     durasi: dict[str, float] = {}
     try:
