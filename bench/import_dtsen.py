@@ -6,9 +6,12 @@
 Generates the file once with bench/gen_dtsen.py (2% problem rows) into var/bench/ and reuses
 it. Runs the same services the Celery task and `import_dtsen` run, in this process, so the
 peak RSS printed is that of the process doing the work: upload (store + SHA-256), read,
-validate, load (COPY), duplicate check, error report, apply (with 10,000 KPM families whose
-desil it updates). Uses DATABASE_URL (migrated here) and cleans up after itself.
-Targets (2-core machine): 1,000,000-row XLSX ≤ 90 s, CSV ≤ 45 s, peak RSS ≤ 600 MB.
+validate, load (COPY), duplicate check, error report, the impact shown before "Terapkan"
+(dtsen.dampak), apply (with 10,000 KPM families whose desil it updates) and its undo
+("Kembalikan ke snapshot sebelumnya"). Uses DATABASE_URL (migrated here) and cleans up after
+itself.
+Targets (2-core machine): 1,000,000-row XLSX ≤ 90 s, CSV ≤ 45 s, peak RSS ≤ 600 MB; impact
+preview ≤ 5 s and undo ≤ 10 s at 1,000,000 rows (issue 15).
 """
 
 from __future__ import annotations
@@ -40,7 +43,9 @@ from dinsos import services as dinsos_services  # noqa: E402
 from dinsos.management.commands.load_wilayah import DEFAULT_CSV  # noqa: E402
 from dinsos.models import User, Wilayah  # noqa: E402
 from dtsen import services  # noqa: E402
-from dtsen.models import Jenis, MasalahBaris, Snapshot  # noqa: E402
+from dtsen.dampak import snapshot_dampak  # noqa: E402
+from dtsen.models import Jenis, MasalahBaris, Penerapan, Snapshot  # noqa: E402
+from kpm.models import PerubahanDesil  # noqa: E402
 
 BENCH_USER = "bench-dtsen"
 KELUARGA = 10_000
@@ -52,6 +57,10 @@ def peak_rss_mb() -> float:
 
 def cleanup(user: User) -> None:
     ids = list(Snapshot.objects.filter(created_by=user).values_list("pk", flat=True))
+    penerapan = Penerapan.objects.filter(snapshot_id__in=ids)
+    sumber = [s for p in penerapan for s in (p.sumber, p.sumber_pengembalian)]
+    PerubahanDesil.objects.filter(sumber__in=sumber).delete()
+    penerapan.delete()
     with connection.cursor() as cursor:
         for table in ("dtsen_dtsenrecord", "dtsen_pbijkrecord", "dtsen_masalahbaris"):
             cursor.execute(f"DELETE FROM {table} WHERE snapshot_id = ANY(%s)", [ids])  # noqa: S608
@@ -138,10 +147,16 @@ def main(argv: list[str] | None = None) -> int:
         durasi[k] for k in ("baca", "validasi", "muat", "ganda", "laporan")
     )
     seed_keluarga(snapshot)
+    t_dampak = time.perf_counter()
+    dampak = snapshot_dampak(snapshot=snapshot)
+    timings["dampak (pratinjau)"] = time.perf_counter() - t_dampak
     t2 = time.perf_counter()
     changed = services.snapshot_apply(snapshot=snapshot, applied_by=user)
     timings["terapkan"] = time.perf_counter() - t2
     total = time.perf_counter() - t0
+    t_undo = time.perf_counter()
+    undone = services.snapshot_undo(snapshot=snapshot, user=user)
+    timings["kembalikan (undo)"] = time.perf_counter() - t_undo
 
     rows = snapshot.baris_dibaca
     print(f"== impor DTSEN {args.format.upper()} {rows:,} baris ({size_mb:.0f} MB): {path.name}")
@@ -154,6 +169,11 @@ def main(argv: list[str] | None = None) -> int:
         f"{snapshot.baris_peringatan:,} dengan peringatan; "
         f"{MasalahBaris.objects.filter(snapshot=snapshot).count():,} masalah; "
         f"desil {changed:,} keluarga diperbarui"
+    )
+    print(
+        f"  dampak: {dampak.total.muncul:,} desil muncul, {dampak.total.hilang:,} hilang, "
+        f"{dampak.total.kelurahan_tercakup}/{dampak.total.kelurahan} kelurahan; "
+        f"undo memulihkan {undone.jumlah_dikembalikan:,} keluarga"
     )
     print(f"  RSS puncak proses: {peak_rss_mb():.0f} MB (sebelum impor: {baseline_rss:.0f} MB)")
     cleanup(user)

@@ -14,3 +14,19 @@ document.addEventListener("change", (event) => {
     }
   }
 });
+
+// Issue 15: a bulk re-assignment says how many families it moves before it runs.
+document.addEventListener("submit", (event) => {
+  const button = event.target.querySelector("[data-jumlah-semua]");
+  if (!button) {
+    return;
+  }
+  const terpilih = event.target.querySelector('input[name="cakupan"][value="terpilih"]');
+  const jumlah =
+    terpilih && terpilih.checked
+      ? event.target.querySelectorAll('input[name="keluarga"]:checked').length
+      : Number(button.dataset.jumlahSemua);
+  if (!window.confirm(`Tugaskan ${jumlah.toLocaleString("id-ID")} keluarga ke pendamping ini?`)) {
+    event.preventDefault();
+  }
+});
