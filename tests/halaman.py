@@ -26,13 +26,15 @@ KELUARGA_DEMO = 300
 AKUN = {"admin": "admin", "operator": "operator", "koordinator": "koordinator"}
 PENDAMPING = {"pendamping_a": "Hadimulyo Barat", "pendamping_b": "Iring Mulyo"}
 PERSONA_MASUK = (*AKUN, *PENDAMPING)
-# Pages that are not a screen: downloads, JSON, the service worker, an uploaded photo.
+# Pages that are not a screen: downloads, JSON, the service worker, an uploaded photo, the
+# progress fragments that htmx swaps into a page.
 BUKAN_HALAMAN = (
     "xlsx",
     "ekspor",
     "unduh",
     "laporan",
     "healthz",
+    "progress",
     "service-worker",
     "foto",
     "bukti",
