@@ -12,6 +12,9 @@ from django.db.models import QuerySet
 from dinsos.formatting import mask_identifiers
 from dinsos.forms import BootstrapFormMixin
 from dinsos.models import Wilayah
+from dinsos.spreadsheet import FileDitolak, batas_dari_settings, upload_path
+from dinsos.spreadsheet.base import MSG_KOSONG
+from dtsen.importers import pintu
 from dtsen.models import Jenis, Penerapan, Snapshot
 from dtsen.selectors import STATUS_MENUNGGU_PERSETUJUAN, STATUS_TERHENTI
 
@@ -33,8 +36,12 @@ class SnapshotUploadForm(BootstrapFormMixin, forms.Form):
     )
     file = forms.FileField(
         label="File",
-        help_text="Excel (.xlsx) atau CSV (dipisah |, titik koma atau koma).",
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,.txt"}),
+        help_text=(
+            "Excel (.xlsx atau .xls), LibreOffice (.ods) atau CSV (dipisah |, titik koma, "
+            "koma atau tab; UTF-8 atau Windows-1252)."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.ods,.csv,.txt"}),
+        error_messages={"empty": MSG_KOSONG},
     )
 
     def __init__(self, *args: Any, wilayah_qs: QuerySet[Wilayah], **kwargs: Any) -> None:
@@ -49,8 +56,22 @@ class SnapshotUploadForm(BootstrapFormMixin, forms.Form):
                 f"File terlalu besar ({upload.size / MB:.0f} MB); batasnya {limit / MB:.0f} MB."
             )
         if upload.size == 0:
-            raise forms.ValidationError("File kosong: tidak ada isi yang bisa dibaca.")
+            raise forms.ValidationError(MSG_KOSONG)
         return upload
+
+    def clean(self) -> dict[str, Any]:
+        """Refuse at the door (issue 15): read the file's type and header before storing."""
+        data = super().clean() or {}
+        upload, jenis = data.get("file"), data.get("jenis")
+        if upload is not None and jenis:
+            try:
+                with upload_path(upload) as path:
+                    pintu.unggahan_periksa(
+                        path=path, jenis=Jenis(jenis), batas=batas_dari_settings()
+                    )
+            except FileDitolak as e:
+                self.add_error("file", e.message)
+        return data
 
 
 class PemetaanKolomForm(BootstrapFormMixin, forms.Form):

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from dinsos.formatting import mask_identifiers, mask_nik
+from dinsos.kode_wilayah import label_aturan
 from dinsos.models import User, Wilayah
 from dinsos.uploads import stored_extension
 
@@ -75,6 +76,9 @@ class Snapshot(models.Model):
     # {header as written in the file: field name, or "" when ignored}
     pemetaan_kolom = models.JSONField(default=dict, blank=True)
     kolom_tak_dikenal = models.JSONField(default=list, blank=True)
+    # How the file was read (issue 16): format and dialect, region-code systems and rows per
+    # rule, footer rows skipped, unknown columns ignored. Shown on the review page.
+    pembacaan = models.JSONField(default=dict, blank=True)
     laporan = models.FileField(upload_to=_report_path, max_length=250, blank=True)
     # Seconds spent per stage (baca, validasi, muat, ganda, laporan): read by bench/.
     durasi = models.JSONField(default=dict, blank=True)
@@ -118,6 +122,12 @@ class Snapshot(models.Model):
     @property
     def is_aktif(self) -> bool:
         return self.status == self.Status.DITERAPKAN
+
+    @property
+    def aturan_wilayah(self) -> list[tuple[str, str]]:
+        """(rule, rows it decided) of the region codes, for the review page (issue 16)."""
+        hitungan = self.pembacaan.get("wilayah", {}).get("aturan", {})
+        return label_aturan(hitungan)
 
     @property
     def is_sedang_diproses(self) -> bool:

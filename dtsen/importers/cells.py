@@ -1,16 +1,15 @@
-"""Cell rules shared by the DTSEN and PBI-JK importers: identifiers, dates, desil, areas.
+"""Cell rules shared by the DTSEN and PBI-JK importers: identifiers, dates, desil, RT/RW.
 
 Every function takes a raw cell (str from CSV; str, int, float or bool from XLSX) and returns
 the stored value, or raises `CellError` with the Indonesian message for the error report.
 Pure and cached where values repeat (dates, region prefixes): they run a million times.
+Region codes and names are read by `dinsos.kode_wilayah`.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
 
 from dinsos.formatting import mask_identifiers
 from dinsos.identity import (
@@ -27,8 +26,6 @@ EXCEL_EPOCH = datetime.date(1899, 12, 30)
 EXCEL_MAX_SERIAL = 2_958_465  # 9999-12-31
 TAHUN_LAHIR_MIN = 1900
 _CACHE_MAX = 200_000  # distinct date texts kept; a million rows have ~40,000
-# A 10-digit kelurahan code is public (DOMAIN.md §8) and the admin needs it to fix the cell.
-KODE_WILAYAH_DIGITS = 10
 
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T][0-9:.]*)?")
 _DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?: [0-9:.]*)?")
@@ -289,54 +286,3 @@ def rt_rw(raw: object, *, label: str) -> str:
     if value.isdigit() and len(value) <= 3:
         return value.zfill(3)
     raise CellError(f"{label} '{quoted(value)}' bukan angka 1–3 digit")
-
-
-SISTEM_BPS = "bps"
-SISTEM_KEMENDAGRI = "kemendagri"
-NAMA_SISTEM = {SISTEM_BPS: "BPS", SISTEM_KEMENDAGRI: "Kemendagri"}
-
-
-@dataclass
-class KodeWilayah:
-    """Kelurahan/desa of the snapshot's area by their codes in both systems (DOMAIN.md §8).
-
-    A dotted code is Kemendagri (18.72.01.1001). Ten bare digits are read in the system the
-    column names, and as BPS (DTSEN's own system) when the column does not say.
-    """
-
-    nama_wilayah: str
-    bps: dict[str, int]
-    kemendagri: dict[str, int]
-
-    @classmethod
-    def build(cls, nama_wilayah: str, rows: Iterable[tuple[int, str, str]]) -> KodeWilayah:
-        bps: dict[str, int] = {}
-        kemendagri: dict[str, int] = {}
-        for pk, kode, kode_bps in rows:
-            kemendagri[kode] = pk
-            if kode_bps:
-                bps[kode_bps] = pk
-        return cls(nama_wilayah=nama_wilayah, bps=bps, kemendagri=kemendagri)
-
-    def resolve(self, raw: object, *, sistem: str = SISTEM_BPS) -> int:
-        if sistem == SISTEM_BPS and type(raw) is str:
-            found = self.bps.get(raw)
-            if found is not None:
-                return found
-        if is_empty(raw):
-            raise CellError("kode desa/kelurahan kosong")
-        code = text(raw).replace(" ", "")
-        if "." in code:
-            found = self.kemendagri.get(code)
-            sistem = SISTEM_KEMENDAGRI
-        elif sistem == SISTEM_KEMENDAGRI and len(code) == 10:
-            found = self.kemendagri.get(f"{code[:2]}.{code[2:4]}.{code[4:6]}.{code[6:]}")
-        else:
-            found = self.bps.get(code)
-        if found is None:
-            shown = quoted(code, min_digits=KODE_WILAYAH_DIGITS + 1)
-            raise CellError(
-                f"kode desa/kelurahan '{shown}' tidak dikenal di {self.nama_wilayah} "
-                f"(dibaca sebagai kode {NAMA_SISTEM[sistem]})"
-            )
-        return found

@@ -10,25 +10,35 @@ from django.db import models
 
 from dinsos.errors import RowError
 from dinsos.identity import nik_warnings as identity_nik_warnings
+from dinsos.kode_wilayah import PenentuWilayah, Sistem
 from dinsos.spreadsheet import Row, RowWithNul
 from dtsen.importers.cells import (
-    SISTEM_BPS,
-    SISTEM_KEMENDAGRI,
     CellError,
     DateParser,
-    KodeWilayah,
     NikParser,
     NoKkParser,
     jenis_kelamin,
 )
 from dtsen.importers.columns import HasilPencocokan, TabelKolom
 
-# Region-code fields, in the order one is chosen when a file has several.
-KODE_WILAYAH_FIELDS = (
-    ("kode_wilayah_bps", SISTEM_BPS),
-    ("kode_wilayah_kemendagri", SISTEM_KEMENDAGRI),
-    ("kode_wilayah", SISTEM_BPS),
+# Region-code fields, in the order one is chosen when a file has several, with the system
+# their header names (None: the codes say which, dinsos.kode_wilayah).
+KODE_WILAYAH_FIELDS: tuple[tuple[str, Sistem | None], ...] = (
+    ("kode_wilayah_bps", Sistem.BPS),
+    ("kode_wilayah_kemendagri", Sistem.KEMENDAGRI),
+    ("kode_wilayah", None),
 )
+# Columns of a row's identifiers: a row with none of them filled may be a total or a note.
+IDENTITAS_FIELDS = ("nik", "no_kk")
+
+
+def kode_wilayah_field(cocok: HasilPencocokan) -> tuple[str, Sistem | None]:
+    """The region-code field a file uses and the system its header names."""
+    return next(
+        ((f, s) for f, s in KODE_WILAYAH_FIELDS if f in cocok.posisi), ("kode_wilayah", None)
+    )
+
+
 MSG_NUL = (
     "sel berisi karakter NUL (kode 0) yang tidak boleh ada dalam data; hapus karakter itu "
     "atau simpan ulang file dari Excel"
@@ -56,7 +66,7 @@ class RowChecker:
         *,
         snapshot_id: int,
         cocok: HasilPencocokan,
-        wilayah: KodeWilayah,
+        wilayah: PenentuWilayah,
         today: datetime.date,
     ) -> None:
         self.snapshot_id = snapshot_id
@@ -69,9 +79,25 @@ class RowChecker:
         # Every field reads a fixed index; absent fields read the padding cell (always None).
         self.width = max(cocok.posisi.values(), default=0) + 2
         self.index = {f: cocok.posisi.get(f, self.width - 1) for f in self.TABEL.fields}
-        self.kode_field, self.kode_sistem = next(
-            ((f, s) for f, s in KODE_WILAYAH_FIELDS if f in cocok.posisi),
-            ("kode_wilayah", SISTEM_BPS),
+        self.kode_field = kode_wilayah_field(cocok)[0]
+        self.kode_header = (
+            self.header[self.kode_field]
+            if self.kode_field in cocok.posisi or "nama_kelurahan" not in cocok.posisi
+            else self.header["nama_kelurahan"]
+        )
+        self.wilayah_index = (
+            self.index[self.kode_field],
+            self.index["kode_kecamatan"],
+            self.index["nama_kelurahan"],
+            self.index["nama_kecamatan"],
+        )
+
+    def wilayah_cells(self, cells: Row) -> tuple[object, object]:
+        """The (kelurahan code, kecamatan code) cells the resolver detects the system from."""
+        i_kode, i_kec, _, _ = self.wilayah_index
+        return (
+            cells[i_kode] if i_kode < len(cells) else None,
+            cells[i_kec] if i_kec < len(cells) else None,
         )
 
     def pad(self, cells: Row) -> Row:
@@ -145,11 +171,18 @@ class RowChecker:
             kelamin = jenis_kelamin(c[index["jenis_kelamin"]])
         except CellError as exc:
             masalah.append(RowError(number, header["jenis_kelamin"], exc.message, True))
-        kelurahan = None
-        try:
-            kelurahan = self.wilayah.resolve(c[index[self.kode_field]], sistem=self.kode_sistem)
-        except CellError as exc:
-            masalah.append(RowError(number, header[self.kode_field], exc.message))
+        i_kode, i_kec, i_nama_kel, i_nama_kec = self.wilayah_index
+        penentuan = self.wilayah.resolve(
+            c[i_kode],
+            kode_kecamatan=c[i_kec],
+            nama_kelurahan=c[i_nama_kel],
+            nama_kecamatan=c[i_nama_kec],
+        )
+        kelurahan = penentuan.kelurahan_id
+        if penentuan.pesan:
+            masalah.append(
+                RowError(number, self.kode_header, penentuan.pesan, kelurahan is not None)
+            )
         if nik_born is not None:
             self.nik_warnings(number, nik, nik_born, nik_kelamin, born, kelamin, masalah)
         return nik, born, kelamin, kelurahan

@@ -1,4 +1,9 @@
-"""DTSEN files (DOMAIN.md §7): one person per row, desil per family, BPS region codes."""
+"""DTSEN files (DOMAIN.md §7): one person per row, desil per family, region codes or names.
+
+The alias table knows BPS's DTSEN variable names (`nomor_induk_kependudukan`,
+`kode_kelurahan_desa`, `nama_desa_kelurahan`, `status_hubungan_keluarga`, `desil_nasional`…)
+and the spellings offices use for each.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +16,13 @@ from dtsen.models import DtsenRecord
 
 WILAYAH = "wilayah"
 
-# Headers that carry nothing the DTSEN importer keeps (names of areas repeat the code).
+# Headers that carry nothing the DTSEN importer keeps: the province and kabupaten (the
+# snapshot's area says them), and the BPS DTSEN variables about a person that the register
+# does not hold. Any other unknown header is listed on the review page and ignored too.
 HEADER_WILAYAH_DIABAIKAN = (
     "no",
     "no urut",
+    "nomor urut art",
     "kode provinsi",
     "nama provinsi",
     "provinsi",
@@ -27,18 +35,33 @@ HEADER_WILAYAH_DIABAIKAN = (
     "nama kota",
     "kabupaten kota",
     "kabupaten",
-    "kode kecamatan",
-    "kode kec",
-    "nama kecamatan",
-    "kecamatan",
-    "nama desa kelurahan",
-    "nama desa",
-    "nama kelurahan",
-    "desa kelurahan",
-    "kelurahan",
-    "desa",
     "umur",
     "usia",
+)
+# BPS DTSEN individual/family variables (and office spellings) the register does not keep.
+HEADER_DTSEN_DIABAIKAN = (
+    "tempat lahir",
+    "status kawin",
+    "status perkawinan",
+    "pendidikan",
+    "pendidikan tertinggi",
+    "pendidikan terakhir",
+    "pekerjaan",
+    "pekerjaan utama",
+    "lapangan usaha",
+    "penyandang disabilitas",
+    "jenis disabilitas",
+    "disabilitas",
+    "agama",
+    "kewarganegaraan",
+    "nama ibu kandung",
+    "status keberadaan",
+    "status keberadaan art",
+    "id keluarga",
+    "id art",
+    "id dtsen",
+    "kode pos",
+    "keterangan",
 )
 
 KOLOM_NIK = Kolom(
@@ -71,9 +94,11 @@ KOLOM_KODE_WILAYAH = (
         "Kode desa/kelurahan",
         (
             "kode desa kelurahan",
+            "kode kelurahan desa",  # BPS DTSEN: kode_kelurahan_desa
             "kode desa",
             "kode kelurahan",
             "kode kel",
+            "kode kel desa",
             "kode deskel",
             "kd desa",
             "kdkel",
@@ -91,6 +116,7 @@ KOLOM_KODE_WILAYAH = (
             "kode desa bps",
             "kode kelurahan bps",
             "kode desa kelurahan bps",
+            "kode kelurahan desa bps",
             "kode wilayah bps",
             "kode bps",
             "kddesa bps",
@@ -113,6 +139,26 @@ KOLOM_KODE_WILAYAH = (
         is_wajib=True,
         kelompok=WILAYAH,
     ),
+    # Names stand in for a code (issue 16); a kecamatan code completes a short kelurahan code.
+    Kolom(
+        "nama_kelurahan",
+        "Nama desa/kelurahan",
+        (
+            "nama desa kelurahan",  # BPS DTSEN: nama_desa_kelurahan
+            "nama kelurahan desa",
+            "nama desa",
+            "nama kelurahan",
+            "nama kel",
+            "desa kelurahan",
+            "kelurahan desa",
+            "kelurahan",
+            "desa",
+        ),
+        is_wajib=True,
+        kelompok=WILAYAH,
+    ),
+    Kolom("kode_kecamatan", "Kode kecamatan", ("kode kecamatan", "kode kec", "kdkec")),
+    Kolom("nama_kecamatan", "Nama kecamatan", ("nama kecamatan", "nama kec", "kecamatan")),
 )
 
 # DOMAIN.md §7: the DTSEN headers, with the spellings seen in offices' files.
@@ -164,7 +210,7 @@ TABEL_DTSEN = TabelKolom(
             ),
         ),
     ),
-    diabaikan=HEADER_WILAYAH_DIABAIKAN,
+    diabaikan=(*HEADER_WILAYAH_DIABAIKAN, *HEADER_DTSEN_DIABAIKAN),
 )
 
 HUBUNGAN_MAX = 30

@@ -10,23 +10,30 @@ from __future__ import annotations
 import logging
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from django.conf import settings
 from django.core.files import File
 from django.db import connection, transaction
 from django.utils import timezone
 
 from dinsos.errors import DomainError
+from dinsos.kode_wilayah import KOLOM_WILAYAH, SAMPEL_DETEKSI, PenentuWilayah, Sistem
 from dinsos.models import Wilayah
 from dinsos.pengaturan import today
 from dinsos.raw_sql import db_table
-from dinsos.spreadsheet import Batas, FileDitolak, Row, TableReader, open_table
+from dinsos.spreadsheet import (
+    Batas,
+    FileDitolak,
+    Row,
+    TableReader,
+    batas_dari_settings,
+    open_table,
+)
+from dinsos.spreadsheet.ringkasan import PemilahRingkasan
 from dtsen.importers import CHECKERS
-from dtsen.importers.cells import KodeWilayah
-from dtsen.importers.checker import RowChecker
-from dtsen.importers.columns import HasilPencocokan, find_header_row, match_headers
+from dtsen.importers.checker import IDENTITAS_FIELDS, RowChecker, kode_wilayah_field
+from dtsen.importers.columns import HasilPencocokan, canonical, find_header_row, match_headers
 from dtsen.importers.report import write_report
 from dtsen.lock_objects import snapshot_load_lock
 from dtsen.models import MasalahBaris, PemetaanKolom, Snapshot
@@ -42,22 +49,17 @@ GANDA_TAMPIL = 10  # other rows named in a duplicate-NIK message
 
 
 def batas_file() -> Batas:
-    return Batas(
-        max_uncompressed=settings.DTSEN_XLSX_MAX_UNCOMPRESSED_BYTES,
-        max_ratio=settings.DTSEN_XLSX_MAX_RATIO,
-        max_kolom=settings.DTSEN_MAX_KOLOM,
-        memori_shared_strings=settings.DTSEN_XLSX_SHARED_STRINGS_MEMORY_BYTES,
-    )
+    return batas_dari_settings()
 
 
-def kode_wilayah_for(wilayah: Wilayah) -> KodeWilayah:
-    """The current kelurahan/desa codes under the snapshot's area, loaded once per file."""
+def penentu_wilayah_for(wilayah: Wilayah, *, sistem_kolom: Sistem | None) -> PenentuWilayah:
+    """The current kelurahan/desa under the snapshot's area, loaded once per file."""
     rows = Wilayah.objects.filter(
         tingkat=Wilayah.Tingkat.KELURAHAN,
         berlaku_sampai__isnull=True,
         kode__startswith=f"{wilayah.kode}.",
-    ).values_list("pk", "kode", "kode_bps")
-    return KodeWilayah.build(wilayah.nama, rows)
+    ).values_list(*KOLOM_WILAYAH)
+    return PenentuWilayah(nama_wilayah=wilayah.nama, kelurahan=rows, sistem_kolom=sistem_kolom)
 
 
 def _copy(table: str, columns: tuple[str, ...], rows: list[tuple[object, ...]]) -> None:
@@ -81,8 +83,15 @@ def _update(snapshot: Snapshot, **fields: object) -> None:
 class Loader:
     """One run of the load for one snapshot."""
 
-    def __init__(self, snapshot: Snapshot, *, abaikan_kolom_tak_dikenal: bool) -> None:
+    def __init__(
+        self,
+        snapshot: Snapshot,
+        *,
+        abaikan_kolom_tak_dikenal: bool,
+        peta: Mapping[str, str] | None = None,
+    ) -> None:
         self.snapshot = snapshot
+        self.peta = {canonical(h): f for h, f in (peta or {}).items()}
         self.checker_class = CHECKERS[snapshot.jenis]
         self.record_table = self.checker_class.MODEL._meta.db_table
         self.abaikan = abaikan_kolom_tak_dikenal
@@ -111,6 +120,7 @@ class Loader:
             baris_peringatan=0,
             pesan_gagal="",
             kolom_tak_dikenal=[],
+            pembacaan={},
             durasi={},
         )
         self.purge()
@@ -120,15 +130,34 @@ class Loader:
             cocok = self._headers(rows)
             if cocok is None:
                 return
-            checker = self.checker_class(
-                snapshot_id=self.snapshot.pk,
-                cocok=cocok,
-                wilayah=kode_wilayah_for(self.snapshot.wilayah),
-                today=today(),
+            penentu = penentu_wilayah_for(
+                self.snapshot.wilayah, sistem_kolom=kode_wilayah_field(cocok)[1]
             )
-            self._stream(rows, checker, reader)
+            checker = self.checker_class(
+                snapshot_id=self.snapshot.pk, cocok=cocok, wilayah=penentu, today=today()
+            )
+            # The file's majority code system is decided on its first rows (kode_wilayah).
+            for item in rows:
+                self._pending.append(item)
+                if len(self._pending) >= SAMPEL_DETEKSI:
+                    break
+            penentu.detect(checker.wilayah_cells(cells) for _, cells in self._pending)
+            pemilah = PemilahRingkasan(
+                identitas=[cocok.posisi[f] for f in IDENTITAS_FIELDS if f in cocok.posisi]
+            )
+            self._stream(rows, checker, reader, pemilah)
         finally:
             reader.close()
+        _update(
+            self.snapshot,
+            pembacaan={
+                "format": reader.dialek.label,
+                "wilayah": penentu.ringkasan(),
+                "ringkasan_jumlah": pemilah.jumlah,
+                "ringkasan_baris": pemilah.dilewati,
+                "kolom_diabaikan": cocok.tak_dikenal,
+            },
+        )
         self._finish(cocok)
         self.durasi["total"] = time.perf_counter() - started
         _update(
@@ -161,8 +190,11 @@ class Loader:
         remembered = dict(
             PemetaanKolom.objects.filter(jenis=self.snapshot.jenis).values_list("header", "field")
         )
+        remembered.update(self.peta)  # import_dtsen --peta: this run only, never stored
         cocok = match_headers(header_cells, tabel, remembered)
-        if cocok.tak_dikenal and not self.abaikan:
+        # Unknown columns stop the load only when a required one is missing: the admin may
+        # be able to map it. Otherwise they are listed on the review page and ignored.
+        if cocok.tak_dikenal and cocok.wajib_hilang and not self.abaikan:
             _update(
                 self.snapshot,
                 status=Snapshot.Status.PERLU_PEMETAAN,
@@ -179,7 +211,11 @@ class Loader:
         return cocok
 
     def _stream(
-        self, rows: Iterator[tuple[int, Row]], checker: RowChecker, reader: TableReader
+        self,
+        rows: Iterator[tuple[int, Row]],
+        checker: RowChecker,
+        reader: TableReader,
+        pemilah: PemilahRingkasan,
     ) -> None:
         snapshot = self.snapshot
         columns = checker.COPY_COLUMNS
@@ -193,7 +229,7 @@ class Loader:
             yield from self._pending
             yield from rows
 
-        for number, cells in all_rows():
+        for number, cells in pemilah.rows(all_rows()):
             t0 = time.perf_counter()
             hasil = checker.check(number, cells)
             t_check += time.perf_counter() - t0
@@ -347,13 +383,17 @@ class Loader:
 
 
 def snapshot_load_rows(
-    *, snapshot_id: int, abaikan_kolom_tak_dikenal: bool = False
+    *,
+    snapshot_id: int,
+    abaikan_kolom_tak_dikenal: bool = False,
+    peta: Mapping[str, str] | None = None,
 ) -> Snapshot | None:
     """Stream the snapshot's file into its record table with per-row problems.
 
     Idempotent: a re-run (duplicate delivery, a worker killed mid-load) first deletes what an
     earlier attempt loaded; a snapshot past loading is left alone. A refused file ends as
     `gagal` with the reason. Returns None when another worker is loading this snapshot.
+    `peta` maps headers as written to fields for this load only (import_dtsen --peta).
     Transient database errors propagate (the task retries them).
     """
     with snapshot_load_lock(snapshot_id) as locked:
@@ -362,7 +402,7 @@ def snapshot_load_rows(
         snapshot = Snapshot.objects.select_related("wilayah").get(pk=snapshot_id)
         if not snapshot.is_sedang_diproses:
             return snapshot
-        loader = Loader(snapshot, abaikan_kolom_tak_dikenal=abaikan_kolom_tak_dikenal)
+        loader = Loader(snapshot, abaikan_kolom_tak_dikenal=abaikan_kolom_tak_dikenal, peta=peta)
         try:
             loader.run()
         except DomainError as exc:  # FileDitolak and header conflicts: terminal, not retried

@@ -23,7 +23,7 @@ from dtsen.models import DtsenRecord, Jenis, MasalahBaris, PbiJkRecord, Pemetaan
 
 logger = logging.getLogger(__name__)
 HASH_CHUNK = 1 << 20
-AKHIRAN_FILE = frozenset({".xlsx", ".csv", ".txt"})  # the reader checks bytes, not names
+AKHIRAN_FILE = frozenset({".xlsx", ".xls", ".ods", ".csv", ".txt"})  # the reader reads bytes
 
 
 def _sha256(file: File) -> str:

@@ -41,6 +41,18 @@ def test_import_and_apply_prints_a_json_summary(admin, kota_metro, tmp_path):
         "status": "diterapkan",
         "pesan": "",
         "kolom_tak_dikenal": [],
+        "pembacaan": {
+            "format": "CSV, pemisah |, pengodean UTF-8",
+            "wilayah": {
+                "sistem": "BPS",
+                "mayoritas": "bps",
+                "aturan": {"bps": 2},
+                "ambigu": [],
+            },
+            "ringkasan_jumlah": 0,
+            "ringkasan_baris": [],
+            "kolom_diabaikan": [],
+        },
         "baris_dibaca": 2,
         "baris_valid": 1,
         "baris_ditolak": 1,

@@ -77,8 +77,8 @@ def test_an_unknown_kelurahan_code_is_quoted_in_full(muat, tmp_path):
         (
             2,
             "kode_desa_kelurahan",
-            "kode desa/kelurahan '1872099999' tidak dikenal di Kota Metro "
-            "(dibaca sebagai kode BPS)",
+            "kode desa/kelurahan '1872099999' tidak dikenal di Kota Metro, baik sebagai "
+            "kode BPS 1872099999 maupun Kemendagri 18.72.09.9999",
             False,
         )
     ]

@@ -70,8 +70,8 @@ def test_every_row_problem_is_reported_with_row_column_and_message(muat, tmp_pat
         (
             10,
             "kode_desa_kelurahan",
-            "kode desa/kelurahan '1872099001' tidak dikenal di Kota Metro "
-            "(dibaca sebagai kode BPS)",
+            "kode desa/kelurahan '1872099001' tidak dikenal di Kota Metro, baik sebagai "
+            "kode BPS 1872099001 maupun Kemendagri 18.72.09.9001",
             False,
         ),
         (11, NIK, "NIK ganda dalam file: juga di baris 12, 13", False),
@@ -114,8 +114,8 @@ def test_both_region_code_systems_are_recognised(muat, tmp_path, kota_metro):
         (
             3,
             "kode_kemendagri",
-            "kode desa/kelurahan '1872091003' tidak dikenal di Kota Metro "
-            "(dibaca sebagai kode Kemendagri)",
+            "kode desa/kelurahan '1872091003' tidak dikenal di Kota Metro, baik sebagai "
+            "kode BPS 1872091003 maupun Kemendagri 18.72.09.1003",
             False,
         )
     ]

@@ -1,5 +1,9 @@
-"""`manage.py import_dtsen PATH --jenis dtsen|pbijk [--apply] [--json]`: the portal's import
-run synchronously (same services, no Celery) for scripts."""
+"""`manage.py import_dtsen PATH --jenis dtsen|pbijk [--peta "HEADER=field"] [--apply] [--json]`:
+the portal's import run synchronously (same services, no Celery) for scripts.
+
+The file passes the upload page's door checks first (dtsen.importers.pintu); `--peta` maps a
+header the alias table does not know, for this run only (the portal's mapping is remembered).
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from dinsos.errors import DomainError
 from dinsos.models import User, Wilayah
 from dinsos.pengaturan import today
+from dinsos.spreadsheet import FileDitolak, batas_dari_settings
 from dtsen import services
+from dtsen.importers import CHECKERS, pintu
+from dtsen.importers.columns import ABAIKAN
 from dtsen.models import Jenis, MasalahBaris, Snapshot
 
 FIRST_ERRORS = 20
@@ -35,6 +42,14 @@ class Command(BaseCommand):
             action="store_true",
             help="Abaikan kolom yang tidak dikenal (di portal, admin memetakannya)",
         )
+        parser.add_argument(
+            "--peta",
+            action="append",
+            default=[],
+            metavar="HEADER=field",
+            help="Petakan kolom berjudul HEADER ke field (kosongkan field untuk mengabaikan); "
+            "boleh berulang",
+        )
         parser.add_argument("--json", action="store_true", help="Ringkasan sebagai JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -43,10 +58,16 @@ class Command(BaseCommand):
             raise CommandError(f"File tidak ditemukan: {path}")
         user = self._user(options["user"])
         wilayah = self._wilayah(options["wilayah"])
+        jenis = Jenis(options["jenis"])
+        peta = self._peta(options["peta"], jenis)
+        try:
+            pintu.unggahan_periksa(path=path, jenis=jenis, batas=batas_dari_settings())
+        except FileDitolak as exc:
+            raise CommandError(exc.message) from exc
         try:
             with path.open("rb") as handle:
                 snapshot = services.snapshot_create(
-                    jenis=Jenis(options["jenis"]),
+                    jenis=jenis,
                     tanggal_data=options["tanggal"] or today(),
                     wilayah=wilayah,
                     file=File(handle, name=path.name),
@@ -56,6 +77,7 @@ class Command(BaseCommand):
             services.snapshot_load_rows(
                 snapshot_id=snapshot.pk,
                 abaikan_kolom_tak_dikenal=options["abaikan_kolom_lain"],
+                peta=peta,
             )
             snapshot.refresh_from_db()
             changed = None
@@ -67,6 +89,20 @@ class Command(BaseCommand):
         self._report(snapshot, changed, as_json=options["json"])
         if snapshot.status in {Snapshot.Status.GAGAL, Snapshot.Status.PERLU_PEMETAAN}:
             raise CommandError(snapshot.pesan_gagal or "Ada kolom yang belum dikenal.")
+
+    def _peta(self, pairs: list[str], jenis: Jenis) -> dict[str, str]:
+        fields = CHECKERS[jenis].TABEL.fields
+        peta: dict[str, str] = {}
+        for pair in pairs:
+            header, sep, field = pair.partition("=")
+            header, field = header.strip(), field.strip()
+            if not sep or not header:
+                raise CommandError(f'--peta harus berbentuk "JUDUL KOLOM=field": {pair!r}')
+            if field not in fields and field != ABAIKAN:
+                pilihan = ", ".join(sorted(fields))
+                raise CommandError(f"Field '{field}' tidak dikenal; pilihan: {pilihan}.")
+            peta[header] = field
+        return peta
 
     def _user(self, username: str | None) -> User:
         admins = User.objects.filter(role=User.Role.ADMIN, is_active=True)
@@ -96,6 +132,7 @@ class Command(BaseCommand):
             "status": snapshot.status,
             "pesan": snapshot.pesan_gagal,
             "kolom_tak_dikenal": snapshot.kolom_tak_dikenal,
+            "pembacaan": snapshot.pembacaan,
             "baris_dibaca": snapshot.baris_dibaca,
             "baris_valid": snapshot.baris_valid,
             "baris_ditolak": snapshot.baris_ditolak,
@@ -113,6 +150,18 @@ class Command(BaseCommand):
         )
         if snapshot.kolom_tak_dikenal:
             self.stdout.write(f"Kolom belum dikenal: {', '.join(snapshot.kolom_tak_dikenal)}")
+        pembacaan = snapshot.pembacaan
+        if pembacaan:
+            wilayah = pembacaan["wilayah"]
+            self.stdout.write(
+                f"Dibaca sebagai {pembacaan['format']}; kode wilayah: {wilayah['sistem']}."
+            )
+            if pembacaan["kolom_diabaikan"]:
+                diabaikan = ", ".join(pembacaan["kolom_diabaikan"])
+                self.stdout.write(f"Kolom diabaikan: {diabaikan}")
+            if pembacaan["ringkasan_jumlah"]:
+                baris = ", ".join(str(n) for n, _ in pembacaan["ringkasan_baris"])
+                self.stdout.write(f"Baris ringkasan dilewati: {baris}")
         if changed is not None:
             self.stdout.write(f"Diterapkan: desil {changed} keluarga diperbarui.")
         for error in errors:
