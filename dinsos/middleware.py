@@ -6,10 +6,12 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
+from dinsos.http import is_open_to
 from dinsos.models import User
 
 current_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("current_ip", default=None)
@@ -113,3 +115,31 @@ class OtpRequiredMiddleware:
         if request.path.startswith(settings.STATIC_URL):
             return None
         return redirect_to_login(request.get_full_path(), login_url=reverse("otp-verify"))
+
+
+class OperatorKelurahanMiddleware:
+    """Deny by default for the operator kelurahan/desa (issue 17): every view answers 403
+    unless it is marked `dinsos.http.allow_operator_kelurahan` or is an account page.
+
+    The role is scoped to one kelurahan through its area like any other, but the apps' list
+    pages were written for the office's roles; marking the few pages it may open, rather
+    than refusing it in every other view, keeps a new page closed to it until someone
+    decides otherwise (the same reasoning as LoginRequiredMiddleware).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: object, view_args: object, view_kwargs: object
+    ) -> HttpResponse | None:
+        user = request.user
+        if not isinstance(user, User) or not user.is_authenticated:
+            return None
+        match = request.resolver_match
+        if is_open_to(user, view_func, match.url_name if match else None):
+            return None
+        raise PermissionDenied

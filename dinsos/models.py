@@ -85,8 +85,11 @@ class User(AbstractUser):
         OPERATOR = "operator", "Operator"
         KOORDINATOR = "koordinator", "Koordinator"
         PENDAMPING = "pendamping", "Pendamping"
+        # Issue 17: enters and follows the monthly DTSEN proposals of one kelurahan/desa and
+        # opens no other page (dinsos.middleware.OperatorKelurahanMiddleware).
+        OPERATOR_KELURAHAN = "operator_kelurahan", "Operator kelurahan/desa"
 
-    role = models.CharField(max_length=12, choices=Role, default=Role.PENDAMPING)
+    role = models.CharField(max_length=20, choices=Role, default=Role.PENDAMPING)
     wilayah = models.ManyToManyField(
         Wilayah,
         blank=True,

@@ -15,6 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from dinsos import hooks
+from dinsos.http import url_is_open_to
 from dinsos.models import User
 
 R = User.Role
@@ -74,6 +75,8 @@ def menu_for(user: User, path: str = "") -> list[Grup]:
             try:
                 url = reverse(item.url_name)
             except NoReverseMatch:  # an app registered a page its URLconf does not have
+                continue
+            if not url_is_open_to(user, url):  # an entry for every role, closed to this one
                 continue
             grup.setdefault(item.grup, Grup(item.grup)).items.append(
                 Tautan(item.label, url, item.url_name)

@@ -11,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from dinsos import hooks
 from dinsos.access import scope_wilayah
 from dinsos.formatting import JAKARTA
+from dinsos.http import url_is_open_to
 from dinsos.models import AuditEvent, Pengaturan, User, Wilayah
 from dinsos.pengaturan import DEFAULTS, today
 
@@ -184,6 +185,9 @@ def beranda_items(*, user: User) -> list[hooks.ItemBeranda]:
     its own counts)."""
     order = {"bahaya": 0, "peringatan": 1}
     items = [
-        item for provider in hooks.registry.providers(hooks.BERANDA) for item in provider(user=user)
+        item
+        for provider in hooks.registry.providers(hooks.BERANDA)
+        for item in provider(user=user)
+        if url_is_open_to(user, item.url)  # a restricted role sees only its own pages
     ]
     return sorted(items, key=lambda item: (item.jumlah == 0, order.get(item.tingkat, 2)))

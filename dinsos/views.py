@@ -17,7 +17,7 @@ from django_otp import login as otp_login
 
 from dinsos import forms, health, selectors, services
 from dinsos.errors import DomainError
-from dinsos.http import AuthedRequest, require_role
+from dinsos.http import AuthedRequest, allow_operator_kelurahan, require_role
 from dinsos.models import User
 from dinsos.twofactor import qr_svg
 
@@ -42,6 +42,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(body, status=200 if ok else 503)
 
 
+@allow_operator_kelurahan
 def home(request: AuthedRequest) -> HttpResponse:
     context = {
         "role_label": request.user.get_role_display(),

@@ -7,8 +7,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # anonim: not signed in; pendamping_a: Hadimulyo Barat (Metro Pusat); pendamping_b: Iring
-# Mulyo (Metro Timur); koordinator: kecamatan Metro Pusat; operator and admin: Kota Metro.
-PERSONAS = ("anonim", "admin", "operator", "koordinator", "pendamping_a", "pendamping_b")
+# Mulyo (Metro Timur); koordinator: kecamatan Metro Pusat; operator and admin: Kota Metro;
+# operator_kelurahan: the operator kelurahan/desa of Hadimulyo Barat (issue 17).
+PERSONAS = (
+    "anonim",
+    "admin",
+    "operator",
+    "koordinator",
+    "pendamping_a",
+    "pendamping_b",
+    "operator_kelurahan",
+)
+# The operator kelurahan/desa opens only the pages marked for it (dinsos.http.
+# allow_operator_kelurahan); every other page refuses the role before looking at any id, so
+# it gets 403 wherever a rule does not name it, even where other personas get 404.
+DITOLAK_PERAN = {"operator_kelurahan": 403}
 
 Status = int | tuple[int, ...]
 
@@ -48,5 +61,10 @@ class Rule:
 
 
 def ok_for(*personas: str, ok: Status = 200, deny: Status = 403) -> dict[str, Status]:
-    """Statuses for signed-in personas: `ok` for the named ones, `deny` for the rest."""
-    return {p: (ok if p in personas else deny) for p in PERSONAS if p != "anonim"}
+    """Statuses for signed-in personas: `ok` for the named ones, `deny` for the rest (403
+    for an unnamed operator kelurahan/desa: DITOLAK_PERAN)."""
+    return {
+        p: (ok if p in personas else DITOLAK_PERAN.get(p, deny))
+        for p in PERSONAS
+        if p != "anonim"
+    }

@@ -6,6 +6,8 @@ Personas (what each may see):
 - `koordinator_metro_pusat`: kecamatan Metro Pusat only.
 - `pendamping_hadimulyo`: kelurahan Hadimulyo Barat (Metro Pusat); later only own families.
 - `pendamping_iringmulyo`: kelurahan Iring Mulyo (Metro Timur).
+- `operator_kelurahan_hadimulyo`: the operator kelurahan/desa of Hadimulyo Barat: its
+  DTSEN proposals only (issue 17), no other page.
 """
 
 from __future__ import annotations
@@ -70,6 +72,11 @@ def pendamping_hadimulyo(kota_metro: dict[str, Wilayah]) -> User:
 @pytest.fixture
 def pendamping_iringmulyo(kota_metro: dict[str, Wilayah]) -> User:
     return make_user("pendamping_b", R.PENDAMPING, kota_metro["Iring Mulyo"])
+
+
+@pytest.fixture
+def operator_kelurahan_hadimulyo(kota_metro: dict[str, Wilayah]) -> User:
+    return make_user("operator_kel", R.OPERATOR_KELURAHAN, kota_metro["Hadimulyo Barat"])
 
 
 # --- A real Celery worker --------------------------------------------------------

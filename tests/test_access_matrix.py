@@ -19,7 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.access import PERSONAS, Rule, World, ok_for
 from tests.factories import keluarga_with_pengurus
 
-APPS_WITH_RULES = ("kpm", "pendamping", "verifikasi", "p2k2", "dtsen", "pengaduan")
+APPS_WITH_RULES = ("kpm", "pendamping", "verifikasi", "p2k2", "dtsen", "pengaduan", "pemutakhiran")
 SKIPPED_NAMESPACES = ("admin",)  # the admin site has its own test (admin role only)
 
 
@@ -37,7 +37,7 @@ def all_url_names() -> list[str]:
     return sorted(n for n in names if n.split(":")[0] not in SKIPPED_NAMESPACES)
 
 
-S = {"admin": 200, "operator": 200, "koordinator": 200, "pendamping_a": 200, "pendamping_b": 200}
+S = {p: 200 for p in PERSONAS if p != "anonim"}  # every signed-in persona, operator kelurahan too
 ANON_LOGIN = {"anonim": 302}
 CORE_RULES: dict[str, Rule] = {
     "home": Rule({**ANON_LOGIN, **S}),
@@ -99,6 +99,7 @@ def world(
     koordinator_metro_pusat,
     pendamping_hadimulyo,
     pendamping_iringmulyo,
+    operator_kelurahan_hadimulyo,
 ) -> World:
     """Objects every rule can point at: A's family in Hadimulyo Barat (Metro Pusat), B's in
     Iring Mulyo (Metro Timur), plus what each app's `build` adds."""
@@ -109,6 +110,7 @@ def world(
             "koordinator": koordinator_metro_pusat,
             "pendamping_a": pendamping_hadimulyo,
             "pendamping_b": pendamping_iringmulyo,
+            "operator_kelurahan": operator_kelurahan_hadimulyo,
         },
         kota_metro=kota_metro,
     )

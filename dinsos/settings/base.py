@@ -101,6 +101,7 @@ MIDDLEWARE = [
     "dinsos.middleware.NoStoreMiddleware",  # pages for a signed-in user are never cached
     "django_otp.middleware.OTPMiddleware",
     "dinsos.middleware.OtpRequiredMiddleware",
+    "dinsos.middleware.OperatorKelurahanMiddleware",  # that role opens only its own pages
     "dinsos.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
