@@ -64,7 +64,5 @@ def ok_for(*personas: str, ok: Status = 200, deny: Status = 403) -> dict[str, St
     """Statuses for signed-in personas: `ok` for the named ones, `deny` for the rest (403
     for an unnamed operator kelurahan/desa: DITOLAK_PERAN)."""
     return {
-        p: (ok if p in personas else DITOLAK_PERAN.get(p, deny))
-        for p in PERSONAS
-        if p != "anonim"
+        p: (ok if p in personas else DITOLAK_PERAN.get(p, deny)) for p in PERSONAS if p != "anonim"
     }

@@ -54,9 +54,6 @@ def dunia_demo() -> World:
     users["operator_kelurahan"] = make_user(
         "operator_kel", User.Role.OPERATOR_KELURAHAN, kota_metro["Hadimulyo Barat"]
     )
-    users["operator_kelurahan"] = make_user(
-        "operator_kel", User.Role.OPERATOR_KELURAHAN, kota_metro["Hadimulyo Barat"]
-    )
     world = World(users=users, kota_metro=kota_metro)
     world.keluarga_a = keluarga_with_pengurus(
         kelurahan=world.kota_metro["Hadimulyo Barat"], pendamping=users["pendamping_a"]
