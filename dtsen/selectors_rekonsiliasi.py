@@ -12,6 +12,7 @@ from dinsos.access import scope_kelurahan_ids, scope_wilayah
 from dinsos.bulan import awal_bulan
 from dinsos.charts import Entri, Warna
 from dinsos.formatting import angka, bulan_tahun, tanggal
+from dinsos.hooks import Panel
 from dinsos.models import User, Wilayah
 from dinsos.pengaturan import today
 from dinsos.selectors import pengaturan_semua
@@ -26,7 +27,6 @@ from dtsen.models import (
 )
 from dtsen.rincian import Rincian, rincian
 from kpm.models import Keluarga
-from kpm.selectors import Panel
 
 K = Kategori
 R = User.Role

@@ -7,7 +7,8 @@ class KpmConfig(AppConfig):
 
     def ready(self) -> None:
         from dinsos import hooks
-        from kpm import beranda, urls
+        from kpm import urls
+        from kpm.selectors import beranda
 
         hooks.registry.register(hooks.MENU, urls.menu)
         hooks.registry.register(hooks.BERANDA, beranda.beranda_items)

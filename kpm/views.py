@@ -12,7 +12,7 @@ from dinsos import ekspor, pencarian
 from dinsos.errors import DomainError
 from dinsos.http import AuthedRequest, require_role
 from dinsos.models import User
-from kpm import forms, pengurus_ganda, selectors, services
+from kpm import forms, selectors, services
 from kpm.access import access_anggota, access_keluarga
 from kpm.models import Keluarga
 
@@ -112,12 +112,12 @@ def keluarga_create(request: AuthedRequest) -> HttpResponse:
 
 def _kemungkinan_sama(
     request: AuthedRequest, form: forms.KeluargaForm, pengurus_form: forms.AnggotaForm
-) -> list[pengurus_ganda.KemungkinanSama]:
+) -> list[selectors.KemungkinanSama]:
     """The head's probable duplicates under another NIK, until the operator confirms."""
     if request.POST.get("tetap_daftar"):
         return []
     pengurus = pengurus_form.cleaned_data
-    return pengurus_ganda.pengurus_kemungkinan_terdaftar(
+    return selectors.pengurus_kemungkinan_terdaftar(
         user=request.user,
         nik=pengurus["nik"],
         nama=pengurus["nama"],

@@ -28,13 +28,12 @@ from django.db.models.functions import Coalesce
 
 from dinsos import selectors as dinsos_selectors
 from dinsos.access import scope_wilayah
-from dinsos.hooks import json_rows
+from dinsos.hooks import Panel, json_rows
 from dinsos.models import User, Wilayah
 from dinsos.pengaturan import today
 from dinsos.raw_sql import db_table, queryset_sql
 from kpm.access import scope_keluarga
 from kpm.models import Keluarga
-from kpm.selectors import Panel
 from p2k2.access import can_manage_p2k2, scope_kelompok
 from p2k2.models import (
     URUTAN_PERTEMUAN,

@@ -23,12 +23,11 @@ from django.db.models import (
 
 from dinsos import selectors as dinsos_selectors
 from dinsos.access import scope_kelurahan_ids
-from dinsos.hooks import json_rows
+from dinsos.hooks import Panel, json_rows
 from dinsos.models import User, Wilayah
 from dinsos.pengaturan import today
 from kpm.access import scope_keluarga
 from kpm.models import Keluarga, RiwayatPerubahan
-from kpm.selectors import Panel
 from pendamping.access import (
     can_manage_penugasan,
     can_record_layanan,

@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from dinsos.bulan import awal_bulan
-from dinsos.hooks import json_rows
+from dinsos.hooks import Panel, json_rows
 from dinsos.models import User
 from dinsos.pengaturan import today
 from kpm.models import Keluarga
-from kpm.selectors import Panel
 from verifikasi.access import can_decide
 from verifikasi.models import (
     Graduasi,

@@ -1,6 +1,5 @@
 """Selector for the family form's warning that the new head is probably already registered
-under another NIK (issue #23). Kept out of kpm/selectors.py, which is at the size where a
-layer becomes a package; the scoring is the shared rule in dinsos/kecocokan.py."""
+under another NIK (issue #23); the scoring is the shared rule in dinsos/kecocokan.py."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Reads of the KPM registry, always scoped through kpm.access."""
+"""Reads of families and members in the KPM registry, always scoped through kpm.access."""
 
 from __future__ import annotations
 

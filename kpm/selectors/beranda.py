@@ -1,6 +1,6 @@
 """Selectors of the registry's lines on the Beranda (hooks.BERANDA).
 
-A selectors module of its own, named for the page it feeds: each count goes through the same
+Named for the page it feeds: each count goes through the same
 selector as the list its link opens, so the figure and the list cannot disagree (issue 14).
 """
 
@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from dinsos.hooks import ItemBeranda
 from dinsos.models import User
-from kpm import selectors
+from kpm.selectors.keluarga import STATUS_DIDAMPINGI, KeluargaFilter, keluarga_list
 
 R = User.Role
 
@@ -22,8 +22,8 @@ def beranda_items(*, user: User) -> list[ItemBeranda]:
     if user.role != R.PENDAMPING:
         return []
     # A pendamping sees only their own families (scope_keluarga): the status is the filter.
-    filters = selectors.KeluargaFilter(status=selectors.STATUS_DIDAMPINGI)
-    jumlah = selectors.keluarga_list(user=user, filters=filters).count()
-    query = urlencode({"status": selectors.STATUS_DIDAMPINGI})
+    filters = KeluargaFilter(status=STATUS_DIDAMPINGI)
+    jumlah = keluarga_list(user=user, filters=filters).count()
+    query = urlencode({"status": STATUS_DIDAMPINGI})
     url = f"{reverse('kpm:keluarga-list')}?{query}"
     return [ItemBeranda("Keluarga dampingan saya", jumlah, url)]
