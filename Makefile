@@ -4,6 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
+# Test files run in parallel, one worker per core; each worker has its own test database and
+# Redis database (dinsos/settings/test.py). `make test PYTEST_WORKERS=0` runs them serially.
+PYTEST_WORKERS ?= 2
 
 .PHONY: run test lint install browser bench stop check-deploy clean
 
@@ -16,7 +19,7 @@ test: $(STAMP) browser
 	$(MAKE) lint
 	$(BIN)/python -m dinsos.devstack exec -- sh -c '\
 		$(BIN)/python manage.py makemigrations --check --dry-run --settings=dinsos.settings.test && \
-		$(BIN)/pytest $(PYTEST_ARGS)'
+		$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)'
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
