@@ -84,6 +84,13 @@ class PanelKeluarga(Protocol):
     def __call__(self, *, keluarga: Any, user: Any) -> Panel: ...
 
 
+class PanelTemuan(Protocol):
+    """`(temuan=, user=) -> Panel`: one section of a reconciliation finding's page (e.g. the
+    proposals made from it); the caller already checked that `user` may see `temuan`."""
+
+    def __call__(self, *, temuan: Any, user: Any) -> Panel: ...
+
+
 class DataSubjek(Protocol):
     """`(anggota=) -> {section: rows}`: everything an app holds about one person, for a
     data-subject request (UU 27/2022). Keys name the section; values are JSON-ready."""
@@ -141,6 +148,11 @@ PANEL_KELUARGA: Hook[PanelKeluarga] = Hook(
     protocol=PanelKeluarga,
     description="Bagian halaman keluarga dari aplikasi lain (pendamping, P2K2, komitmen, temuan).",
 )
+PANEL_TEMUAN: Hook[PanelTemuan] = Hook(
+    name="panel_temuan",
+    protocol=PanelTemuan,
+    description="Bagian halaman temuan rekonsiliasi dari aplikasi lain (usulan pemutakhiran).",
+)
 DATA_SUBJEK: Hook[DataSubjek] = Hook(
     name="data_subjek",
     protocol=DataSubjek,
@@ -195,6 +207,7 @@ HOOKS: tuple[Hook[Any], ...] = (
     BERANDA,
     MENU,
     PANEL_KELUARGA,
+    PANEL_TEMUAN,
     DATA_SUBJEK,
     KONTAK_PENDAMPING,
     RHK_PENDAMPING,

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth
 
-from dinsos import charts
+from dinsos import charts, hooks
 from dinsos.access import scope_kelurahan_ids, scope_wilayah
 from dinsos.bulan import awal_bulan
 from dinsos.charts import Entri, Warna
@@ -166,6 +166,7 @@ class TemuanDetail:
     can_follow_up: bool
     pengganti: Temuan | None = None
     is_kecocokan: bool = False  # a probable match: the ground-check says "same person?"
+    panels: list[Panel] = field(default_factory=list)  # from the apps above (panel_temuan)
 
 
 def keputusan_pilihan(kategori: str) -> list[tuple[str, str]]:
@@ -191,6 +192,11 @@ def temuan_detail(*, temuan: Temuan, user: User) -> TemuanDetail:
         can_follow_up=temuan.is_terbuka and temuan.diekspor_at is None,
         pengganti=pengganti,
         is_kecocokan=temuan.kategori == K.KEMUNGKINAN_COCOK,
+        # dtsen cannot import the apps above it (pemutakhiran): they register a provider.
+        panels=[
+            panel(temuan=temuan, user=user)
+            for panel in hooks.registry.providers(hooks.PANEL_TEMUAN)
+        ],
     )
 
 

@@ -157,21 +157,53 @@ def _periksa_usulan(calon: list[CalonSiks]) -> None:
         elif desil > batas:
             c.alasan.append(f"Desil {desil} di atas batas PBI-JK (desil 1–{batas}).")
         if c.temuan.nik in seen:
-            c.alasan.append("NIK yang sama sudah ada di daftar ini.")
+            c.alasan.append(NIK_GANDA_DI_DAFTAR)
         seen.add(c.temuan.nik)
+
+
+# The reasons a row stays behind, shared with the monthly proposal batches (pemutakhiran).
+NIK_GANDA_DI_DAFTAR = "NIK yang sama sudah ada di daftar ini."
+SURAT_FASKES_BELUM = "Belum ada surat keterangan fasilitas kesehatan sebagai bukti."
+
+
+def reaktivasi_alasan_waktu(
+    *, nonaktif_sejak: datetime.date | None, hari_ini: datetime.date, bulan_maks: int
+) -> str | None:
+    """Why a PBI-JK reactivation may not go on `hari_ini` (DOMAIN.md §7: within `bulan_maks`
+    months of removal, the removal date known), or None when it may."""
+    if nonaktif_sejak is None:
+        return (
+            "Tanggal penonaktifan tidak diketahui: tidak ada di daftar PBI-JK sebelumnya "
+            "sebagai peserta aktif."
+        )
+    if hari_ini > (batas := tambah_bulan(nonaktif_sejak, bulan_maks)):
+        return (
+            f"Dinonaktifkan sejak {tanggal(nonaktif_sejak)}: lewat {bulan_maks} bulan "
+            f"(batas reaktivasi {tanggal(batas)})."
+        )
+    return None
+
+
+def reaktivasi_sebelumnya(*, niks: list[str]) -> dict[str, str]:
+    """For each NIK already reactivated through an SIKS-NG list: the reason it may not be
+    again (DOMAIN.md §7: once per person), naming that list (1 query)."""
+    rows = EksporSiksBaris.objects.filter(
+        nik__in=niks, jenis=EksporSiks.Jenis.REAKTIVASI
+    ).select_related("ekspor")
+    return {
+        b.nik: (
+            f"Sudah pernah direaktivasi (ekspor #{b.ekspor.pk}, {tanggal(b.ekspor.created_at)}); "
+            "reaktivasi hanya sekali per orang."
+        )
+        for b in rows
+    }
 
 
 def _periksa_reaktivasi(calon: list[CalonSiks], sejak: dict[str, Penonaktifan]) -> None:
     pengaturan = dinsos_selectors.pengaturan_semua()
     bulan = int(pengaturan["pbijk_reaktivasi_bulan_maks"])  # DOMAIN.md §7: 6 months
     hari_ini = today()
-    niks = [c.temuan.nik for c in calon]
-    sudah = {
-        b.nik: b
-        for b in EksporSiksBaris.objects.filter(
-            nik__in=niks, jenis=EksporSiks.Jenis.REAKTIVASI
-        ).select_related("ekspor")
-    }
+    sudah = reaktivasi_sebelumnya(niks=[c.temuan.nik for c in calon])
     surat = _surat_faskes([c.temuan.pk for c in calon])
     seen: set[str] = set()
     for c in calon:
@@ -179,28 +211,19 @@ def _periksa_reaktivasi(calon: list[CalonSiks], sejak: dict[str, Penonaktifan]) 
         penonaktifan = sejak.get(nik)
         c.nonaktif_sejak = penonaktifan.sejak if penonaktifan else None
         c.noka = c.temuan.rincian.get("noka") or (penonaktifan.noka if penonaktifan else "")
-        if c.nonaktif_sejak is None:
-            c.alasan.append(
-                "Tanggal penonaktifan tidak diketahui: tidak ada di daftar PBI-JK sebelumnya "
-                "sebagai peserta aktif."
-            )
-        elif hari_ini > (batas := tambah_bulan(c.nonaktif_sejak, bulan)):
-            c.alasan.append(
-                f"Dinonaktifkan sejak {tanggal(c.nonaktif_sejak)}: lewat {bulan} bulan "
-                f"(batas reaktivasi {tanggal(batas)})."
-            )
+        waktu = reaktivasi_alasan_waktu(
+            nonaktif_sejak=c.nonaktif_sejak, hari_ini=hari_ini, bulan_maks=bulan
+        )
+        if waktu:
+            c.alasan.append(waktu)
         if c.temuan.pk in surat:
             c.surat_faskes = surat[c.temuan.pk]
         else:
-            c.alasan.append("Belum ada surat keterangan fasilitas kesehatan sebagai bukti.")
+            c.alasan.append(SURAT_FASKES_BELUM)
         if nik in sudah:
-            lama = sudah[nik].ekspor
-            c.alasan.append(
-                f"Sudah pernah direaktivasi (ekspor #{lama.pk}, {tanggal(lama.created_at)}); "
-                "reaktivasi hanya sekali per orang."
-            )
+            c.alasan.append(sudah[nik])
         elif nik in seen:
-            c.alasan.append("NIK yang sama sudah ada di daftar ini.")
+            c.alasan.append(NIK_GANDA_DI_DAFTAR)
         seen.add(nik)
 
 
