@@ -168,7 +168,7 @@ _DAMPAK_DTSEN = """
     FROM kk JOIN {wilayah} kel ON kel.id = kk.kelurahan_id
     GROUP BY kel.parent_id
 """
-_KOLOM_DTSEN = (
+_KOLOM_DTSEN: tuple[str, ...] = (
     "naik",
     "turun",
     "muncul",
@@ -203,7 +203,7 @@ _DAMPAK_PBIJK = """
     FROM pasangan JOIN {wilayah} kel ON kel.id = pasangan.kelurahan_id
     GROUP BY kel.parent_id
 """
-_KOLOM_PBIJK = ("menjadi_aktif", "menjadi_nonaktif", "tidak_lagi_terdaftar")
+_KOLOM_PBIJK: tuple[str, ...] = ("menjadi_aktif", "menjadi_nonaktif", "tidak_lagi_terdaftar")
 
 
 def _aktif(snapshot: Snapshot) -> Snapshot | None:
