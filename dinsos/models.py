@@ -129,6 +129,7 @@ class AuditEvent(models.Model):
         CREATE = "create", "Membuat"
         UPDATE = "update", "Mengubah"
         SEARCH = "search", "Mencari NIK/No KK"  # exact 16-digit search; object_repr masked
+        DELETE = "delete", "Menghapus"  # deletions in the Django admin, with their count
 
     user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     username = models.CharField(max_length=150)  # kept when the account is later removed
