@@ -365,12 +365,6 @@ CELERY_BEAT_SCHEDULE = {
         "task": "verifikasi.tasks.epkh_unggahan_hapus_kedaluwarsa_task",
         "schedule": crontab(minute=5),
     },
-    # 06.00 WIB, before the office opens: complaints that passed their deadline overnight
-    # reach the koordinator's Beranda by the first look of the day.
-    "pengaduan-eskalasi": {
-        "task": "pengaduan.tasks.pengaduan_eskalasi_task",
-        "schedule": crontab(hour=6, minute=0),
-    },
     # 01.00 WIB, outside office hours: remove history rows past their retention period.
     "retensi": {"task": "dinsos.tasks.retensi_hapus_task", "schedule": crontab(hour=1, minute=0)},
 }

@@ -9,8 +9,8 @@ import datetime
 import pytest
 from django.db import connection
 
-from dinsos.models import Wilayah
 from demo.keluarga import generate_keluarga
+from dinsos.models import Wilayah
 from kpm.models import Anggota
 
 pytestmark = pytest.mark.django_db
