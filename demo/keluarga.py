@@ -32,9 +32,13 @@ from kpm.services import keluarga_komponen_refresh
 
 BATCH_KELUARGA = 5000  # families per COPY batch: bounds memory at any size
 NOMOR_URUT_MAKS = 9999  # DOMAIN.md §8: a 4-digit serial, from 0001
-# No KK serials start here, NIK serials at 0001: a No KK never equals a man's NIK born on the
-# day the card was issued, so a 16-digit search finds one family, as with real data.
+# No KK serials run from here up, NIK serials below it: a No KK never equals a man's NIK born
+# on the day the card was issued, so a 16-digit search finds one family, as with real data.
 NOMOR_KK_AWAL = 5001
+# Real serials are not all 0001: Dukcapil numbers everyone born (or every card issued) in a
+# kecamatan on a day in turn, so the last two digits, which a masked NIK shows, vary between
+# people. Each serial skips up to this many numbers past the previous one of its prefix.
+LOMPATAN_NOMOR_MAKS = 97
 TERDAFTAR_AWAL = datetime.date(2015, 1, 1)
 TERDAFTAR_AKHIR = datetime.date(2025, 12, 31)
 TAHUN_LAHIR_ANAK = 1998  # born from this year on: names of the younger generation
@@ -308,10 +312,12 @@ class _Generator:
             pengurus += 1
         return anggota, pengurus
 
-    def _nomor(self, counters: dict[str, int], prefix: str, *, awal: int = 1) -> str:
+    def _nomor(self, counters: dict[str, int], prefix: str, *, awal: int, maks: int) -> str:
         nomor = max(counters.get(prefix, 0) + 1, awal)
-        if nomor > NOMOR_URUT_MAKS:
+        if nomor > maks:
             raise DomainError(f"Nomor urut habis untuk awalan {prefix[:6]}.")
+        # Increasing per prefix, so serials stay unique and continue after an earlier run's.
+        nomor += self.rng.randint(0, min(LOMPATAN_NOMOR_MAKS, maks - nomor))
         counters[prefix] = nomor
         return f"{prefix}{nomor:04d}"
 
@@ -320,11 +326,12 @@ class _Generator:
         lahir = orang.tanggal_lahir
         hari = lahir.day + (DAY_OFFSET_PEREMPUAN if orang.jenis_kelamin == "P" else 0)
         prefix = f"{orang.kode_kecamatan}{hari:02d}{lahir.month:02d}{lahir.year % 100:02d}"
-        return self._nomor(self.nomor_nik, prefix)
+        return self._nomor(self.nomor_nik, prefix, awal=1, maks=NOMOR_KK_AWAL - 1)
 
     def _no_kk(self, kecamatan: str, terbit: datetime.date) -> str:
         # DOMAIN.md §8: the region code of issue, then (as Dukcapil does) DDMMYY of issue.
-        return self._nomor(self.nomor_kk, f"{kecamatan}{terbit:%d%m%y}", awal=NOMOR_KK_AWAL)
+        prefix = f"{kecamatan}{terbit:%d%m%y}"
+        return self._nomor(self.nomor_kk, prefix, awal=NOMOR_KK_AWAL, maks=NOMOR_URUT_MAKS)
 
     def _komponen(self, orang: _Orang) -> list[str]:
         data = DataAnggota(

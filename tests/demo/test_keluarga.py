@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from demo.keluarga import generate_keluarga
 from dinsos.demo import DEMO_ACCOUNTS
 from dinsos.errors import DomainError
+from dinsos.formatting import mask_nik, mask_no_kk
 from dinsos.identity import parse_nik, parse_no_kk
 from dinsos.models import User, Wilayah
 from dinsos.names import normalize_nama
@@ -180,3 +181,15 @@ def test_seed_demo_if_empty_adds_nothing_to_a_database_in_use(operator):
     assert list(User.objects.values_list("username", flat=True)) == ["operator"]
     assert Keluarga.objects.count() == 0
     assert out.getvalue() == "Basis data sudah berisi pengguna; data demo dilewati.\n"
+
+
+def test_masked_identifiers_differ_between_people(kota_metro, admin):
+    # given: a list page shows each pengurus by masked NIK and each family by masked No KK
+    _generate(40, seed=11)
+    # when
+    nik = [mask_nik(n) for n in Keluarga.objects.values_list("pengurus__nik", flat=True)]
+    no_kk = [mask_no_kk(n) for n in Keluarga.objects.values_list("no_kk", flat=True)]
+    # then: real serials are not all 0001, so the last two digits tell people apart
+    assert len(set(nik)) >= 30
+    assert len(set(no_kk)) >= 30
+    assert max(nik.count(m) for m in nik) <= 3
