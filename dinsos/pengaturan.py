@@ -157,6 +157,17 @@ DEFAULTS: dict[str, Definisi] = {
     "pengaduan_hampir_tenggat_hari": Definisi(
         2, "Pengaduan: tenggat dalam sekian hari kerja ke depan = hampir jatuh tempo"
     ),
+    # Issue 17 (pemutakhiran app), DOMAIN.md §7: the monthly update calendar. Both windows
+    # open on the 1st; a proposal submitted after the SIKS-NG cut-off joins next month's batch.
+    "pemutakhiran_musdes_hari_akhir": Definisi(
+        14, "DOMAIN.md §7: Musdes/Muskel tanggal 1–14 tiap bulan"
+    ),
+    "pemutakhiran_siks_hari_akhir": Definisi(
+        11, "DOMAIN.md §7: input SIKS-NG tanggal 1–11; usulan sesudahnya ikut bulan berikutnya"
+    ),
+    "pemutakhiran_bulan_tunggu_maks": Definisi(
+        3, "Usulan terkirim yang sekian bulan belum tercermin di DTSEN: ditolak oleh pusat"
+    ),
 }
 
 

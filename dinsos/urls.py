@@ -20,6 +20,7 @@ urlpatterns = [
     path("dtsen/", include("dtsen.urls")),
     path("pendamping/", include("pendamping.urls")),
     path("p2k2/", include("p2k2.urls")),
+    path("pemutakhiran/", include("pemutakhiran.urls")),
     # /pengaduan/… for the office and the public /status-pengaduan/ (login not required).
     path("", include("pengaduan.urls")),
     path(

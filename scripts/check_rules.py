@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("dinsos", "kpm", "pendamping", "verifikasi", "p2k2", "dtsen", "pengaduan", "demo")
+APPS = ("dinsos", "kpm", "pendamping", "verifikasi", "p2k2", "dtsen", "pengaduan", "pemutakhiran", "demo")
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "p2k2",
     "dtsen",
     "pengaduan",
+    "pemutakhiran",  # the monthly DTSEN proposals to SIKS-NG (issue 17), beside pengaduan
     "demo",  # demo data generators and seed_demo; above every app, imported by none
 ]
 
@@ -364,6 +365,12 @@ CELERY_BEAT_SCHEDULE = {
     "epkh-unggahan-kedaluwarsa": {
         "task": "verifikasi.tasks.epkh_unggahan_hapus_kedaluwarsa_task",
         "schedule": crontab(minute=5),
+    },
+    # 00.15 WIB daily: the day after the SIKS-NG cut-off (a dated setting), proposals not yet
+    # sent move to the batch now open, so lists and figures show where they will go.
+    "usulan-geser-bulan": {
+        "task": "pemutakhiran.tasks.usulan_geser_bulan_task",
+        "schedule": crontab(hour=0, minute=15),
     },
     # 01.00 WIB, outside office hours: remove history rows past their retention period.
     "retensi": {"task": "dinsos.tasks.retensi_hapus_task", "schedule": crontab(hour=1, minute=0)},
