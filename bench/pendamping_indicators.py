@@ -9,9 +9,9 @@ unset) and always uses its own database `dinsos_bench_pdp` on the server of DATA
 100 pendamping PKH, 30.000 families (demo.keluarga) with assignment history (10% moved mid-year),
 a year of visits, cases, referrals and scores (demo.pendamping.generate_catatan), graduations
 from the family generator, and a year of audit events (views, exports, full-NIK views).
-It times `pendamping.indikator.perbandingan` (the one aggregate query plus turning rows into
-indicators and scores) for the last full month and for the current year: median and p95 over
---repeat runs after 2 warm-ups. Target: ≤ 300 ms each.
+It times `pendamping.selectors.indikator.perbandingan` (the one aggregate query plus turning
+rows into indicators and scores) for the last full month and for the current year: median and
+p95 over --repeat runs after 2 warm-ups. Target: ≤ 300 ms each.
 """
 
 from __future__ import annotations
@@ -241,7 +241,7 @@ def is_seeded() -> bool:
 def measure(label: str, periode: Any, repeat: int) -> float:
     from dinsos.models import User
     from dinsos.selectors import pengaturan_semua
-    from pendamping import indikator
+    from pendamping.selectors import indikator
 
     admin = User.objects.get(username="admin")
     times = []
@@ -277,7 +277,7 @@ def main() -> int:
     from django.core.management import call_command
 
     from dinsos.pengaturan import today
-    from pendamping.indikator import Periode
+    from pendamping.periode import Periode
 
     call_command("migrate", verbosity=0)
     day = today()

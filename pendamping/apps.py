@@ -7,7 +7,8 @@ class PendampingConfig(AppConfig):
 
     def ready(self) -> None:
         from dinsos import hooks
-        from pendamping import beranda, selectors, urls
+        from pendamping import selectors, urls
+        from pendamping.selectors import beranda
 
         hooks.registry.register(hooks.PANEL_KELUARGA, selectors.keluarga_panel)
         hooks.registry.register(hooks.KONTAK_PENDAMPING, selectors.kontak_kunjungan)

@@ -1,4 +1,7 @@
-"""A reporting period: a calendar month, or a whole year (office calendar, WIB)."""
+"""Beside the layers: a value object used alike by forms, selectors and exporters.
+
+A reporting period: a calendar month, or a whole year (office calendar, WIB).
+"""
 
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ from dinsos.formatting import angka
 from dinsos.http import AuthedRequest, require_role
 from dinsos.models import User
 from kpm.models import Keluarga
-from pendamping import ekspor, forms, indikator, kinerja, selectors, services
+from pendamping import exporters, forms, selectors, services
 from pendamping.access import (
     access_kasus,
     access_keluarga_for_layanan,
@@ -83,7 +83,7 @@ def pendamping_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     pendamping = access_pendamping(request.user, pk)
     form = forms.PeriodeForm(request.GET or None)
     periode = form.periode()
-    hasil, seri = indikator.kinerja_pendamping(
+    hasil, seri = selectors.kinerja_pendamping(
         pendamping=pendamping, periode=periode, pengaturan=dinsos_selectors.pengaturan_semua()
     )
     context = {
@@ -93,8 +93,8 @@ def pendamping_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "form": form,
         "periode": periode,
         "i": hasil,
-        "grafik_list": kinerja.grafik_list(seri),
-        "is_p2k2_tersedia": indikator.is_p2k2_tersedia(),
+        "grafik_list": selectors.grafik_list(seri),
+        "is_p2k2_tersedia": selectors.is_p2k2_tersedia(),
         "can_see_audit": request.user.is_admin,
         "query_string": urlencode(periode.params),
     }
@@ -104,18 +104,18 @@ def pendamping_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 def pendamping_laporan_xlsx(request: AuthedRequest, pk: int) -> HttpResponse:
     pendamping = access_pendamping(request.user, pk)
     periode = forms.PeriodeForm(request.GET or None).periode()
-    hasil, seri = indikator.kinerja_pendamping(
+    hasil, seri = selectors.kinerja_pendamping(
         pendamping=pendamping, periode=periode, pengaturan=dinsos_selectors.pengaturan_semua()
     )
     nama = f"laporan-pendamping-{pendamping.pk}-{periode.tahun}-{periode.bulan or 'tahun'}"
-    return download_response(ekspor.laporan_xlsx(hasil, seri), name=nama, fmt=XLSX)
+    return download_response(exporters.laporan_xlsx(hasil, seri), name=nama, fmt=XLSX)
 
 
 def _perbandingan_rows(request: AuthedRequest) -> tuple[forms.PerbandinganForm, Any, list[Any]]:
     form = forms.PerbandinganForm(request.GET or None)
     periode = form.periode()
     jenis = form.cleaned_data.get("jenis", "") if form.is_bound and form.is_valid() else ""
-    rows = indikator.perbandingan(
+    rows = selectors.perbandingan(
         user=request.user,
         periode=periode,
         pengaturan=dinsos_selectors.pengaturan_semua(),
@@ -131,7 +131,7 @@ def perbandingan(request: AuthedRequest) -> HttpResponse:
         "form": form,
         "periode": periode,
         "rows": rows,
-        "is_p2k2_tersedia": indikator.is_p2k2_tersedia(),
+        "is_p2k2_tersedia": selectors.is_p2k2_tersedia(),
         "query_string": _query_string(request),
     }
     return render(request, "pendamping/perbandingan.html", context)
@@ -140,7 +140,7 @@ def perbandingan(request: AuthedRequest) -> HttpResponse:
 @require_role(*KANTOR)
 def perbandingan_xlsx(request: AuthedRequest) -> HttpResponse:
     _, periode, rows = _perbandingan_rows(request)
-    content = ekspor.perbandingan_xlsx(rows, periode=periode)
+    content = exporters.perbandingan_xlsx(rows, periode=periode)
     nama = f"perbandingan-pendamping-{periode.tahun}-{periode.bulan or 'tahun'}"
     return download_response(content, name=nama, fmt=XLSX)
 

@@ -11,8 +11,8 @@ from django.db.models import Count, F, Q
 from dinsos.demo import DEMO_PASSWORD
 from dinsos.models import User
 from kpm.models import Keluarga
-from pendamping.indikator import STATUS_DIDAMPINGI
 from pendamping.models import Kasus, Kunjungan, Pendamping, Penugasan, Rujukan, SkorKepuasan
+from pendamping.selectors import STATUS_DIDAMPINGI
 
 pytestmark = pytest.mark.django_db
 

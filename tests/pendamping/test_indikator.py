@@ -20,10 +20,11 @@ from dinsos.formatting import JAKARTA
 from dinsos.models import AuditEvent, Pengaturan, User
 from kpm import services as kpm_services
 from kpm.models import Keluarga, RiwayatPerubahan, RiwayatStatus
-from pendamping import indikator, services
 from pendamping import selectors as pendamping_selectors
-from pendamping.indikator import Periode
+from pendamping import services
 from pendamping.models import Kasus, Kunjungan, Pendamping, RekapAkses, Rujukan, SkorKepuasan
+from pendamping.periode import Periode
+from pendamping.selectors import indikator
 from tests.conftest import make_user
 from tests.pendamping import sumber
 from tests.pendamping.conftest import buat_keluarga, buat_profil, tugaskan

@@ -1,6 +1,6 @@
 """Selectors of the workforce's lines on the Beranda (hooks.BERANDA).
 
-A selectors module of its own, named for the page it feeds: each count goes through the same
+Named for the page it feeds: each count goes through the same
 selector as the list its link opens (issue 14).
 """
 
@@ -14,8 +14,9 @@ from dinsos import selectors as dinsos_selectors
 from dinsos.hooks import ItemBeranda
 from dinsos.models import User
 from dinsos.pengaturan import today
-from pendamping import indikator, selectors
 from pendamping.periode import Periode
+from pendamping.selectors.indikator import perbandingan
+from pendamping.selectors.pendamping import PendampingFilter, pendamping_list
 
 R = User.Role
 TERENDAH = 3  # the month's lowest scores named on a koordinator's Beranda
@@ -26,8 +27,8 @@ def beranda_items(*, user: User) -> list[ItemBeranda]:
     scores on the comparison table."""
     if user.role not in (R.ADMIN, R.OPERATOR, R.KOORDINATOR):
         return []
-    filters = selectors.PendampingFilter(is_melebihi=True)
-    jumlah = selectors.pendamping_list(user=user, filters=filters).count()
+    filters = PendampingFilter(is_melebihi=True)
+    jumlah = pendamping_list(user=user, filters=filters).count()
     url = f"{reverse('pendamping:pendamping-list')}?{urlencode({'melebihi': 'on'})}"
     items = [
         ItemBeranda(
@@ -42,7 +43,7 @@ def beranda_items(*, user: User) -> list[ItemBeranda]:
 def _ringkasan_bulan(user: User) -> ItemBeranda:
     sekarang = today()
     periode = Periode(sekarang.year, sekarang.month)
-    rows = indikator.perbandingan(
+    rows = perbandingan(
         user=user, periode=periode, pengaturan=dinsos_selectors.pengaturan_semua()
     )
     dinilai = sorted((r for r in rows if r.skor is not None), key=lambda r: r.skor or 0)

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from dinsos.ekspor import SafeWorkbook
-from pendamping.kinerja import Indikator
 from pendamping.periode import Periode
+from pendamping.selectors.kinerja import Indikator
 
 KOLOM_INDIKATOR = (
     "Nama",

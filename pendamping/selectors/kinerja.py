@@ -1,7 +1,7 @@
 """One pendamping's figures for one period: scores, Indonesian display and links to records.
 
-Pure: built from the row of `pendamping.indikator`, no queries. The formulas are written in
-`pendamping.indikator`'s docstring and on the performance page ("Cara hitung").
+Pure: built from the row of `pendamping.selectors.indikator`, no queries. The formulas are
+written in that module's docstring and on the performance page ("Cara hitung").
 """
 
 from __future__ import annotations

@@ -36,7 +36,6 @@ from dinsos.pengaturan import today
 from dinsos.raw_sql import db_table, queryset_sql
 from kpm.models import Keluarga, RiwayatPerubahan, RiwayatStatus
 from pendamping.access import scope_pendamping
-from pendamping.kinerja import KOSONG, Indikator, ItemRhk
 from pendamping.models import (
     Kasus,
     Pendamping,
@@ -46,6 +45,7 @@ from pendamping.models import (
     SkorKepuasan,
 )
 from pendamping.periode import Periode
+from pendamping.selectors.kinerja import KOSONG, Indikator, ItemRhk
 
 __all__ = [
     "KOSONG",

@@ -1,7 +1,5 @@
-"""Reads of the pendamping app, always scoped through pendamping.access / kpm.access.
-
-The performance indicators live in `pendamping.indikator`.
-"""
+"""Reads of pendamping, their assignments and field records, always scoped through
+pendamping.access / kpm.access."""
 
 from __future__ import annotations
 
@@ -37,7 +35,6 @@ from pendamping.access import (
     scope_rujukan,
     scope_skor,
 )
-from pendamping.indikator import STATUS_DIDAMPINGI, Periode
 from pendamping.models import (
     Kasus,
     Kunjungan,
@@ -46,6 +43,8 @@ from pendamping.models import (
     Rujukan,
     SkorKepuasan,
 )
+from pendamping.periode import Periode
+from pendamping.selectors.indikator import STATUS_DIDAMPINGI
 
 
 # --- Pendamping ------------------------------------------------------------------

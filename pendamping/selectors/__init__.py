@@ -1,0 +1,76 @@
+"""Reads of the pendamping app, always scoped through pendamping.access / kpm.access.
+
+Split by subject; callers import `pendamping.selectors` and use the names re-exported here:
+pendamping, assignments and field records (`pendamping`), the performance indicators from one
+aggregate statement (`indikator`) and the figures built from its rows (`kinerja`). The
+Beranda's lines are `pendamping.selectors.beranda` (registered as a hook in `pendamping.apps`).
+"""
+
+from pendamping.selectors.indikator import (
+    STATUS_DIDAMPINGI,
+    indikator_list,
+    is_p2k2_tersedia,
+    kinerja_pendamping,
+    perbandingan,
+)
+from pendamping.selectors.kinerja import KOSONG, Indikator, ItemRhk, grafik_list
+from pendamping.selectors.pendamping import (
+    PANEL_ROWS,
+    CatatanFilter,
+    PendampingFilter,
+    PenugasanFilter,
+    data_subjek,
+    kasus_list,
+    kasus_terbuka_keluarga,
+    keluarga_ids,
+    keluarga_panel,
+    keluarga_pilihan,
+    keluarga_untuk_penugasan,
+    kelurahan_pilihan,
+    kontak_kunjungan,
+    kunjungan_list,
+    pendamping_filter_pilihan,
+    pendamping_list,
+    pendamping_milik,
+    pendamping_pilihan,
+    pendamping_wilayah,
+    perubahan_list,
+    rujukan_kasus,
+    rujukan_list,
+    skor_list,
+)
+
+__all__ = [
+    "KOSONG",
+    "PANEL_ROWS",
+    "STATUS_DIDAMPINGI",
+    "CatatanFilter",
+    "Indikator",
+    "ItemRhk",
+    "PendampingFilter",
+    "PenugasanFilter",
+    "data_subjek",
+    "grafik_list",
+    "indikator_list",
+    "is_p2k2_tersedia",
+    "kasus_list",
+    "kasus_terbuka_keluarga",
+    "keluarga_ids",
+    "keluarga_panel",
+    "keluarga_pilihan",
+    "keluarga_untuk_penugasan",
+    "kelurahan_pilihan",
+    "kinerja_pendamping",
+    "kontak_kunjungan",
+    "kunjungan_list",
+    "pendamping_filter_pilihan",
+    "pendamping_list",
+    "pendamping_milik",
+    "pendamping_pilihan",
+    "pendamping_wilayah",
+    "perbandingan",
+    "perubahan_list",
+    "rujukan_kasus",
+    "rujukan_list",
+    "skor_list",
+]
