@@ -17,6 +17,13 @@ DEMO_ACCOUNTS: tuple[tuple[str, str, str, str], ...] = (
     ("koordinator", "Koordinator Metro Pusat", "koordinator", "18.72.01"),
     ("pendamping", "Pendamping Hadimulyo Barat", "pendamping", "18.72.01.1004"),
     ("pendamping2", "Pendamping Iring Mulyo", "pendamping", "18.72.04.1003"),
+    # Issue 17: the DTSEN proposals of one kelurahan/desa, nothing else.
+    (
+        "operator_kelurahan",
+        "Operator Kelurahan Hadimulyo Barat",
+        "operator_kelurahan",
+        "18.72.01.1004",
+    ),
 )
 
 # Two-factor sign-in stays required for admin and operator in the demo (DINSOS_OTP_WAJIB):

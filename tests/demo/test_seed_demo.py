@@ -11,7 +11,7 @@ def test_seed_demo_creates_the_region_and_one_account_per_role():
     call_command("seed_demo")
     assert Wilayah.objects.count() == 28
     roles = set(User.objects.values_list("role", flat=True))
-    assert roles == {"admin", "operator", "koordinator", "pendamping"}
+    assert roles == {"admin", "operator", "koordinator", "pendamping", "operator_kelurahan"}
     koordinator = User.objects.get(username="koordinator")
     assert [w.nama for w in koordinator.wilayah.all()] == ["Metro Pusat"]
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from demo import komitmen as demo_komitmen
 from demo import p2k2 as p2k2_demo
 from demo import pendamping as pendamping_demo
+from demo import pemutakhiran as demo_pemutakhiran
 from demo import pengaduan as demo_pengaduan
 from demo.keluarga import generate_keluarga
 from dinsos import services
@@ -63,6 +64,7 @@ class Command(BaseCommand):
         p2k2_demo.generate_p2k2(today=today(), tulis=self.stdout.write)  # no-op once a group exists
         demo_komitmen.generate_komitmen(today=today(), tulis=self.stdout.write)  # no-op once any
         demo_pengaduan.generate_pengaduan(today=today(), tulis=self.stdout.write)  # no-op once any
+        demo_pemutakhiran.generate_usulan(today=today(), tulis=self.stdout.write)  # no-op once any
 
     def _seed_keluarga(self, n: int) -> None:
         started = time.monotonic()
