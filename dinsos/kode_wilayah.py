@@ -177,7 +177,9 @@ class PenentuWilayah:
         self.kab_kemendagri = {k[:5] for k in self.kecamatan}
         self.sistem_mayoritas: Sistem = sistem_kolom or Sistem.BPS
         self.deteksi: Counter[Sistem] = Counter()
-        self.hitungan: Counter[Aturan] = Counter()
+        # Rows per rule, keyed by the rule's plain string: hashing an enum member runs Python
+        # code, and this count goes up once per row of a million-row file.
+        self._hitung: dict[str, int] = dict.fromkeys((a.value for a in Aturan), 0)
         self.ambigu: Counter[str] = Counter()  # rows per code that both systems know
         self._ambigu_label: dict[str, tuple[str, str]] = {}
         self._cache: dict[tuple[object, ...], Penentuan] = {}
@@ -209,6 +211,11 @@ class PenentuWilayah:
             bps, kemendagri = self.deteksi[Sistem.BPS], self.deteksi[Sistem.KEMENDAGRI]
             self.sistem_mayoritas = Sistem.KEMENDAGRI if kemendagri > bps else Sistem.BPS
 
+    @property
+    def hitungan(self) -> Counter[Aturan]:
+        """Rows decided so far per rule."""
+        return Counter({Aturan(k): n for k, n in self._hitung.items() if n})
+
     def ringkasan(self) -> dict[str, object]:
         """What the review page shows: the systems detected and the rows per rule."""
         dibaca = NAMA_SISTEM[self.sistem_mayoritas]
@@ -227,7 +234,7 @@ class PenentuWilayah:
         return {
             "sistem": sistem or "Tidak terdeteksi",
             "mayoritas": self.sistem_mayoritas.value,
-            "aturan": {a.value: self.hitungan[a] for a in Aturan if self.hitungan[a]},
+            "aturan": {a.value: hitungan[a] for a in Aturan if hitungan[a]},
             "ambigu": [
                 [kode, *self._ambigu_label[kode], dibaca, jumlah]
                 for kode, jumlah in self.ambigu.most_common(AMBIGU_TAMPIL)
@@ -238,7 +245,6 @@ class PenentuWilayah:
     def resolve(
         self,
         kode_kelurahan: object,
-        *,
         kode_kecamatan: object = None,
         nama_kelurahan: object = None,
         nama_kecamatan: object = None,
@@ -252,7 +258,7 @@ class PenentuWilayah:
             )
             if len(self._cache) < 100_000:
                 self._cache[key] = found
-        self.hitungan[found.aturan] += 1
+        self._hitung[found.aturan._value_] += 1
         if found.kode_ambigu:
             self.ambigu[found.kode_ambigu] += 1
         return found

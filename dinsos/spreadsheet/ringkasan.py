@@ -47,6 +47,8 @@ def is_kosong(value: object) -> bool:
 def is_identitas(value: object) -> bool:
     """A cell that holds an identifier, even a mangled one (`1,87201E+15`): a number, or text
     that is mostly digits. "Sumber: DTSEN" or "Dicetak 01-07-2025" in the NIK column is not."""
+    if type(value) is str and value.isdigit():
+        return True  # the common case, once per row of a million-row file
     if isinstance(value, bool) or value is None:
         return False
     if isinstance(value, int | float):
@@ -93,8 +95,12 @@ class PemilahRingkasan:
 
     def rows(self, rows: Iterable[tuple[int, Row]]) -> Iterator[tuple[int, Row]]:
         held: list[tuple[int, Row]] = []
+        first = self.identitas[0] if self.identitas else 1 << 30
         for number, cells in rows:
-            if self._has_identifier(cells):
+            # The common case first, without a call: a NIK of digits (or a number cell).
+            value = cells[first] if first < len(cells) else None
+            is_data = (type(value) is str and value.isdigit()) or type(value) is int
+            if is_data or self._has_identifier(cells):
                 if held:
                     yield from held
                     held = []

@@ -172,12 +172,7 @@ class RowChecker:
         except CellError as exc:
             masalah.append(RowError(number, header["jenis_kelamin"], exc.message, True))
         i_kode, i_kec, i_nama_kel, i_nama_kec = self.wilayah_index
-        penentuan = self.wilayah.resolve(
-            c[i_kode],
-            kode_kecamatan=c[i_kec],
-            nama_kelurahan=c[i_nama_kel],
-            nama_kecamatan=c[i_nama_kec],
-        )
+        penentuan = self.wilayah.resolve(c[i_kode], c[i_kec], c[i_nama_kel], c[i_nama_kec])
         kelurahan = penentuan.kelurahan_id
         if penentuan.pesan:
             masalah.append(

@@ -21,7 +21,7 @@ from dinsos.http import AuthedRequest, require_role
 from dinsos.models import AuditEvent, User
 from dinsos.pengaturan import today
 from dinsos.uploads import upload_response
-from p2k2 import forms, rekap, selectors, services, siks
+from p2k2 import exporters, forms, selectors, services
 from p2k2.access import access_kelompok, access_konflik, access_pertemuan, can_manage_p2k2
 from p2k2.models import Kehadiran, Kelompok, Pertemuan
 
@@ -242,7 +242,7 @@ def pertemuan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "ringkasan": selectors.ringkasan(rows),
         "konflik": selectors.konflik_terbuka(pertemuan=pertemuan, user=request.user),
         "can_manage": can_manage_p2k2(request.user),
-        "nama_kegiatan": siks.nama_kegiatan(pertemuan),
+        "nama_kegiatan": exporters.nama_kegiatan(pertemuan),
     }
     return render(request, "p2k2/pertemuan_detail.html", context)
 
@@ -281,7 +281,7 @@ def daftar_hadir(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def siks_ng(request: AuthedRequest, pk: int) -> HttpResponse:
     pertemuan = access_pertemuan(request.user, pk, for_update=True, audit=False)
-    pemeriksaan, content = siks.siks_export(pertemuan=pertemuan, oleh=request.user)
+    pemeriksaan, content = exporters.siks_export(pertemuan=pertemuan, oleh=request.user)
     if content is None:
         context = {"pertemuan": pertemuan, "pemeriksaan": pemeriksaan}
         return render(request, "p2k2/siks_periksa.html", context, status=400)
@@ -412,7 +412,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
 
 # --- Recaps ------------------------------------------------------------------------------
 def _tahun(request: AuthedRequest) -> tuple[forms.RekapForm, int]:
-    pilihan = rekap.tahun_pilihan(user=request.user)
+    pilihan = selectors.tahun_pilihan(user=request.user)
     form = forms.RekapForm(request.GET or None, tahun_pilihan=pilihan)
     tahun = form.cleaned_data["tahun"] if form.is_bound and form.is_valid() else pilihan[0]
     return form, tahun
@@ -420,12 +420,12 @@ def _tahun(request: AuthedRequest) -> tuple[forms.RekapForm, int]:
 
 def rekap_kehadiran(request: AuthedRequest) -> HttpResponse:
     form, tahun = _tahun(request)
-    data = rekap.rekap_kehadiran(user=request.user, tahun=tahun)
+    data = selectors.rekap_kehadiran(user=request.user, tahun=tahun)
     context = {
         "form": form,
         "rekap": data,
-        "grafik_bulan": rekap.grafik_bulan(data.bulan, tahun),
-        "grafik_kecamatan": rekap.grafik_kecamatan(data.kecamatan, tahun),
+        "grafik_bulan": selectors.grafik_bulan(data.bulan, tahun),
+        "grafik_kecamatan": selectors.grafik_kecamatan(data.kecamatan, tahun),
     }
     return render(request, "p2k2/rekap.html", context)
 
@@ -435,7 +435,7 @@ def rekap_alfa(request: AuthedRequest) -> HttpResponse:
         request.GET or None, kelurahan=selectors.kelurahan_pilihan(user=request.user)
     )
     batas = selectors.runtun_alfa_batas()
-    runs = rekap.runtun_alfa_rekap(user=request.user, batas=batas, filter=form.filter())
+    runs = selectors.runtun_alfa_rekap(user=request.user, batas=batas, filter=form.filter())
     is_xlsx = request.GET.get("format") == "xlsx"
     if runs or is_xlsx:
         dinsos_services.audit_record(
@@ -446,7 +446,7 @@ def rekap_alfa(request: AuthedRequest) -> HttpResponse:
             jumlah=len(runs),
         )
     if is_xlsx:
-        content = rekap.runtun_alfa_xlsx(runs, batas=batas)
+        content = exporters.runtun_alfa_xlsx(runs, batas=batas)
         return ekspor.download_response(content, name="alfa-p2k2", fmt=ekspor.XLSX)
     query = request.GET.copy()
     query["format"] = "xlsx"
@@ -455,7 +455,7 @@ def rekap_alfa(request: AuthedRequest) -> HttpResponse:
 
 
 def rekap_kurikulum(request: AuthedRequest) -> HttpResponse:
-    kemajuan = rekap.kemajuan_kurikulum(user=request.user)
+    kemajuan = selectors.kemajuan_kurikulum(user=request.user)
     hanya_tertinggal = request.GET.get("tertinggal") == "on"
     context = {
         "kemajuan": [k for k in kemajuan if k.is_tertinggal] if hanya_tertinggal else kemajuan,
