@@ -28,6 +28,7 @@ from import_export.forms import ExportForm, ImportForm
 
 from dinsos import services as dinsos_services
 from dinsos.ekspor import SafeExportAdminMixin
+from dinsos.errors import DomainError
 from dinsos.formatting import mask_nik, mask_no_kk, rupiah
 from dinsos.models import AuditEvent, User, Wilayah
 from dinsos.pengaturan import today
@@ -293,6 +294,15 @@ class KeluargaAdmin(SafeExportAdminMixin, ImportExportModelAdmin):
     # --- Final Closing import/export --------------------------------------------------
     def get_import_formats(self) -> list[type[base_formats.Format]]:
         return [CsvFinalClosing, XlsxFinalClosing]
+
+    def add_data_read_fail_error_to_form(self, form: Any, e: Exception) -> None:
+        # A file the reader refuses says why in Indonesian (dinsos.spreadsheet.FileDitolak).
+        message = (
+            e.message
+            if isinstance(e, DomainError)
+            else "File tidak bisa dibaca; pastikan format yang dipilih sesuai dengan isi file."
+        )
+        form.add_error("import_file", message)
 
     def get_import_data_kwargs(self, **kwargs: Any) -> dict[str, Any]:
         data: dict[str, Any] = super().get_import_data_kwargs(**kwargs)

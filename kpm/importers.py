@@ -9,18 +9,17 @@ are built in `kpm.resources`.
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import re
+import tempfile
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import tablib
 from django.db.models import Q, QuerySet
-from openpyxl import load_workbook
 from openpyxl.utils.datetime import from_excel
 
 from dinsos.ekspor import unescape_text
@@ -32,7 +31,10 @@ from dinsos.identity import (
     parse_nik,
     parse_no_kk,
 )
+from dinsos.kode_wilayah import PenentuWilayah
 from dinsos.models import User, Wilayah
+from dinsos.spreadsheet import Row, batas_dari_settings, open_table
+from dinsos.spreadsheet.ringkasan import PemilahRingkasan
 from kpm.models import Anggota, Keluarga, Komponen
 
 # DOMAIN.md §7: the Final Closing columns, in the office's order.
@@ -52,6 +54,8 @@ KELURAHAN = "KELURAHAN"
 KECAMATAN = "KECAMATAN"
 KABUPATEN = "KABUPATEN"
 PROVINSI = "PROVINSI"
+# Optional (issue 16): a kelurahan code in either system; the names are read when it is empty.
+KODE_WILAYAH = "KODE WILAYAH"
 KOLOM_KOMPONEN: dict[str, Komponen] = {
     "HAMIL": Komponen.IBU_HAMIL,
     "AUD": Komponen.ANAK_USIA_DINI,
@@ -106,6 +110,12 @@ ALIAS_KOLOM: dict[str, str] = {
     _kunci_kolom("KABUPATEN/KOTA"): KABUPATEN,
     _kunci_kolom("KELURAHAN/DESA"): KELURAHAN,
     _kunci_kolom("DESA/KELURAHAN"): KELURAHAN,
+    _kunci_kolom(KODE_WILAYAH): KODE_WILAYAH,  # read, never exported (not in KOLOM)
+    _kunci_kolom("KODE KELURAHAN"): KODE_WILAYAH,
+    _kunci_kolom("KODE DESA"): KODE_WILAYAH,
+    _kunci_kolom("KODE DESA/KELURAHAN"): KODE_WILAYAH,
+    _kunci_kolom("KODE KELURAHAN/DESA"): KODE_WILAYAH,
+    _kunci_kolom("KODE KEL"): KODE_WILAYAH,
 }
 # A title block above the header row is common; look this far down for the headers.
 BARIS_JUDUL_MAKS = 10
@@ -205,21 +215,35 @@ def kelurahan_impor(user: User) -> QuerySet[Wilayah]:
 
 @dataclass(frozen=True)
 class WilayahImpor:
-    """Kelurahan the user may import into, by (kecamatan, kelurahan) name key."""
+    """Kelurahan the user may import into, and the one resolver that reads a row's region
+    (`dinsos.kode_wilayah`: a code in either system, else names, typo-tolerant)."""
 
-    kelurahan: dict[tuple[str, str], list[Wilayah]]
+    kelurahan: dict[int, Wilayah]
+    penentu: PenentuWilayah
 
     @property
     def kelurahan_ids(self) -> set[int]:
-        return {w.pk for found in self.kelurahan.values() for w in found}
+        return set(self.kelurahan)
 
     @classmethod
     def untuk(cls, user: User) -> WilayahImpor:
-        index: dict[tuple[str, str], list[Wilayah]] = {}
-        for w in kelurahan_impor(user):
-            kecamatan = w.parent.nama if w.parent else ""
-            index.setdefault((_kunci_kecamatan(kecamatan), _kunci_kelurahan(w.nama)), []).append(w)
-        return cls(kelurahan=index)
+        rows = list(kelurahan_impor(user))
+        penentu = PenentuWilayah(
+            nama_wilayah="wilayah Anda",
+            kelurahan=[
+                (
+                    w.pk,
+                    w.kode,
+                    w.kode_bps,
+                    w.nama,
+                    w.parent.kode if w.parent else "",
+                    w.parent.kode_bps if w.parent else "",
+                    w.parent.nama if w.parent else "",
+                )
+                for w in rows
+            ],
+        )
+        return cls(kelurahan={w.pk: w for w in rows}, penentu=penentu)
 
 
 @dataclass
@@ -351,7 +375,7 @@ class PembacaFinalClosing:
                 for m in nik_warnings(nik, tanggal_lahir=tanggal_lahir, jenis_kelamin=None)
             )
 
-        kelurahan = self._kelurahan(row, error)
+        kelurahan = self._kelurahan(row, error, warnings, nomor)
         alamat = rt = rw = None
         if ALAMAT in self.kolom:
             alamat = teks(row.get(ALAMAT))
@@ -405,27 +429,26 @@ class PembacaFinalClosing:
             return None
         return value
 
-    def _kelurahan(self, row: Mapping[str, object], error: Any) -> Wilayah | None:
+    def _kelurahan(
+        self, row: Mapping[str, object], error: Any, warnings: list[RowError], nomor: int
+    ) -> Wilayah | None:
+        kode = teks(row.get(KODE_WILAYAH))
         kelurahan, kecamatan = teks(row.get(KELURAHAN)), teks(row.get(KECAMATAN))
-        if not kelurahan:
+        if not kode and not kelurahan:
             error(KELURAHAN, "KELURAHAN kosong")
-        if not kecamatan:
-            error(KECAMATAN, "KECAMATAN kosong")
-        if not kelurahan or not kecamatan:
             return None
-        kunci = (_kunci_kecamatan(kecamatan), _kunci_kelurahan(kelurahan))
-        found = self.wilayah.kelurahan.get(kunci)
-        if not found:
-            error(KELURAHAN, f"Kelurahan '{kelurahan}' di Kecamatan '{kecamatan}' tidak ditemukan")
+        penentuan = self.wilayah.penentu.resolve(
+            kode or None, nama_kelurahan=kelurahan or None, nama_kecamatan=kecamatan or None
+        )
+        column = KODE_WILAYAH if kode else KELURAHAN
+        if penentuan.kelurahan_id is None:
+            error(column, penentuan.pesan)
             return None
-        if len(found) > 1:
-            error(
-                KELURAHAN,
-                f"Kelurahan '{kelurahan}' di Kecamatan '{kecamatan}' ada di lebih dari satu "
-                "kabupaten/kota",
+        if penentuan.pesan:
+            warnings.append(
+                RowError(row=nomor, column=column, message=penentuan.pesan, is_warning=True)
             )
-            return None
-        return found[0]
+        return self.wilayah.kelurahan[penentuan.kelurahan_id]
 
     def _status(self, raw: object, error: Any) -> str | None:
         text = teks(raw)
@@ -445,9 +468,18 @@ def kolom_normal(headers: Sequence[object]) -> list[str]:
     return [ALIAS_KOLOM.get(_kunci_kolom(h), teks(h)) for h in headers]
 
 
-def dataset_siapkan(dataset: tablib.Dataset) -> list[int]:
+@dataclass(frozen=True)
+class TataBaris:
+    """The data rows' numbers as the spreadsheet shows them, and the footer rows skipped."""
+
+    nomor: list[int]
+    ringkasan: list[tuple[int, str]]
+
+
+def dataset_siapkan(dataset: tablib.Dataset) -> TataBaris:
     """Normalise the headers in place (finding them under a title block), drop blank rows and
-    return each remaining row's number as Excel shows it. Raises KolomTidakLengkap."""
+    totals or notes under the data (`dinsos.spreadsheet.ringkasan`), and return each remaining
+    row's number as Excel shows it with the rows skipped. Raises KolomTidakLengkap."""
     offset = 1  # the header row
     headers = kolom_normal(dataset.headers or [])
     if not set(KOLOM_WAJIB) <= set(headers):
@@ -469,13 +501,17 @@ def dataset_siapkan(dataset: tablib.Dataset) -> list[int]:
     if duplicates:
         raise KolomTidakLengkap(f"Kolom muncul lebih dari sekali: {', '.join(duplicates)}.")
     dataset.headers = headers
-    numbers: list[int] = []
-    for index in range(len(dataset) - 1, -1, -1):
-        if all(teks(v) == "" for v in dataset[index]):
-            del dataset[index]
-        else:
-            numbers.append(index + 1 + offset)
-    return numbers[::-1]
+    rows = [
+        (index + 1 + offset, list(dataset[index]))
+        for index in range(len(dataset))
+        if any(teks(v) != "" for v in dataset[index])
+    ]
+    pemilah = PemilahRingkasan(identitas=[headers.index(NIK), headers.index(NO_KK)])
+    kept = list(pemilah.rows(rows))
+    del dataset[0 : len(dataset)]
+    for _, cells in kept:
+        dataset.append(cells)
+    return TataBaris(nomor=[number for number, _ in kept], ringkasan=pemilah.dilewati)
 
 
 def _rectangular(rows: Iterable[Sequence[object]]) -> tablib.Dataset:
@@ -492,24 +528,20 @@ def _rectangular(rows: Iterable[Sequence[object]]) -> tablib.Dataset:
     return dataset
 
 
-def dataset_dari_xlsx(content: bytes) -> tablib.Dataset:
-    """Read the first sheet keeping each cell's type (a number cell stays a number, so an
-    identifier typed as a number is caught rather than guessed)."""
-    book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    try:
-        sheet = book.worksheets[0]
-        return _rectangular(sheet.iter_rows(values_only=True))
-    finally:
-        book.close()
-
-
-def dataset_dari_csv(text: str) -> tablib.Dataset:
-    """Read a CSV written with `,` or `;` (Indonesian Excel), with or without a `sep=` line."""
-    lines = text.lstrip("\ufeff").splitlines()
-    delimiter = ","
-    if lines and lines[0].lower().startswith("sep=") and len(lines[0]) == 5:
-        delimiter = lines[0][4]
-        lines = lines[1:]
-    elif lines and lines[0].count(";") > lines[0].count(","):
-        delimiter = ";"
-    return _rectangular(csv.reader(lines, delimiter=delimiter))
+def dataset_dari_berkas(content: bytes) -> tablib.Dataset:
+    """Read the first sheet of any spreadsheet the portal reads (`dinsos.spreadsheet`: XLSX,
+    .xls, .ods, CSV in any office dialect), keeping each cell's type (a number cell stays a
+    number, so an identifier typed as a number is caught rather than guessed). Blank rows
+    are kept as empty rows so that row numbers stay those of the file. Raises FileDitolak."""
+    with tempfile.NamedTemporaryFile(prefix="dinsos-fc-") as copy:
+        copy.write(content)
+        copy.flush()
+        reader = open_table(Path(copy.name), batas=batas_dari_settings())
+        try:
+            table: list[Row] = []
+            for number, cells in reader.rows():
+                table.extend([] for _ in range(number - 1 - len(table)))
+                table.append(cells)
+        finally:
+            reader.close()
+    return _rectangular(table)

@@ -67,24 +67,25 @@ class PenyimpananImporSementara(CacheStorage):
     CACHE_PREFIX = "kpm-impor-"
 
 
+def _dataset(in_stream: bytes | str) -> tablib.Dataset:
+    """The file read by the portal's one spreadsheet reader, whatever format was chosen: the
+    reader tells the format from the content. Raises FileDitolak (shown by the admin)."""
+    content = in_stream.encode("utf-8") if isinstance(in_stream, str) else in_stream
+    return importers.dataset_dari_berkas(content)
+
+
 class CsvFinalClosing(base_formats.CSV):
-    """CSV with `,` or `;`, an optional `sep=` line and BOM; Windows-1252 when not UTF-8."""
+    """CSV in any office dialect (`|`, `;`, `,`, tab; BOM; `sep=`; UTF-8 or Windows-1252)."""
 
     def create_dataset(self, in_stream: bytes | str, **kwargs: Any) -> tablib.Dataset:
-        if isinstance(in_stream, str):
-            return importers.dataset_dari_csv(in_stream)
-        try:
-            text = in_stream.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = in_stream.decode("cp1252", errors="replace")
-        return importers.dataset_dari_csv(text)
+        return _dataset(in_stream)
 
 
 class XlsxFinalClosing(base_formats.XLSX):
-    """XLSX keeping each cell's type, with rows of any length."""
+    """Excel or LibreOffice (.xlsx, .xls, .ods), each cell keeping its type."""
 
     def create_dataset(self, in_stream: bytes) -> tablib.Dataset:
-        return importers.dataset_dari_xlsx(in_stream)
+        return _dataset(in_stream)
 
 
 class HasilBaris(RowResult):
@@ -113,6 +114,7 @@ class HasilImpor(Result):
         super().__init__(*args, **kwargs)
         self.jumlah_baris = 0
         self.hilang = 0
+        self.baris_ringkasan: list[tuple[int, str]] = []  # totals and notes under the data
 
     def _baris(self) -> list[HasilBaris]:
         return [r for r in self.rows if isinstance(r, HasilBaris)]
@@ -191,11 +193,15 @@ class FinalClosingResource(resources.ModelResource):
         self._user: User = kwargs["user"]
         self._hari_ini = today()
         try:
-            self._nomor_baris = importers.dataset_siapkan(dataset)
+            tata = importers.dataset_siapkan(dataset)
         except importers.KolomTidakLengkap:
             del dataset[0 : len(dataset)]  # nothing to read row by row
             raise
+        self._nomor_baris = tata.nomor
+        self.baris_ringkasan = tata.ringkasan
         wilayah = importers.WilayahImpor.untuk(self._user)
+        if importers.KODE_WILAYAH in dataset.headers:  # the file's majority code system
+            wilayah.penentu.detect((kode, None) for kode in dataset[importers.KODE_WILAYAH])
         self._kelurahan_ids = wilayah.kelurahan_ids
         self._pembaca = importers.PembacaFinalClosing(
             wilayah=wilayah, hari_ini=self._hari_ini, kolom=frozenset(dataset.headers)
@@ -243,6 +249,7 @@ class FinalClosingResource(resources.ModelResource):
         self._register_baru(result)
         nama_file = (kwargs.get("file_name") or "")[:200]
         result.jumlah_baris = len(dataset)
+        result.baris_ringkasan = self.baris_ringkasan
         result.hilang = services.keluarga_final_closing_finish(
             no_kk_di_file=self._no_kk_file,
             kelurahan_ids=self._kelurahan_ids,

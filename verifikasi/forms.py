@@ -211,8 +211,8 @@ class KomitmenBulanForm(forms.Form):
 
 class EpkhUploadForm(BootstrapFormMixin, forms.Form):
     berkas = forms.FileField(
-        label="Berkas CSV Form Verifikasi Komitmen Pendidikan (e-PKH)",
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+        label="Berkas Form Verifikasi Komitmen Pendidikan (e-PKH): CSV, Excel atau .ods",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx,.xls,.ods"}),
     )
     tahun = forms.IntegerField(
         label="Tahun",

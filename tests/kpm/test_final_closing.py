@@ -354,13 +354,13 @@ def test_a_registry_change_between_preview_and_confirm_undoes_the_whole_import(
             "unknown_kelurahan",
             {"KELURAHAN": "Sukamaju"},
             "KELURAHAN",
-            "Kelurahan 'Sukamaju' di Kecamatan 'Metro Pusat' tidak ditemukan",
+            "desa/kelurahan 'Sukamaju' tidak dikenal di Kecamatan Metro Pusat",
         ),
         (
             "kelurahan_in_another_kecamatan",
             {"KELURAHAN": "Iring Mulyo"},
             "KELURAHAN",
-            "Kelurahan 'Iring Mulyo' di Kecamatan 'Metro Pusat' tidak ditemukan",
+            "desa/kelurahan 'Iring Mulyo' tidak dikenal di Kecamatan Metro Pusat",
         ),
         (
             "bad_date",

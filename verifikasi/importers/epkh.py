@@ -5,7 +5,8 @@ a title block (FORM VERIFIKASI …, TRIWULAN n TAHUN yyyy, NPSN : …, Nama Seko
 header over two rows: the identity columns and each month's name over five sub-columns
 (ALPA, IZIN, SAKIT, JML, PERSEN). Offices also retype it with one header row whose cells
 name month and measure together ("APRIL ALPA", "PERSEN_MEI"). Both read through the one
-alias table below. CSV with `;` or `,`, maybe Excel's `sep=` first line and a UTF-8 BOM.
+alias table below. The file is read by `dinsos.spreadsheet` (CSV in any office dialect,
+XLSX, .xls, .ods).
 
 Nothing here writes: `verifikasi.services.komitmen_impor_apply` records what was read. Every problem
 is a `RowError(row, column, message)` with the row as Excel shows it (Excel hides the `sep=`
@@ -14,12 +15,13 @@ line, so it is not counted) and the column header as written in the file.
 
 from __future__ import annotations
 
-import csv
 import datetime
 import re
+import tempfile
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from pathlib import Path
 
 from django.db.models import QuerySet
 
@@ -28,6 +30,8 @@ from dinsos.errors import RowError
 from dinsos.formatting import NAMA_BULAN, bulan_tahun, mask_nik
 from dinsos.identity import IdentityError, parse_nik
 from dinsos.models import User
+from dinsos.spreadsheet import FileDitolak, batas_dari_settings, open_table
+from dinsos.spreadsheet.ringkasan import has_kata_ringkasan
 from kpm.access import scope_anggota
 from kpm.models import Anggota, Komponen
 from verifikasi.models import KOMPONEN_PENDIDIKAN, Komitmen
@@ -112,24 +116,33 @@ class KolomTidakDikenali(ValueError):
 
 
 # --- Text and layout ----------------------------------------------------------------
-def decode(content: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252 as older Excel writes it."""
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return content.decode("cp1252", errors="replace")
+def _teks(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
 
 
-def rows_of(text: str) -> list[list[str]]:
-    """CSV rows; the delimiter from Excel's `sep=` line, else `;` or `,` by count."""
-    lines = text.lstrip("\ufeff").splitlines()
-    if lines and lines[0].strip().lower().startswith("sep=") and len(lines[0].strip()) == 5:
-        delimiter = lines[0].strip()[4]
-        lines = lines[1:]
-    else:
-        head = "\n".join(lines[: BARIS_JUDUL_MAKS + 2])
-        delimiter = ";" if head.count(";") > head.count(",") else ","
-    return [[cell.strip() for cell in row] for row in csv.reader(lines, delimiter=delimiter)]
+def rows_of(content: bytes) -> list[list[str]]:
+    """The file's rows as text, read by the portal's one spreadsheet reader (CSV in any office
+    dialect, XLSX, .xls, .ods); blank rows kept empty so that row numbers stay the file's.
+    Raises KolomTidakDikenali with the reader's reason when the file is refused."""
+    with tempfile.NamedTemporaryFile(prefix="dinsos-epkh-") as copy:
+        copy.write(content)
+        copy.flush()
+        try:
+            reader = open_table(Path(copy.name), batas=batas_dari_settings())
+            try:
+                rows: list[list[str]] = []
+                for number, cells in reader.rows():
+                    rows.extend([] for _ in range(number - 1 - len(rows)))
+                    rows.append([_teks(cell) for cell in cells])
+            finally:
+                reader.close()
+        except FileDitolak as exc:
+            raise KolomTidakDikenali(exc.message) from exc
+    return rows
 
 
 @dataclass(frozen=True)
@@ -389,7 +402,7 @@ def baca(content: bytes, *, user: User, tahun: int, hari_ini: datetime.date) -> 
     """Read a file for `user`: only members of families the user may see are matched (any
     other NIK is "not found", so the file cannot probe the registry). Raises
     KolomTidakDikenali when the header cannot be read; row problems are in `kesalahan`."""
-    rows = rows_of(decode(content))
+    rows = rows_of(content)
     tata = tata_baca(rows, tahun=tahun)
     year = tata.tahun or tahun
     bulan = {k.nomor_bulan: datetime.date(year, k.nomor_bulan, 1) for k in tata.bulan}
@@ -402,8 +415,8 @@ def baca(content: bytes, *, user: User, tahun: int, hari_ini: datetime.date) -> 
     for nomor, row in _rows_with_numbers(rows, tata.baris_data):
         raw_nik = _cell(row, nik_col)
         nama = _cell(row, nama_col) if nama_col is not None else ""
-        if not raw_nik and not nama:
-            continue  # blank lines, signatures under the table
+        if not raw_nik and (not nama or has_kata_ringkasan(list(row))):
+            continue  # blank lines, totals, notes and signatures under the table
         npsn = tata.npsn
         if NPSN in tata.identitas:
             col, header = tata.identitas[NPSN]
