@@ -33,6 +33,9 @@ from dinsos.spreadsheet.xlsx import check_zip_bomb, refuse_dtd_in
 
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 MAX_BARIS = 65_536  # the .xls sheet's own limit, applied to .ods too
+# calamine loads the sheet before its rows can be counted: an .ods whose sheet XML unpacks
+# past this is refused first (65.536 DTSEN rows unpack to 67 MB: bench/xls_ods_rss.py).
+MAX_ODS_XML = 256 * 1024 * 1024
 LABEL = {"xls": "Excel 97-2003 (.xls)", "ods": "LibreOffice (.ods)"}
 
 
@@ -72,6 +75,12 @@ class CalamineReader:
             try:
                 with zipfile.ZipFile(path) as archive:
                     check_zip_bomb(archive, batas)
+                    if archive.getinfo("content.xml").file_size > MAX_ODS_XML:
+                        raise FileDitolak(
+                            f"File LibreOffice (.ods) ini terlalu besar; batasnya "
+                            f"{angka(MAX_BARIS)} baris. Simpan sebagai .xlsx atau CSV lalu "
+                            "unggah lagi."
+                        )
                     refuse_dtd_in(archive, "content.xml")
             except (zipfile.BadZipFile, KeyError, OSError, EOFError) as exc:
                 raise FileDitolak(rusak) from exc
