@@ -247,7 +247,7 @@ def evaluate(today: datetime.date, repeat: int) -> None:
     from dinsos.formatting import angka
     from kpm.models import Keluarga
     from p2k2.models import Kehadiran
-    from p2k2.pelanggaran import pelanggaran_alfa
+    from p2k2.selectors.pelanggaran import pelanggaran_alfa
     from verifikasi import services
     from verifikasi.models import Komitmen, Usulan
     from verifikasi.selectors import pelanggaran_komitmen

@@ -167,7 +167,7 @@ def measure_rekap(username: str, tahun: int, repeat: int) -> float:
     from django.test import Client
 
     from dinsos.models import User
-    from p2k2 import rekap
+    from p2k2.selectors import rekap
 
     user = User.objects.get(username=username)
     client = Client()

@@ -7,7 +7,8 @@ class P2k2Config(AppConfig):
 
     def ready(self) -> None:
         from dinsos import hooks
-        from p2k2 import beranda, pelanggaran, selectors, urls
+        from p2k2 import selectors, urls
+        from p2k2.selectors import beranda, pelanggaran
 
         # The family page's "Kehadiran P2K2" panel, attendance as a contact (hadir at a
         # meeting), RHK 2 meetings held, and the alfa rule that proposes a suspension.

@@ -1,10 +1,11 @@
-"""A meeting in the shape of the SIKS-NG P2K2 activity form, checked against its limits.
+"""Files P2K2 sends out: a meeting as the SIKS-NG activity form, and the alfa recap.
 
+A meeting goes out in the shape of the SIKS-NG P2K2 activity form, checked against its limits.
 DOMAIN.md §6: the form takes an activity name (≤ 100 characters), a description (≤ 1.000),
 date, start/end time, place, up to 3 speakers, a geotagged photo and the participant list
 with HADIR / SAKIT / ALFA; izin is exported as ALFA unless the office changes the mapping
 (setting `p2k2_siks_kode_izin`). The export refuses to leave until every limit passes and
-says exactly what to fix. The workbook is written by `dinsos.ekspor` (identifiers as text, no
+says exactly what to fix. The workbooks are written by `dinsos.ekspor` (identifiers as text, no
 cell can run as a formula).
 """
 
@@ -12,15 +13,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from dinsos import ekspor
 from dinsos import selectors as dinsos_selectors
 from dinsos import services as dinsos_services
 from dinsos.ekspor import SafeWorkbook
-from dinsos.formatting import angka
+from dinsos.formatting import angka, mask_nik
 from dinsos.models import AuditEvent, User
 from kpm.access import scope_keluarga
 from kpm.models import Keluarga
 from p2k2.models import DESKRIPSI_MAKS, NAMA_KEGIATAN_MAKS, Kehadiran, Pertemuan
-from p2k2.selectors import kehadiran_rows
+from p2k2.selectors.kehadiran import kehadiran_rows
+from p2k2.selectors.rekap import RuntunAlfaKeluarga
 
 KODE_SIKS = ("HADIR", "SAKIT", "ALFA")  # DOMAIN.md §6: the codes SIKS-NG knows
 
@@ -178,3 +181,23 @@ def siks_export(*, pertemuan: Pertemuan, oleh: User) -> tuple[PemeriksaanSiks, b
         jumlah=len(pemeriksaan.peserta),
     )
     return pemeriksaan, content
+
+
+KOLOM_ALFA = ("Pengurus", "NIK", "Kelurahan", "Jumlah alfa", "Dari", "Sampai", "Status")
+
+
+def runtun_alfa_xlsx(runs: list[RuntunAlfaKeluarga], *, batas: int) -> bytes:
+    """The alfa recap as shown, one row per run (NIK masked), through the safe-cell writer."""
+    rows = (
+        (
+            r.keluarga.pengurus.nama if r.keluarga.pengurus else "",
+            mask_nik(r.keluarga.pengurus.nik) if r.keluarga.pengurus else "",
+            r.keluarga.kelurahan.nama,
+            r.jumlah,
+            r.dari,
+            r.sampai,
+            "Masih berlangsung" if r.is_berlangsung else "Sudah hadir lagi",
+        )
+        for r in runs
+    )
+    return ekspor.xlsx_bytes(rows, title=f"Alfa {batas}x berturut-turut", header=KOLOM_ALFA)

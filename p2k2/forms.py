@@ -26,7 +26,7 @@ from p2k2.models import (
     KonflikKehadiran,
     Modul,
 )
-from p2k2.rekap import FilterAlfa
+from p2k2.selectors import FilterAlfa
 from p2k2.services import Tanda
 
 ADAPTIF = "adaptif"

@@ -1,6 +1,6 @@
 """Selectors of P2K2's lines on the Beranda (hooks.BERANDA).
 
-A selectors module of its own, named for the page it feeds: each count goes through the same
+Named for the page it feeds: each count goes through the same
 selector as the list its link opens (issue 14).
 """
 
@@ -15,9 +15,9 @@ from django.utils.formats import date_format
 from dinsos.hooks import ItemBeranda
 from dinsos.models import User
 from dinsos.pengaturan import today
-from p2k2 import rekap
 from p2k2.access import scope_kelompok
 from p2k2.models import Kelompok, Pertemuan
+from p2k2.selectors.rekap import FilterAlfa, kemajuan_kurikulum, runtun_alfa_rekap
 
 R = User.Role
 # The attendance screen's offline queue (static/p2k2/kehadiran.js, ANTRIAN).
@@ -74,7 +74,7 @@ def beranda_items(*, user: User) -> list[ItemBeranda]:
                 kunci_lokal=ANTRIAN_KEHADIRAN,
             )
         )
-    alfa = rekap.runtun_alfa_rekap(user=user, filter=rekap.FilterAlfa(hanya_berlangsung=True))
+    alfa = runtun_alfa_rekap(user=user, filter=FilterAlfa(hanya_berlangsung=True))
     url_alfa = f"{reverse('p2k2:rekap-alfa')}?{urlencode({'status': HANYA_BERLANGSUNG})}"
     items.append(
         ItemBeranda(
@@ -85,7 +85,7 @@ def beranda_items(*, user: User) -> list[ItemBeranda]:
         )
     )
     if user.role == R.KOORDINATOR:
-        tertinggal = sum(1 for k in rekap.kemajuan_kurikulum(user=user) if k.is_tertinggal)
+        tertinggal = sum(1 for k in kemajuan_kurikulum(user=user) if k.is_tertinggal)
         url = f"{reverse('p2k2:rekap-kurikulum')}?{urlencode({'tertinggal': 'on'})}"
         items.append(
             ItemBeranda(

@@ -1,7 +1,7 @@
 """The P2K2 rule for kpm's proposals (the `pelanggaran_komitmen` hook): runs of consecutive
 alfa (DOMAIN.md §4: "3 consecutive unexcused absences from P2K2 → candidate for suspension").
 
-The runs come from `p2k2.selectors.runtun_alfa_list`, the one query and the one reading of
+The runs come from `p2k2.selectors.alfa.runtun_alfa_list`, the one query and the one reading of
 the rule that the recap page and the family panel use too; this module only words them as
 proposals.
 """
@@ -13,7 +13,7 @@ from typing import Any
 
 from dinsos.formatting import tanggal
 from p2k2.models import Pertemuan
-from p2k2.selectors import runtun_alfa_batas, runtun_alfa_list, runtun_alfa_pertemuan
+from p2k2.selectors.alfa import runtun_alfa_batas, runtun_alfa_list, runtun_alfa_pertemuan
 
 JENIS = "p2k2_alfa"  # verifikasi.models.Usulan.Jenis.P2K2_ALFA
 

@@ -14,23 +14,18 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Min, Q, QuerySet
 from django.db.models.functions import ExtractMonth
 
-from dinsos import charts, ekspor
+from dinsos import charts
 from dinsos.bulan import jumlah_bulan
 from dinsos.charts import Entri
-from dinsos.formatting import NAMA_BULAN, mask_nik, persen
+from dinsos.formatting import NAMA_BULAN, persen
 from dinsos.models import User
 from dinsos.pengaturan import today
 from kpm.access import scope_keluarga
 from kpm.models import Keluarga
 from p2k2.access import scope_kelompok
 from p2k2.models import Kehadiran, Kelompok, Pertemuan
-from p2k2.selectors import (
-    kelompok_list,
-    kurikulum_sesi,
-    runtun_alfa_batas,
-    runtun_alfa_list,
-    runtun_alfa_pertemuan,
-)
+from p2k2.selectors.alfa import runtun_alfa_batas, runtun_alfa_list, runtun_alfa_pertemuan
+from p2k2.selectors.kelompok import kelompok_list, kurikulum_sesi
 
 S = Kehadiran.Status
 
@@ -171,7 +166,7 @@ def tahun_pilihan(*, user: User) -> list[int]:
 # --- Consecutive alfa (DOMAIN.md §4) ---------------------------------------------------
 @dataclass
 class RuntunAlfaKeluarga:
-    """One run of consecutive alfa (`p2k2.selectors.runtun_alfa_list`) with its family and
+    """One run of consecutive alfa (`p2k2.selectors.alfa.runtun_alfa_list`) with its family and
     meetings loaded for the recap page."""
 
     keluarga: Keluarga
@@ -199,8 +194,8 @@ def runtun_alfa_rekap(
 ) -> list[RuntunAlfaKeluarga]:
     """Runs of at least `p2k2_alfa_berturut` consecutive alfa of the families the user may
     see, ongoing runs first, each with its family and meetings: 3 queries (and the setting
-    when `batas` is not given). The rule is read as `p2k2.selectors` documents it. The
-    Beranda counts the same list (p2k2.beranda)."""
+    when `batas` is not given). The rule is read as `p2k2.selectors.alfa` documents it. The
+    Beranda counts the same list (p2k2.selectors.beranda)."""
     f = filter or FilterAlfa()
     if batas is None:
         batas = runtun_alfa_batas(on=on)
@@ -227,26 +222,6 @@ def runtun_alfa_rekap(
         )
         for run in runs
     ]
-
-
-KOLOM_ALFA = ("Pengurus", "NIK", "Kelurahan", "Jumlah alfa", "Dari", "Sampai", "Status")
-
-
-def runtun_alfa_xlsx(runs: list[RuntunAlfaKeluarga], *, batas: int) -> bytes:
-    """The alfa recap as shown, one row per run (NIK masked), through the safe-cell writer."""
-    rows = (
-        (
-            r.keluarga.pengurus.nama if r.keluarga.pengurus else "",
-            mask_nik(r.keluarga.pengurus.nik) if r.keluarga.pengurus else "",
-            r.keluarga.kelurahan.nama,
-            r.jumlah,
-            r.dari,
-            r.sampai,
-            "Masih berlangsung" if r.is_berlangsung else "Sudah hadir lagi",
-        )
-        for r in runs
-    )
-    return ekspor.xlsx_bytes(rows, title=f"Alfa {batas}x berturut-turut", header=KOLOM_ALFA)
 
 
 # --- Curriculum progress -------------------------------------------------------------

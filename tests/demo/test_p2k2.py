@@ -6,8 +6,8 @@ from collections import Counter
 import pytest
 
 from demo import p2k2 as demo
-from p2k2 import rekap
 from p2k2.models import Keanggotaan, Kehadiran, Kelompok, Pertemuan
+from p2k2.selectors import rekap
 from tests.factories import keluarga_with_pengurus
 from tests.p2k2.conftest import buat_keluarga
 

@@ -1,6 +1,6 @@
 """The warning rule of DOMAIN.md §4: 3 consecutive unexcused absences (alfa) from P2K2.
 
-Decision (documented in p2k2/selectors.py, one query for every caller): izin and sakit are
+Decision (documented in p2k2/selectors/alfa.py, one query for every caller): izin and sakit are
 excused, so they neither count towards a streak nor end it; only hadir ends it.
 """
 
@@ -10,7 +10,8 @@ import pytest
 from django.urls import reverse
 
 from dinsos.models import AuditEvent, Pengaturan
-from p2k2 import pelanggaran, rekap, selectors
+from p2k2 import selectors
+from p2k2.selectors import pelanggaran, rekap
 from tests.p2k2.conftest import buat_kelompok, buat_keluarga, buat_pertemuan, catat
 
 pytestmark = pytest.mark.django_db

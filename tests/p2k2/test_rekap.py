@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from p2k2 import rekap
 from p2k2.models import Pertemuan
+from p2k2.selectors import rekap
 from tests.p2k2.conftest import buat_kelompok, buat_keluarga, buat_pertemuan, catat, sesi
 
 pytestmark = pytest.mark.django_db

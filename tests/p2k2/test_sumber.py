@@ -9,7 +9,8 @@ from django.db.models.functions import Coalesce
 from dinsos import hooks
 from dinsos.models import User
 from kpm.models import Keluarga
-from p2k2 import pelanggaran, selectors
+from p2k2 import selectors
+from p2k2.selectors import pelanggaran
 from tests.p2k2.conftest import buat_pertemuan, catat
 
 pytestmark = pytest.mark.django_db

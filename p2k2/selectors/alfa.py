@@ -1,0 +1,128 @@
+"""Runs of consecutive alfa (DOMAIN.md §4): the one query and the one reading of the rule.
+
+The recap page (`rekap`), the family panel (`sumber`) and the komitmen proposals
+(`pelanggaran`) all read the runs from here.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.db.models import QuerySet
+
+from dinsos import selectors as dinsos_selectors
+from dinsos.raw_sql import db_table, queryset_sql
+from kpm.models import Keluarga
+from p2k2.models import URUTAN_PERTEMUAN, Kehadiran, Pertemuan
+
+
+# DOMAIN.md §4: "3 consecutive unexcused absences (alfa) from P2K2 → candidate for
+# suspension". One reading of the rule, for the recap page, the family panel and the komitmen
+# rule alike: izin and sakit are excused absences, so they neither count towards a run nor end
+# it; only hadir ends it (alfa, izin, alfa, alfa is a run of 3: the family did not attend in
+# between). Only held meetings (terlaksana) count, in URUTAN_PERTEMUAN order. The threshold
+# is the setting `p2k2_alfa_berturut` (default 3).
+def runtun_alfa_batas(*, on: datetime.date | None = None) -> int:
+    """How many consecutive alfa make a run worth flagging (setting in force on `on`)."""
+    return int(dinsos_selectors.pengaturan_get("p2k2_alfa_berturut", on=on))
+
+
+@dataclass(frozen=True)
+class RuntunAlfa:
+    """One run of consecutive alfa of one family (the reading of the rule above)."""
+
+    keluarga_id: int
+    pertemuan_ids: list[int]  # the run's meetings, in meeting order
+    dari: datetime.date
+    sampai: datetime.date
+    is_berlangsung: bool  # no hadir since: the family is a candidate for suspension now
+
+    @property
+    def jumlah(self) -> int:
+        return len(self.pertemuan_ids)
+
+
+_URUTAN_SQL = ", ".join(f"p.{column}" for column in URUTAN_PERTEMUAN)
+
+
+def _runtun_alfa_sql(where: list[str], having: list[str]) -> str:
+    # Window functions number each family's hadir and alfa marks in meeting order and start a
+    # new block at every hadir; the alfa of one block form one run, and the family's last
+    # block is the run still going.
+    return f"""
+WITH tanda AS (
+    SELECT k.keluarga_id, k.pertemuan_id, k.status, p.tanggal,
+           SUM(CASE WHEN k.status = %(hadir)s THEN 1 ELSE 0 END) OVER w AS blok,
+           ROW_NUMBER() OVER w AS urut
+    FROM {db_table(Kehadiran)} k
+    JOIN {db_table(Pertemuan)} p ON p.id = k.pertemuan_id
+    WHERE {" AND ".join(where)}
+    WINDOW w AS (PARTITION BY k.keluarga_id ORDER BY {_URUTAN_SQL})
+), akhir AS (
+    SELECT keluarga_id, MAX(blok) AS blok_akhir FROM tanda GROUP BY keluarga_id
+)
+SELECT t.keluarga_id,
+       ARRAY_AGG(t.pertemuan_id ORDER BY t.urut) AS pertemuan_ids,
+       MIN(t.tanggal) AS dari,
+       MAX(t.tanggal) AS sampai,
+       BOOL_AND(t.blok = a.blok_akhir) AS is_berlangsung
+FROM tanda t
+JOIN akhir a ON a.keluarga_id = t.keluarga_id
+WHERE t.status = %(alfa)s
+GROUP BY t.keluarga_id, t.blok
+HAVING {" AND ".join(having)}
+ORDER BY BOOL_AND(t.blok = a.blok_akhir) DESC, MAX(t.tanggal) DESC, t.keluarga_id
+"""  # noqa: S608 (table names from model metadata, the subquery compiled by the ORM)
+
+
+def runtun_alfa_list(
+    *,
+    batas: int,
+    keluarga: QuerySet[Keluarga] | None = None,
+    sampai: datetime.date | None = None,
+    berakhir_sejak: datetime.date | None = None,
+) -> list[RuntunAlfa]:
+    """Runs of at least `batas` consecutive alfa, ongoing runs first, then the latest: one
+    set-based query whatever the number of families.
+
+    `keluarga` limits the families (a scoped queryset; None: every family, for the office-wide
+    komitmen rule). `sampai` counts only meetings up to that day, so "ongoing" means "not
+    ended by then"; `berakhir_sejak` keeps runs whose last alfa is on or after that day.
+    """
+    params: dict[str, Any] = {
+        "hadir": Kehadiran.Status.HADIR.value,
+        "alfa": Kehadiran.Status.ALFA.value,
+        "terlaksana": Pertemuan.Status.TERLAKSANA.value,
+        "batas": batas,
+    }
+    where = ["k.status IN (%(hadir)s, %(alfa)s)", "p.status = %(terlaksana)s"]
+    having = ["COUNT(*) >= %(batas)s"]
+    if keluarga is not None:
+        keluarga_sql, keluarga_params = queryset_sql(keluarga.values("pk"), prefix="keluarga")
+        where.append(f"k.keluarga_id IN ({keluarga_sql})")
+        params.update(keluarga_params)
+    if sampai is not None:
+        where.append("p.tanggal <= %(sampai)s")
+        params["sampai"] = sampai
+    if berakhir_sejak is not None:
+        having.append("MAX(t.tanggal) >= %(berakhir_sejak)s")
+        params["berakhir_sejak"] = berakhir_sejak
+    with connection.cursor() as cursor:
+        cursor.execute(_runtun_alfa_sql(where, having), params)
+        return [RuntunAlfa(*row) for row in cursor.fetchall()]
+
+
+def runtun_alfa_pertemuan(runs: list[RuntunAlfa]) -> dict[int, Pertemuan]:
+    """The meetings behind the runs, by id, with their group and session (1 query)."""
+    ids = {pk for run in runs for pk in run.pertemuan_ids}
+    return Pertemuan.objects.select_related("kelompok", "sesi").in_bulk(ids) if ids else {}
+
+
+def runtun_alfa_berlangsung(*, keluarga_id: int) -> int:
+    """The family's ongoing run of alfa: alfa marks since its last hadir, 0 when the last
+    mark that counts is hadir (`runtun_alfa_list` for one family, 1 query)."""
+    runs = runtun_alfa_list(batas=1, keluarga=Keluarga.objects.filter(pk=keluarga_id))
+    return next((run.jumlah for run in runs if run.is_berlangsung), 0)

@@ -1,0 +1,66 @@
+"""P2K2 recap pages: attendance rates, consecutive alfa (with its XLSX) and curriculum."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from dinsos import ekspor
+from dinsos import services as dinsos_services
+from dinsos.http import AuthedRequest
+from dinsos.models import AuditEvent
+from p2k2 import exporters, forms, selectors
+
+
+def _tahun(request: AuthedRequest) -> tuple[forms.RekapForm, int]:
+    pilihan = selectors.tahun_pilihan(user=request.user)
+    form = forms.RekapForm(request.GET or None, tahun_pilihan=pilihan)
+    tahun = form.cleaned_data["tahun"] if form.is_bound and form.is_valid() else pilihan[0]
+    return form, tahun
+
+
+def rekap_kehadiran(request: AuthedRequest) -> HttpResponse:
+    form, tahun = _tahun(request)
+    data = selectors.rekap_kehadiran(user=request.user, tahun=tahun)
+    context = {
+        "form": form,
+        "rekap": data,
+        "grafik_bulan": selectors.grafik_bulan(data.bulan, tahun),
+        "grafik_kecamatan": selectors.grafik_kecamatan(data.kecamatan, tahun),
+    }
+    return render(request, "p2k2/rekap.html", context)
+
+
+def rekap_alfa(request: AuthedRequest) -> HttpResponse:
+    form = forms.RekapAlfaForm(
+        request.GET or None, kelurahan=selectors.kelurahan_pilihan(user=request.user)
+    )
+    batas = selectors.runtun_alfa_batas()
+    runs = selectors.runtun_alfa_rekap(user=request.user, batas=batas, filter=form.filter())
+    is_xlsx = request.GET.get("format") == "xlsx"
+    if runs or is_xlsx:
+        dinsos_services.audit_record(
+            user=request.user,
+            action=AuditEvent.Action.EXPORT if is_xlsx else AuditEvent.Action.VIEW,
+            object_type="p2k2.alfaberturut",
+            reason="Daftar alfa P2K2 berturut-turut",
+            jumlah=len(runs),
+        )
+    if is_xlsx:
+        content = exporters.runtun_alfa_xlsx(runs, batas=batas)
+        return ekspor.download_response(content, name="alfa-p2k2", fmt=ekspor.XLSX)
+    query = request.GET.copy()
+    query["format"] = "xlsx"
+    context = {"runs": runs, "batas": batas, "form": form, "query_xlsx": query.urlencode()}
+    return render(request, "p2k2/rekap_alfa.html", context)
+
+
+def rekap_kurikulum(request: AuthedRequest) -> HttpResponse:
+    kemajuan = selectors.kemajuan_kurikulum(user=request.user)
+    hanya_tertinggal = request.GET.get("tertinggal") == "on"
+    context = {
+        "kemajuan": [k for k in kemajuan if k.is_tertinggal] if hanya_tertinggal else kemajuan,
+        "jumlah_tertinggal": sum(1 for k in kemajuan if k.is_tertinggal),
+        "hanya_tertinggal": hanya_tertinggal,
+    }
+    return render(request, "p2k2/rekap_kurikulum.html", context)
