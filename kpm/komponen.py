@@ -1,4 +1,6 @@
-"""PKH component rules (DOMAIN.md §2) as pure functions: no database, fully unit-tested.
+"""Beside the layers: pure PKH rules shared by services, selectors, resources and the demo.
+
+PKH component rules (DOMAIN.md §2) as pure functions: no database, fully unit-tested.
 
 `komponen_anggota` derives a member's components; `hak_keluarga` applies the family caps and
 the dated amounts to give the yearly and per-tahap entitlement, with the dropped components

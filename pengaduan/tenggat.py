@@ -1,5 +1,5 @@
-"""Working-day arithmetic for complaint deadlines: pure, so both layers that need it (services
-set deadlines, selectors find what is nearly due) share it without reading or writing here.
+"""Beside the layers: pure working-day arithmetic for complaint deadlines, shared by services
+(which set deadlines) and selectors (which find what is nearly due); it reads and writes nothing.
 
 A working day is Monday to Friday, not an Indonesian public holiday (the maintained `holidays`
 library: national holidays by law, Islamic dates by its estimate until the decree is out) and
