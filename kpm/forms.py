@@ -67,9 +67,37 @@ class KeluargaFilterForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args: Any, pilihan: PilihanFilter, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.pilihan = pilihan
         _choice(self, "kecamatan").choices = [("", "Semua kecamatan"), *pilihan.kecamatan]
         _choice(self, "kelurahan").choices = [("", "Semua kelurahan"), *pilihan.kelurahan]
         _choice(self, "pendamping").choices = [("", "Semua pendamping"), *pilihan.pendamping]
+        # Any kelurahan in scope validates (so a wrong pair gets the message from clean()),
+        # but the list offers only those of the chosen kecamatan.
+        if (kecamatan := self._kecamatan_submitted()) is not None:
+            self.fields["kelurahan"].widget.choices = [  # type: ignore[attr-defined]
+                ("", "Semua kelurahan"),
+                *pilihan.kelurahan_in(kecamatan),
+            ]
+
+    def _kecamatan_submitted(self) -> int | None:
+        value = str(self.data.get("kecamatan") or "") if self.is_bound else ""
+        if not value.isdigit() or int(value) not in dict(self.pilihan.kecamatan):
+            return None
+        return int(value)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kecamatan, kelurahan = data.get("kecamatan"), data.get("kelurahan")
+        if kecamatan and kelurahan and self.pilihan.kecamatan_of.get(kelurahan) != kecamatan:
+            nama_kecamatan = dict(self.pilihan.kecamatan)[kecamatan]
+            nama_kelurahan = dict(self.pilihan.kelurahan)[kelurahan]
+            self.add_error(
+                "kelurahan",
+                f"Kelurahan {nama_kelurahan} tidak berada di Kecamatan {nama_kecamatan}. "
+                f"Pilih kelurahan di Kecamatan {nama_kecamatan}, atau pilih "
+                f"“Semua kecamatan” untuk melihat {nama_kelurahan}.",
+            )
+        return data
 
     def to_filter(self, *, ids: list[int] | None = None) -> KeluargaFilter:
         """The selector's filter; `ids` are the families an identifier search found

@@ -53,6 +53,7 @@ def keluarga_list(request: AuthedRequest) -> HttpResponse:
         "query_string": cari.query,
         "pesan_cari": cari.pesan,
         "can_edit": request.user.can_edit_kpm,
+        "perbarui_kelurahan": bool(request.htmx),
     }
     template = "kpm/_keluarga_results.html" if request.htmx else "kpm/keluarga_list.html"
     response = render(request, template, context)

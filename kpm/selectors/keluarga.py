@@ -209,6 +209,11 @@ class PilihanFilter:
     kecamatan: list[tuple[int, str]]
     kelurahan: list[tuple[int, str]]
     pendamping: list[tuple[int, str]]
+    kecamatan_of: dict[int, int]  # kelurahan id → its kecamatan's id
+
+    def kelurahan_in(self, kecamatan: int) -> list[tuple[int, str]]:
+        """The kelurahan choices inside one kecamatan."""
+        return [(pk, nama) for pk, nama in self.kelurahan if self.kecamatan_of.get(pk) == kecamatan]
 
 
 # The choices change rarely (areas, pendamping) but cost ~15 ms of query building per list
@@ -221,7 +226,7 @@ PILIHAN_CACHE_SECONDS = 60
 def keluarga_filter_choices(*, user: User) -> PilihanFilter:
     """Kecamatan, kelurahan and pendamping the user may filter by (3 queries, then cached)."""
     last_login = user.last_login.timestamp() if user.last_login else 0
-    key = f"kpm:pilihan-filter:{user.pk}:{last_login:.0f}"
+    key = f"kpm:pilihan-filter:2:{user.pk}:{last_login:.0f}"
     cached = cache.get(key)
     if isinstance(cached, PilihanFilter):
         return cached
@@ -229,9 +234,13 @@ def keluarga_filter_choices(*, user: User) -> PilihanFilter:
     kecamatan = list(
         areas.filter(tingkat=Wilayah.Tingkat.KECAMATAN).order_by("nama").values_list("pk", "nama")
     )
-    kelurahan = list(
-        areas.filter(tingkat=Wilayah.Tingkat.KELURAHAN).order_by("nama").values_list("pk", "nama")
+    kelurahan_rows = list(
+        areas.filter(tingkat=Wilayah.Tingkat.KELURAHAN)
+        .order_by("nama")
+        .values_list("pk", "nama", "parent_id")
     )
+    kelurahan = [(pk, nama) for pk, nama, _ in kelurahan_rows]
+    kecamatan_of = {pk: parent for pk, _, parent in kelurahan_rows}
     pendamping: list[tuple[int, str]] = []
     if user.role != User.Role.PENDAMPING:
         pendamping = [
@@ -240,7 +249,9 @@ def keluarga_filter_choices(*, user: User) -> PilihanFilter:
             .filter(pk__in=scope_keluarga(user, Keluarga.objects.all()).values("pendamping_id"))
             .order_by("first_name", "username")
         ]
-    pilihan = PilihanFilter(kecamatan=kecamatan, kelurahan=kelurahan, pendamping=pendamping)
+    pilihan = PilihanFilter(
+        kecamatan=kecamatan, kelurahan=kelurahan, pendamping=pendamping, kecamatan_of=kecamatan_of
+    )
     cache.set(key, pilihan, PILIHAN_CACHE_SECONDS)
     return pilihan
 

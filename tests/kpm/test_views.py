@@ -468,3 +468,62 @@ def test_data_subject_export_without_reason_gives_nothing(client, admin, keluarg
     response = client.post(reverse("kpm:anggota-data-subjek", args=[keluarga_a.pengurus_id]), {})
     assert response.status_code == 302
     assert not AuditEvent.objects.filter(action="export").exists()
+
+
+def _kelurahan_options(html: str) -> list[str]:
+    select = re.search(r'<select name="kelurahan"[^>]*>(.*?)</select>', html, re.S)
+    assert select is not None
+    return re.findall(r"<option[^>]*>([^<]*)</option>", select.group(1))
+
+
+def _oob_kelurahan_options(html: str) -> list[str]:
+    select = re.search(
+        r'<select id="id_kelurahan" hx-swap-oob="innerHTML">(.*?)</select>', html, re.S
+    )
+    assert select is not None
+    return re.findall(r"<option[^>]*>([^<]*)</option>", select.group(1))
+
+
+METRO_TIMUR = ["Semua kelurahan", "Iring Mulyo", "Tejo Agung", "Tejosari", "Yosodadi", "Yosorejo"]
+
+
+def test_kelurahan_choices_follow_the_chosen_kecamatan(client, operator, kota_metro):
+    # given
+    client.force_login(operator)
+    url = reverse("kpm:keluarga-list")
+    # when: the page is opened with a kecamatan chosen
+    html = client.get(url, {"kecamatan": kota_metro["Metro Timur"].pk}).content.decode()
+    # then: the kelurahan list offers only that kecamatan's five
+    assert _kelurahan_options(html) == METRO_TIMUR
+    # and with no kecamatan, all 22 of the city
+    assert len(_kelurahan_options(client.get(url).content.decode())) == 1 + 22
+    # when: htmx sends the form after the kecamatan changed
+    response = client.post(
+        url, {"kecamatan": kota_metro["Metro Timur"].pk}, headers={"HX-Request": "true"}
+    )
+    # then: the answer replaces the kelurahan options with that kecamatan's
+    assert _oob_kelurahan_options(response.content.decode()) == METRO_TIMUR
+
+
+def test_kelurahan_outside_the_kecamatan_says_what_to_change(client, operator, kota_metro):
+    # given
+    timur = keluarga_with_pengurus(kelurahan=kota_metro["Iring Mulyo"])
+    keluarga_with_pengurus(kelurahan=kota_metro["Imopuro"])
+    client.force_login(operator)
+    # when: a kelurahan of Metro Pusat with kecamatan Metro Timur
+    response = client.get(
+        reverse("kpm:keluarga-list"),
+        {"kecamatan": kota_metro["Metro Timur"].pk, "kelurahan": kota_metro["Imopuro"].pk},
+    )
+    # then: the page says what to change, lists the kecamatan's families, and the
+    # kelurahan control shows the value in effect (none)
+    html = response.content.decode()
+    assert re.findall(r'data-testid="filter-error">([^<]*)<', html) == [
+        "Kelurahan Imopuro tidak berada di Kecamatan Metro Timur. Pilih kelurahan di "
+        "Kecamatan Metro Timur, atau pilih “Semua kecamatan” untuk melihat Imopuro."
+    ]
+    assert list(response.context["page"]) == [timur]
+    assert _kelurahan_options(html) == METRO_TIMUR
+    kelurahan_select = re.search(r'<select name="kelurahan".*?</select>', html, re.S)
+    assert kelurahan_select is not None
+    assert "selected" not in kelurahan_select.group(0)  # the first, "Semua kelurahan", shows
