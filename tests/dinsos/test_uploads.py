@@ -37,13 +37,16 @@ from dinsos.uploads import UploadField
 from dtsen.models import Rekonsiliasi, Temuan, TemuanRiwayat
 from kpm.models import Keluarga
 from p2k2.models import Pertemuan, Sesi
+from pemutakhiran.models import Bukti, Usulan
 from tests.factories import keluarga_with_pengurus
 from tests.p2k2.conftest import _seed, buat_kelompok
+from tests.pemutakhiran.helpers import buat as buat_usulan
+from tests.pemutakhiran.helpers import sampai as sampai_usulan
 from verifikasi.models import Graduasi
 
 pytestmark = pytest.mark.django_db
 
-APPS = ("dinsos", "kpm", "pendamping", "verifikasi", "p2k2", "dtsen")
+APPS = ("dinsos", "kpm", "pendamping", "verifikasi", "p2k2", "dtsen", "pemutakhiran")
 PNG_TANDA = b"\x89PNG\r\n\x1a\n"
 SKRIP = b"fetch('/keluarga/').then(r => r.text()).then(t => navigator.sendBeacon('/x', t));"
 HTML = b'<!doctype html><html><body><script src="/media/p2k2/foto/x.js"></script></body></html>'
@@ -179,6 +182,28 @@ def _temuan_kirim(client: Client, temuan: Temuan, berkas: SimpleUploadedFile) ->
     )
 
 
+def _usulan(ctx: dict[str, Any]) -> Usulan:
+    """A proposal waiting for the pendamping's ground-check."""
+    keluarga = _keluarga(ctx)
+    usulan = buat_usulan(oleh=ctx["admin"], kelurahan=keluarga.kelurahan, nik=keluarga.pengurus.nik)
+    jalur = {"pemeriksa": ctx["admin"], "petugas": ctx["pendamping"], "pengesah": ctx["admin"]}
+    return sampai_usulan(usulan, "cek_lapangan", **jalur)
+
+
+def _usulan_kirim(client: Client, usulan: Usulan, berkas: SimpleUploadedFile) -> Any:
+    return client.post(
+        reverse("pemutakhiran:usulan-hasil-lapangan", args=[usulan.pk]),
+        {"hasil": "sesuai", "catatan": "Dikunjungi.", "foto": berkas},
+    )
+
+
+def _usulan_tersimpan(usulan: Usulan) -> Any:
+    bukti = Bukti.objects.filter(usulan=usulan, jenis=Bukti.Jenis.LAPANGAN).first()
+    if bukti is None:
+        return None
+    return bukti.berkas, reverse("pemutakhiran:bukti-detail", args=[usulan.pk, bukti.pk])
+
+
 def _temuan_tersimpan(temuan: Temuan) -> Any:
     riwayat = TemuanRiwayat.objects.filter(temuan=temuan).exclude(bukti="").first()
     if riwayat is None:
@@ -210,6 +235,14 @@ SALURAN = {
         tersimpan=_temuan_tersimpan,
         tipe=frozenset({"pdf", "jpg", "png", "webp"}),
         pesan_tipe="Berkas harus PDF atau foto JPG, PNG atau WEBP.",
+    ),
+    "pemutakhiran.forms.HasilLapanganForm.foto": Saluran(
+        siapkan=_usulan,
+        kirim=_usulan_kirim,
+        galat=lambda r: r.context["lapangan_form"].errors.get("foto"),
+        tersimpan=_usulan_tersimpan,
+        tipe=frozenset({"jpg", "png", "webp"}),
+        pesan_tipe="Berkas ini bukan foto JPG, PNG atau WEBP.",
     ),
 }
 # Uploads that are read by the portal and never served back to a browser.
@@ -320,7 +353,8 @@ def test_every_upload_field_is_covered():
 def test_the_admin_offers_no_other_way_to_upload_a_served_file(admin):
     # The model fields holding uploads the portal serves back: only their forms may fill them.
     served = {("p2k2", "pertemuan", "foto"), ("verifikasi", "graduasi", "bukti")}
-    served |= {("dtsen", "temuanriwayat", "bukti")}
+    served |= {("dtsen", "temuanriwayat", "bukti"), ("pemutakhiran", "bukti", "berkas")}
+    served |= {("pengaduan", "lampiran", "berkas")}
     file_fields = {
         (m._meta.app_label, m._meta.model_name, f.name)
         for m in apps.get_models()
@@ -328,6 +362,7 @@ def test_the_admin_offers_no_other_way_to_upload_a_served_file(admin):
         if isinstance(f, models.FileField)
     }
     generated = {("dtsen", "snapshot", "laporan"), ("dtsen", "eksporsiks", "file")}
+    generated |= {("pemutakhiran", "batchsiks", "file")}
     assert file_fields == served | generated | {("dtsen", "snapshot", "file")}
     request = RequestFactory().get("/admin/")
     request.user = User.objects.get(pk=admin.pk)
