@@ -24,6 +24,9 @@ DESKRIPSI_MAKS = 1000
 # DOMAIN.md §6: up to 3 speakers on the SIKS-NG activity form.
 NARASUMBER_MAKS = 3
 FOTO_EKSTENSI = ["jpg", "jpeg", "png", "webp"]
+# ICU root locale with numeric ordering ("kn"): deterministic, so equality, LIKE and the
+# unique constraint behave as with the default collation.
+COLLATION_ALAMI = "alami"
 # The order of a group's meetings (consecutive alfa, DOMAIN.md §4): by date, then start time,
 # then the order they were entered.
 URUTAN_PERTEMUAN = ("tanggal", "jam_mulai", "id")
@@ -74,7 +77,9 @@ class Sesi(models.Model):
 class Kelompok(models.Model):
     """A P2K2 group of families led by one pendamping (DOMAIN.md §6: ~20–30 KPM, a ketua)."""
 
-    nama = models.CharField(max_length=60)
+    # "Kelompok 2" before "Kelompok 10": the numbers in a name compare as numbers (issue 14),
+    # wherever the database orders by it (migration 0006 creates the ICU collation).
+    nama = models.CharField(max_length=60, db_collation=COLLATION_ALAMI)
     pendamping = models.ForeignKey(
         User,
         on_delete=models.PROTECT,

@@ -6,11 +6,11 @@ import re
 import pytest
 from django.urls import reverse
 
-from dinsos.models import AuditEvent, Pengaturan
+from dinsos.models import AuditEvent, Pengaturan, User
 from p2k2.models import Keanggotaan, Kehadiran, Kelompok, KonflikKehadiran, Pertemuan
 from tests.conftest import make_user
 from tests.factories import keluarga_with_pengurus
-from tests.p2k2.conftest import catat, sesi
+from tests.p2k2.conftest import buat_kelompok, catat, sesi
 
 pytestmark = pytest.mark.django_db
 
@@ -286,3 +286,21 @@ def test_pendamping_resolves_a_conflict_from_the_meeting_page(
     assert Kehadiran.objects.get(keluarga=keluarga_a[0]).status == "sakit"
     page = client.get(reverse("p2k2:pertemuan-detail", args=[pertemuan_a.pk]))
     assert page.context["konflik"] == []
+
+
+def test_group_list_sorts_numbers_in_names_as_numbers(client, kurikulum, kota_metro, operator):
+    # given
+    pendamping = make_user("pendamping_urut", User.Role.PENDAMPING, kota_metro["Imopuro"])
+    for nama in ["Kelompok 10", "Kelompok 2", "Kelompok 1", "Anggrek", "kelompok 3"]:
+        buat_kelompok(pendamping, kota_metro["Imopuro"], [], nama=nama)
+    client.force_login(operator)
+    # when
+    response = client.get(reverse("p2k2:kelompok-list"))
+    # then: 1, 2, 3, 10, not 1, 10, 2
+    assert [k.nama for k in response.context["page"]] == [
+        "Anggrek",
+        "Kelompok 1",
+        "Kelompok 2",
+        "kelompok 3",
+        "Kelompok 10",
+    ]
