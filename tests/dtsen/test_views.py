@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -291,3 +292,27 @@ def test_django_admin_imports_header_mappings_through_import_export(client, admi
     # then: the preview shows the normalised row, ready to confirm
     assert response.status_code == 200
     assert b"noindukpenduduk" in response.content
+
+
+def _selected(html: str, name: str) -> list[str]:
+    select = re.search(rf'<select name="{name}".*?</select>', html, re.S)
+    assert select is not None
+    return re.findall(r'<option value="(\d*)"[^>]*selected[^>]*>', select.group(0))
+
+
+def test_snapshot_controls_show_the_pair_compared(client, admin, pasangan):
+    # given
+    juni, september = pasangan
+    client.force_login(admin)
+    # when: the page opens with the default pair
+    html = client.get(reverse("dtsen:perubahan-desil")).content.decode()
+    # then: both dropdowns show the snapshots the table compares
+    assert _selected(html, "lama") == [str(juni.pk)]
+    assert _selected(html, "baru") == [str(september.pk)]
+    # when: she chooses the pair the other way round
+    html = client.get(
+        reverse("dtsen:perubahan-desil"), {"lama": september.pk, "baru": juni.pk}
+    ).content.decode()
+    # then
+    assert _selected(html, "lama") == [str(september.pk)]
+    assert _selected(html, "baru") == [str(juni.pk)]
