@@ -4,6 +4,7 @@
 import datetime
 
 import pytest
+from django.urls import reverse
 
 from pemutakhiran import services
 from pemutakhiran.models import Jenis, Riwayat, Status, Usulan
@@ -158,3 +159,29 @@ def test_a_snapshot_older_than_the_batch_decides_nothing(terkirim, muat, tmp_pat
     terapkan(muat, admin, tmp_path, [dtsen_row(BARU, desil=2)], tanggal=datetime.date(2025, 11, 30))
     # then
     assert set(Usulan.objects.values_list("status", flat=True)) == {Status.DIKIRIM}
+
+
+def test_the_figures_count_each_step_and_the_median_months(
+    terkirim, muat, tmp_path, admin, operator, client
+):
+    # given: January reflects four of December's five proposals, March the last one
+    rows = [
+        dtsen_row(SALAH_NAMA.but(nama="WARGA DUA BENAR")),
+        dtsen_row(MENYANGGAH, desil=4),
+        dtsen_row(BARU, desil=2),
+        dtsen_row(KONDISI, desil=3),
+    ]
+    terapkan(muat, admin, tmp_path, rows, tanggal=datetime.date(2026, 1, 31))
+    rows[1] = dtsen_row(MENYANGGAH, desil=2)
+    terapkan(muat, admin, tmp_path, rows, tanggal=datetime.date(2026, 2, 28))
+    client.force_login(operator)
+    # when
+    response = client.get(reverse("pemutakhiran:rekap"), {"bulan": "2025-12"})
+    # then: one kelurahan; the median of 1, 1, 1, 1 and 2 months is 1
+    rekap = response.context["rekap"]
+    [baris] = rekap.per_kelurahan
+    angka = (baris.diusulkan, baris.diverifikasi, baris.dikirim, baris.tercermin)
+    assert (baris.label, angka, baris.median_bulan) == ("Hadimulyo Barat", (5, 5, 5, 5), 1.0)
+    # each figure opens its list
+    tercermin = client.get(baris.url("tercermin"))
+    assert tercermin.context["page"].paginator.count == 5

@@ -117,3 +117,21 @@ def test_a_finding_leads_to_a_proposal_and_back(
     assert list(again.context["d"].panels[0].context["usulan_list"]) == [usulan]
     detail = client.get(reverse("pemutakhiran:usulan-detail", args=[usulan.pk]))
     assert f'href="/dtsen/temuan/{temuan.pk}/"' in detail.content.decode()
+
+
+@pytest.mark.parametrize("n", [1, 20])
+def test_the_list_query_count_is_flat(
+    n, client, operator_kelurahan_hadimulyo, kota_metro, django_assert_num_queries
+):
+    for i in range(n):
+        nik = make_nik(datetime.date(1950, 3, 4), "1", 100 + i)
+        buat(
+            oleh=operator_kelurahan_hadimulyo,
+            kelurahan=kota_metro["Hadimulyo Barat"],
+            nik=nik,
+            bukti=False,
+        )
+    client.force_login(operator_kelurahan_hadimulyo)
+    with django_assert_num_queries(7):  # same count for 1 and 20 rows: no N+1
+        response = client.get(reverse("pemutakhiran:usulan-list"))
+    assert response.context["page"].paginator.count == n
