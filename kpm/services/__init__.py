@@ -3,6 +3,11 @@
 Split by subject; callers import `kpm.services` and use the names re-exported here.
 """
 
+from kpm.services.desil import (
+    HasilPengembalianDesil,
+    keluarga_desil_apply,
+    keluarga_desil_undo,
+)
 from kpm.services.final_closing import (
     AKSI_BARU,
     AKSI_DIPERBARUI,
@@ -20,15 +25,12 @@ from kpm.services.keluarga import (
     KELUARGA_FIELDS,
     KOMPONEN_BATCH,
     TRANSISI_STATUS,
-    HasilPengembalianDesil,
     S,
     anggota_create,
     anggota_data_subjek_record,
     anggota_nik_reveal,
     anggota_update,
     keluarga_create,
-    keluarga_desil_apply,
-    keluarga_desil_undo,
     keluarga_komponen_refresh,
     keluarga_lock,
     keluarga_pendamping_set,
