@@ -27,7 +27,7 @@ from dinsos.models import User, Wilayah
 from dinsos.uploads import DOKUMEN, UploadField
 from kpm.models import Keluarga
 from verifikasi import services
-from verifikasi.importers.epkh import UKURAN_BYTE_MAKS
+from verifikasi.importers.tata_epkh import UKURAN_BYTE_MAKS
 from verifikasi.models import Graduasi, KandidatSekolahRakyat, Komitmen
 from verifikasi.selectors import BarisKomitmen, FilterSekolahRakyat, KeluargaBulan
 

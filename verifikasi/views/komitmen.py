@@ -31,7 +31,7 @@ from verifikasi.access import (
     can_decide,
     can_record_komitmen,
 )
-from verifikasi.importers import epkh
+from verifikasi.importers import epkh, tata_epkh
 from verifikasi.models import UnggahanEpkh, Usulan
 
 R = User.Role
@@ -103,7 +103,7 @@ def _epkh_preview(
     content, tahun = bytes(unggahan.isi), unggahan.tahun
     try:
         hasil = epkh.baca(content, user=request.user, tahun=tahun, hari_ini=today())
-    except epkh.KolomTidakDikenali as e:
+    except tata_epkh.KolomTidakDikenali as e:
         context = {"form": form or forms.EpkhUploadForm(), "galat_berkas": e.message}
         return render(request, "verifikasi/komitmen_impor.html", context, status=400)
     context = {
@@ -149,7 +149,7 @@ def komitmen_impor_terapkan(request: AuthedRequest) -> HttpResponse:
     content = bytes(unggahan.isi)
     try:
         hasil = epkh.baca(content, user=request.user, tahun=unggahan.tahun, hari_ini=today())
-    except epkh.KolomTidakDikenali:
+    except tata_epkh.KolomTidakDikenali:
         hasil = None
     if hasil is None or not hasil.is_valid:
         return _epkh_preview(request, unggahan, None)
