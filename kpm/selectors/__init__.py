@@ -4,6 +4,7 @@ Split by subject; callers import `kpm.selectors` and use the names re-exported h
 Beranda's lines are `kpm.selectors.beranda` (registered as a hook in `kpm.apps`).
 """
 
+from kpm.selectors.anggota import anggota_data_subjek, anggota_list, keluarga_akses
 from kpm.selectors.keluarga import (
     DESIL_KOSONG,
     PILIHAN_CACHE_SECONDS,
@@ -13,9 +14,6 @@ from kpm.selectors.keluarga import (
     KeluargaDetail,
     KeluargaFilter,
     PilihanFilter,
-    anggota_data_subjek,
-    anggota_list,
-    keluarga_akses,
     keluarga_detail,
     keluarga_filter_choices,
     keluarga_ids_by_identifier,
