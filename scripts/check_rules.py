@@ -10,7 +10,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("dinsos", "kpm", "pendamping", "verifikasi", "p2k2", "dtsen", "pengaduan", "pemutakhiran", "demo")
+APPS = (
+    "dinsos",
+    "kpm",
+    "pendamping",
+    "verifikasi",
+    "p2k2",
+    "dtsen",
+    "pengaduan",
+    "pemutakhiran",
+    "demo",
+)
 
 
 @dataclass(frozen=True)
@@ -24,7 +34,7 @@ class Rule:
 RULES = (
     Rule(
         "no-orm-in-views",
-        re.compile(r"(^|/)views\.py$"),
+        re.compile(r"(^|/)views(_\w+)?\.py$|(^|/)views/[^/]+\.py$"),
         re.compile(r"\.objects\."),
         "views read through selectors/access helpers, never Model.objects",
     ),
@@ -156,6 +166,63 @@ def sql_problems(source: str, tables: frozenset[str]) -> list[tuple[int, str, st
     return sorted(problems)
 
 
+# --- Layout (README "Layout"): one rule for every app ------------------------------------
+# The layers every app may have. A layer is a module, or a package of modules once it passes
+# LAYER_MAX_LINES (`views/rekonsiliasi.py`, never `views_rekonsiliasi.py`).
+LAYERS = (
+    "models", "services", "selectors", "access", "views", "forms", "tasks",
+    "importers", "exporters",
+)  # fmt: skip
+# Modules every Django app has that are not layers of ours.
+APP_MODULES = {"__init__", "apps", "urls", "admin", "resources", "lock_objects", "conftest"}
+LAYER_MAX_LINES = 450  # "about 400 lines" (CONVENTIONS 3.1), with room for one more function
+# A module named for a domain idea (`indikator`, `komponen`) sits inside the layer it
+# belongs to, or its docstring's first line says why it stands beside the layers.
+BESIDE_LAYERS = "Beside the layers:"
+# dinsos is the shared core with its own layout (CONVENTIONS 3.1); demo holds data generators.
+LAYOUT_EXEMPT = ("dinsos", "demo")
+# Apps whose move to this layout is still under way (issue 13); remove each once it is done.
+LAYOUT_PENDING = ("dtsen",)
+
+
+def layout_problems(app: Path) -> list[str]:
+    """Suffix-named layer files, oversized layer modules, and unexplained domain modules
+    at the top of an app package."""
+    problems = []
+    for path in sorted(app.glob("*.py")):
+        name = path.stem
+        relative = path.relative_to(app.parent).as_posix()
+        lines = path.read_text(encoding="utf-8").splitlines()
+        layer = next((lay for lay in LAYERS if name.startswith(f"{lay}_")), None)
+        if layer:
+            problems.append(
+                f"{relative}:1: layout-no-suffix-modules: a second {layer} module makes "
+                f"{layer} a package ({layer}/{name[len(layer) + 1 :]}.py)"
+            )
+        elif name in LAYERS and len(lines) > LAYER_MAX_LINES:
+            problems.append(
+                f"{relative}:1: layout-layer-size: {len(lines)} lines; past {LAYER_MAX_LINES} "
+                f"a layer becomes a package ({name}/…)"
+            )
+        elif name not in LAYERS and name not in APP_MODULES:
+            tree = ast.parse("\n".join(lines))
+            doc = (ast.get_docstring(tree) or "").strip()
+            if not doc.startswith(BESIDE_LAYERS):
+                problems.append(
+                    f"{relative}:1: layout-domain-module: move it into the layer it belongs to "
+                    f"or start its docstring with '{BESIDE_LAYERS} <why>'"
+                )
+    for package in sorted(p for p in app.iterdir() if p.is_dir() and p.name in LAYERS):
+        for path in sorted(package.glob("*.py")):
+            count = len(path.read_text(encoding="utf-8").splitlines())
+            if count > LAYER_MAX_LINES:
+                relative = path.relative_to(app.parent).as_posix()
+                problems.append(
+                    f"{relative}:1: layout-layer-size: {count} lines; split it by subject"
+                )
+    return problems
+
+
 def _files() -> list[Path]:
     found: list[Path] = []
     for top in (*APPS, "templates", "static", "tests", "bench", "scripts"):
@@ -188,6 +255,9 @@ def check() -> list[str]:
         if is_app_code(relative):
             for number, name, message in sql_problems("\n".join(lines), tables):
                 problems.append(f"{relative}:{number}: {name}: {message}")
+    for app in APPS:
+        if app not in LAYOUT_EXEMPT and app not in LAYOUT_PENDING and (ROOT / app).is_dir():
+            problems.extend(layout_problems(ROOT / app))
     return problems
 
 

@@ -98,3 +98,84 @@ def test_sql_rules_cover_app_code_but_not_migrations_bench_or_tests():
     assert not check_rules.is_app_code("kpm/migrations/0007_keluarga_desil.py")
     assert not check_rules.is_app_code("bench/reconcile.py")
     assert not check_rules.is_app_code("tests/dtsen/test_apply.py")
+
+
+# --- Layout: one rule for every app (issue 13) ---------------------------------------------
+def _app(tmp_path, files: dict[str, str]):
+    app = tmp_path / "contoh"
+    for name, text in {"__init__.py": "", "apps.py": "", "urls.py": "", **files}.items():
+        path = app / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return app
+
+
+def _lines(n: int) -> str:
+    return "".join(f"X{i} = {i}\n" for i in range(n))
+
+
+def test_a_clean_app_has_no_layout_problem(tmp_path):
+    app = _app(
+        tmp_path,
+        {
+            "models.py": '"""Models."""\n',
+            "views.py": _lines(450),  # at the limit, not past it
+            "selectors/__init__.py": "from contoh.selectors.rekap import X0\n",
+            "selectors/rekap.py": _lines(450),
+            "komponen.py": '"""Beside the layers: pure rules used by services and selectors."""\n',
+            "admin.py": "",
+            "lock_objects.py": "",
+        },
+    )
+    assert check_rules.layout_problems(app) == []
+
+
+def test_suffix_named_layer_module_is_caught(tmp_path):
+    app = _app(tmp_path, {"views_rekonsiliasi.py": '"""Rekonsiliasi pages."""\n'})
+    assert check_rules.layout_problems(app) == [
+        "contoh/views_rekonsiliasi.py:1: layout-no-suffix-modules: a second views module makes "
+        "views a package (views/rekonsiliasi.py)"
+    ]
+
+
+def test_layer_past_its_size_is_caught_as_module_and_inside_its_package(tmp_path):
+    app = _app(
+        tmp_path,
+        {
+            "services.py": _lines(451),
+            "selectors/__init__.py": "",
+            "selectors/rekap.py": _lines(452),
+        },
+    )
+    assert check_rules.layout_problems(app) == [
+        "contoh/services.py:1: layout-layer-size: 451 lines; past 450 a layer becomes a "
+        "package (services/…)",
+        "contoh/selectors/rekap.py:1: layout-layer-size: 452 lines; split it by subject",
+    ]
+
+
+def test_domain_module_must_sit_in_a_layer_or_say_why_not(tmp_path):
+    app = _app(
+        tmp_path,
+        {
+            "indikator.py": '"""Pendamping indicators from one aggregate statement."""\n',
+            "periode.py": '"""A reporting period.\n\nBeside the layers: a value object."""\n',
+        },
+    )
+    message = (
+        "layout-domain-module: move it into the layer it belongs to or start its docstring "
+        "with 'Beside the layers: <why>'"
+    )
+    # "Beside the layers:" counts only as the docstring's first words
+    assert check_rules.layout_problems(app) == [
+        f"contoh/indikator.py:1: {message}",
+        f"contoh/periode.py:1: {message}",
+    ]
+
+
+def test_orm_in_views_is_caught_in_every_views_module_and_package():
+    rule = _rule("no-orm-in-views")
+    assert rule.files.search("p2k2/views.py")
+    assert rule.files.search("p2k2/views/layar.py")
+    assert rule.files.search("dtsen/views_rekonsiliasi.py")
+    assert not rule.files.search("p2k2/selectors/rekap.py")
