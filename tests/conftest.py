@@ -100,7 +100,7 @@ def spawn_celery_worker(
     own_session: bool = False,
 ) -> subprocess.Popen[bytes]:
     """Start a real Celery worker process on `database_url`/`redis_url`; its output goes to
-    var/test-artifacts/celery-<name>.log. `own_session` puts it in its own process group, so
+    var/test-artifacts/celery-<name>[-gw<n>].log. `own_session` puts it in its own process group, so
     that killing the group takes its pool processes with it."""
     env = {
         **os.environ,
@@ -109,7 +109,9 @@ def spawn_celery_worker(
         "REDIS_URL": redis_url,
     }
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with (ARTIFACTS / f"celery-{name}.log").open("wb") as log:  # the child keeps its own copy
+    xdist = os.environ.get("PYTEST_XDIST_WORKER", "")
+    log_name = f"celery-{name}{'-' + xdist if xdist else ''}.log"
+    with (ARTIFACTS / log_name).open("wb") as log:  # the child keeps its own copy
         return subprocess.Popen(
             [
                 sys.executable,

@@ -20,11 +20,14 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 # Parallel test runs (pytest-xdist, `make test`): each worker process has its own test
 # database (pytest-django adds the _gw<n> suffix) and, set here, its own Redis database, so
 # one worker's Celery worker never takes another's tasks or cache entries.
+# A Celery worker that a test starts inherits this environment with the URL already moved
+# (and with the flag below), so the move happens once per worker process tree.
 XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
-if XDIST_WORKER.startswith("gw"):
+if XDIST_WORKER.startswith("gw") and not os.environ.get("DINSOS_REDIS_XDIST"):
     _base, _, _db = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0").rpartition("/")
     _offset = 1 + int(XDIST_WORKER[2:])
     os.environ["REDIS_URL"] = f"{_base}/{(int(_db or 0) + _offset) % 16}"
+    os.environ["DINSOS_REDIS_XDIST"] = "1"
 
 from dinsos.settings.base import *  # noqa: F403, E402  (the environment above must come first)
 from dinsos.settings.base import STORAGES, VAR_DIR  # noqa: E402
