@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dinsos.errors import RowError
-from dtsen.importers.cells import KodeWilayah
+from dinsos.kode_wilayah import PenentuWilayah
 from dtsen.importers.columns import match_headers
 from dtsen.importers.dtsen import TABEL_DTSEN, DtsenChecker
 
@@ -26,7 +26,10 @@ HEADERS = [
     "desil_provinsi",
     "desil_kabupaten_kota",
 ]
-WILAYAH = KodeWilayah.build("Kota Metro", [(1, "18.72.01.1001", "1872022001")])
+WILAYAH = PenentuWilayah(
+    nama_wilayah="Kota Metro",
+    kelurahan=[(1, "18.72.01.1001", "1872022001", "Metro", "18.72.01", "1872022", "Metro Pusat")],
+)
 CHECKER = DtsenChecker(
     snapshot_id=1,
     cocok=match_headers(HEADERS, TABEL_DTSEN, {}),
