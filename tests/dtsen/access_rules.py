@@ -153,6 +153,7 @@ RULES = {
     # --- Findings: pendamping A's family; pendamping B guesses the id → 404 ----------------
     "dtsen:temuan-list": Rule({**LOGIN, **ok_for(*KANTOR, "pendamping_a", "pendamping_b")}),
     "dtsen:temuan-summary": Rule({**LOGIN, **ok_for(*KANTOR)}),
+    "dtsen:kecocokan-presisi": Rule({**LOGIN, **ok_for(*KANTOR)}),
     "dtsen:temuan-assign-bulk": Rule({**LOGIN, **ok_for(*KANTOR, ok=302)}, method="post"),
     "dtsen:temuan-detail": Rule(
         {**LOGIN, **ok_for(*KANTOR, "pendamping_a", deny=404)}, kwargs=_temuan
