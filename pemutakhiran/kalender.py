@@ -1,4 +1,6 @@
-"""The monthly update calendar (DOMAIN.md §7) as dated settings: Musdes/Muskel on days
+"""Beside the layers: pure date rules read by services, selectors and views alike.
+
+The monthly update calendar (DOMAIN.md §7) as dated settings: Musdes/Muskel on days
 1–14, SIKS-NG entry on days 1–11. A proposal submitted after the SIKS-NG cut-off goes to next
 month's batch; the pages show the window in force today."""
 

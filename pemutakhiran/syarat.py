@@ -1,4 +1,6 @@
-"""What each kind of proposal needs: the fields the form asks for and the evidence it must
+"""Beside the layers: a declared table that the form, the service and the export all read.
+
+What each kind of proposal needs: the fields the form asks for and the evidence it must
 carry (issue 17). One declared table; the form, the service and the export read it.
 
 A deactivation's needs depend on its reason (a death certificate number for meninggal, the
