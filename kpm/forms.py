@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any, cast
 
 from django import forms
 
+from dinsos.formatting import bulan_tahun
 from dinsos.forms import BootstrapFormMixin, identifier_keep_stored, identifier_or_stored
 from dinsos.identity import (
     IdentityError,
@@ -64,6 +66,13 @@ class KeluargaFilterForm(BootstrapFormMixin, forms.Form):
     )
     lama_5_tahun = forms.BooleanField(required=False, label="Terdaftar ≥ 5 tahun")
     sort = forms.ChoiceField(required=False, choices=SORT_CHOICES, label="Urutkan")
+    # Set by the links of the pendamping figures, not typed: the page says what they hold.
+    graduasi_tahun = forms.IntegerField(
+        required=False, min_value=2000, max_value=2100, widget=forms.HiddenInput
+    )
+    graduasi_bulan = forms.IntegerField(
+        required=False, min_value=1, max_value=12, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args: Any, pilihan: PilihanFilter, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -117,7 +126,18 @@ class KeluargaFilterForm(BootstrapFormMixin, forms.Form):
             komponen=data.get("komponen") or "",
             lama_5_tahun=bool(data.get("lama_5_tahun")),
             sort=data.get("sort") or "",
+            graduasi_tahun=data.get("graduasi_tahun"),
+            graduasi_bulan=data.get("graduasi_bulan") if data.get("graduasi_tahun") else None,
         )
+
+    @property
+    def graduasi_label(self) -> str:
+        """`Desember 2026` or `tahun 2026` when the graduasi period filter is in effect."""
+        data: dict[str, Any] = getattr(self, "cleaned_data", {})
+        tahun, bulan = data.get("graduasi_tahun"), data.get("graduasi_bulan")
+        if not tahun:
+            return ""
+        return bulan_tahun(datetime.date(tahun, bulan, 1)) if bulan else f"tahun {tahun}"
 
 
 def _clean_identifier(value: str, label: str, parse: Any) -> str:

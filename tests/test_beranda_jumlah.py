@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import html
 import re
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from dinsos.pengaturan import today
 from tests.halaman import PERSONA_MASUK, dunia_demo
 
 pytestmark = pytest.mark.django_db
@@ -114,20 +115,44 @@ def test_every_beranda_count_equals_the_rows_its_link_opens(client, dunia, perso
 
 
 @pytest.mark.parametrize("persona", ["admin", "operator", "koordinator"])
-def test_linked_figures_on_the_comparison_equal_their_lists(client, dunia, persona):
+@pytest.mark.parametrize("periode", ["bulan", "tahun"])
+def test_linked_figures_on_the_comparison_equal_their_lists(client, dunia, persona, periode):
+    # given: this month (the page's default), or the whole year
     client.force_login(dunia.users[persona])
+    query = {"tahun": today().year} if periode == "tahun" else {}
     page = reverse("pendamping:perbandingan")
-    figures = _figures(client, page)
-    assert len(figures) >= 3  # caseload, satisfaction and referrals of at least one worker
+    response = client.get(page, query)
+    # when
+    figures = _figures(client, f"{page}?{urlencode(query)}")
+    # then: every worker's caseload, cases handled, referrals, ratings and graduasi
+    linked = {urlsplit(href).path for href, _ in figures}
+    assert {"/keluarga/", "/pendamping/kasus/", "/pendamping/rujukan/"} <= linked
+    graduasi = [(h, n) for h, n in figures if "graduasi_tahun" in h]
+    assert len(graduasi) == len([r for r in response.context["rows"] if r.graduasi])
     _assert_figures_match(client, page, figures)
+    # and on each worker's own page
+    for row in response.context["rows"]:
+        detail = f"{reverse('pendamping:pendamping-detail', args=[row.pendamping.pk])}"
+        detail_figures = _figures(client, f"{detail}?{urlencode(query)}")
+        assert len(detail_figures) >= 3, detail
+        _assert_figures_match(client, detail, detail_figures)
 
 
-@pytest.mark.parametrize("persona", PERSONA_MASUK)
-def test_linked_figures_on_the_p2k2_recaps_equal_their_lists(client, dunia, persona):
-    client.force_login(dunia.users[persona])
-    for name in ("p2k2:rekap", "p2k2:rekap-alfa", "p2k2:rekap-kurikulum"):
-        page = reverse(name)
-        _assert_figures_match(client, page, _figures(client, page))
+def test_graduasi_figure_links_to_the_periods_graduations_only(client, dunia):
+    # the known mismatch: the period's graduasi count linked to every graduated family
+    client.force_login(dunia.users["operator"])
+    tahun = today().year
+    rows = client.get(reverse("pendamping:perbandingan"), {"tahun": tahun}).context["rows"]
+    with_graduasi = [r for r in rows if r.graduasi]
+    assert with_graduasi
+    semua = 0
+    for baris in with_graduasi:
+        periode = client.get(baris.url_graduasi)
+        assert periode.context["page"].paginator.count == baris.graduasi
+        assert f"Hanya keluarga yang graduasi pada tahun {tahun}." in periode.content.decode()
+        filters = {"pendamping": baris.pendamping.user_id, "status": "graduasi"}
+        semua += client.get(reverse("kpm:keluarga-list"), filters).context["page"].paginator.count
+    assert semua > sum(r.graduasi for r in with_graduasi)  # earlier years are left out
 
 
 def test_caseload_figure_leaves_out_graduated_and_cancelled_families(client, dunia):

@@ -10,12 +10,24 @@ from typing import Any
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
 from django.core.cache import cache
-from django.db.models import Count, F, IntegerField, Lookup, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Lookup,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce, Greatest
 
 from dinsos import hooks
 from dinsos import selectors as dinsos_selectors
 from dinsos.access import scope_wilayah
+from dinsos.bulan import tambah_bulan
+from dinsos.formatting import JAKARTA
 from dinsos.hooks import Panel
 from dinsos.identity import IDENTIFIER_LENGTH
 from dinsos.models import User, Wilayah
@@ -74,6 +86,11 @@ class KeluargaFilter:
     komponen: str = ""
     lama_5_tahun: bool = False
     sort: str = ""
+    # Graduated in a month (or a whole year without bulan), office time: the status history
+    # holds a change to graduasi then, counted as pendamping/selectors/indikator.py counts
+    # the pendamping's graduasi figure, which links here.
+    graduasi_tahun: int | None = None
+    graduasi_bulan: int | None = None
     # Families an identifier search found (dinsos.pencarian keeps their ids, not the number);
     # None when there was none. Replaces `q`.
     ids: tuple[int, ...] | None = None
@@ -178,6 +195,15 @@ def keluarga_list(
     if filters.lama_5_tahun:
         years = dinsos_selectors.pengaturan_get("kepesertaan_tahun_maks", on=day)
         qs = qs.filter(tanggal_terdaftar__lte=_years_before(day, years))
+    if filters.graduasi_tahun:
+        awal, akhir = _rentang_wib(filters.graduasi_tahun, filters.graduasi_bulan)
+        lulus = RiwayatStatus.objects.filter(
+            keluarga_id=OuterRef("pk"),
+            ke=Keluarga.Status.GRADUASI,
+            created_at__gte=awal,
+            created_at__lt=akhir,
+        )
+        qs = qs.filter(Exists(lulus))
     members = (
         Anggota.objects.filter(keluarga_id=OuterRef("pk"))
         .order_by()
@@ -193,6 +219,17 @@ def keluarga_list(
     if relevance is not None:
         return qs.annotate(relevansi=relevance).order_by("-relevansi", "no_kk")
     return qs.order_by("no_kk")
+
+
+def _rentang_wib(tahun: int, bulan: int | None) -> tuple[datetime.datetime, datetime.datetime]:
+    """[start, end) of a month, or of the year when `bulan` is None, in office time."""
+    awal = datetime.date(tahun, bulan or 1, 1)
+    akhir = tambah_bulan(awal, 1 if bulan else 12)
+    tengah_malam = datetime.time(tzinfo=JAKARTA)
+    return (
+        datetime.datetime.combine(awal, tengah_malam),
+        datetime.datetime.combine(akhir, tengah_malam),
+    )
 
 
 def _years_before(day: datetime.date, years: int) -> datetime.date:

@@ -195,13 +195,17 @@ def _statement(
                 WHERE c.keluarga_id = d.keluarga_id AND c.tanggal BETWEEN d.dari AND d.sampai)
             GROUP BY user_id
         ),
+        -- Credited to the family's pendamping of record, as the caseload is: the figure
+        -- links to the family list filtered the same way (kpm graduasi_tahun/bulan), and
+        -- the two must agree (issue 14, tests/test_beranda_jumlah.py).
         agg_graduasi AS (
-            SELECT user_id, COUNT(DISTINCT keluarga_id) AS n FROM dilayani d
-            WHERE EXISTS (
+            SELECT k.pendamping_id AS user_id, COUNT(*) AS n FROM {db_table(Keluarga)} k
+            WHERE k.pendamping_id IN (SELECT user_id FROM akun)
+              AND EXISTS (
                 SELECT 1 FROM {db_table(RiwayatStatus)} r
-                WHERE r.keluarga_id = d.keluarga_id AND r.ke = %(status_graduasi)s
+                WHERE r.keluarga_id = k.id AND r.ke = %(status_graduasi)s
                   AND r.created_at >= %(awal_waktu)s AND r.created_at < %(akhir_waktu)s)
-            GROUP BY user_id
+            GROUP BY k.pendamping_id
         ),
         beban AS (
             SELECT pendamping_id AS user_id, COUNT(*) AS n FROM {db_table(Keluarga)}

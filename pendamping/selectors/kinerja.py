@@ -42,6 +42,7 @@ class ItemRhk:
     nilai: str  # the figure, or why there is none ("belum tercatat")
     is_tercatat: bool
     url: str = ""
+    jumlah: int | None = None  # the rows `url` opens (tests/test_beranda_jumlah.py checks)
 
 
 @dataclass
@@ -256,9 +257,10 @@ class Indikator:
 
     @property
     def url_graduasi(self) -> str:
-        if not self.has_akun:
+        if not self.has_akun or not self.graduasi:  # nothing to list
             return ""
-        return _url("kpm:keluarga-list", pendamping=self.pendamping.user_id, status="graduasi")
+        periode = {f"graduasi_{k}": v for k, v in self.periode.params.items()}
+        return _url("kpm:keluarga-list", pendamping=self.pendamping.user_id, **periode)
 
     @property
     def url_pemutakhiran(self) -> str:
@@ -292,6 +294,7 @@ class Indikator:
                 self.graduasi_teks,
                 akun,
                 self.url_graduasi,
+                self.graduasi if akun else None,
             ),
             ItemRhk(
                 5,
@@ -299,9 +302,15 @@ class Indikator:
                 angka(self.pemutakhiran) if akun else KOSONG,
                 akun,
                 self.url_pemutakhiran if akun else "",
+                self.pemutakhiran if akun else None,
             ),
             ItemRhk(
-                6, "Respons kasus", angka(self.kasus_ditangani), True, self.url_kasus_ditangani
+                6,
+                "Respons kasus",
+                angka(self.kasus_ditangani),
+                True,
+                self.url_kasus_ditangani,
+                self.kasus_ditangani,
             ),
             ItemRhk(7, "Laporan bulanan", BELUM_TERCATAT, False),
             ItemRhk(8, "Direktif pimpinan", BELUM_TERCATAT, False),
