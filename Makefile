@@ -28,6 +28,7 @@ lint: $(STAMP)
 	$(BIN)/djlint templates --lint
 	$(BIN)/djlint templates --check
 	$(BIN)/python scripts/check_rules.py
+	$(BIN)/lint-imports
 
 install: $(STAMP)
 
