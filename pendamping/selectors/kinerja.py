@@ -259,7 +259,7 @@ class Indikator:
     def url_graduasi(self) -> str:
         if not self.has_akun or not self.graduasi:  # nothing to list
             return ""
-        periode = {f"graduasi_{k}": v for k, v in self.periode.params.items()}
+        periode: dict[str, Any] = {f"graduasi_{k}": v for k, v in self.periode.params.items()}
         return _url("kpm:keluarga-list", pendamping=self.pendamping.user_id, **periode)
 
     @property
