@@ -289,12 +289,14 @@ class Loader:
         _update(self.snapshot, tahap="Mencari NIK ganda", progres_pada=timezone.now())
         with transaction.atomic():
             self._mark_duplicates(cocok.header["nik"])
-            ganda_mungkin.mark_probable_duplicates(
+            ganda = ganda_mungkin.mark_probable_duplicates(
                 snapshot_id=self.snapshot.pk,
                 record_table=self.record_table,
                 kolom=cocok.header["nik"],
             )
             self._count()
+            pembacaan = {**self.snapshot.pembacaan, "ganda_mungkin": ganda.ringkasan()}
+            _update(self.snapshot, pembacaan=pembacaan)
         self.durasi["ganda"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         _update(self.snapshot, tahap="Menulis laporan masalah", progres_pada=timezone.now())

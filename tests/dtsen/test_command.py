@@ -52,6 +52,7 @@ def test_import_and_apply_prints_a_json_summary(admin, kota_metro, tmp_path):
             "ringkasan_jumlah": 0,
             "ringkasan_baris": [],
             "kolom_diabaikan": [],
+            "ganda_mungkin": {"blok_dilewati": 0, "baris_dilewati": 0, "blok_maks": 50},
         },
         "baris_dibaca": 2,
         "baris_valid": 1,

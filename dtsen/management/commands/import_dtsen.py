@@ -162,6 +162,13 @@ class Command(BaseCommand):
             if pembacaan["ringkasan_jumlah"]:
                 baris = ", ".join(str(n) for n, _ in pembacaan["ringkasan_baris"])
                 self.stdout.write(f"Baris ringkasan dilewati: {baris}")
+            ganda = pembacaan.get("ganda_mungkin", {})
+            if ganda.get("blok_dilewati"):
+                self.stdout.write(
+                    f"Pemeriksaan orang ganda dilewati: {ganda['blok_dilewati']} kelompok "
+                    f"({ganda['baris_dilewati']} baris) berisi lebih dari {ganda['blok_maks']} "
+                    "orang dengan tanggal lahir, kelurahan dan bunyi nama belakang yang sama."
+                )
         if changed is not None:
             self.stdout.write(f"Diterapkan: desil {changed} keluarga diperbarui.")
         for error in errors:
