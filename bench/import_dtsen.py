@@ -43,8 +43,8 @@ from dinsos import services as dinsos_services  # noqa: E402
 from dinsos.management.commands.load_wilayah import DEFAULT_CSV  # noqa: E402
 from dinsos.models import User, Wilayah  # noqa: E402
 from dtsen import services  # noqa: E402
-from dtsen.dampak import snapshot_dampak  # noqa: E402
 from dtsen.models import Jenis, MasalahBaris, Penerapan, Snapshot  # noqa: E402
+from dtsen.selectors.dampak import snapshot_dampak  # noqa: E402
 from kpm.models import PerubahanDesil  # noqa: E402
 
 BENCH_USER = "bench-dtsen"

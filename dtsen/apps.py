@@ -7,7 +7,9 @@ class DtsenConfig(AppConfig):
 
     def ready(self) -> None:
         from dinsos import hooks
-        from dtsen import beranda, selectors, selectors_rekonsiliasi, urls
+        from dtsen import selectors, urls
+        from dtsen.selectors import beranda
+        from dtsen.selectors import rekonsiliasi as selectors_rekonsiliasi
 
         hooks.registry.register(hooks.PANEL_KELUARGA, selectors_rekonsiliasi.keluarga_panel)
         hooks.registry.register(hooks.DATA_SUBJEK, selectors.data_subjek)

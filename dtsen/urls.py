@@ -3,7 +3,8 @@ from django.urls import path
 from dinsos.hooks import ItemMenu
 from dinsos.models import User
 from dinsos.navigation import ALL_ROLES, GRUP_DTSEN, GRUP_LAPORAN, KANTOR
-from dtsen import views, views_rekonsiliasi
+from dtsen.views import rekonsiliasi as views_rekonsiliasi
+from dtsen.views import snapshot as views
 
 app_name = "dtsen"
 

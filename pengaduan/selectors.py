@@ -20,7 +20,7 @@ from dinsos.hooks import ItemBeranda, ItemMenu, Panel, json_rows
 from dinsos.models import User, Wilayah
 from dinsos.pengaturan import today
 from dinsos.selectors import pengaturan_get
-from dtsen.access_temuan import scope_temuan
+from dtsen.access.temuan import scope_temuan
 from dtsen.models import Temuan
 from kpm.access import scope_anggota
 from kpm.models import Anggota, Keluarga

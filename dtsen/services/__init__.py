@@ -3,6 +3,14 @@
 from dtsen.services.ekspor import perubahan_desil_export
 from dtsen.services.ekspor_siks import siks_download_record, siks_export
 from dtsen.services.gabung import rekonsiliasi_merge
+from dtsen.services.jalankan import (
+    RekonsiliasiMulai,
+    rekonsiliasi_begin,
+    rekonsiliasi_chunk,
+    rekonsiliasi_compare_all,
+    rekonsiliasi_fail,
+    rekonsiliasi_run,
+)
 from dtsen.services.load import snapshot_load_rows
 from dtsen.services.penerapan import (
     penerapan_approve,
@@ -12,15 +20,9 @@ from dtsen.services.penerapan import (
     snapshot_undo,
 )
 from dtsen.services.rekonsiliasi import (
-    RekonsiliasiMulai,
-    rekonsiliasi_begin,
     rekonsiliasi_cancel,
-    rekonsiliasi_chunk,
-    rekonsiliasi_compare_all,
     rekonsiliasi_create,
-    rekonsiliasi_fail,
     rekonsiliasi_fail_unqueued,
-    rekonsiliasi_run,
 )
 from dtsen.services.snapshot import (
     AntreanTidakTersedia,

@@ -25,8 +25,8 @@ from dinsos.formatting import tanggal
 from dinsos.models import AuditEvent, User
 from dinsos.pengaturan import today
 from dtsen.models import EksporSiks, EksporSiksBaris, Temuan, TemuanRiwayat
-from dtsen.selectors_rekonsiliasi import KATEGORI_PBIJK
-from dtsen.selectors_siks import CalonSiks, siks_periksa
+from dtsen.selectors.rekonsiliasi import KATEGORI_PBIJK
+from dtsen.selectors.siks import CalonSiks, siks_periksa
 
 E = EksporSiks.Jenis
 JENIS_KELAMIN = {"L": "LAKI-LAKI", "P": "PEREMPUAN"}

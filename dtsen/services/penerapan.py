@@ -20,9 +20,9 @@ from dinsos import services as dinsos_services
 from dinsos.errors import DomainError
 from dinsos.formatting import tanggal
 from dinsos.models import AuditEvent, User
-from dtsen.dampak import perlu_persetujuan, snapshot_cakupan, snapshot_dampak
 from dtsen.lock_objects import snapshot_lock_for_apply, snapshot_lock_ids
 from dtsen.models import DtsenRecord, Jenis, Penerapan, Snapshot
+from dtsen.selectors.dampak import perlu_persetujuan, snapshot_cakupan, snapshot_dampak
 from kpm import services as kpm_services
 
 logger = logging.getLogger(__name__)

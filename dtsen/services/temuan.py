@@ -14,9 +14,9 @@ from dinsos import services as dinsos_services
 from dinsos.access import scope_kelurahan_ids
 from dinsos.errors import DomainError
 from dinsos.models import AuditEvent, User
-from dtsen.access_temuan import PEMUTUS
+from dtsen.access.temuan import PEMUTUS
 from dtsen.models import Kategori, PasanganBerlabel, Temuan, TemuanRiwayat
-from dtsen.selectors_rekonsiliasi import keputusan_pilihan
+from dtsen.selectors.rekonsiliasi import keputusan_pilihan
 
 logger = logging.getLogger(__name__)
 T = Temuan.Tahap

@@ -15,7 +15,7 @@ from dinsos.models import User, Wilayah
 from dinsos.pengaturan import today
 from dtsen.models import DtsenRecord, Snapshot
 from dtsen.models import Jenis as JenisSnapshot
-from dtsen.selectors_siks import (
+from dtsen.selectors.siks import (
     NIK_GANDA_DI_DAFTAR,
     SURAT_FASKES_BELUM,
     pbijk_penonaktifan,

@@ -14,7 +14,7 @@ from dinsos.formatting import bulan_tahun
 from dinsos.hooks import ItemBeranda, ItemMenu, Panel, json_rows
 from dinsos.models import User, Wilayah
 from dinsos.pengaturan import today
-from dtsen.access_temuan import scope_temuan
+from dtsen.access.temuan import scope_temuan
 from dtsen.models import Temuan
 from kpm.models import Keluarga
 from pemutakhiran.access import (

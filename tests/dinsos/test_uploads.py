@@ -228,7 +228,7 @@ SALURAN = {
         tipe=frozenset({"pdf", "jpg", "png", "webp"}),
         pesan_tipe="Berkas harus PDF atau foto JPG, PNG atau WEBP.",
     ),
-    "dtsen.forms_rekonsiliasi.TindakLanjutForm.bukti": Saluran(
+    "dtsen.forms.rekonsiliasi.TindakLanjutForm.bukti": Saluran(
         siapkan=_temuan,
         kirim=_temuan_kirim,
         galat=lambda r: r.context["follow_up_form"].errors.get("bukti"),
@@ -248,7 +248,7 @@ SALURAN = {
 # Uploads that are read by the portal and never served back to a browser.
 TIDAK_DISAJIKAN = {
     "verifikasi.forms.EpkhUploadForm.berkas": "CSV e-PKH: dibaca, tidak disimpan",
-    "dtsen.forms.SnapshotUploadForm.file": "file DTSEN/PBI-JK: diimpor, tidak pernah disajikan",
+    "dtsen.forms.snapshot.SnapshotUploadForm.file": "file DTSEN/PBI-JK: diimpor, tak disajikan",
     "kpm.admin.FinalClosingImportForm.import_file": "Final Closing: diimpor oleh admin",
 }
 PESAN_RUSAK = "Foto tidak bisa dibaca (rusak atau bukan foto); unggah foto aslinya."

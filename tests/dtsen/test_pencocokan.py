@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from dtsen.models import Rekonsiliasi, Temuan
-from dtsen.selectors_rekonsiliasi import temuan_detail
+from dtsen.selectors.rekonsiliasi import temuan_detail
 from tests.dtsen.conftest import make_nik
 from tests.dtsen.rekonsiliasi_data import Orang, dtsen_row, jalankan, keluarga, terapkan
 

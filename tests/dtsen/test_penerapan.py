@@ -15,8 +15,8 @@ from dinsos.formatting import tanggal
 from dinsos.models import AuditEvent, Pengaturan, User, Wilayah
 from dinsos.pengaturan import today
 from dtsen import services
-from dtsen.dampak import snapshot_dampak
 from dtsen.models import Jenis, Penerapan, Snapshot
+from dtsen.selectors.dampak import snapshot_dampak
 from kpm import services as kpm_services
 from kpm.models import Keluarga
 from tests.conftest import make_user

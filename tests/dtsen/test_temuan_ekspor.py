@@ -16,9 +16,9 @@ from dinsos.errors import DomainError
 from dinsos.formatting import tanggal
 from dinsos.models import AuditEvent, User
 from dinsos.pengaturan import today
-from dtsen import selectors_siks as selectors
 from dtsen import services
 from dtsen.models import EksporSiks, Jenis, Rekonsiliasi, Temuan, TemuanRiwayat
+from dtsen.selectors import siks as selectors
 from tests.dtsen.rekonsiliasi_data import (
     Orang,
     dtsen_row,

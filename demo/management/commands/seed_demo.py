@@ -7,8 +7,8 @@ from django.db import transaction
 
 from demo import komitmen as demo_komitmen
 from demo import p2k2 as p2k2_demo
-from demo import pendamping as pendamping_demo
 from demo import pemutakhiran as demo_pemutakhiran
+from demo import pendamping as pendamping_demo
 from demo import pengaduan as demo_pengaduan
 from demo.keluarga import generate_keluarga
 from dinsos import services

@@ -18,17 +18,18 @@ from dinsos.formatting import angka
 from dinsos.http import AuthedRequest, require_role
 from dinsos.models import AuditEvent, User
 from dinsos.uploads import upload_response
-from dtsen import forms_rekonsiliasi as forms
-from dtsen import selectors_rekonsiliasi as selectors
-from dtsen import selectors_siks, services, tasks
-from dtsen.access_temuan import (
+from dtsen import services, tasks
+from dtsen.access.temuan import (
     PEMUTUS,
     access_bukti,
     access_ekspor,
     access_rekonsiliasi,
     access_temuan,
 )
+from dtsen.forms import rekonsiliasi as forms
 from dtsen.models import EksporSiks, Temuan
+from dtsen.selectors import rekonsiliasi as selectors
+from dtsen.selectors import siks as selectors_siks
 
 R = User.Role
 KANTOR = (R.ADMIN, R.OPERATOR, R.KOORDINATOR)

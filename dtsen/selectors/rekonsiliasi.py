@@ -16,7 +16,7 @@ from dinsos.hooks import Panel
 from dinsos.models import User, Wilayah
 from dinsos.pengaturan import today
 from dinsos.selectors import pengaturan_semua
-from dtsen.access_temuan import PEMUTUS, scope_rekonsiliasi, scope_temuan
+from dtsen.access.temuan import PEMUTUS, scope_rekonsiliasi, scope_temuan
 from dtsen.models import (
     Kategori,
     PasanganBerlabel,
@@ -25,7 +25,7 @@ from dtsen.models import (
     Temuan,
     TemuanRiwayat,
 )
-from dtsen.rincian import Rincian, rincian
+from dtsen.selectors.rincian import Rincian, rincian
 from kpm.models import Keluarga
 
 K = Kategori

@@ -15,7 +15,7 @@ from dinsos.formatting import tanggal
 from dinsos.models import User
 from dinsos.pengaturan import today
 from dinsos.raw_sql import db_table
-from dtsen.access_temuan import scope_temuan
+from dtsen.access.temuan import scope_temuan
 from dtsen.models import (
     PBIJK_NONAKTIF_REGEX,
     EksporSiks,
@@ -25,7 +25,7 @@ from dtsen.models import (
     Temuan,
     TemuanRiwayat,
 )
-from dtsen.selectors_rekonsiliasi import KATEGORI_USULAN
+from dtsen.selectors.rekonsiliasi import KATEGORI_USULAN
 
 R = User.Role
 

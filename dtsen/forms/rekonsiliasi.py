@@ -11,7 +11,7 @@ from dinsos.forms import BootstrapFormMixin
 from dinsos.models import User, Wilayah
 from dinsos.uploads import DOKUMEN, UploadField
 from dtsen.models import Kategori, Rekonsiliasi, Temuan, TemuanRiwayat
-from dtsen.selectors_rekonsiliasi import FilterTemuan
+from dtsen.selectors.rekonsiliasi import FilterTemuan
 
 KELUARGA = "keluarga"  # bulk assignment: each finding to its own family's pendamping
 

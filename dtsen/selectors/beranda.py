@@ -13,9 +13,10 @@ from django.urls import reverse
 
 from dinsos.hooks import ItemBeranda
 from dinsos.models import User
-from dtsen import selectors, selectors_rekonsiliasi
+from dtsen import selectors
 from dtsen.models import Snapshot
-from dtsen.selectors_rekonsiliasi import FilterTemuan
+from dtsen.selectors import rekonsiliasi as selectors_rekonsiliasi
+from dtsen.selectors.rekonsiliasi import FilterTemuan
 
 R = User.Role
 TANPA_PENDAMPING = "-"  # the findings list's pendamping filter value for "not assigned"

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from dinsos import services as dinsos_services
 from dinsos.access import scope_kelurahan_ids, scope_wilayah
 from dinsos.models import AuditEvent, User
-from dtsen.access import _ancestor_codes
+from dtsen.access.snapshot import _ancestor_codes
 from dtsen.models import EksporSiks, Rekonsiliasi, Temuan, TemuanRiwayat
 
 R = User.Role

@@ -16,7 +16,7 @@ from dinsos.spreadsheet import FileDitolak, batas_dari_settings, upload_path
 from dinsos.spreadsheet.base import MSG_KOSONG
 from dtsen.importers import pintu
 from dtsen.models import Jenis, Penerapan, Snapshot
-from dtsen.selectors import STATUS_MENUNGGU_PERSETUJUAN, STATUS_TERHENTI
+from dtsen.selectors.snapshot import STATUS_MENUNGGU_PERSETUJUAN, STATUS_TERHENTI
 
 MB = 1024 * 1024
 # Unknown headers shown per page of the mapping form: the form never grows with the file

@@ -14,7 +14,7 @@ from dinsos.access import scope_kelurahan_ids, scope_wilayah
 from dinsos.hooks import json_rows
 from dinsos.models import User, Wilayah
 from dinsos.raw_sql import db_table
-from dtsen.access import scope_snapshot
+from dtsen.access.snapshot import scope_snapshot
 from dtsen.importers import CHECKERS
 from dtsen.importers.columns import ABAIKAN
 from dtsen.models import (

@@ -17,15 +17,15 @@ from dinsos import services as dinsos_services
 from dinsos.errors import DomainError
 from dinsos.http import AuthedRequest, require_role
 from dinsos.models import AuditEvent, User
-from dtsen import dampak as dampak_selectors
 from dtsen import forms, selectors, services, tasks
-from dtsen.access import (
+from dtsen.access.snapshot import (
     access_kecamatan,
     access_penerapan,
     access_snapshot,
     access_snapshot_pembanding,
 )
 from dtsen.models import Jenis, Penerapan, Snapshot
+from dtsen.selectors import dampak as dampak_selectors
 
 R = User.Role
 PAGE_SIZE = 25

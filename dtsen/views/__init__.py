@@ -1,0 +1,1 @@
+"""Views of the dtsen app, by subject: snapshots (imports) and reconciliation."""
