@@ -287,14 +287,15 @@ def test_service_worker_is_served_for_the_p2k2_scope(client):
 def test_signing_out_removes_the_screens_kept_for_offline_use(page, rapat):
     # given: the pendamping's phone keeps the attendance screen for use without signal
     _, pertemuan, _ = rapat
-    page.set_viewport_size({"width": 1280, "height": 800})  # the menu shows "Keluar"
+    page.set_viewport_size({"width": 1280, "height": 800})  # the menu bar shows her name
     login(page, "pendamping_a")
     url = f"/p2k2/pertemuan/{pertemuan.pk}/kehadiran/"
     page.goto(url)
     _wait(page, f"caches.open('p2k2-kehadiran-v1').then(c => c.match('{url}')).then(r => !!r)")
     # when: she signs out (a shared phone is handed on)
     page.goto("/")
-    page.get_by_role("button", name="Keluar").click()
+    page.get_by_role("button", name="Pendamping_A").click()  # her account menu
+    page.get_by_role("button", name="Keluar", exact=True).click()  # not the "Keluarga" menu
     expect(page.get_by_role("heading", name="Masuk ke Portal Dinsos")).to_be_visible()
     # then: no family names are left in the phone's cache
     _wait(page, "caches.keys().then(k => k.filter(n => n.startsWith('p2k2-')).length === 0)")
