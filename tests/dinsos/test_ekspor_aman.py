@@ -29,11 +29,17 @@ from dtsen import services as dtsen_services
 from dtsen.models import EksporSiks, Jenis, PemetaanKolom, Rekonsiliasi, Temuan
 from kpm.models import Anggota
 from p2k2.models import Pertemuan, Sesi
+from pemutakhiran.models import BatchSiks
+from pemutakhiran.models import Jenis as JenisUsulan
+from pemutakhiran.models import Status as StatusUsulan
 from tests.dtsen.conftest import HEADERS, muat, write_csv  # noqa: F401  (muat: a fixture)
 from tests.dtsen.rekonsiliasi_data import Orang, dtsen_row, jalankan, keluarga
 from tests.factories import AnggotaFactory, keluarga_with_pengurus
 from tests.p2k2.conftest import buat_kelompok, buat_pertemuan, catat, kurikulum  # noqa: F401
+from tests.pemutakhiran.helpers import buat as buat_usulan
+from tests.pemutakhiran.helpers import sampai
 from tests.pendamping.conftest import buat_profil
+from tests.pengaduan.helpers import buat_pengaduan
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +55,8 @@ KECAMATAN = '-Metro "Pusat"\r\nSet-Cookie: x=1'
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 ACUAN_SR = datetime.date(2026, 7, 1)
 JUNI = datetime.date(2025, 6, 30)
+MARET = datetime.date(2025, 3, 1)  # the month of the P2K2 meetings and the complaint
+DESEMBER = datetime.date(2025, 12, 1)  # the SIKS-NG proposal batch (tests/pemutakhiran)
 SEPTEMBER = datetime.date(2025, 9, 30)
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The admin names its files after the model ("Wilayah-2026-01-31.csv"): capitals allowed.
@@ -119,6 +127,18 @@ def dunia(
     pertemuan = buat_pertemuan(buat_kelompok(pendamping_hadimulyo, hadimulyo, families))
     Pertemuan.objects.filter(pk=pertemuan.pk).update(tempat=CR)
     catat(pertemuan, dict.fromkeys(families, "hadir"))
+    # … then three meetings both families miss: a run of alfa in the recap
+    for day in (17, 24, 31):
+        later = buat_pertemuan(pertemuan.kelompok, datetime.date(2025, 3, day))
+        catat(later, dict.fromkeys(families, "alfa"))
+    # Pengaduan: a complaint from Hadimulyo in March (the recap names its kecamatan)
+    buat_pengaduan(oleh=operator, kelurahan=hadimulyo, tanggal_terima=datetime.date(2025, 3, 3))
+    # Pemutakhiran: the DTSEN person named LINK proposed for deactivation, approved for December
+    usulan = buat_usulan(oleh=operator, kelurahan=hadimulyo, nik=people[0].nik, nama=LINK)
+    sampai(
+        usulan, StatusUsulan.DISETUJUI,
+        pemeriksa=operator, petugas=pendamping_hadimulyo, pengesah=admin,
+    )  # fmt: skip
     # Pendamping: a name typed in the admin
     profil = buat_profil(None, nama=LINK, wilayah=[hadimulyo])
     # Admin reference tables
@@ -156,6 +176,21 @@ def _siks_export(client, d, p):
     response = _login(client, p["operator"]).post(reverse("dtsen:siks-export", args=["nonaktif"]))
     assert response.status_code == 302
     return _siks_file(client, d, p)
+
+
+def _batch_ekspor(client, d, p):
+    return _login(client, p["operator"]).post(
+        reverse("pemutakhiran:batch-ekspor"),
+        {"bulan": f"{DESEMBER:%Y-%m}", "jenis": JenisUsulan.PENONAKTIFAN},
+    )
+
+
+def _batch_unduh(client, d, p):
+    if not BatchSiks.objects.exists():
+        assert _batch_ekspor(Client(), d, p).status_code == 200
+    return _login(client, p["operator"]).get(
+        reverse("pemutakhiran:batch-unduh", args=[BatchSiks.objects.get().pk])
+    )
 
 
 # name → (download, payloads that must be readable in it)
@@ -209,7 +244,23 @@ EXPORTS: dict[str, tuple[Download, tuple[str, ...]]] = {
         ),
         (LINK, AT, CR),
     ),
+    "p2k2:rekap-alfa": (
+        lambda client, d, p: _login(client, p["operator"]).get(
+            reverse("p2k2:rekap-alfa"), {"format": "xlsx"}
+        ),
+        (LINK, AT),
+    ),
+    "pengaduan:rekap-xlsx": (
+        lambda client, d, p: _login(client, p["operator"]).get(
+            reverse("pengaduan:rekap-xlsx"), {"bulan": f"{MARET:%Y-%m}"}
+        ),
+        (KECAMATAN,),
+    ),
+    "pemutakhiran:batch-ekspor": (_batch_ekspor, (LINK, AT, KECAMATAN)),
+    "pemutakhiran:batch-unduh": (_batch_unduh, (LINK, AT, KECAMATAN)),
 }
+# Pages that hand out a file on `?format=xlsx`: their names do not say so.
+EXPORTS_BY_QUERY = {"p2k2:rekap-alfa"}
 # Names the discovery pattern matches that are pages, not files.
 NOT_EXPORTS = {"dtsen:siks-list": "the page that lists SIKS-NG exports"}
 # Admin exports: model → payloads readable in each format's file.
@@ -297,7 +348,7 @@ def test_no_export_writes_a_formula_and_every_payload_stays_readable(
     }
     # given: every export the URL resolver and the admin expose has its entry above
     found = {n for n in _url_names(get_resolver().url_patterns) if EXPORT_NAME.search(n)}
-    assert found == set(EXPORTS) | set(NOT_EXPORTS)
+    assert found | EXPORTS_BY_QUERY == set(EXPORTS) | set(NOT_EXPORTS)
     exporting = {
         model._meta.label_lower
         for model, model_admin in django_admin.site._registry.items()
