@@ -43,9 +43,7 @@ def beranda_items(*, user: User) -> list[ItemBeranda]:
 def _ringkasan_bulan(user: User) -> ItemBeranda:
     sekarang = today()
     periode = Periode(sekarang.year, sekarang.month)
-    rows = perbandingan(
-        user=user, periode=periode, pengaturan=dinsos_selectors.pengaturan_semua()
-    )
+    rows = perbandingan(user=user, periode=periode, pengaturan=dinsos_selectors.pengaturan_semua())
     dinilai = sorted((r for r in rows if r.skor is not None), key=lambda r: r.skor or 0)
     terendah = ", ".join(f"{r.pendamping.nama} ({r.skor_teks})" for r in dinilai[:TERENDAH])
     url = f"{reverse('pendamping:perbandingan')}?{urlencode(periode.params)}"

@@ -48,8 +48,10 @@ def test_kelurahan_operator_proposes_a_deactivation_on_a_phone(
     hp.get_by_role("button", name="Simpan draf").click()
     # then: a draft with its evidence
     assert hp.get_by_test_id("status").inner_text() == "Draf"
-    assert hp.get_by_test_id("bukti").inner_text().startswith(
-        "Akta kematian atau surat keterangan kematian"
+    assert (
+        hp.get_by_test_id("bukti")
+        .inner_text()
+        .startswith("Akta kematian atau surat keterangan kematian")
     )
     assert _overflow(hp) == 0
     # when: submitted with the Muskel date and minutes number
