@@ -30,7 +30,8 @@ def test_pendamping_logs_a_case_on_a_phone(page, kota_metro, admin, pendamping_h
     page.get_by_test_id("nav").get_by_role("link", name="Kasus").click()
     page.get_by_role("link", name="Catat kasus").click()
     assert _overflow(page) == 0
-    page.get_by_label("Keluarga").select_option(
+    # in the form: the menu's "Keluarga" group is labelled "Keluarga" too
+    page.locator("main").get_by_label("Keluarga").select_option(
         label=f"Siti Aminah 1 — KK {mask_no_kk(keluarga.no_kk)}, Hadimulyo Barat"
     )
     page.get_by_label("Tanggal dilaporkan").fill("2025-05-02")
