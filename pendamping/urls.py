@@ -3,7 +3,8 @@ from django.urls import path
 from dinsos.hooks import ItemMenu
 from dinsos.models import User
 from dinsos.navigation import ALL_ROLES, GRUP_LAPORAN, GRUP_PENDAMPINGAN, KANTOR
-from pendamping import views
+from pendamping.views import catatan as views_catatan
+from pendamping.views import pendamping as views
 
 app_name = "pendamping"
 
@@ -15,19 +16,19 @@ urlpatterns = [
     path("perbandingan/", views.perbandingan, name="perbandingan"),
     path("perbandingan.xlsx", views.perbandingan_xlsx, name="perbandingan-xlsx"),
     path("penugasan/", views.penugasan, name="penugasan"),
-    path("kasus/", views.kasus_list, name="kasus-list"),
-    path("kasus/baru/", views.kasus_create, name="kasus-create"),
-    path("kasus/<int:pk>/", views.kasus_detail, name="kasus-detail"),
-    path("kasus/<int:pk>/status/", views.kasus_status, name="kasus-status"),
-    path("rujukan/", views.rujukan_list, name="rujukan-list"),
-    path("rujukan/baru/", views.rujukan_create, name="rujukan-create"),
-    path("rujukan/<int:pk>/", views.rujukan_detail, name="rujukan-detail"),
-    path("rujukan/<int:pk>/hasil/", views.rujukan_hasil, name="rujukan-hasil"),
-    path("kunjungan/", views.kunjungan_list, name="kunjungan-list"),
-    path("kunjungan/baru/", views.kunjungan_create, name="kunjungan-create"),
-    path("kepuasan/", views.skor_list, name="skor-list"),
-    path("kepuasan/baru/", views.skor_create, name="skor-create"),
-    path("pemutakhiran/", views.perubahan_list, name="perubahan-list"),
+    path("kasus/", views_catatan.kasus_list, name="kasus-list"),
+    path("kasus/baru/", views_catatan.kasus_create, name="kasus-create"),
+    path("kasus/<int:pk>/", views_catatan.kasus_detail, name="kasus-detail"),
+    path("kasus/<int:pk>/status/", views_catatan.kasus_status, name="kasus-status"),
+    path("rujukan/", views_catatan.rujukan_list, name="rujukan-list"),
+    path("rujukan/baru/", views_catatan.rujukan_create, name="rujukan-create"),
+    path("rujukan/<int:pk>/", views_catatan.rujukan_detail, name="rujukan-detail"),
+    path("rujukan/<int:pk>/hasil/", views_catatan.rujukan_hasil, name="rujukan-hasil"),
+    path("kunjungan/", views_catatan.kunjungan_list, name="kunjungan-list"),
+    path("kunjungan/baru/", views_catatan.kunjungan_create, name="kunjungan-create"),
+    path("kepuasan/", views_catatan.skor_list, name="skor-list"),
+    path("kepuasan/baru/", views_catatan.skor_create, name="skor-create"),
+    path("pemutakhiran/", views_catatan.perubahan_list, name="perubahan-list"),
 ]
 
 
