@@ -69,6 +69,10 @@ DEFAULTS: dict[str, Definisi] = {
         150, "DOMAIN.md §11: 150 KPM di wilayah sulit dijangkau"
     ),
     "graduasi_target_tahunan": Definisi(10, "DOMAIN.md §5: target 10 graduasi per tahun"),
+    # Issue 14: the pendamping's Beranda line "Keluarga perlu dikunjungi" and its list.
+    "kunjungan_jatuh_tempo_hari": Definisi(
+        90, "Keluarga dampingan tanpa kunjungan rumah/verifikasi sekian hari: perlu dikunjungi"
+    ),
     "bobot_cakupan_layanan": Definisi(30, "DOMAIN.md §11: bobot skor (persen)"),
     "bobot_kecepatan_respon": Definisi(20, "DOMAIN.md §11: bobot skor (persen)"),
     "bobot_integrasi_rujukan": Definisi(20, "DOMAIN.md §11: bobot skor (persen)"),

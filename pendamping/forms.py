@@ -162,7 +162,10 @@ class _CatatanForm(BootstrapFormMixin, forms.Form):
         queryset=Keluarga.objects.none(),
         label="Keluarga",
         empty_label="Pilih keluarga…",
-        error_messages={"invalid_choice": "Pilih keluarga dampingan Anda dari daftar."},
+        error_messages={
+            "invalid_choice": "Pilih keluarga dampingan Anda dari daftar.",
+            "required": "Pilih keluarga: ketik namanya, lalu ketuk keluarga yang dimaksud.",
+        },
     )
 
     def __init__(
@@ -251,6 +254,15 @@ class RujukanHasilForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["tanggal_selesai"].initial = today()
+
+
+class KeluargaCariForm(forms.Form):
+    """The family picker's typed name (POST, so a name never lands in a URL or a log)."""
+
+    cari_keluarga = forms.CharField(required=False, max_length=100, strip=True)
+
+    def teks(self) -> str:
+        return self.cleaned_data["cari_keluarga"] if self.is_valid() else ""
 
 
 class KunjunganForm(_CatatanForm):

@@ -26,6 +26,10 @@ urlpatterns = [
     path("rujukan/<int:pk>/hasil/", views_catatan.rujukan_hasil, name="rujukan-hasil"),
     path("kunjungan/", views_catatan.kunjungan_list, name="kunjungan-list"),
     path("kunjungan/baru/", views_catatan.kunjungan_create, name="kunjungan-create"),
+    path(
+        "kunjungan/jatuh-tempo/", views_catatan.kunjungan_jatuh_tempo, name="kunjungan-jatuh-tempo"
+    ),
+    path("keluarga/cari/", views_catatan.keluarga_cari, name="keluarga-cari"),
     path("kepuasan/", views_catatan.skor_list, name="skor-list"),
     path("kepuasan/baru/", views_catatan.skor_create, name="skor-create"),
     path("pemutakhiran/", views_catatan.perubahan_list, name="perubahan-list"),

@@ -2,7 +2,8 @@
 
 Split by subject; callers import `pendamping.selectors` and use the names re-exported here:
 pendamping, assignments and field records (`pendamping`), the performance indicators from one
-aggregate statement (`indikator`) and the figures built from its rows (`kinerja`). The
+aggregate statement (`indikator`) and the figures built from its rows (`kinerja`), a
+pendamping's own families for field work (`keluarga`: the family picker, visits due). The
 Beranda's lines are `pendamping.selectors.beranda` (registered as a hook in `pendamping.apps`).
 """
 
@@ -12,6 +13,13 @@ from pendamping.selectors.indikator import (
     is_p2k2_tersedia,
     kinerja_pendamping,
     perbandingan,
+)
+from pendamping.selectors.keluarga import (
+    CARI_HURUF_MIN,
+    PILIHAN_CARI_MAKS,
+    keluarga_kunjungan_jatuh_tempo,
+    keluarga_pilihan_cari,
+    kunjungan_batas_hari,
 )
 from pendamping.selectors.kinerja import KOSONG, Indikator, ItemRhk, grafik_list
 from pendamping.selectors.pendamping import (
@@ -41,8 +49,10 @@ from pendamping.selectors.pendamping import (
 )
 
 __all__ = [
+    "CARI_HURUF_MIN",
     "KOSONG",
     "PANEL_ROWS",
+    "PILIHAN_CARI_MAKS",
     "STATUS_DIDAMPINGI",
     "CatatanFilter",
     "Indikator",
@@ -56,12 +66,15 @@ __all__ = [
     "kasus_list",
     "kasus_terbuka_keluarga",
     "keluarga_ids",
+    "keluarga_kunjungan_jatuh_tempo",
     "keluarga_panel",
     "keluarga_pilihan",
+    "keluarga_pilihan_cari",
     "keluarga_untuk_penugasan",
     "kelurahan_pilihan",
     "kinerja_pendamping",
     "kontak_kunjungan",
+    "kunjungan_batas_hari",
     "kunjungan_list",
     "pendamping_filter_pilihan",
     "pendamping_list",

@@ -76,6 +76,27 @@ def _catatan_create(
     return render(request, "pendamping/catatan_form.html", context, status=_form_status(request))
 
 
+@require_POST
+@require_role(*PENCATAT)
+def keluarga_cari(request: AuthedRequest) -> HttpResponse:
+    """The record forms' family picker: the typed name's matches among the user's own
+    families (htmx; static/pendamping/keluarga_pemilih.js)."""
+    teks = forms.KeluargaCariForm(request.POST).teks()
+    keluarga_list = selectors.keluarga_pilihan_cari(user=request.user, teks=teks)
+    if keluarga_list or not teks:
+        pesan = ""
+    elif len(teks) < selectors.CARI_HURUF_MIN:
+        pesan = f"Ketik paling sedikit {selectors.CARI_HURUF_MIN} huruf nama."
+    else:
+        pesan = "Tidak ada keluarga dampingan Anda dengan nama itu."
+    context = {
+        "keluarga_list": keluarga_list,
+        "pesan": pesan,
+        "is_penuh": len(keluarga_list) == selectors.PILIHAN_CARI_MAKS,
+    }
+    return render(request, "pendamping/_keluarga_cari.html", context)
+
+
 # (label, list URL name, create URL name, create label): the record lists link to each other.
 CATATAN_NAV = (
     ("Kasus", "pendamping:kasus-list", "pendamping:kasus-create", "Catat kasus"),
@@ -243,6 +264,16 @@ def kunjungan_list(request: AuthedRequest) -> HttpResponse:
     return _catatan_list(
         request, template="pendamping/kunjungan_list.html", rows=selectors.kunjungan_list
     )
+
+
+def kunjungan_jatuh_tempo(request: AuthedRequest) -> HttpResponse:
+    keluarga = selectors.keluarga_kunjungan_jatuh_tempo(user=request.user)
+    context = {
+        "page": _page(request, keluarga),
+        "batas_hari": selectors.kunjungan_batas_hari(),
+        "can_record": can_record_layanan(request.user),
+    }
+    return render(request, "pendamping/kunjungan_jatuh_tempo.html", context)
 
 
 @require_role(*PENCATAT)

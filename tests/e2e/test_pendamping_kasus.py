@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 
-from dinsos.formatting import mask_no_kk
 from pendamping.models import Kasus
 from tests.conftest import login
 from tests.pendamping.conftest import buat_keluarga, buat_profil, tugaskan
@@ -30,10 +29,9 @@ def test_pendamping_logs_a_case_on_a_phone(page, kota_metro, admin, pendamping_h
     page.get_by_test_id("nav").get_by_role("link", name="Kasus").click()
     page.get_by_role("link", name="Catat kasus").click()
     assert _overflow(page) == 0
-    # in the form: the menu's "Keluarga" group is labelled "Keluarga" too
-    page.locator("main").get_by_label("Keluarga").select_option(
-        label=f"Siti Aminah 1 — KK {mask_no_kk(keluarga.no_kk)}, Hadimulyo Barat"
-    )
+    # the family picker: type part of the name, tap the family
+    page.get_by_role("searchbox", name="Keluarga").press_sequentially("aminah", delay=40)
+    page.get_by_test_id("hasil-keluarga").get_by_role("button", name="Siti Aminah 1").click()
     page.get_by_label("Tanggal dilaporkan").fill("2025-05-02")
     page.get_by_label("Kategori").select_option(label="Administrasi kependudukan")
     page.get_by_label("Uraian masalah").fill("Akta kelahiran anak bungsu belum ada.")

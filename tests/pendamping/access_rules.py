@@ -58,6 +58,11 @@ RULES = {
     "pendamping:rujukan-hasil": Rule(_UBAH_A, kwargs=_rujukan_a, method="post"),
     "pendamping:kunjungan-list": Rule({**LOGIN, **ok_for(*_ALL)}),
     "pendamping:kunjungan-create": Rule(_CATAT),
+    "pendamping:kunjungan-jatuh-tempo": Rule({**LOGIN, **ok_for(*_ALL)}),
+    # The record forms' family picker: whoever records field work; an empty POST finds nothing.
+    "pendamping:keluarga-cari": Rule(
+        {**LOGIN, **ok_for("admin", "operator", "pendamping_a", "pendamping_b")}, method="post"
+    ),
     "pendamping:skor-list": Rule({**LOGIN, **ok_for(*_ALL)}),
     "pendamping:skor-create": Rule(_CATAT),
     "pendamping:perubahan-list": Rule({**LOGIN, **ok_for(*_ALL)}),
