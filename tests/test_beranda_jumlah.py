@@ -73,6 +73,7 @@ BERANDA = {
     ],
     "operator": [
         "Pendamping melebihi batas keluarga",
+        "Rekonsiliasi dengan temuan terbuka",
         "Temuan terbuka belum ditugaskan ke pendamping",
         "Usulan penangguhan menunggu keputusan",
     ],
@@ -86,11 +87,15 @@ BERANDA = {
     "pendamping_a": [
         "Keluarga dampingan saya",
         "Keluarga dengan alfa P2K2 berturut-turut",
+        "Keluarga dengan komitmen belum diverifikasi",
+        "Keluarga perlu dikunjungi",
         "Temuan rekonsiliasi terbuka untuk Anda",
     ],
     "pendamping_b": [
         "Keluarga dampingan saya",
         "Keluarga dengan alfa P2K2 berturut-turut",
+        "Keluarga dengan komitmen belum diverifikasi",
+        "Keluarga perlu dikunjungi",
         "Temuan rekonsiliasi terbuka untuk Anda",
     ],
 }

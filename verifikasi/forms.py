@@ -67,6 +67,7 @@ class BulanFilterForm(BootstrapFormMixin, forms.Form):
     pendamping = PendampingChoiceField(
         queryset=User.objects.none(), required=False, empty_label="Semua pendamping"
     )
+    belum = forms.BooleanField(required=False, label="Hanya yang belum diverifikasi")
 
     def __init__(self, *args: Any, pendamping: list[User], hari_ini: datetime.date, **kw: Any):
         super().__init__(*args, **kw)
@@ -92,6 +93,11 @@ class BulanFilterForm(BootstrapFormMixin, forms.Form):
             pendamping = self.cleaned_data.get("pendamping")
             return self.cleaned_data["bulan"], pendamping.pk if pendamping else None
         return awal_bulan(self.hari_ini, geser=-1), None
+
+    @property
+    def is_hanya_belum(self) -> bool:
+        """Only families with a member-component not yet recorded for the month."""
+        return self.is_valid() and bool(self.cleaned_data.get("belum"))
 
 
 class KeluargaParameterForm(ParameterForm):

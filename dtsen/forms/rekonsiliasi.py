@@ -32,6 +32,22 @@ class RekonsiliasiForm(BootstrapFormMixin, forms.Form):
         cast(forms.ModelChoiceField, self.fields["wilayah"]).queryset = wilayah_qs
 
 
+class RekonsiliasiFilterForm(BootstrapFormMixin, forms.Form):
+    """The run list's filter: every run, or only those with findings still open."""
+
+    TERBUKA = "terbuka"
+
+    temuan = forms.ChoiceField(
+        required=False,
+        label="Tampilkan",
+        choices=[("", "Semua rekonsiliasi"), (TERBUKA, "Yang masih punya temuan terbuka")],
+    )
+
+    @property
+    def is_temuan_terbuka(self) -> bool:
+        return self.is_valid() and self.cleaned_data["temuan"] == self.TERBUKA
+
+
 class TemuanFilterForm(BootstrapFormMixin, forms.Form):
     STATUS = (("terbuka", "Terbuka"), ("ditutup", "Ditutup"), ("semua", "Semua"))
 

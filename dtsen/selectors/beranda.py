@@ -20,6 +20,7 @@ from dtsen.selectors.rekonsiliasi import FilterTemuan
 
 R = User.Role
 TANPA_PENDAMPING = "-"  # the findings list's pendamping filter value for "not assigned"
+TEMUAN_TERBUKA = "terbuka"  # the run list's filter value for "findings still open"
 
 
 def _url(name: str, **params: str) -> str:
@@ -32,7 +33,7 @@ def _tingkat(jumlah: int, tingkat: str) -> str:
 
 def beranda_items(*, user: User) -> list[ItemBeranda]:
     """Admin: snapshots to review and apply, applies waiting for their approval, imports
-    failed or stalled; office roles: open
+    failed or stalled; operator: runs whose findings are still open; office roles: open
     findings nobody follows up yet; pendamping: their open findings."""
     items = []
     if user.role == R.ADMIN:
@@ -53,6 +54,16 @@ def beranda_items(*, user: User) -> list[ItemBeranda]:
                     judul, n, _url("dtsen:snapshot-list", status=status), _tingkat(n, tingkat)
                 )
             )
+    if user.role == R.OPERATOR:
+        n = selectors_rekonsiliasi.rekonsiliasi_list(user=user, dengan_temuan_terbuka=True).count()
+        items.append(
+            ItemBeranda(
+                "Rekonsiliasi dengan temuan terbuka",
+                n,
+                _url("dtsen:rekonsiliasi-list", temuan=TEMUAN_TERBUKA),
+                _tingkat(n, "peringatan"),
+            )
+        )
     if user.role == R.PENDAMPING:
         n = selectors_rekonsiliasi.temuan_list(user=user, filter=FilterTemuan()).count()
         items.append(

@@ -39,13 +39,19 @@ PANEL_BARIS = 10
 
 
 # --- Runs ----------------------------------------------------------------------------------
-def rekonsiliasi_list(*, user: User) -> QuerySet[Rekonsiliasi]:
-    """Runs the user may follow, newest first, with their sources and who started them."""
-    return (
-        scope_rekonsiliasi(user, Rekonsiliasi.objects.all())
-        .select_related("wilayah", "snapshot_dtsen", "snapshot_pbijk", "started_by")
-        .order_by("-created_at", "-id")
-    )
+def rekonsiliasi_list(*, user: User, dengan_temuan_terbuka: bool = False) -> QuerySet[Rekonsiliasi]:
+    """Runs the user may follow, newest first, with their sources and who started them;
+    with `dengan_temuan_terbuka`, only runs that last saw a finding still open (one the
+    user may see)."""
+    runs = scope_rekonsiliasi(user, Rekonsiliasi.objects.all())
+    if dengan_temuan_terbuka:
+        terbuka = scope_temuan(user, Temuan.objects.all()).filter(
+            last_seen_run=OuterRef("pk"), closed_at__isnull=True
+        )
+        runs = runs.filter(Exists(terbuka))
+    return runs.select_related(
+        "wilayah", "snapshot_dtsen", "snapshot_pbijk", "started_by"
+    ).order_by("-created_at", "-id")
 
 
 @dataclass

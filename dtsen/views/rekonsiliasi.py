@@ -38,10 +38,21 @@ PAGE_SIZE = 50
 
 # --- Runs ------------------------------------------------------------------------------------
 def _run_list_context(request: AuthedRequest, form: forms.RekonsiliasiForm) -> dict[str, object]:
-    runs = selectors.rekonsiliasi_list(user=request.user)
+    filter_form = forms.RekonsiliasiFilterForm(request.GET or None)
+    runs = selectors.rekonsiliasi_list(
+        user=request.user, dengan_temuan_terbuka=filter_form.is_temuan_terbuka
+    )
     page = Paginator(runs, 20).get_page(request.GET.get("page"))
     can_start = request.user.role in {R.ADMIN, R.OPERATOR}
-    return {"page": page, "form": form if can_start else None}
+    query = (
+        f"temuan={forms.RekonsiliasiFilterForm.TERBUKA}" if filter_form.is_temuan_terbuka else ""
+    )
+    return {
+        "page": page,
+        "form": form if can_start else None,
+        "filter_form": filter_form,
+        "query_string": query,
+    }
 
 
 @require_role(*KANTOR)

@@ -16,6 +16,7 @@ from dinsos.models import User
 from dinsos.pengaturan import today
 from pendamping.periode import Periode
 from pendamping.selectors.indikator import perbandingan
+from pendamping.selectors.keluarga import keluarga_kunjungan_jatuh_tempo, kunjungan_batas_hari
 from pendamping.selectors.pendamping import PendampingFilter, pendamping_list
 
 R = User.Role
@@ -23,8 +24,10 @@ TERENDAH = 3  # the month's lowest scores named on a koordinator's Beranda
 
 
 def beranda_items(*, user: User) -> list[ItemBeranda]:
-    """Office roles: workers over their caseload ceiling; koordinator: the month's lowest
-    scores on the comparison table."""
+    """Pendamping: their families due a home visit; office roles: workers over their caseload
+    ceiling; koordinator: the month's lowest scores on the comparison table."""
+    if user.role == R.PENDAMPING:
+        return [_kunjungan_jatuh_tempo(user)]
     if user.role not in (R.ADMIN, R.OPERATOR, R.KOORDINATOR):
         return []
     filters = PendampingFilter(is_melebihi=True)
@@ -49,3 +52,14 @@ def _ringkasan_bulan(user: User) -> ItemBeranda:
     url = f"{reverse('pendamping:perbandingan')}?{urlencode(periode.params)}"
     keterangan = f"Skor terendah: {terendah}." if terendah else "Belum ada skor bulan ini."
     return ItemBeranda(f"Kinerja pendamping {periode.label}", None, url, keterangan=keterangan)
+
+
+def _kunjungan_jatuh_tempo(user: User) -> ItemBeranda:
+    jumlah = keluarga_kunjungan_jatuh_tempo(user=user).count()
+    return ItemBeranda(
+        "Keluarga perlu dikunjungi",
+        jumlah,
+        reverse("pendamping:kunjungan-jatuh-tempo"),
+        "peringatan" if jumlah else "info",
+        keterangan=f"Tanpa kunjungan rumah atau verifikasi {kunjungan_batas_hari()} hari terakhir.",
+    )

@@ -10,16 +10,22 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
+from dinsos.bulan import awal_bulan
+from dinsos.formatting import bulan_tahun
 from dinsos.hooks import ItemBeranda
 from dinsos.models import User
+from dinsos.pengaturan import today
 from verifikasi.models import Usulan
-from verifikasi.selectors.komitmen import usulan_list
+from verifikasi.selectors.komitmen import keluarga_komitmen, usulan_list
 
 R = User.Role
 
 
 def beranda_komitmen(*, user: User) -> list[ItemBeranda]:
-    """Suspension proposals waiting for a decision, for the office roles that decide."""
+    """Suspension proposals waiting for a decision, for the office roles that decide;
+    a pendamping's families whose month just ended is not fully verified yet."""
+    if user.role == R.PENDAMPING:
+        return [_komitmen_belum(user)]
     if user.role not in (R.ADMIN, R.OPERATOR, R.KOORDINATOR):
         return []
     status = Usulan.Status.DIUSULKAN
@@ -27,3 +33,17 @@ def beranda_komitmen(*, user: User) -> list[ItemBeranda]:
     url = f"{reverse('verifikasi:usulan-list')}?{urlencode({'status': status})}"
     tingkat = "peringatan" if jumlah else "info"
     return [ItemBeranda("Usulan penangguhan menunggu keputusan", jumlah, url, tingkat)]
+
+
+def _komitmen_belum(user: User) -> ItemBeranda:
+    # The month being verified is the one that just ended: the month view's default.
+    bulan = awal_bulan(today(), geser=-1)
+    jumlah = keluarga_komitmen(user=user, belum_bulan=bulan).count()
+    query = urlencode({"bulan": bulan.strftime("%Y-%m"), "belum": "on"})
+    return ItemBeranda(
+        "Keluarga dengan komitmen belum diverifikasi",
+        jumlah,
+        f"{reverse('verifikasi:komitmen-bulan')}?{query}",
+        "peringatan" if jumlah else "info",
+        keterangan=f"Bulan {bulan_tahun(bulan)}.",
+    )

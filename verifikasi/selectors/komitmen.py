@@ -18,7 +18,9 @@ from typing import Any
 from django.db import connection
 from django.db.models import (
     Count,
+    Exists,
     F,
+    OuterRef,
     Q,
     QuerySet,
 )
@@ -94,15 +96,34 @@ class KeluargaBulan:
     baris: list[BarisKomitmen] = field(default_factory=list)
 
 
-def keluarga_komitmen(*, user: User, pendamping_id: int | None = None) -> QuerySet[Keluarga]:
+def keluarga_komitmen(
+    *, user: User, pendamping_id: int | None = None, belum_bulan: datetime.date | None = None
+) -> QuerySet[Keluarga]:
     """Participating families the user may see that have a component with a commitment,
-    by pengurus name (the month view pages through these)."""
+    by pengurus name (the month view pages through these); with `belum_bulan`, only those
+    with a member's commitment component not yet recorded for that month (the rows the
+    month view shows empty)."""
     families = scope_keluarga(user, Keluarga.objects.all()).filter(
         status__in=STATUS_PESERTA, komponen__overlap=list(KOMPONEN_KOMITMEN)
     )
     if pendamping_id:
         families = families.filter(pendamping_id=pendamping_id)
+    if belum_bulan is not None:
+        families = families.filter(_ada_belum_dicatat(belum_bulan))
     return families.select_related("pengurus").order_by("pengurus__nama_cari", "pk")
+
+
+def _ada_belum_dicatat(bulan: datetime.date) -> Q:
+    # One EXISTS per commitment component (a handful): a member holding it with no record
+    # of it that month. The month view draws the same member-components (komitmen_bulan).
+    kosong = Q()
+    for komponen in KOMPONEN_KOMITMEN:
+        dicatat = Komitmen.objects.filter(anggota_id=OuterRef("pk"), komponen=komponen, bulan=bulan)
+        anggota = Anggota.objects.filter(
+            keluarga_id=OuterRef("pk"), komponen__contains=[komponen]
+        ).filter(~Exists(dicatat))
+        kosong |= Q(Exists(anggota))
+    return kosong
 
 
 def komitmen_bulan(

@@ -55,7 +55,11 @@ def komitmen_bulan(request: AuthedRequest) -> HttpResponse:
         request.GET or None, pendamping=selectors.pendamping_pilihan(user=user), hari_ini=hari_ini
     )
     bulan, pendamping_id = filter_form.pilihan()
-    keluarga_qs = selectors.keluarga_komitmen(user=user, pendamping_id=pendamping_id)
+    keluarga_qs = selectors.keluarga_komitmen(
+        user=user,
+        pendamping_id=pendamping_id,
+        belum_bulan=bulan if filter_form.is_hanya_belum else None,
+    )
     if keluarga_id := forms.KeluargaParameterForm(request.GET).nilai()["keluarga"]:
         keluarga = access_keluarga(user, keluarga_id, audit=False)
         keluarga_qs = keluarga_qs.filter(pk=keluarga.pk)
