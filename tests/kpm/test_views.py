@@ -412,8 +412,9 @@ def test_detail_query_count_is_flat(
     client.force_login(operator)
     # user, family (with area, pengurus, pendamping), audit insert, settings, members,
     # amounts, status history, edit history, session save (3) = 11, plus the sections other
-    # apps add (pendamping history, P2K2 attendance, komitmen, temuan, pengaduan) = 14
-    with django_assert_num_queries(25):
+    # apps add (pendamping history, P2K2 attendance, komitmen, temuan, pengaduan, DTSEN
+    # proposals) = 15
+    with django_assert_num_queries(26):
         client.get(reverse("kpm:keluarga-detail", args=[keluarga.pk]))
 
 
