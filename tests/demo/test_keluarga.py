@@ -149,6 +149,7 @@ def test_seed_demo_creates_accounts_and_families():
         ("admin", "admin"),
         ("koordinator", "koordinator"),
         ("operator", "operator"),
+        ("operator_kelurahan", "operator_kelurahan"),
         ("pendamping", "pendamping"),
         ("pendamping2", "pendamping"),
     ]

@@ -1,6 +1,6 @@
 """Access rules of the pemutakhiran URLs for tests/test_access_matrix.py.
 
-`usulan_a`: a deactivation in Hadimulyo Barat made by the operator kelurahan/desa there,
+`usulan_dtsen_a`: a deactivation in Hadimulyo Barat made by the operator kelurahan/desa there,
 about pendamping A's family (so A sees it); still a draft. Office staff of the area see it
 too; B sees nothing of it (404, like a missing id). The office's steps (verify, assign,
 decide) are for admin and operator: others who see the proposal get 403. An empty or
@@ -20,18 +20,18 @@ _PEMERIKSA = ("admin", "operator")
 
 
 def _tolak(*personas: str, ok: int = 400) -> dict[str, int]:
-    """Allowed personas get `ok`; those who see usulan_a but may not act 403; B 404."""
+    """Allowed personas get `ok`; those who see usulan_dtsen_a but may not act 403; B 404."""
     statuses = ok_for(*personas, ok=ok, deny=403)
     statuses["pendamping_b"] = 404
     return {**LOGIN, **statuses}
 
 
 def _a(world):
-    return {"pk": world.usulan_a.pk}
+    return {"pk": world.usulan_dtsen_a.pk}
 
 
 def _bukti_a(world):
-    return {"pk": world.usulan_a.pk, "bukti_pk": world.bukti_a.pk}
+    return {"pk": world.usulan_dtsen_a.pk, "bukti_pk": world.bukti_a.pk}
 
 
 RULES = {
@@ -62,13 +62,13 @@ RULES = {
 def build(world):
     users = world.users
     hadimulyo = world.kota_metro["Hadimulyo Barat"]
-    world.usulan_a = buat(
+    world.usulan_dtsen_a = buat(
         oleh=users["operator_kelurahan"],
         kelurahan=hadimulyo,
         nik=world.keluarga_a.pengurus.nik,
         nama=world.keluarga_a.pengurus.nama,
     )
-    world.bukti_a = world.usulan_a.bukti.get()
+    world.bukti_a = world.usulan_dtsen_a.bukti.get()
     sanggahan = buat(
         oleh=users["operator"],
         kelurahan=hadimulyo,
