@@ -24,9 +24,6 @@ DESKRIPSI_MAKS = 1000
 # DOMAIN.md §6: up to 3 speakers on the SIKS-NG activity form.
 NARASUMBER_MAKS = 3
 FOTO_EKSTENSI = ["jpg", "jpeg", "png", "webp"]
-# ICU root locale with numeric ordering ("kn"): deterministic, so equality, LIKE and the
-# unique constraint behave as with the default collation.
-COLLATION_ALAMI = "alami"
 # The order of a group's meetings (consecutive alfa, DOMAIN.md §4): by date, then start time,
 # then the order they were entered.
 URUTAN_PERTEMUAN = ("tanggal", "jam_mulai", "id")
@@ -79,7 +76,7 @@ class Kelompok(models.Model):
 
     # "Kelompok 2" before "Kelompok 10": the numbers in a name compare as numbers (issue 14),
     # wherever the database orders by it (migration 0006 creates the ICU collation).
-    nama = models.CharField(max_length=60, db_collation=COLLATION_ALAMI)
+    nama = models.CharField(max_length=60)
     pendamping = models.ForeignKey(
         User,
         on_delete=models.PROTECT,

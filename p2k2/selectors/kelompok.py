@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import (
+    BigIntegerField,
     Count,
     Exists,
     F,
+    Func,
     IntegerField,
     Max,
     OuterRef,
@@ -17,8 +19,9 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce, Lower
 
 from dinsos import selectors as dinsos_selectors
 from dinsos.access import scope_wilayah
@@ -28,6 +31,19 @@ from kpm.models import Keluarga
 from p2k2.access import can_manage_p2k2, scope_kelompok
 from p2k2.models import Keanggotaan, Kehadiran, Kelompok, Modul, Pertemuan, Sesi
 from p2k2.services import STATUS_BOLEH_BERGABUNG
+
+# Group names in natural order ("Kelompok 2" before "Kelompok 10"), ignoring case: the name
+# without its digits, then its first number (up to 18 digits, so it fits a bigint). Written
+# in SQL rather than as an ICU collation because the embedded PostgreSQL of `make test` is
+# built without ICU.
+URUTAN_NAMA_ALAMI = (
+    Lower(Func(F("nama"), Value("[0-9]+"), Value(""), Value("g"), function="regexp_replace")),
+    Cast(Func(F("nama"), Value("[0-9]{1,18}"), function="substring"), BigIntegerField()).asc(
+        nulls_first=True
+    ),
+    "nama",
+    "pk",
+)
 
 
 def _anggota_aktif(kelompok_ref: Any) -> QuerySet[Keanggotaan]:
@@ -68,7 +84,7 @@ def kelompok_list(*, user: User) -> QuerySet[Kelompok]:
             pertemuan_terakhir=Subquery(last),
         )
         .annotate(sesi_belum=total - F("sesi_dilaksanakan"))
-        .order_by("nama", "pk")
+        .order_by(*URUTAN_NAMA_ALAMI)
     )
 
 
