@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
@@ -40,6 +40,10 @@ KODE_PROVINSI = frozenset(
 KODE_KOSONG = "00"  # DOMAIN.md §8: kab/kota and kecamatan parts count from 01
 DAY_OFFSET_PEREMPUAN = 40  # DOMAIN.md §8: day +40 for women
 NOMOR_URUT_KOSONG = "0000"  # DOMAIN.md §8: serial starts at 0001
+# DOMAIN.md §8: "Nothing beyond these checks rejects a NIK" — these are warnings.
+PERINGATAN_PROVINSI = "kode provinsi dalam NIK tidak dikenal (NIK tetap diterima)"
+PERINGATAN_WILAYAH = "kode kabupaten/kota atau kecamatan dalam NIK 00 (NIK tetap diterima)"
+PERINGATAN_KALENDER = "tanggal lahir dalam NIK bukan tanggal kalender (NIK tetap diterima)"
 
 # DOMAIN.md §8: NIK = province (2) + kab/kota (2) + kecamatan (2) + DDMMYY + serial (4).
 _PROVINSI = slice(0, 2)
@@ -78,9 +82,17 @@ class NikInfo:
     """What a valid NIK encodes (DOMAIN.md §8); the region is of registration, not domicile."""
 
     kode_wilayah: str
-    tanggal_lahir: date
+    # None when DDMMYY is not a calendar date (30 February): DOMAIN.md §8 keeps such NIKs.
+    tanggal_lahir: date | None
     jenis_kelamin: Kelamin
     nomor_urut: str
+    # DOMAIN.md §8: what is odd but does not reject the NIK (unknown province, a region part
+    # "00", a day that is not on the calendar), in Indonesian, for the user.
+    peringatan: tuple[str, ...] = ()
+    # The DDMMYY digits as written (day without the +40), for comparing with a recorded date.
+    hari: int = field(default=0, compare=False)
+    bulan: int = field(default=0, compare=False)
+    tahun_2digit: int = field(default=0, compare=False)
 
 
 def _strip_quote_pair(text: str) -> str:
@@ -138,46 +150,67 @@ def _has_valid_kode_wilayah(identifier: str) -> bool:
     )
 
 
-def _decode_tanggal_lahir(nik: str, *, today: date) -> tuple[date, Kelamin]:
-    """Decode the DDMMYY birth date and the sex it carries (day +40 for women)."""
-    invalid = IdentityError("tanggal lahir dalam NIK tidak valid")
+def _decode_tanggal_lahir(nik: str, *, today: date) -> tuple[int, int, int, Kelamin]:
+    """The DDMMYY day, month, year and the sex it carries (day +40 for women).
+
+    DOMAIN.md §8: month 01–12 and day 01–31 or 41–71, or the NIK is rejected.
+    """
     day, month, year = int(nik[_HARI]), int(nik[_BULAN]), int(nik[_TAHUN])
     jenis_kelamin: Kelamin = "P" if day > DAY_OFFSET_PEREMPUAN else "L"
     if jenis_kelamin == "P":
         day -= DAY_OFFSET_PEREMPUAN
     if not (1 <= month <= 12 and 1 <= day <= 31):
-        raise invalid
-    # The NIK has no century: the latest century that does not put the birth in the future.
+        raise IdentityError("tanggal lahir dalam NIK tidak valid")
+    return day, month, year, jenis_kelamin
+
+
+def _calendar_date(day: int, month: int, year: int, *, today: date) -> date | None:
+    """The birth date, or None when DDMMYY is not on the calendar (30 February).
+
+    The NIK has no century: the latest century that does not put the birth in the future.
+    """
     for century in (2000, 1900):
         try:
             born = date(century + year, month, day)
         except ValueError:
             continue  # 29 February exists in 2000 but not in 1900
         if born <= today:
-            return born, jenis_kelamin
-    raise invalid
+            return born
+    return None
 
 
 def parse_nik(raw: object, *, today: date | None = None) -> NikInfo:
     """Normalise and decode a NIK (DOMAIN.md §8); raises IdentityError naming the bad part.
 
-    `today` (default: today in Jakarta) picks the birth year's century: 20YY unless that is
-    after `today`, else 19YY.
+    Rejected (DOMAIN.md §8, exactly): not 16 digits, month outside 01–12, day outside 01–31 and
+    41–71, serial 0000. Anything beyond is a warning in `peringatan`, because such NIKs exist in
+    Dukcapil's data and the person still has to be served: an unknown province code, a kab/kota
+    or kecamatan part "00", a day that is not a calendar date (then `tanggal_lahir` is None).
+    `today` (default: today in Jakarta) picks the birth year's century: 20YY unless that is after
+    `today`, else 19YY.
     """
     nik = normalize_identifier(raw, label="NIK")
-    if nik[_PROVINSI] not in KODE_PROVINSI:
-        raise IdentityError("kode provinsi dalam NIK tidak dikenal")
-    if not _has_valid_kode_wilayah(nik):
-        raise IdentityError("kode wilayah dalam NIK tidak valid")
     today = today or datetime.now(JAKARTA).date()
-    tanggal_lahir, jenis_kelamin = _decode_tanggal_lahir(nik, today=today)
+    day, month, year, jenis_kelamin = _decode_tanggal_lahir(nik, today=today)
     if nik[_NOMOR_URUT] == NOMOR_URUT_KOSONG:
         raise IdentityError("nomor urut dalam NIK tidak boleh 0000")
+    peringatan: list[str] = []
+    if nik[_PROVINSI] not in KODE_PROVINSI:
+        peringatan.append(PERINGATAN_PROVINSI)
+    elif not _has_valid_kode_wilayah(nik):
+        peringatan.append(PERINGATAN_WILAYAH)
+    tanggal_lahir = _calendar_date(day, month, year, today=today)
+    if tanggal_lahir is None:
+        peringatan.append(PERINGATAN_KALENDER)
     return NikInfo(
         kode_wilayah=nik[_KODE_WILAYAH],
         tanggal_lahir=tanggal_lahir,
         jenis_kelamin=jenis_kelamin,
         nomor_urut=nik[_NOMOR_URUT],
+        peringatan=tuple(peringatan),
+        hari=day,
+        bulan=month,
+        tahun_2digit=year,
     )
 
 
@@ -198,7 +231,7 @@ def nik_warnings(nik: str, *, tanggal_lahir: date | None, jenis_kelamin: str | N
     other than L/P.
     """
     info = parse_nik(nik)
-    warnings: list[str] = []
+    warnings: list[str] = []  # the NIK's own oddities are in `parse_nik(nik).peringatan`
     if jenis_kelamin:
         recorded = jenis_kelamin.strip().upper()
         if recorded not in NAMA_KELAMIN:
@@ -210,9 +243,13 @@ def nik_warnings(nik: str, *, tanggal_lahir: date | None, jenis_kelamin: str | N
     # a NIK that decodes to 2025. Compare day, month and the year's last two digits only.
     if tanggal_lahir is not None and (
         (tanggal_lahir.day, tanggal_lahir.month, tanggal_lahir.year % 100)
-        != (info.tanggal_lahir.day, info.tanggal_lahir.month, info.tanggal_lahir.year % 100)
+        != (info.hari, info.bulan, info.tahun_2digit)
     ):
-        shown = tanggal(info.tanggal_lahir)
+        shown = (
+            tanggal(info.tanggal_lahir)
+            if info.tanggal_lahir
+            else f"{info.hari:02d}-{info.bulan:02d}-{info.tahun_2digit:02d}"
+        )
         warnings.append(f"tanggal lahir tidak sesuai dengan NIK (NIK menunjukkan {shown})")
     return warnings
 

@@ -240,11 +240,15 @@ class AnggotaForm(BootstrapFormMixin, forms.ModelForm):
         data = super().clean() or {}
         if data.get("nik") and not self.errors.get("nik"):
             # DOMAIN.md §8: a disagreement between NIK and the person's data is a warning.
-            self.warnings = nik_warnings(
-                data["nik"],
-                tanggal_lahir=data.get("tanggal_lahir"),
-                jenis_kelamin=data.get("jenis_kelamin"),
-            )
+            # DOMAIN.md §8: an unknown province or a day off the calendar is a warning too.
+            self.warnings = [
+                *parse_nik(data["nik"]).peringatan,
+                *nik_warnings(
+                    data["nik"],
+                    tanggal_lahir=data.get("tanggal_lahir"),
+                    jenis_kelamin=data.get("jenis_kelamin"),
+                ),
+            ]
         return data
 
 

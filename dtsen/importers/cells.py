@@ -96,7 +96,8 @@ class NikParser:
     """NIK checks of dinsos.identity (DOMAIN.md §8), cached by region and by birth date.
 
     `parse_nik` runs only for a region or a DDMMYY not seen before, on a stand-in NIK that
-    isolates that part, so the messages are exactly those of dinsos.identity.
+    isolates that part, so the messages are exactly those of dinsos.identity. A region or a
+    calendar oddity is a warning (DOMAIN.md §8: nothing beyond the format rejects a NIK).
     """
 
     VALID_REGION = "187201"  # a valid prefix, to check a date part alone
@@ -104,11 +105,11 @@ class NikParser:
 
     def __init__(self, *, today: datetime.date) -> None:
         self.today = today
-        self._region: dict[str, str | None] = {}
-        self._date: dict[str, tuple[datetime.date, str] | str] = {}
+        self._region: dict[str, tuple[str, ...]] = {}
+        self._date: dict[str, tuple[datetime.date | None, str, tuple[str, ...]] | str] = {}
 
-    def parse(self, raw: object) -> tuple[str, datetime.date, str]:
-        """Return (16-digit NIK, birth date, "L"/"P") or raise CellError."""
+    def parse(self, raw: object) -> tuple[str, datetime.date | None, str, tuple[str, ...]]:
+        """Return (16-digit NIK, birth date or None, "L"/"P", warnings) or raise CellError."""
         if isinstance(raw, str) and len(raw) == 16 and raw.isdigit():
             nik = raw
         else:
@@ -116,19 +117,12 @@ class NikParser:
                 nik = normalize_identifier(raw, label="NIK")
             except IdentityError as exc:
                 raise CellError(exc.message) from exc
-        region = nik[:6]
-        problem = self._region.get(region, "?")
-        if problem == "?":
-            problem = self._verdict(region + self.VALID_DATE + "0001")
-            self._region[region] = problem
-        if problem:
-            raise CellError(problem)
         date_part = nik[6:12]
         found = self._date.get(date_part)
         if found is None:
             try:
                 info = parse_nik(self.VALID_REGION + date_part + "0001", today=self.today)
-                found = (info.tanggal_lahir, info.jenis_kelamin)
+                found = (info.tanggal_lahir, info.jenis_kelamin, info.peringatan)
             except IdentityError as exc:
                 found = exc.message
             self._date[date_part] = found
@@ -136,14 +130,14 @@ class NikParser:
             raise CellError(found)
         if nik[12:] == NOMOR_URUT_KOSONG:
             raise CellError("nomor urut dalam NIK tidak boleh 0000")
-        return nik, found[0], found[1]
-
-    def _verdict(self, nik: str) -> str | None:
-        try:
-            parse_nik(nik, today=self.today)
-        except IdentityError as exc:
-            return exc.message
-        return None
+        region = nik[:6]
+        region_warnings = self._region.get(region)
+        if region_warnings is None:
+            region_warnings = parse_nik(
+                region + self.VALID_DATE + "0001", today=self.today
+            ).peringatan
+            self._region[region] = region_warnings
+        return nik, found[0], found[1], region_warnings + found[2]
 
 
 class NoKkParser:

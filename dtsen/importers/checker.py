@@ -132,7 +132,7 @@ class RowChecker:
         self,
         number: int,
         nik: str,
-        nik_born: datetime.date,
+        nik_born: datetime.date | None,
         nik_kelamin: str,
         born: datetime.date | None,
         kelamin: str,
@@ -140,10 +140,10 @@ class RowChecker:
     ) -> None:
         """DOMAIN.md §8: sex or birth date against the NIK is a warning, not a rejection."""
         same_sex = not kelamin or kelamin == nik_kelamin
-        same_day = born is None or (born.day, born.month, born.year % 100) == (
-            nik_born.day,
-            nik_born.month,
-            nik_born.year % 100,
+        same_day = born is None or (
+            nik_born is not None
+            and (born.day, born.month, born.year % 100)
+            == (nik_born.day, nik_born.month, nik_born.year % 100)
         )
         if same_sex and same_day:
             return  # the common case, without building messages
@@ -156,9 +156,11 @@ class RowChecker:
     ) -> tuple[str, datetime.date | None, str, int | None]:
         """NIK, birth date, sex and kelurahan: the cells both kinds of file carry."""
         index, header = self.index, self.header
-        nik, nik_born, nik_kelamin = "", None, ""
+        nik, nik_born, nik_kelamin, nik_ok = "", None, "", False
         try:
-            nik, nik_born, nik_kelamin = self.niks.parse(c[index["nik"]])
+            nik, nik_born, nik_kelamin, peringatan = self.niks.parse(c[index["nik"]])
+            nik_ok = True
+            masalah.extend(RowError(number, header["nik"], m, True) for m in peringatan)
         except CellError as exc:
             masalah.append(RowError(number, header["nik"], exc.message))
         born = None
@@ -178,7 +180,7 @@ class RowChecker:
             masalah.append(
                 RowError(number, self.kode_header, penentuan.pesan, kelurahan is not None)
             )
-        if nik_born is not None:
+        if nik_ok:
             self.nik_warnings(number, nik, nik_born, nik_kelamin, born, kelamin, masalah)
         return nik, born, kelamin, kelurahan
 

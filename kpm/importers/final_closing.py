@@ -140,6 +140,11 @@ class PembacaFinalClosing:
             error(NAMA_PENERIMA, f"NAMA PENERIMA lebih dari {NAMA_MAKS} huruf")
 
         tanggal_lahir = self._tanggal_lahir(row.get(TGL_LAHIR), error)
+        if info is not None:
+            # DOMAIN.md §8: an odd region or a day off the calendar does not reject the NIK.
+            warnings.extend(
+                RowError(row=nomor, column=NIK, message=m, is_warning=True) for m in info.peringatan
+            )
         if info is not None and tanggal_lahir is not None:
             warnings.extend(
                 RowError(row=nomor, column=TGL_LAHIR, message=m, is_warning=True)

@@ -7,6 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dinsos.identity import (
+    PERINGATAN_KALENDER,
+    PERINGATAN_PROVINSI,
+    PERINGATAN_WILAYAH,
     IdentityError,
     NikInfo,
     nik_problem,
@@ -140,14 +143,13 @@ def test_parse_nik_picks_the_latest_century_not_in_the_future(nik: str, expected
     assert info.tanggal_lahir == expected
 
 
-def test_parse_nik_rejects_a_leap_day_that_exists_only_in_the_future_century() -> None:
+def test_parse_nik_keeps_a_leap_day_that_exists_only_in_the_future_century() -> None:
     # given: 29-02-00 is 2000 (a leap year) or 1900 (not one); before 2000 only 1900 is possible
     nik = "1872012902000001"
     # when
-    with pytest.raises(IdentityError) as excinfo:
-        parse_nik(nik, today=date(1999, 12, 31))
-    # then
-    assert excinfo.value.message == TANGGAL_TIDAK_VALID
+    info = parse_nik(nik, today=date(1999, 12, 31))
+    # then: DOMAIN.md §8 — not on the calendar is a warning, the NIK is accepted
+    assert (info.tanggal_lahir, info.peringatan) == (None, (PERINGATAN_KALENDER,))
 
 
 @pytest.mark.parametrize(
@@ -304,8 +306,9 @@ def test_unknown_province(case: tuple[str, date, str], provinsi: int) -> None:
     nik = replace_part(case[0], 0, f"{provinsi:02d}")
     # when
     problem = nik_problem(nik)
-    # then
-    assert problem == "kode provinsi dalam NIK tidak dikenal"
+    info = parse_nik(nik)
+    # then: DOMAIN.md §8 — an unknown province is a warning, never a rejection
+    assert (problem, info.peringatan) == (None, (PERINGATAN_PROVINSI,))
 
 
 @PROPERTY
@@ -315,8 +318,9 @@ def test_kab_kota_or_kecamatan_00(case: tuple[str, date, str], start: int) -> No
     nik = replace_part(case[0], start, "00")
     # when
     problem = nik_problem(nik)
-    # then
-    assert problem == "kode wilayah dalam NIK tidak valid"
+    info = parse_nik(nik)
+    # then: DOMAIN.md §8 — only the format rejects a NIK
+    assert (problem, info.peringatan) == (None, (PERINGATAN_WILAYAH,))
 
 
 @PROPERTY
@@ -355,8 +359,10 @@ def test_day_that_does_not_exist_in_its_month(
     nik = replace_part(case[0], 6, f"{day + offset:02d}{month:02d}23")
     # when
     problem = nik_problem(nik)
-    # then
-    assert problem == TANGGAL_TIDAK_VALID
+    info = parse_nik(nik)
+    # then: DOMAIN.md §8 — such NIKs exist in Dukcapil's data; the person is still served
+    assert (problem, info.tanggal_lahir, info.peringatan) == (None, None, (PERINGATAN_KALENDER,))
+    assert info.jenis_kelamin == ("P" if offset else "L")
 
 
 @PROPERTY

@@ -254,6 +254,24 @@ def test_nik_with_an_impossible_date_part_is_rejected(muat, tmp_path):
     assert masalah(snapshot) == [(2, NIK, "tanggal lahir dalam NIK tidak valid", False)]
 
 
+def test_nik_off_the_calendar_or_with_an_unknown_province_is_kept_with_a_warning(muat, tmp_path):
+    # given: DOMAIN.md §8 (issue 20, D3) — 30 February and province 99 occur in Dukcapil data
+    tanpa_kalender = orang(1)
+    tanpa_kalender[0] = "1872013002800001"
+    tanpa_kalender[3] = ""
+    provinsi_asing = orang(2)
+    provinsi_asing[0] = "99" + str(provinsi_asing[0])[2:]
+    # when
+    snapshot = muat(write_csv(tmp_path / "d.csv", [tanpa_kalender, provinsi_asing]))
+    # then: both rows load, each with a warning on the NIK column
+    assert snapshot.baris_valid == 2
+    assert masalah(snapshot) == [
+        (2, NIK, "tanggal lahir dalam NIK bukan tanggal kalender (NIK tetap diterima)", True),
+        (3, NIK, "kode provinsi dalam NIK tidak dikenal (NIK tetap diterima)", True),
+    ]
+    assert DtsenRecord.objects.filter(snapshot=snapshot, nik="1872013002800001").exists()
+
+
 def test_pbijk_list_with_its_own_headers(muat, tmp_path):
     # given: a PBI-JK list (no fixed layout): BPJS card number keeps its leading zeros
     lahir = datetime.date(1970, 3, 4)

@@ -247,6 +247,30 @@ def test_register_then_warn_when_sex_disagrees_with_nik(client, operator, kota_m
     assert Keluarga.objects.get().no_kk == "1872012001150009"
 
 
+def test_register_a_nik_whose_day_is_not_on_the_calendar(client, operator, kota_metro):
+    # given: DOMAIN.md §8 (issue 20, D3) — 30 February exists in Dukcapil data
+    client.force_login(operator)
+    # when
+    response = client.post(
+        reverse("kpm:keluarga-create"),
+        {
+            "no_kk": "1872012001150009",
+            "kelurahan": kota_metro["Imopuro"].pk,
+            "tanggal_terdaftar": "2020-01-01",
+            "pengurus-nik": "1872017002990007",
+            "pengurus-nama": "Siti",
+            "pengurus-jenis_kelamin": "P",
+            "pengurus-tanggal_lahir": "1999-02-28",
+            "pengurus-hubungan": "pasangan",
+        },
+        follow=True,
+    )
+    # then: registered, and the operator is told what is odd
+    messages = [str(m) for m in response.context["messages"]]
+    assert any("bukan tanggal kalender" in m for m in messages)
+    assert Keluarga.objects.get().pengurus.nik == "1872017002990007"
+
+
 # --- List: scope, search, filters, query counts ----------------------------------
 def _list(client, **params):
     if "q" in params:  # the search box POSTs, then the list shows under a token
