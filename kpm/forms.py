@@ -64,7 +64,9 @@ class KeluargaFilterForm(BootstrapFormMixin, forms.Form):
     komponen = forms.ChoiceField(
         required=False, choices=[("", "Semua komponen"), *Komponen.choices]
     )
-    lama_5_tahun = forms.BooleanField(required=False, label="Terdaftar ≥ 5 tahun")
+    lama_5_tahun = forms.BooleanField(
+        required=False, label="Terdaftar ≥ 5 tahun (tanpa lansia/disabilitas berat)"
+    )
     sort = forms.ChoiceField(required=False, choices=SORT_CHOICES, label="Urutkan")
     # Set by the links of the pendamping figures, not typed: the page says what they hold.
     graduasi_tahun = forms.IntegerField(

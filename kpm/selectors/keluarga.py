@@ -194,7 +194,9 @@ def keluarga_list(
         qs = qs.filter(komponen__contains=[filters.komponen])
     if filters.lama_5_tahun:
         years = dinsos_selectors.pengaturan_get("kepesertaan_tahun_maks", on=day)
-        qs = qs.filter(tanggal_terdaftar__lte=_years_before(day, years))
+        qs = qs.filter(tanggal_terdaftar__lte=_years_before(day, years)).exclude(
+            komponen__overlap=list(KOMPONEN_TANPA_BATAS_5_TAHUN)
+        )
     if filters.graduasi_tahun:
         awal, akhir = _rentang_wib(filters.graduasi_tahun, filters.graduasi_bulan)
         lulus = RiwayatStatus.objects.filter(
@@ -230,6 +232,11 @@ def _rentang_wib(tahun: int, bulan: int | None) -> tuple[datetime.datetime, date
         datetime.datetime.combine(awal, tengah_malam),
         datetime.datetime.combine(akhir, tengah_malam),
     )
+
+
+# DOMAIN.md §2: "Aid is meant to last at most 5 years (except lansia and disabilitas berat)":
+# a family with either component is never flagged as enrolled too long.
+KOMPONEN_TANPA_BATAS_5_TAHUN = frozenset({Komponen.LANSIA, Komponen.DISABILITAS_BERAT})
 
 
 def _years_before(day: datetime.date, years: int) -> datetime.date:
@@ -357,7 +364,8 @@ def keluarga_detail(
         hak=hak,
         riwayat_status=list(keluarga.riwayat_status.select_related("oleh")[:50]),
         riwayat_perubahan=list(keluarga.riwayat_ubah.select_related("oleh", "anggota")[:50]),
-        is_lama_5_tahun=keluarga.tanggal_terdaftar <= limit,
+        is_lama_5_tahun=keluarga.tanggal_terdaftar <= limit
+        and not set(keluarga.komponen) & KOMPONEN_TANPA_BATAS_5_TAHUN,
         panels=keluarga_panels(keluarga=keluarga, user=user),
     )
 

@@ -382,6 +382,32 @@ def test_an_expired_search_shows_the_whole_list_with_a_note(client, operator, ko
     assert "Pencarian sebelumnya sudah kedaluwarsa" in response.content.decode()
 
 
+def test_five_year_flag_spares_lansia_and_disabilitas_berat(client, operator, kota_metro):
+    # given: DOMAIN.md §2 (issue 20, D1) — three families enrolled since 2015
+    biasa = keluarga_with_pengurus(
+        kelurahan=kota_metro["Imopuro"],
+        tanggal_terdaftar=datetime.date(2015, 1, 1),
+        komponen=["anak_sd"],
+    )
+    lansia = keluarga_with_pengurus(
+        kelurahan=kota_metro["Imopuro"],
+        tanggal_terdaftar=datetime.date(2015, 1, 1),
+        komponen=["anak_sd", "lansia"],
+    )
+    keluarga_with_pengurus(
+        kelurahan=kota_metro["Imopuro"],
+        tanggal_terdaftar=datetime.date(2015, 1, 1),
+        komponen=["disabilitas_berat"],
+    )
+    client.force_login(operator)
+    # when / then: only the family without the exempt components is flagged
+    assert _list(client, lama_5_tahun="on") == [biasa]
+    page = client.get(reverse("kpm:keluarga-detail", args=[lansia.pk])).content.decode()
+    assert "Terdaftar ≥ 5 tahun" not in page
+    page = client.get(reverse("kpm:keluarga-detail", args=[biasa.pk])).content.decode()
+    assert "Terdaftar ≥ 5 tahun" in page
+
+
 def test_filters_combine(client, operator, kota_metro):
     old = keluarga_with_pengurus(
         kelurahan=kota_metro["Imopuro"], tanggal_terdaftar=datetime.date(2015, 1, 1)
