@@ -74,7 +74,9 @@ def komponen_anggota(anggota: DataAnggota, *, on: datetime.date, aturan: Aturan)
     in_school_age = aturan.anak_sekolah_usia_min <= age <= aturan.anak_sekolah_usia_maks
     if school is not None and in_school_age:
         result.append(school)
-    elif 0 <= age <= aturan.anak_usia_dini_usia_maks and not anggota.jenjang_sekolah:
+    elif 0 <= age <= aturan.anak_usia_dini_usia_maks:
+        # DOMAIN.md §2 defines anak usia dini by age alone (0–6 th): a child under school age
+        # who already sits in SD (or any class) is still AUD (issue 20, D4).
         result.append(Komponen.ANAK_USIA_DINI)
     if anggota.is_disabilitas_berat:
         result.append(Komponen.DISABILITAS_BERAT)

@@ -31,6 +31,12 @@ def born(years: int) -> datetime.date:
         ("baby", DataAnggota(tanggal_lahir=born(1)), ["anak_usia_dini"]),
         ("six, not in school", DataAnggota(tanggal_lahir=born(6)), ["anak_usia_dini"]),
         ("six in SD", DataAnggota(tanggal_lahir=born(6), jenjang_sekolah="sd"), ["anak_sd"]),
+        # DOMAIN.md §2 (issue 20, D4): AUD by age alone — a five-year-old already in SD is AUD
+        (
+            "five already in SD",
+            DataAnggota(tanggal_lahir=born(5), jenjang_sekolah="sd"),
+            ["anak_usia_dini"],
+        ),
         ("seven not in school", DataAnggota(tanggal_lahir=born(7)), []),
         ("SMP", DataAnggota(tanggal_lahir=born(13), jenjang_sekolah="smp"), ["anak_smp"]),
         ("SMA", DataAnggota(tanggal_lahir=born(17), jenjang_sekolah="sma"), ["anak_sma"]),
