@@ -24,7 +24,7 @@ test: $(STAMP) browser
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy dinsos kpm pendamping verifikasi p2k2 dtsen pengaduan pemutakhiran demo
+	$(BIN)/mypy dinsos kpm pendamping verifikasi p2k2 dtsen pengaduan pemutakhiran laporan demo
 	$(BIN)/djlint templates --lint
 	$(BIN)/djlint templates --check
 	$(BIN)/python scripts/check_rules.py

@@ -28,6 +28,7 @@ urlpatterns = [
         auth_views.LoginView.as_view(
             authentication_form=LoginForm, redirect_authenticated_user=True
         ),
+    path("laporan/", include("laporan.urls")),
         name="login",
     ),
     path("akun/keluar/", auth_views.LogoutView.as_view(), name="logout"),

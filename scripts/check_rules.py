@@ -19,6 +19,7 @@ APPS = (
     "dtsen",
     "pengaduan",
     "pemutakhiran",
+    "laporan",
     "demo",
 )
 

@@ -32,7 +32,7 @@ BUKAN_HALAMAN = (
     "xlsx",
     "ekspor",
     "unduh",
-    "laporan",
+    "pdf",  # the rakor report's PDF (issue 19); its pages (laporan:laporan-…) are walked
     "healthz",
     "progress",
     "service-worker",

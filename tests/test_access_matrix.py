@@ -19,7 +19,16 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.access import PERSONAS, Rule, World, ok_for
 from tests.factories import keluarga_with_pengurus
 
-APPS_WITH_RULES = ("kpm", "pendamping", "verifikasi", "p2k2", "dtsen", "pengaduan", "pemutakhiran")
+APPS_WITH_RULES = (
+    "kpm",
+    "pendamping",
+    "verifikasi",
+    "p2k2",
+    "dtsen",
+    "pengaduan",
+    "pemutakhiran",
+    "laporan",
+)
 SKIPPED_NAMESPACES = ("admin",)  # the admin site has its own test (admin role only)
 
 

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "dtsen",
     "pengaduan",
     "pemutakhiran",  # the monthly DTSEN proposals to SIKS-NG (issue 17), beside pengaduan
+    "laporan",  # the monthly rakor report (issue 19): reads every app above, below demo
     "demo",  # demo data generators and seed_demo; above every app, imported by none
 ]
 
@@ -371,6 +372,12 @@ CELERY_BEAT_SCHEDULE = {
     "usulan-geser-bulan": {
         "task": "pemutakhiran.tasks.usulan_geser_bulan_task",
         "schedule": crontab(hour=0, minute=15),
+    },
+    # 02.00 WIB on the 1st: last month is closed; freeze its rakor report (city and each
+    # kecamatan) before the office opens. Idempotent: a month that has a report keeps it.
+    "laporan-bulanan": {
+        "task": "laporan.tasks.laporan_bulanan_terjadwal_task",
+        "schedule": crontab(day_of_month=1, hour=2, minute=0),
     },
     # 01.00 WIB, outside office hours: remove history rows past their retention period.
     "retensi": {"task": "dinsos.tasks.retensi_hapus_task", "schedule": crontab(hour=1, minute=0)},

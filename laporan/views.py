@@ -1,0 +1,132 @@
+"""The rakor report pages: the list by month, one report (or its progress), its files."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from dinsos import services as dinsos_services
+from dinsos.ekspor import XLSX, DownloadFormat, download_file_response, download_response
+from dinsos.errors import DomainError
+from dinsos.http import AuthedRequest, require_role
+from dinsos.models import AuditEvent, User
+from laporan import exporters, forms, selectors, services, tampilan, tasks
+from laporan.access import KANTOR, access_laporan, can_lihat_sdm
+from laporan.models import LaporanBulanan
+
+R = User.Role
+PDF = DownloadFormat(".pdf", "application/pdf")
+
+
+def _form(request: AuthedRequest, data: object = None) -> forms.LaporanBuatForm:
+    return forms.LaporanBuatForm(
+        data,
+        bulan_pilihan=selectors.bulan_pilihan(),
+        wilayah_qs=selectors.wilayah_pilihan(user=request.user),
+    )
+
+
+@require_GET
+@require_role(*KANTOR)
+def laporan_list(request: AuthedRequest) -> HttpResponse:
+    context = {"form": _form(request), "laporan_list": selectors.laporan_list(user=request.user)}
+    return render(request, "laporan/laporan_list.html", context)
+
+
+@require_POST
+@require_role(*KANTOR)
+def laporan_create(request: AuthedRequest) -> HttpResponse:
+    form = _form(request, request.POST)
+    if form.is_valid():
+        try:
+            laporan = services.laporan_minta(
+                wilayah=form.cleaned_data["wilayah"],
+                bulan=form.cleaned_data["bulan"],
+                oleh=request.user,
+            )
+        except DomainError as e:
+            form.add_error(None, e.message)
+        else:
+            tasks.laporan_antrekan(laporan_id=laporan.pk)
+            messages.success(
+                request, "Laporan sedang disusun; halaman ini menampilkan kemajuannya."
+            )
+            return redirect("laporan:laporan-detail", laporan.pk)
+    context = {"form": form, "laporan_list": selectors.laporan_list(user=request.user)}
+    return render(request, "laporan/laporan_list.html", context, status=400)
+
+
+@require_GET
+@require_role(*KANTOR)
+def laporan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    laporan = access_laporan(request.user, pk)
+    context = {
+        "laporan": laporan,
+        "judul": services.judul_laporan(laporan),
+        "bagian_list": tampilan.bagian_list(
+            laporan.data, with_sdm=can_lihat_sdm(request.user), with_links=True
+        )
+        if laporan.is_selesai
+        else [],
+        "riwayat": selectors.laporan_riwayat(laporan=laporan),
+        "form_ulang": _form(
+            request, {"bulan": laporan.bulan.isoformat(), "wilayah": laporan.wilayah_id}
+        ),
+        "is_sdm_tersembunyi": not can_lihat_sdm(request.user),
+    }
+    return render(request, "laporan/laporan_detail.html", context)
+
+
+@require_GET
+@require_role(*KANTOR)
+def laporan_progres(request: AuthedRequest, pk: int) -> HttpResponse:
+    laporan = access_laporan(request.user, pk)
+    response = render(request, "laporan/_laporan_progres.html", {"laporan": laporan})
+    if not laporan.is_berjalan:
+        response["HX-Refresh"] = "true"  # the figures and the download buttons appear
+    return response
+
+
+def _unduh(request: AuthedRequest, laporan: LaporanBulanan, fmt: DownloadFormat) -> HttpResponse:
+    if not laporan.is_selesai:
+        messages.error(request, "Laporan belum selesai disusun.")
+        return redirect("laporan:laporan-detail", laporan.pk)
+    dinsos_services.audit_record(user=request.user, action=AuditEvent.Action.EXPORT, obj=laporan)
+    nama = f"laporan-rakor-{laporan.bulan:%Y-%m}-{laporan.wilayah.nama}-v{laporan.versi}"
+    if can_lihat_sdm(request.user):
+        berkas = laporan.berkas_pdf if fmt is PDF else laporan.berkas_xlsx
+        return download_file_response(berkas.open("rb"), name=nama, fmt=fmt)  # type: ignore[return-value]  # a streamed HttpResponseBase, as require_role's type wants
+    # Without the workforce section: made from the same frozen figures (never live data).
+    judul = services.judul_laporan(laporan)
+    if fmt is PDF:
+        isi = exporters.laporan_pdf(
+            data=laporan.data,
+            kop=laporan.data.get("kop", {}),
+            judul=judul,
+            dibuat_at=laporan.dibuat_at or laporan.updated_at,
+            versi=laporan.versi,
+            with_sdm=False,
+        )
+    else:
+        isi = exporters.laporan_xlsx(
+            data=laporan.data,
+            judul=judul,
+            dibuat_at=laporan.dibuat_at or laporan.updated_at,
+            versi=laporan.versi,
+            with_sdm=False,
+        )
+    return download_response(isi, name=nama, fmt=fmt)
+
+
+@require_GET
+@require_role(*KANTOR)
+def laporan_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _unduh(request, access_laporan(request.user, pk), PDF)
+
+
+@require_GET
+@require_role(*KANTOR)
+def laporan_xlsx(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _unduh(request, access_laporan(request.user, pk), XLSX)

@@ -1,0 +1,147 @@
+"""Each section's figures against the hand-counted world of tests/laporan/dunia.py."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from laporan import selectors
+from tests.laporan.dunia import JUNI, bangun
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def dunia(kota_metro, operator, pendamping_hadimulyo):
+    return bangun(kota_metro, operator, pendamping_hadimulyo)
+
+
+@pytest.fixture
+def kota(dunia):
+    return selectors.laporan_susun(wilayah=dunia.kota, bulan=JUNI)
+
+
+def _bagian(data, kunci):
+    return next(b for b in data["bagian"] if b["kunci"] == kunci)
+
+
+def _angka(data, kunci):
+    return {a["label"]: (a["nilai"], a["lalu"], a["tahun"]) for a in _bagian(data, kunci)["angka"]}
+
+
+def _tabel(data, kunci, judul):
+    tabel = next(t for t in _bagian(data, kunci)["tabel"] if t["judul"].startswith(judul))
+    return {row[0]: row[1:] for row in tabel["baris"]}
+
+
+def test_figures_are_json_and_in_section_order(kota):
+    assert json.loads(json.dumps(kota)) == kota
+    assert [b["kunci"] for b in kota["bagian"]] == [
+        "kpm", "bansos", "p2k2", "komitmen", "graduasi", "sekolah_rakyat", "dtsen",
+        "pengaduan", "sdm",
+    ]  # fmt: skip
+
+
+def test_kpm(kota):
+    angka = _angka(kota, "kpm")
+    assert angka["Keluarga terdaftar"][0] == 8
+    assert angka["Keluarga masih didampingi"][0] == 6  # 5 aktif + 1 ditangguhkan
+    # a 3 members, b 6, c 6, d 2; e, f, g, h 1 each
+    assert angka["Anggota keluarga (jiwa)"][0] == 21
+    assert angka["Keluarga baru"] == (2, 1, 3)
+    assert angka["Ditangguhkan"] == (1, 0, 1)  # d twice in June: one family
+    assert angka["Graduasi"] == (1, 0, 1)  # 30 June 23.00 WIB is still June
+    assert angka["Dibatalkan"] == (0, 1, 1)
+    status = _tabel(kota, "kpm", "Keluarga dan anggota per status")
+    assert status["Aktif"] == [5, 17]
+    assert status["Ditangguhkan"] == [1, 2]
+    komponen = _tabel(kota, "kpm", "Keluarga didampingi per komponen")
+    assert komponen["Anak SD/sederajat"] == [3]  # a, c, d
+    assert komponen["Lanjut usia"] == [1]
+    kecamatan = _tabel(kota, "kpm", "Keluarga per kecamatan")
+    assert kecamatan["Metro Pusat"] == [3, 1, 0, 1, 0, 5]
+    assert kecamatan["Metro Timur"] == [2, 0, 0, 0, 1, 3]
+    assert kecamatan["Metro Barat"] == [0, 0, 0, 0, 0, 0]
+
+
+def test_bansos_applies_the_caps_and_the_dated_amounts(kota):
+    angka = _angka(kota, "bansos")
+    assert angka["Keluarga berhak tahap 2"][0] == 3  # a, b, c; d is suspended
+    # a 600.000 + b 2.850.000 + c 4.175.000
+    assert angka["Hak tahap 2"][0] == 7_625_000
+    assert angka["Komponen melebihi batas (tidak dibayar)"][0] == 2  # b's 3rd AUD, c's SD
+    per = _tabel(kota, "bansos", "Hak tahap 2")
+    assert per["Anak SD/sederajat"] == [1, 225_000]
+    assert per["Anak SMP/sederajat"] == [2, 750_000]
+    assert per["Anak usia dini"] == [2, 1_500_000]
+    assert per["Korban pelanggaran HAM berat"] == [1, 2_700_000]
+    assert "Belum ada data penyaluran" in " ".join(_bagian(kota, "bansos")["catatan"])
+
+
+def test_p2k2(kota):
+    angka = _angka(kota, "p2k2")
+    assert angka["Kelompok P2K2"][0] == 1
+    assert angka["Pertemuan direncanakan"][0] == 2
+    assert angka["Pertemuan terlaksana"] == (1, 1, 2)
+    assert angka["Tingkat kehadiran"][0] == 0.5
+    assert _tabel(kota, "p2k2", "Kehadiran keluarga")["Alfa"] == [1, 0.5]
+
+
+def test_komitmen(kota):
+    angka = _angka(kota, "komitmen")
+    assert angka["Komitmen diverifikasi"][0] == 4
+    assert angka["Tingkat kepatuhan"][0] == pytest.approx(2 / 3)
+    per = _tabel(kota, "komitmen", "Kepatuhan per komponen")
+    assert per["Anak SMP/sederajat"] == [0, 1, 0, 0.0]
+    assert per["Anak SD/sederajat"] == [1, 0, 1, 1.0]
+
+
+def test_graduasi_against_the_yearly_target(kota):
+    angka = _angka(kota, "graduasi")
+    assert angka["Graduasi bulan ini"] == (1, 0, 2)  # e in June, h in March
+    assert angka["Target tahunan kantor"][0] == 20  # DOMAIN.md §5: 10 × 2 pendamping PKH
+    assert angka["Capaian terhadap target tahunan"][0] == 0.1
+    assert angka["Target sampai bulan ini (proporsional)"][0] == 10
+
+
+def test_pengaduan(kota):
+    angka = _angka(kota, "pengaduan")
+    assert angka["Pengaduan diterima"] == (3, 1, 4)
+    assert angka["Dijawab dalam tenggat"][0] == 1
+    assert angka["Selesai"][0] == 1
+
+
+def test_sdm_counts_workers_in_service(kota):
+    bagian = _bagian(kota, "sdm")
+    assert bagian["is_terbatas"] is True
+    assert _angka(kota, "sdm")["Tenaga PSKS bertugas"][0] == 3  # the PSM left in 2024
+    jenis = _tabel(kota, "sdm", "Tenaga PSKS per jenis")
+    assert jenis["Pendamping PKH"] == [2]
+    assert jenis["TKSK"] == [1]
+    assert jenis["PSM"] == [0]
+    nama = [
+        row[0]
+        for row in next(t for t in bagian["tabel"] if t["judul"] == "Kinerja per pendamping")[
+            "baris"
+        ]
+    ]
+    assert nama == ["Pendamping A", "Pendamping Dua", "Tksk Timur"]
+
+
+def test_names_appear_only_in_the_workforce_section(kota):
+    tanpa_sdm = json.dumps([b for b in kota["bagian"] if b["kunci"] != "sdm"])
+    assert "Pendamping A" not in tanpa_sdm
+    assert "Warga Uji" not in json.dumps(kota)  # family members never
+
+
+def test_kecamatan_report_covers_only_the_kecamatan(dunia):
+    # when
+    data = selectors.laporan_susun(wilayah=dunia.metro_pusat, bulan=JUNI)
+    # then
+    assert _angka(data, "kpm")["Keluarga terdaftar"][0] == 5
+    assert list(_tabel(data, "kpm", "Keluarga per kecamatan")) == ["Metro Pusat"]
+    assert _angka(data, "pengaduan")["Pengaduan diterima"] == (2, 1, 3)
+    assert _angka(data, "graduasi")["Graduasi bulan ini"] == (1, 0, 1)  # not h (Timur)
+    assert _angka(data, "sdm")["Tenaga PSKS bertugas"][0] == 2  # not the TKSK of Timur
+    assert _angka(data, "bansos")["Hak tahap 2"][0] == 7_625_000
