@@ -10,8 +10,9 @@ Rules (one condition per line, heavily tested):
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Concat
 from django.db.models.lookups import Exact, StartsWith
+from django.shortcuts import get_object_or_404
 
-from dinsos.models import User, Wilayah
+from dinsos.models import Persetujuan, User, Wilayah
 
 
 def scope_wilayah(user: User) -> QuerySet[Wilayah]:
@@ -39,3 +40,14 @@ def scope_kelurahan_ids(user: User) -> QuerySet[Wilayah, int]:
     return (
         scope_wilayah(user).filter(tingkat=Wilayah.Tingkat.KELURAHAN).values_list("pk", flat=True)
     )
+
+
+def access_persetujuan(user: User, persetujuan_id: int) -> Persetujuan:
+    """A four-eyes proposal the user may decide (role and area, not their own) or withdraw
+    (their own, still waiting); anything else is the same 404, so ids cannot be probed."""
+    mine = Q(diajukan_oleh=user)
+    decidable = Q(peran_penyetuju__contains=[user.role]) & ~mine
+    if user.role != User.Role.ADMIN:
+        decidable &= Q(wilayah__in=scope_wilayah(user))
+    visible = Persetujuan.objects.filter(mine | decidable, status=Persetujuan.Status.DIAJUKAN)
+    return get_object_or_404(visible.select_related("diajukan_oleh"), pk=persetujuan_id)

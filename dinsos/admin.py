@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from import_export.admin import ImportExportModelAdmin
 
 from dinsos.ekspor import SafeExportAdminMixin
-from dinsos.models import AuditEvent, Pengaturan, User, Wilayah
+from dinsos.models import AuditEvent, Pengaturan, Persetujuan, User, Wilayah
 from dinsos.pengaturan import validate_pengaturan
 from dinsos.resources import WilayahResource
 
@@ -87,3 +87,23 @@ class PengaturanAdmin(admin.ModelAdmin):
     form = PengaturanForm
     list_display = ("kunci", "nilai", "berlaku_mulai", "catatan")
     list_filter = ("kunci",)
+
+
+@admin.register(Persetujuan)
+class PersetujuanAdmin(admin.ModelAdmin):
+    """Read-only (issue 20): proposals are decided on the Persetujuan page, where the
+    four-eyes rule and the owning app's executor run; editing here would skip both."""
+
+    list_display = ("created_at", "jenis", "judul", "status", "diajukan_oleh", "diputuskan_oleh")
+    list_filter = ("jenis", "status")
+    search_fields = ("judul", "objek_id")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

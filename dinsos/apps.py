@@ -17,6 +17,7 @@ class DinsosConfig(AppConfig):
 
         hooks.registry.register(hooks.MENU, navigation.menu_inti)
         hooks.registry.register(hooks.BERANDA, beranda.beranda_items)
+        hooks.registry.register(hooks.BERANDA, beranda.persetujuan_items)
 
 
 class DinsosAdminConfig(admin_apps.AdminConfig):

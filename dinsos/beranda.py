@@ -43,3 +43,16 @@ def beranda_items(*, user: User) -> list[hooks.ItemBeranda]:
             keterangan=keterangan,
         ),
     ]
+
+
+def persetujuan_items(*, user: User) -> list[hooks.ItemBeranda]:
+    """Four eyes (issue 20): the proposals this user may decide, when there are any; the
+    link opens the same list (selectors.persetujuan_antrean)."""
+    jumlah = selectors.persetujuan_antrean(user=user).count()
+    if not jumlah:
+        return []
+    return [
+        hooks.ItemBeranda(
+            "Pengajuan menunggu persetujuan Anda", jumlah, reverse("persetujuan-list"), "peringatan"
+        )
+    ]

@@ -164,3 +164,15 @@ class AuditFilterForm(BootstrapFormMixin, forms.Form):
         if not self.is_valid():
             return {}
         return {k: v for k, v in self.cleaned_data.items() if v}
+
+
+class PersetujuanKeputusanForm(forms.Form):
+    """One decision on a four-eyes proposal (issue 20): approve, refuse (reason) or withdraw."""
+
+    AKSI = (("setujui", "Setujui"), ("tolak", "Tolak"), ("batalkan", "Batalkan"))
+    aksi = forms.ChoiceField(
+        choices=AKSI, error_messages={"invalid_choice": "Pilih setujui, tolak atau batalkan."}
+    )
+    catatan = forms.CharField(
+        required=False, max_length=500, error_messages={"max_length": "Catatan terlalu panjang."}
+    )

@@ -128,6 +128,14 @@ class SnapshotDiterapkan(Protocol):
     ) -> None: ...
 
 
+class EksekutorPersetujuan(Protocol):
+    """`(persetujuan=, oleh=) -> None`: carry out an approved four-eyes proposal (issue 20)
+    with the parameters in `persetujuan.data`; runs inside the approval's transaction, so a
+    DomainError rolls the approval back. `oleh` is the approver."""
+
+    def __call__(self, *, persetujuan: Any, oleh: Any) -> None: ...
+
+
 @dataclass(frozen=True)
 class Hook(Generic[P]):
     """One extension point. `keyed` hooks take one provider per key (RHK sources by item);
@@ -202,7 +210,16 @@ SNAPSHOT_DITERAPKAN: Hook[SnapshotDiterapkan] = Hook(
     description="Dijalankan dalam transaksi penerapan snapshot DTSEN/PBI-JK.",
 )
 
+# Issue 20: one executor per Persetujuan.Jenis, registered by the app that owns the action.
+EKSEKUTOR_PERSETUJUAN: Hook[EksekutorPersetujuan] = Hook(
+    name="eksekutor_persetujuan",
+    protocol=EksekutorPersetujuan,
+    description="Menjalankan tindakan empat mata yang sudah disetujui orang kedua.",
+    keyed=True,
+)
+
 HOOKS: tuple[Hook[Any], ...] = (
+    EKSEKUTOR_PERSETUJUAN,
     SNAPSHOT_DITERAPKAN,
     BERANDA,
     MENU,

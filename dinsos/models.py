@@ -195,3 +195,80 @@ class Pengaturan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kunci} sejak {self.berlaku_mulai:%Y-%m-%d}"
+
+
+# --- Four eyes (issue 20) ---------------------------------------------------------------
+class Persetujuan(models.Model):
+    """A decision that takes aid away or changes who gets it, waiting for a second person.
+
+    The app that owns the action files it (`persetujuan_ajukan`) with a before/after summary
+    and the parameters its executor needs (`data`); approving runs that app's executor
+    (hooks.EKSEKUTOR_PERSETUJUAN, keyed by `jenis`) in the same transaction. The proposer can
+    never decide their own proposal: the service refuses it and the table holds it too.
+    """
+
+    class Jenis(models.TextChoices):
+        STATUS_KELUARGA = "status_keluarga", "Perubahan status keluarga"
+        PENANGGUHAN_KOMITMEN = "penangguhan_komitmen", "Penangguhan dari verifikasi komitmen"
+        GRADUASI = "graduasi", "Keputusan graduasi"
+        GRADUASI_PAKSA = "graduasi_paksa", "Graduasi paksa"
+        SEKOLAH_RAKYAT = "sekolah_rakyat", "Penetapan kandidat Sekolah Rakyat"
+        PBIJK = "pbijk", "Penonaktifan/reaktivasi PBI-JK"
+        DTSEN_HAPUS_DESIL = "dtsen_hapus_desil", "Penerapan DTSEN yang menghapus desil"
+
+    class Status(models.TextChoices):
+        DIAJUKAN = "diajukan", "Diajukan"
+        DISETUJUI = "disetujui", "Disetujui"
+        DITOLAK = "ditolak", "Ditolak"
+        DIBATALKAN = "dibatalkan", "Dibatalkan"
+
+    jenis = models.CharField(max_length=30, choices=Jenis)
+    judul = models.CharField(max_length=200, help_text="Siapa/apa yang diubah (NIK disamarkan).")
+    objek_type = models.CharField(max_length=100)  # "app_label.model"
+    objek_id = models.CharField(max_length=64)
+    wilayah = models.ForeignKey(
+        Wilayah,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Wilayah sasaran: menentukan siapa yang boleh menyetujui.",
+    )
+    sebelum = models.CharField(max_length=300)
+    sesudah = models.CharField(max_length=300)
+    alasan = models.TextField()
+    data = models.JSONField(default=dict, blank=True)  # the executor's parameters (ids)
+    peran_penyetuju = models.JSONField(default=list)  # User.Role values that may decide
+    status = models.CharField(max_length=12, choices=Status, default=Status.DIAJUKAN)
+    diajukan_oleh = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    diputuskan_oleh = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    diputuskan_at = models.DateTimeField(null=True, blank=True)
+    catatan_keputusan = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = "persetujuan (empat mata)"
+        verbose_name_plural = "persetujuan (empat mata)"
+        constraints = [
+            # One open proposal per action and target: a second one would be decided twice.
+            models.UniqueConstraint(
+                fields=["jenis", "objek_type", "objek_id"],
+                condition=Q(status="diajukan"),
+                name="persetujuan_satu_terbuka",
+            ),
+            # Four eyes: whoever proposed never approves or rejects (only withdraws).
+            models.CheckConstraint(
+                condition=Q(status="dibatalkan")
+                | Q(diputuskan_oleh__isnull=True)
+                | ~Q(diputuskan_oleh=models.F("diajukan_oleh")),
+                name="persetujuan_bukan_pengaju",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "jenis"], name="persetujuan_status_jenis")]
+
+    def __str__(self) -> str:
+        return f"{self.get_jenis_display()}: {self.judul}"

@@ -37,6 +37,10 @@ def menu_inti() -> list[hooks.ItemMenu]:
     """The core pages (areas, audit log, the Django admin): registered by dinsos itself."""
     return [
         hooks.ItemMenu(GRUP_ADMIN, "Wilayah", "wilayah-list", KANTOR),
+        # Issue 20: the four-eyes queue; a pendamping sees the proposals they filed.
+        hooks.ItemMenu(
+            GRUP_KELUARGA, "Persetujuan", "persetujuan-list", ALL_ROLES - {R.OPERATOR_KELURAHAN}
+        ),
         hooks.ItemMenu(GRUP_ADMIN, "Log audit", "audit-list", frozenset({R.ADMIN})),
         hooks.ItemMenu(GRUP_ADMIN, "Admin Django", "admin:index", frozenset({R.ADMIN})),
     ]

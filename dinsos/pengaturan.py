@@ -63,6 +63,21 @@ DEFAULTS: dict[str, Definisi] = {
         10, "Penerapan DTSEN yang menghapus desil lebih dari persen ini perlu admin kedua"
     ),
     "desil_cadangan_sekolah_rakyat": Definisi(3, "DOMAIN.md §9: desil 3 sebagai cadangan"),
+    # Issue 20 (four eyes): DOMAIN.md §4 says only "the office decides"; who must be a second
+    # person is the office's choice. Values are dinsos.models.Persetujuan.Jenis.
+    "empat_mata_tindakan": Definisi(
+        [
+            "status_keluarga",
+            "penangguhan_komitmen",
+            "graduasi",
+            "graduasi_paksa",
+            "sekolah_rakyat",
+            "pbijk",
+            "dtsen_hapus_desil",
+        ],
+        "Pilihan kantor: tindakan yang mencabut atau mengubah penerima bantuan dan harus "
+        "disetujui orang kedua (empat mata), bukan oleh yang mengajukannya",
+    ),
     # DOMAIN.md §5, §10, §11 (pendamping app)
     "pendamping_batas_keluarga": Definisi(350, "DOMAIN.md §11: paling banyak 350 KPM"),
     "pendamping_batas_keluarga_sulit": Definisi(
@@ -182,6 +197,8 @@ def _coerce(kunci: str, nilai: Any) -> Any:
             raise ValidationError(f"{kunci}: nilai harus ya/tidak (true/false).")
     elif isinstance(default, int) and (not isinstance(nilai, int) or isinstance(nilai, bool)):
         raise ValidationError(f"{kunci}: nilai harus bilangan bulat.")
+    elif isinstance(default, list) and not isinstance(nilai, list):
+        raise ValidationError(f"{kunci}: nilai harus daftar (list).")
     return nilai
 
 

@@ -12,7 +12,7 @@ from dinsos import hooks
 from dinsos.access import scope_wilayah
 from dinsos.formatting import JAKARTA
 from dinsos.http import url_is_open_to
-from dinsos.models import AuditEvent, Pengaturan, User, Wilayah
+from dinsos.models import AuditEvent, Pengaturan, Persetujuan, User, Wilayah
 from dinsos.pengaturan import DEFAULTS, today
 
 
@@ -191,3 +191,41 @@ def beranda_items(*, user: User) -> list[hooks.ItemBeranda]:
         if url_is_open_to(user, item.url)  # a restricted role sees only its own pages
     ]
     return sorted(items, key=lambda item: (item.jumlah == 0, order.get(item.tingkat, 2)))
+
+
+# --- Four eyes (issue 20) ---------------------------------------------------------------
+def persetujuan_perlu(jenis: Persetujuan.Jenis, *, on: datetime.date | None = None) -> bool:
+    """Whether the action needs a second person's approval today (setting
+    `empat_mata_tindakan`); when not, the owning app runs it directly."""
+    return str(jenis) in pengaturan_get("empat_mata_tindakan", on=on)
+
+
+def persetujuan_antrean(*, user: User) -> QuerySet[Persetujuan]:
+    """Open proposals `user` may decide: their role is named on it, its area lies inside
+    theirs (an admin decides everywhere; an area-less proposal only an admin), and it is
+    not their own. The Beranda count and the Persetujuan page both read this."""
+    qs = Persetujuan.objects.filter(
+        status=Persetujuan.Status.DIAJUKAN, peran_penyetuju__contains=[user.role]
+    ).exclude(diajukan_oleh=user)
+    if user.role != User.Role.ADMIN:
+        qs = qs.filter(wilayah__in=scope_wilayah(user))
+    return qs.select_related("diajukan_oleh", "wilayah").order_by("created_at", "id")
+
+
+def persetujuan_milik(*, user: User) -> QuerySet[Persetujuan]:
+    """The user's own proposals still waiting (they may withdraw them, never decide them)."""
+    return (
+        Persetujuan.objects.filter(status=Persetujuan.Status.DIAJUKAN, diajukan_oleh=user)
+        .select_related("diajukan_oleh", "wilayah")
+        .order_by("created_at", "id")
+    )
+
+
+def persetujuan_riwayat(*, user: User, limit: int = 20) -> list[Persetujuan]:
+    """The last decisions on proposals the user made or decided (latest first)."""
+    return list(
+        Persetujuan.objects.exclude(status=Persetujuan.Status.DIAJUKAN)
+        .filter(Q(diajukan_oleh=user) | Q(diputuskan_oleh=user))
+        .select_related("diajukan_oleh", "diputuskan_oleh")
+        .order_by("-diputuskan_at", "-id")[:limit]
+    )

@@ -9,17 +9,19 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from dinsos import hooks
 from dinsos.errors import DomainError
 from dinsos.middleware import current_ip
-from dinsos.models import BERLAKU_SEJAK_AWAL, AuditEvent, Heartbeat, User, Wilayah
+from dinsos.models import BERLAKU_SEJAK_AWAL, AuditEvent, Heartbeat, Persetujuan, User, Wilayah
 from dinsos.raw_sql import db_table
 
 logger = logging.getLogger(__name__)
@@ -222,3 +224,178 @@ def retensi_hapus(*, now: datetime.datetime | None = None, dry_run: bool = False
         removed[label], _ = expired.delete()
         logger.info("retensi model=%s dihapus=%s", label, removed[label])
     return removed
+
+
+# --- Four eyes (issue 20): propose, approve, reject, withdraw ---------------------------
+# Office roles decide by default; a pendamping proposes but never decides for the office.
+PERAN_PENYETUJU_KANTOR = (User.Role.ADMIN, User.Role.OPERATOR, User.Role.KOORDINATOR)
+
+
+def _persetujuan_audit(persetujuan: Persetujuan, user: User, reason: str) -> None:
+    audit_record(
+        user=user,
+        action=AuditEvent.Action.UPDATE
+        if persetujuan.status != Persetujuan.Status.DIAJUKAN
+        else AuditEvent.Action.CREATE,
+        obj=persetujuan,
+        reason=f"{reason} ({persetujuan.objek_type}#{persetujuan.objek_id})",
+    )
+
+
+@transaction.atomic
+def persetujuan_ajukan(
+    *,
+    jenis: Persetujuan.Jenis,
+    objek: models.Model,
+    wilayah: Wilayah | None,
+    judul: str,
+    sebelum: str,
+    sesudah: str,
+    alasan: str,
+    data: dict[str, Any],
+    oleh: User,
+    peran_penyetuju: Iterable[User.Role] = PERAN_PENYETUJU_KANTOR,
+) -> Persetujuan:
+    """File a four-eyes proposal: nothing changes until a second person approves it.
+
+    `judul`, `sebelum` and `sesudah` are shown to the approver and must already be masked;
+    `data` holds what the app's executor needs (ids, choices). Raises DomainError without a
+    reason or when the same action on the same target already waits.
+    """
+    alasan = alasan.strip()
+    if not alasan:
+        raise DomainError("Alasan wajib diisi.", field="alasan")
+    persetujuan = Persetujuan(
+        jenis=jenis,
+        judul=judul[:200],
+        objek_type=objek._meta.label_lower,
+        objek_id=str(objek.pk),
+        wilayah=wilayah,
+        sebelum=sebelum[:300],
+        sesudah=sesudah[:300],
+        alasan=alasan,
+        data=data,
+        peran_penyetuju=[str(r) for r in peran_penyetuju],
+        diajukan_oleh=oleh,
+    )
+    try:
+        with transaction.atomic():
+            persetujuan.save()
+    except IntegrityError as exc:
+        raise DomainError(
+            f"{persetujuan.get_jenis_display()} untuk {judul} sudah diajukan dan menunggu "
+            "persetujuan."
+        ) from exc
+    _persetujuan_audit(persetujuan, oleh, f"Mengajukan {persetujuan.get_jenis_display()}")
+    logger.info(
+        "persetujuan_id=%s jenis=%s diajukan oleh user_id=%s", persetujuan.pk, jenis, oleh.pk
+    )
+    return persetujuan
+
+
+def _persetujuan_lock(persetujuan: Persetujuan) -> Persetujuan:
+    locked = Persetujuan.objects.select_for_update().get(pk=persetujuan.pk)
+    if locked.status != Persetujuan.Status.DIAJUKAN:
+        raise DomainError(f"Pengajuan ini sudah {locked.get_status_display().lower()}.")
+    return locked
+
+
+def _persetujuan_check_penyetuju(persetujuan: Persetujuan, oleh: User) -> None:
+    if oleh.pk == persetujuan.diajukan_oleh_id:
+        raise DomainError(
+            "Pengajuan ini harus diputuskan orang lain, bukan yang mengajukannya "
+            "(prinsip empat mata)."
+        )
+    if oleh.role not in persetujuan.peran_penyetuju:
+        raise DomainError(f"Peran {oleh.get_role_display()} tidak dapat memutuskan pengajuan ini.")
+
+
+def _persetujuan_tutup(
+    locked: Persetujuan, *, status: Persetujuan.Status, oleh: User, catatan: str
+) -> None:
+    locked.status = status
+    locked.diputuskan_oleh = oleh
+    locked.diputuskan_at = timezone.now()
+    locked.catatan_keputusan = catatan
+    locked.save(
+        update_fields=[
+            "status",
+            "diputuskan_oleh",
+            "diputuskan_at",
+            "catatan_keputusan",
+            "updated_at",
+        ]
+    )
+
+
+@transaction.atomic
+def persetujuan_setujui(*, persetujuan: Persetujuan, oleh: User, catatan: str = "") -> Persetujuan:
+    """A second person approves: the owning app's executor carries the action out in this
+    transaction (its DomainError undoes the approval). Refused for the proposer, for a role
+    not named on the proposal, and for a proposal no longer waiting."""
+    locked = _persetujuan_lock(persetujuan)
+    _persetujuan_check_penyetuju(locked, oleh)
+    executor = hooks.registry.keyed(hooks.EKSEKUTOR_PERSETUJUAN).get(locked.jenis)
+    if executor is None:
+        raise DomainError(f"Belum ada pelaksana untuk {locked.get_jenis_display().lower()}.")
+    executor(persetujuan=locked, oleh=oleh)
+    _persetujuan_tutup(locked, status=Persetujuan.Status.DISETUJUI, oleh=oleh, catatan=catatan)
+    _persetujuan_audit(locked, oleh, f"Menyetujui {locked.get_jenis_display()}")
+    logger.info("persetujuan_id=%s disetujui oleh user_id=%s", locked.pk, oleh.pk)
+    persetujuan.status = locked.status
+    return locked
+
+
+@transaction.atomic
+def persetujuan_tolak(*, persetujuan: Persetujuan, oleh: User, catatan: str) -> Persetujuan:
+    """A second person refuses (reason required): nothing changes for the target."""
+    locked = _persetujuan_lock(persetujuan)
+    _persetujuan_check_penyetuju(locked, oleh)
+    catatan = catatan.strip()
+    if not catatan:
+        raise DomainError("Tulis alasan penolakan.", field="catatan")
+    _persetujuan_tutup(locked, status=Persetujuan.Status.DITOLAK, oleh=oleh, catatan=catatan)
+    _persetujuan_audit(locked, oleh, f"Menolak {locked.get_jenis_display()}")
+    persetujuan.status = locked.status
+    return locked
+
+
+@transaction.atomic
+def persetujuan_batalkan(*, persetujuan: Persetujuan, oleh: User) -> Persetujuan:
+    """The proposer withdraws their own proposal; nothing changes for the target."""
+    locked = _persetujuan_lock(persetujuan)
+    if oleh.pk != locked.diajukan_oleh_id:
+        raise DomainError("Hanya yang mengajukan dapat membatalkan pengajuan ini.")
+    _persetujuan_tutup(locked, status=Persetujuan.Status.DIBATALKAN, oleh=oleh, catatan="")
+    _persetujuan_audit(locked, oleh, f"Membatalkan {locked.get_jenis_display()}")
+    persetujuan.status = locked.status
+    return locked
+
+
+def persetujuan_tutup_objek(
+    *, objek: models.Model, jenis: Persetujuan.Jenis, is_disetujui: bool, oleh: User
+) -> int:
+    """Close the open proposal about `objek` when the owning app decided it on its own page
+    (e.g. dtsen's approval page), so the queue never shows a decided action; the proposer
+    closing it withdraws it. Returns the number closed (0 or 1)."""
+    locked = (
+        Persetujuan.objects.select_for_update()
+        .filter(
+            jenis=jenis,
+            objek_type=objek._meta.label_lower,
+            objek_id=str(objek.pk),
+            status=Persetujuan.Status.DIAJUKAN,
+        )
+        .first()
+    )
+    if locked is None:
+        return 0
+    if oleh.pk == locked.diajukan_oleh_id:
+        status = Persetujuan.Status.DIBATALKAN
+    elif is_disetujui:
+        status = Persetujuan.Status.DISETUJUI
+    else:
+        status = Persetujuan.Status.DITOLAK
+    _persetujuan_tutup(locked, status=status, oleh=oleh, catatan="Diputuskan di halaman asalnya.")
+    _persetujuan_audit(locked, oleh, f"{locked.get_status_display()}: {locked.get_jenis_display()}")
+    return 1

@@ -14,6 +14,13 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("wilayah/", views.wilayah_list, name="wilayah-list"),
     path("audit/", views.audit_list, name="audit-list"),
+    # Issue 20: the four-eyes queue of every app's decisions.
+    path("persetujuan/", views.persetujuan_list, name="persetujuan-list"),
+    path(
+        "persetujuan/<int:persetujuan_id>/putuskan/",
+        views.persetujuan_putuskan,
+        name="persetujuan-putuskan",
+    ),
     path("keluarga/", include("kpm.urls")),
     # Same /keluarga/ prefix as before issue 13 moved these pages out of kpm: bookmarks work.
     path("keluarga/", include("verifikasi.urls")),

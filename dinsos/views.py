@@ -12,10 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 from django_otp import login as otp_login
 
 from dinsos import forms, health, selectors, services
+from dinsos.access import access_persetujuan
 from dinsos.errors import DomainError
 from dinsos.http import AuthedRequest, allow_operator_kelurahan, require_role
 from dinsos.models import User
@@ -123,3 +124,43 @@ def otp_setup(request: AuthedRequest) -> HttpResponse:
 
 def _status(request: HttpRequest) -> int:
     return 400 if request.method == "POST" else 200
+
+
+# --- Four eyes (issue 20) ---------------------------------------------------------------
+PENGAJU = (R.ADMIN, R.OPERATOR, R.KOORDINATOR, R.PENDAMPING)
+
+
+@require_role(*PENGAJU)
+def persetujuan_list(request: AuthedRequest) -> HttpResponse:
+    antrean = selectors.persetujuan_antrean(user=request.user)
+    context = {
+        "page": Paginator(antrean, 25).get_page(request.GET.get("page")),
+        "milik": selectors.persetujuan_milik(user=request.user),
+        "riwayat": selectors.persetujuan_riwayat(user=request.user),
+    }
+    return render(request, "dinsos/persetujuan_list.html", context)
+
+
+@require_POST
+@require_role(*PENGAJU)
+def persetujuan_putuskan(request: AuthedRequest, persetujuan_id: int) -> HttpResponse:
+    persetujuan = access_persetujuan(request.user, persetujuan_id)
+    form = forms.PersetujuanKeputusanForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+        return redirect("persetujuan-list")
+    aksi, catatan = form.cleaned_data["aksi"], form.cleaned_data["catatan"]
+    try:
+        if aksi == "setujui":
+            services.persetujuan_setujui(
+                persetujuan=persetujuan, oleh=request.user, catatan=catatan
+            )
+        elif aksi == "tolak":
+            services.persetujuan_tolak(persetujuan=persetujuan, oleh=request.user, catatan=catatan)
+        else:
+            services.persetujuan_batalkan(persetujuan=persetujuan, oleh=request.user)
+    except DomainError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, f"Pengajuan {persetujuan.status}: {persetujuan.judul}.")
+    return redirect("persetujuan-list")

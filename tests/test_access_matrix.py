@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from dinsos import services as dinsos_services
+from dinsos.models import Persetujuan
 from tests.access import PERSONAS, Rule, World, ok_for
 from tests.factories import keluarga_with_pengurus
 
@@ -46,6 +48,26 @@ def all_url_names() -> list[str]:
     return sorted(n for n in names if n.split(":")[0] not in SKIPPED_NAMESPACES)
 
 
+_PENGAJU = ("admin", "operator", "koordinator", "pendamping_a", "pendamping_b")
+
+
+def _persetujuan_a(world: World) -> int:
+    """An operator's four-eyes proposal about A's family (issue 20), made once per world."""
+    if "persetujuan_a" not in world.extra:
+        world.persetujuan_a = dinsos_services.persetujuan_ajukan(
+            jenis=Persetujuan.Jenis.STATUS_KELUARGA,
+            objek=world.keluarga_a,
+            wilayah=world.keluarga_a.kelurahan,
+            judul="Keluarga A",
+            sebelum="Aktif",
+            sesudah="Ditangguhkan",
+            alasan="Uji matriks akses.",
+            data={"ke": "ditangguhkan"},
+            oleh=world.users["operator"],
+        )
+    return int(world.persetujuan_a.pk)
+
+
 S = {p: 200 for p in PERSONAS if p != "anonim"}  # every signed-in persona, operator kelurahan too
 ANON_LOGIN = {"anonim": 302}
 CORE_RULES: dict[str, Rule] = {
@@ -53,6 +75,14 @@ CORE_RULES: dict[str, Rule] = {
     "healthz": Rule(dict.fromkeys(PERSONAS, (200, 503))),  # 503 without a worker
     "wilayah-list": Rule({**ANON_LOGIN, **ok_for("admin", "operator", "koordinator", deny=403)}),
     "audit-list": Rule({**ANON_LOGIN, **ok_for("admin", deny=403)}),
+    # Issue 20: the four-eyes queue; an empty POST goes back to it (302) for whoever may
+    # decide or withdraw the operator's proposal in Hadimulyo Barat, 404 for the rest.
+    "persetujuan-list": Rule({**ANON_LOGIN, **ok_for(*_PENGAJU)}),
+    "persetujuan-putuskan": Rule(
+        {**ANON_LOGIN, **ok_for("admin", "operator", "koordinator", ok=302, deny=404)},
+        kwargs=lambda w: {"persetujuan_id": _persetujuan_a(w)},
+        method="post",
+    ),
     "login": Rule({"anonim": 200, **{p: 302 for p in PERSONAS if p != "anonim"}}),
     "logout": Rule({**ANON_LOGIN, **dict.fromkeys(S, 405)}),  # POST only
     "otp-verify": Rule({**ANON_LOGIN, **dict.fromkeys(S, 302)}),  # no device: sent to setup
