@@ -8,6 +8,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 
+from dinsos.pemrosesan import AKSES_ADMIN, AKSES_PETUGAS, DasarHukum, Pemrosesan
+
 # DOMAIN.md §8: Kemendagri codes are 2+2+2+4 digits, written with dots (18.72.01.1001).
 KODE_KEMENDAGRI_PATTERN = r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$"
 # DOMAIN.md §8: BPS codes (in DTSEN) are 2+2+3+3 digits, written without dots.
@@ -99,6 +101,15 @@ class User(AbstractUser):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    PEMROSESAN = Pemrosesan(
+        tujuan="Akun petugas: masuk, peran dan wilayah kerja, jejak audit.",
+        dasar_hukum=DasarHukum.TUGAS_PUBLIK,
+        data=("username", "first_name", "last_name", "email"),
+        subjek="Petugas (admin, operator, koordinator, pendamping)",
+        akses=AKSES_PETUGAS,
+        retensi="Selama akun ada; akun petugas yang keluar dinonaktifkan, tidak dihapus",
+    )
+
     class Meta:
         ordering = ["username"]
         verbose_name = "pengguna"
@@ -141,6 +152,14 @@ class AuditEvent(models.Model):
     jumlah = models.PositiveIntegerField(default=1, help_text="Jumlah record yang diakses.")
     ip = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    PEMROSESAN = Pemrosesan(
+        tujuan="Jejak akses data pribadi untuk pemberitahuan kebocoran 3×24 jam (DOMAIN.md §10).",
+        dasar_hukum=DasarHukum.KEWAJIBAN_HUKUM,
+        data=("username", "ip", "object_repr", "reason"),
+        subjek="Petugas yang mengakses; subjek yang datanya diakses (tersamar)",
+        akses=AKSES_ADMIN,
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -42,6 +42,7 @@ def menu_inti() -> list[hooks.ItemMenu]:
             GRUP_KELUARGA, "Persetujuan", "persetujuan-list", ALL_ROLES - {R.OPERATOR_KELURAHAN}
         ),
         hooks.ItemMenu(GRUP_ADMIN, "Log audit", "audit-list", frozenset({R.ADMIN})),
+        hooks.ItemMenu(GRUP_ADMIN, "Catatan pemrosesan data", "pemrosesan-list", KANTOR),
         hooks.ItemMenu(GRUP_ADMIN, "Admin Django", "admin:index", frozenset({R.ADMIN})),
     ]
 

@@ -71,6 +71,9 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    # Issue 20: the record of processing activities (UU 27/2022), built from the models.
+    path("pemrosesan/", views.pemrosesan_list, name="pemrosesan-list"),
+    path("pemrosesan/xlsx/", views.pemrosesan_xlsx, name="pemrosesan-xlsx"),
     path("admin/", admin.site.urls),
 ]
 

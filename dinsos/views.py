@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_otp import login as otp_login
 
-from dinsos import forms, health, selectors, services
+from dinsos import ekspor, forms, health, pemrosesan, selectors, services
 from dinsos.access import access_persetujuan
 from dinsos.errors import DomainError
 from dinsos.http import AuthedRequest, allow_operator_kelurahan, require_role
@@ -72,6 +72,20 @@ def audit_list(request: AuthedRequest) -> HttpResponse:
         "query_string": urlencode({k: v for k, v in request.GET.items() if k != "page" and v}),
     }
     return render(request, "dinsos/audit_list.html", context)
+
+
+# --- Record of processing activities (UU 27/2022, DOMAIN.md §10; issue 20) ---------------
+@require_role(R.ADMIN, R.OPERATOR, R.KOORDINATOR)
+def pemrosesan_list(request: AuthedRequest) -> HttpResponse:
+    catatan = pemrosesan.catatan()
+    context = {"catatan": catatan, "dpia": pemrosesan.dpia_list(catatan)}
+    return render(request, "dinsos/pemrosesan_list.html", context)
+
+
+@require_role(R.ADMIN, R.OPERATOR, R.KOORDINATOR)
+def pemrosesan_xlsx(request: AuthedRequest) -> HttpResponse:
+    content = pemrosesan.catatan_xlsx(pemrosesan.catatan())
+    return ekspor.download_response(content, name="catatan-kegiatan-pemrosesan", fmt=ekspor.XLSX)
 
 
 def _next_url(request: AuthedRequest) -> str:

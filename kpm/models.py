@@ -10,6 +10,15 @@ from django.db.models import Q
 from dinsos.formatting import mask_nik, mask_no_kk
 from dinsos.identity import validate_nik, validate_no_kk
 from dinsos.models import User, Wilayah
+from dinsos.pemrosesan import (
+    AKSES_KANTOR,
+    ANAK,
+    KESEHATAN,
+    KEUANGAN,
+    PENERIMA_KEMENSOS,
+    DasarHukum,
+    Pemrosesan,
+)
 
 
 class Komponen(models.TextChoices):
@@ -76,6 +85,15 @@ class Keluarga(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    PEMROSESAN = Pemrosesan(
+        tujuan="Penetapan dan penyaluran bantuan PKH kepada keluarga penerima (DOMAIN.md §2).",
+        dasar_hukum=DasarHukum.TUGAS_PUBLIK,
+        data=("no_kk", "alamat", "rt", "rw", "kelurahan", "status", "desil", "komponen"),
+        spesifik={"desil": KEUANGAN, "komponen": KEUANGAN},
+        subjek="Keluarga penerima manfaat (KPM)",
+        penerima=(PENERIMA_KEMENSOS,),
+    )
 
     class Meta:
         ordering = ["no_kk"]
@@ -157,6 +175,20 @@ class Anggota(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    PEMROSESAN = Pemrosesan(
+        tujuan="Menentukan komponen PKH tiap anggota dan memverifikasi komitmennya.",
+        dasar_hukum=DasarHukum.TUGAS_PUBLIK,
+        data=("nik", "nama", "jenis_kelamin", "tanggal_lahir", "hubungan", "jenjang_sekolah"),
+        spesifik={
+            "is_hamil": KESEHATAN,
+            "is_disabilitas_berat": KESEHATAN,
+            "tanggal_lahir": ANAK,
+            "jenjang_sekolah": ANAK,
+            "komponen": KEUANGAN,
+        },
+        penerima=(PENERIMA_KEMENSOS,),
+    )
+
     class Meta:
         ordering = ["keluarga_id", "tanggal_lahir", "id"]
         verbose_name_plural = "anggota"
@@ -185,6 +217,13 @@ class RiwayatStatus(models.Model):
     oleh = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    PEMROSESAN = Pemrosesan(
+        tujuan="Riwayat status kepesertaan keluarga: siapa mengubah, kapan dan mengapa.",
+        dasar_hukum=DasarHukum.KEWAJIBAN_HUKUM,
+        data=("keluarga", "dari", "ke", "alasan"),
+        subjek="Keluarga penerima manfaat (KPM)",
+    )
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name_plural = "riwayat status"
@@ -204,6 +243,12 @@ class RiwayatPerubahan(models.Model):
     perubahan = models.JSONField(help_text="{field: [lama, baru]}")
     oleh = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    PEMROSESAN = Pemrosesan(
+        tujuan="Riwayat perubahan data keluarga dan anggota (nilai lama dan baru, tersamar).",
+        dasar_hukum=DasarHukum.KEWAJIBAN_HUKUM,
+        data=("keluarga", "anggota", "perubahan"),
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -229,6 +274,15 @@ class PerubahanDesil(models.Model):
     desil_baru = models.PositiveSmallIntegerField(null=True)
     desil_per_baru = models.DateField(null=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    PEMROSESAN = Pemrosesan(
+        tujuan="Desil lama dan baru tiap penerapan DTSEN, agar penerapan bisa dibatalkan.",
+        dasar_hukum=DasarHukum.TUGAS_PUBLIK,
+        data=("keluarga", "desil_lama", "desil_baru"),
+        spesifik={"desil_lama": KEUANGAN, "desil_baru": KEUANGAN},
+        subjek="Keluarga penerima manfaat (KPM)",
+        akses=AKSES_KANTOR,
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -278,6 +332,14 @@ class KeluargaTidakAdaDiImpor(models.Model):
     catatan = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    PEMROSESAN = Pemrosesan(
+        tujuan="Tindak lanjut keluarga yang tidak ada di Final Closing (DOMAIN.md §7).",
+        dasar_hukum=DasarHukum.TUGAS_PUBLIK,
+        data=("keluarga", "catatan"),
+        subjek="Keluarga penerima manfaat (KPM)",
+        akses=AKSES_KANTOR,
+    )
 
     class Meta:
         ordering = ["is_selesai", "-created_at"]

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from dinsos.models import User, Wilayah
+from dinsos.pemrosesan import PENERIMA_KEMENSOS, DasarHukum, Pemrosesan
 from dinsos.uploads import stored_extension
 from kpm.models import Keluarga
 
@@ -103,6 +104,13 @@ class Kelompok(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    PEMROSESAN = Pemrosesan(
+        tujuan="Kelompok P2K2 dan keluarga ketuanya (DOMAIN.md §6).",
+        dasar_hukum=DasarHukum.TUGAS_PUBLIK,
+        data=("ketua", "tempat"),
+        subjek="Keluarga penerima manfaat (KPM)",
+    )
+
     class Meta:
         ordering = ["nama", "id"]
         verbose_name_plural = "kelompok"
@@ -129,6 +137,13 @@ class Keanggotaan(models.Model):
     oleh = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    PEMROSESAN = Pemrosesan(
+        tujuan="Keanggotaan keluarga dalam kelompok P2K2 (DOMAIN.md §6).",
+        dasar_hukum=DasarHukum.TUGAS_PUBLIK,
+        data=("keluarga", "kelompok", "mulai", "selesai"),
+        subjek="Keluarga penerima manfaat (KPM)",
+    )
 
     class Meta:
         ordering = ["-mulai", "-id"]
@@ -208,6 +223,13 @@ class Pertemuan(models.Model):
     dibuat_oleh = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    PEMROSESAN = Pemrosesan(
+        tujuan="Bukti pertemuan P2K2: foto peserta dan lokasinya (DOMAIN.md §6).",
+        dasar_hukum=DasarHukum.TUGAS_PUBLIK,
+        data=("foto", "foto_lat", "foto_lng", "tempat"),
+        subjek="Peserta pertemuan P2K2",
+    )
 
     class Meta:
         ordering = ["-tanggal", "-id"]
@@ -292,6 +314,14 @@ class Kehadiran(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    PEMROSESAN = Pemrosesan(
+        tujuan="Kehadiran keluarga di pertemuan P2K2, dilaporkan ke SIKS-NG (DOMAIN.md §6).",
+        dasar_hukum=DasarHukum.TUGAS_PUBLIK,
+        data=("keluarga", "status", "pemahaman"),
+        subjek="Keluarga penerima manfaat (KPM)",
+        penerima=(PENERIMA_KEMENSOS,),
+    )
+
     class Meta:
         ordering = ["pertemuan_id", "keluarga_id"]
         verbose_name_plural = "kehadiran"
@@ -352,6 +382,13 @@ class KonflikKehadiran(models.Model):
     diselesaikan_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    PEMROSESAN = Pemrosesan(
+        tujuan="Dua catatan kehadiran yang bertentangan, menunggu keputusan petugas.",
+        dasar_hukum=DasarHukum.TUGAS_PUBLIK,
+        data=("keluarga", "status", "status_tersimpan"),
+        subjek="Keluarga penerima manfaat (KPM)",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

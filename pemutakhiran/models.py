@@ -18,6 +18,14 @@ from django.db.models import F, Q
 from dinsos.formatting import bulan_tahun, mask_identifiers, mask_nik
 from dinsos.identity import validate_nik
 from dinsos.models import User, Wilayah
+from dinsos.pemrosesan import (
+    AKSES_KANTOR,
+    KESEHATAN,
+    KEUANGAN,
+    PENERIMA_KEMENSOS,
+    DasarHukum,
+    Pemrosesan,
+)
 from dinsos.uploads import stored_extension
 
 NIK_PATTERN = r"^\d{16}$"  # DOMAIN.md §8: a NIK and a No KK are 16 digits
@@ -187,6 +195,25 @@ class Usulan(models.Model):
     tanggal_hasil = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    PEMROSESAN = Pemrosesan(
+        tujuan="Usulan dan sanggahan bulanan ke SIKS-NG (pemutakhiran DTSEN).",
+        dasar_hukum=DasarHukum.TUGAS_PUBLIK,
+        data=(
+            "nik",
+            "no_kk",
+            "nama",
+            "tanggal_lahir",
+            "jenis_kelamin",
+            "alamat",
+            "nomor_akta_kematian",
+            "keterangan",
+        ),
+        spesifik={"nomor_surat_faskes": KESEHATAN, "desil_disanggah": KEUANGAN},
+        subjek="KPM dan penduduk yang diusulkan",
+        akses=AKSES_KANTOR,
+        penerima=(PENERIMA_KEMENSOS,),
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

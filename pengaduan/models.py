@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from dinsos.formatting import mask_identifiers, mask_nik
 from dinsos.identity import validate_nik
 from dinsos.models import User, Wilayah
+from dinsos.pemrosesan import AKSES_KANTOR, KESEHATAN, PENERIMA_RUJUKAN, DasarHukum, Pemrosesan
 from dinsos.uploads import stored_extension
 
 # A ticket reveals nothing: random, not sequential, not derived from the NIK. 10 characters
@@ -122,6 +123,16 @@ class Pengaduan(models.Model):
     dicatat_oleh = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    PEMROSESAN = Pemrosesan(
+        tujuan="Menerima, menindaklanjuti dan menjawab pengaduan masyarakat.",
+        dasar_hukum=DasarHukum.TUGAS_PUBLIK,
+        data=("nama", "nik", "telepon", "alamat", "deskripsi", "keluarga", "anggota"),
+        spesifik={"deskripsi": KESEHATAN},
+        subjek="Pengadu dan orang yang diadukan",
+        akses=AKSES_KANTOR,
+        penerima=(PENERIMA_RUJUKAN,),
+    )
 
     class Meta:
         ordering = ["-tanggal_terima", "-id"]

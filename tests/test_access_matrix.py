@@ -95,6 +95,9 @@ CORE_RULES: dict[str, Rule] = {
     "password_reset_complete": Rule(dict.fromkeys(PERSONAS, 200)),
     "password_change": Rule({**ANON_LOGIN, **S}),
     "password_change_done": Rule({**ANON_LOGIN, **S}),
+    # Issue 20: the record of processing activities, read-only for office staff.
+    "pemrosesan-list": Rule({**ANON_LOGIN, **ok_for("admin", "operator", "koordinator", deny=403)}),
+    "pemrosesan-xlsx": Rule({**ANON_LOGIN, **ok_for("admin", "operator", "koordinator", deny=403)}),
 }
 
 

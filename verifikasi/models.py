@@ -13,6 +13,15 @@ from django.db import models
 from django.db.models import Q
 
 from dinsos.models import User
+from dinsos.pemrosesan import (
+    AKSES_KANTOR,
+    ANAK,
+    KESEHATAN,
+    KEUANGAN,
+    PENERIMA_KEMENSOS,
+    DasarHukum,
+    Pemrosesan,
+)
 from kpm.models import Anggota, Keluarga, Komponen
 
 # DOMAIN.md §4: education is checked per school-age child, health per ibu hamil, anak usia
@@ -61,6 +70,14 @@ class Komitmen(models.Model):
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    PEMROSESAN = Pemrosesan(
+        tujuan="Verifikasi komitmen pendidikan dan kesehatan tiap bulan (DOMAIN.md §4).",
+        dasar_hukum=DasarHukum.TUGAS_PUBLIK,
+        data=("anggota", "keluarga", "komponen", "bulan", "status", "persen_kehadiran", "npsn"),
+        spesifik={"komponen": KESEHATAN, "persen_kehadiran": ANAK, "npsn": ANAK},
+        penerima=(PENERIMA_KEMENSOS,),
+    )
 
     class Meta:
         db_table = "kpm_komitmen"  # kept from kpm (issue 13): no table moves
@@ -157,6 +174,14 @@ class Usulan(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    PEMROSESAN = Pemrosesan(
+        tujuan="Usulan penangguhan dari komitmen yang tidak dipenuhi (DOMAIN.md §4).",
+        dasar_hukum=DasarHukum.TUGAS_PUBLIK,
+        data=("keluarga", "jenis", "alasan", "ringkasan"),
+        subjek="Keluarga penerima manfaat (KPM)",
+        akses=AKSES_KANTOR,
+    )
+
     class Meta:
         db_table = "kpm_usulan"  # kept from kpm (issue 13): no table moves
         ordering = ["-created_at", "-id"]
@@ -210,6 +235,15 @@ class Graduasi(models.Model):
     catatan_keputusan = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    PEMROSESAN = Pemrosesan(
+        tujuan="Graduasi keluarga dengan jenis dan buktinya (DOMAIN.md §5).",
+        dasar_hukum=DasarHukum.TUGAS_PUBLIK,
+        data=("keluarga", "jenis", "alasan", "bukti", "nomor_surat"),
+        spesifik={"bukti": KEUANGAN},
+        subjek="Keluarga penerima manfaat (KPM)",
+        penerima=(PENERIMA_KEMENSOS,),
+    )
 
     class Meta:
         db_table = "kpm_graduasi"  # kept from kpm (issue 13): no table moves
@@ -265,6 +299,15 @@ class KandidatSekolahRakyat(models.Model):
     dicatat_oleh = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    PEMROSESAN = Pemrosesan(
+        tujuan="Penjaringan calon siswa Sekolah Rakyat (DOMAIN.md §9).",
+        dasar_hukum=DasarHukum.TUGAS_PUBLIK,
+        data=("anggota", "keluarga", "jenjang", "umur", "desil", "catatan"),
+        spesifik={"umur": ANAK, "jenjang": ANAK, "desil": KEUANGAN},
+        subjek="Anak dari keluarga penerima manfaat",
+        penerima=("Sekolah Rakyat / Kementerian Sosial",),
+    )
 
     class Meta:
         db_table = "kpm_kandidatsekolahrakyat"  # kept from kpm (issue 13): no table moves

@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from dinsos.formatting import mask_nik
 from dinsos.models import User, Wilayah
+from dinsos.pemrosesan import AKSES_KANTOR, KEUANGAN, PENERIMA_KEMENSOS, DasarHukum, Pemrosesan
 from dinsos.uploads import stored_extension
-from dtsen.models.snapshot import BATAS_TANPA_KEMAJUAN, Snapshot
+from dtsen.models.snapshot import BATAS_TANPA_KEMAJUAN, DPIA_PENCOCOKAN, Snapshot
 
 # --- Reconciliation (issue #7): runs, findings, their follow-up trail, SIKS-NG exports -------
 # PBI-JK status texts that mean the person no longer has state-paid cover ("nonaktif",
@@ -231,6 +232,16 @@ class Temuan(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    PEMROSESAN = Pemrosesan(
+        tujuan="Temuan rekonsiliasi untuk cek lapangan dan pemutakhiran (DOMAIN.md §7, §10).",
+        dasar_hukum=DasarHukum.TUGAS_PUBLIK,
+        data=("nik", "no_kk", "nama", "keluarga", "anggota", "rincian", "keputusan"),
+        spesifik={"rincian": KEUANGAN},
+        subjek="KPM dan penduduk dalam DTSEN/PBI-JK",
+        penerima=(PENERIMA_KEMENSOS,),
+        dpia=DPIA_PENCOCOKAN,
+    )
+
     class Meta:
         ordering = ["-id"]
         verbose_name_plural = "temuan"
@@ -366,6 +377,17 @@ class TemuanHasil(models.Model):
     skor = models.FloatField(null=True)
     rincian = models.JSONField(default=dict)
 
+    PEMROSESAN = Pemrosesan(
+        tujuan="Hasil mentah satu rekonsiliasi sebelum digabung ke temuan.",
+        dasar_hukum=DasarHukum.TUGAS_PUBLIK,
+        data=("nik", "no_kk", "nama", "rincian"),
+        subjek="KPM dan penduduk dalam DTSEN/PBI-JK",
+        akses=AKSES_KANTOR,
+        retensi="Selama rekonsiliasi disimpan; belum ada penghapusan otomatis",
+        nama="hasil rekonsiliasi",
+        dpia=DPIA_PENCOCOKAN,
+    )
+
     class Meta:
         # No index: the merge reads all of a run's rows at once (hash joins), and inserting a
         # quarter of a million rows is faster without one.
@@ -408,6 +430,15 @@ class EksporSiksBaris(models.Model):
     jenis = models.CharField(max_length=10, choices=EksporSiks.Jenis)
     nik = models.CharField(max_length=16)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    PEMROSESAN = Pemrosesan(
+        tujuan="Siapa yang sudah dikirim ke SIKS-NG, agar tidak terkirim dua kali.",
+        dasar_hukum=DasarHukum.TUGAS_PUBLIK,
+        data=("nik", "temuan"),
+        subjek="KPM dan penduduk dalam DTSEN/PBI-JK",
+        akses=AKSES_KANTOR,
+        penerima=(PENERIMA_KEMENSOS,),
+    )
 
     class Meta:
         ordering = ["ekspor", "id"]

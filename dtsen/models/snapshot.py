@@ -18,6 +18,7 @@ from django.utils import timezone
 from dinsos.formatting import mask_identifiers, mask_nik
 from dinsos.kode_wilayah import label_aturan
 from dinsos.models import User, Wilayah
+from dinsos.pemrosesan import AKSES_KANTOR, ANAK, KESEHATAN, KEUANGAN, DasarHukum, Pemrosesan
 
 # A job whose progress has not moved for this long is shown as stalled (worker lost).
 BATAS_TANPA_KEMAJUAN = timedelta(minutes=15)
@@ -35,6 +36,17 @@ def _report_path(instance: Snapshot, filename: str) -> str:
 class Jenis(models.TextChoices):
     DTSEN = "dtsen", "DTSEN"
     PBIJK = "pbijk", "PBI-JK"
+
+
+# DOMAIN.md §10: matching datasets needs a documented impact assessment (DPIA); the record
+# of processing activities shows it next to every model that takes part in the matching.
+DPIA_PENCOCOKAN = (
+    "Pencocokan KPM dengan DTSEN dan PBI-JK menurut NIK, No KK dan kemiripan nama (trigram). "
+    "Risiko: salah cocok membuat bantuan dicabut atau data orang lain terbuka. Mitigasi: "
+    "temuan hanya usulan; cek lapangan oleh pendamping dan keputusan operator sebelum "
+    "ekspor ke SIKS-NG; skor dan sinyal kecocokan tercatat; temuan dapat dibuka kembali; "
+    "setiap akses tercatat di log audit."
+)
 
 
 class Snapshot(models.Model):
@@ -265,6 +277,18 @@ class DtsenRecord(models.Model):
     desil_provinsi = models.PositiveSmallIntegerField(null=True)
     desil_kabupaten_kota = models.PositiveSmallIntegerField(null=True)
 
+    PEMROSESAN = Pemrosesan(
+        tujuan="Salinan DTSEN untuk desil keluarga dan rekonsiliasi (DOMAIN.md §3, §7).",
+        dasar_hukum=DasarHukum.TUGAS_PUBLIK,
+        data=("nik", "no_kk", "nama", "tanggal_lahir", "jenis_kelamin", "alamat", "rt", "rw"),
+        spesifik={"desil_nasional": KEUANGAN, "tanggal_lahir": ANAK},
+        subjek="Penduduk dalam berkas DTSEN",
+        akses=AKSES_KANTOR,
+        retensi="Selama snapshot disimpan sebagai riwayat; belum ada penghapusan otomatis",
+        nama="baris DTSEN",
+        dpia=DPIA_PENCOCOKAN,
+    )
+
     class Meta:
         ordering = ["snapshot", "baris"]
         constraints = [
@@ -306,6 +330,18 @@ class PbiJkRecord(models.Model):
     status_kepesertaan = models.CharField(max_length=20, blank=True)
     desil_nasional = models.PositiveSmallIntegerField("desil", null=True)
 
+    PEMROSESAN = Pemrosesan(
+        tujuan="Salinan daftar PBI-JK untuk rekonsiliasi dan reaktivasi (DOMAIN.md §7).",
+        dasar_hukum=DasarHukum.TUGAS_PUBLIK,
+        data=("nik", "no_kk", "nama", "noka", "tanggal_lahir", "jenis_kelamin", "alamat"),
+        spesifik={"noka": KESEHATAN, "status_kepesertaan": KESEHATAN, "desil_nasional": KEUANGAN},
+        subjek="Peserta PBI-JK dalam berkas",
+        akses=AKSES_KANTOR,
+        retensi="Selama snapshot disimpan sebagai riwayat; belum ada penghapusan otomatis",
+        nama="baris PBI-JK",
+        dpia=DPIA_PENCOCOKAN,
+    )
+
     class Meta:
         ordering = ["snapshot", "baris"]
         constraints = [
@@ -338,6 +374,15 @@ class MasalahBaris(models.Model):
     is_peringatan = models.BooleanField(default=False)
     # The row's NIK when it was valid, so a duplicate is found even in a rejected row.
     nik = models.CharField(max_length=16, blank=True)
+
+    PEMROSESAN = Pemrosesan(
+        tujuan="Laporan baris berkas DTSEN/PBI-JK yang ditolak atau diberi peringatan.",
+        dasar_hukum=DasarHukum.TUGAS_PUBLIK,
+        data=("nik", "pesan"),
+        subjek="Penduduk dalam berkas DTSEN/PBI-JK",
+        akses=AKSES_KANTOR,
+        retensi="Selama snapshot disimpan sebagai riwayat; belum ada penghapusan otomatis",
+    )
 
     class Meta:
         ordering = ["snapshot", "baris", "id"]

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from dinsos.models import User
+from dinsos.pemrosesan import KESEHATAN, PENERIMA_RUJUKAN, DasarHukum, Pemrosesan
 from kpm.models import Keluarga
 from pendamping.models.pendamping import SKOR_MAKS, SKOR_MIN, Pendamping
 
@@ -39,6 +40,13 @@ class Kasus(models.Model):
     dicatat_oleh = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    PEMROSESAN = Pemrosesan(
+        tujuan="Penanganan kasus keluarga oleh pendamping (kecepatan respon, DOMAIN.md §11).",
+        dasar_hukum=DasarHukum.TUGAS_PUBLIK,
+        data=("keluarga", "kategori", "deskripsi", "tindakan"),
+        spesifik={"deskripsi": KESEHATAN},
+    )
 
     class Meta:
         ordering = ["-tanggal_lapor", "-id"]
@@ -97,6 +105,14 @@ class Rujukan(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    PEMROSESAN = Pemrosesan(
+        tujuan="Rujukan keluarga ke layanan lain dan hasilnya (integrasi rujukan).",
+        dasar_hukum=DasarHukum.TUGAS_PUBLIK,
+        data=("keluarga", "tujuan", "keperluan", "hasil"),
+        spesifik={"keperluan": KESEHATAN},
+        penerima=(PENERIMA_RUJUKAN,),
+    )
+
     class Meta:
         ordering = ["-tanggal_kirim", "-id"]
         verbose_name_plural = "rujukan"
@@ -145,6 +161,12 @@ class Kunjungan(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    PEMROSESAN = Pemrosesan(
+        tujuan="Kunjungan rumah dan verifikasi lapangan oleh pendamping.",
+        dasar_hukum=DasarHukum.TUGAS_PUBLIK,
+        data=("keluarga", "tanggal", "catatan"),
+    )
+
     class Meta:
         ordering = ["-tanggal", "-id"]
         verbose_name_plural = "kunjungan"
@@ -170,6 +192,12 @@ class SkorKepuasan(models.Model):
     dicatat_oleh = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    PEMROSESAN = Pemrosesan(
+        tujuan="Kepuasan keluarga atas layanan pendamping (DOMAIN.md §11).",
+        dasar_hukum=DasarHukum.TUGAS_PUBLIK,
+        data=("keluarga", "skor", "catatan"),
+    )
 
     class Meta:
         ordering = ["-tanggal", "-id"]

@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from dinsos.formatting import mask_nik
 from dinsos.identity import validate_nik
 from dinsos.models import User, Wilayah
+from dinsos.pemrosesan import AKSES_KANTOR, DasarHukum, Pemrosesan
 from kpm.models import Keluarga
 
 # DOMAIN.md §8: a NIK is 16 digits.
@@ -63,6 +64,15 @@ class Pendamping(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    PEMROSESAN = Pemrosesan(
+        tujuan="Data SDM pendamping: penugasan wilayah dan penilaian kinerja (DOMAIN.md §11).",
+        dasar_hukum=DasarHukum.TUGAS_PUBLIK,
+        data=("nama", "nik", "telepon", "mulai", "selesai"),
+        subjek="Pendamping dan pekerja sosial (PSKS)",
+        akses=AKSES_KANTOR,
+        retensi="Selama masa tugas dan sesudahnya sebagai riwayat; belum ada penghapusan otomatis",
+    )
+
     class Meta:
         ordering = ["nama", "id"]
         verbose_name_plural = "pendamping"
@@ -103,6 +113,13 @@ class Penugasan(models.Model):
     oleh = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    PEMROSESAN = Pemrosesan(
+        tujuan="Riwayat pendamping yang menangani tiap keluarga.",
+        dasar_hukum=DasarHukum.TUGAS_PUBLIK,
+        data=("keluarga", "pendamping", "mulai", "selesai"),
+        subjek="Keluarga penerima manfaat (KPM) dan pendamping",
+    )
 
     class Meta:
         ordering = ["-mulai", "-id"]

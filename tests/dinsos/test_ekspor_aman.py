@@ -208,6 +208,10 @@ EXPORTS: dict[str, tuple[Download, tuple[str, ...]]] = {
         ),
         (),  # JSON: no spreadsheet reads it; checked for its download name only
     ),
+    "pemrosesan-xlsx": (
+        lambda client, d, p: _login(client, p["koordinator"]).get(reverse("pemrosesan-xlsx")),
+        (),  # declarations in the code: no user-typed text
+    ),
     "pendamping:pendamping-laporan-xlsx": (
         lambda client, d, p: _login(client, p["koordinator"]).get(
             reverse("pendamping:pendamping-laporan-xlsx", args=[d["profil"].pk]),
