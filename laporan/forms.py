@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -41,4 +41,6 @@ class LaporanBuatForm(BootstrapFormMixin, forms.Form):
         ]
         if len(bulan_pilihan) > 1:
             self.fields["bulan"].initial = bulan_pilihan[1].isoformat()  # last month
-        self.fields["wilayah"].queryset = wilayah_qs  # type: ignore[attr-defined]
+        wilayah = cast(forms.ModelChoiceField, self.fields["wilayah"])
+        wilayah.queryset = wilayah_qs
+        wilayah.label_from_instance = lambda w: w.nama  # type: ignore[assignment,method-assign]

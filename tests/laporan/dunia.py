@@ -13,7 +13,7 @@ from typing import Any
 from dinsos.formatting import JAKARTA
 from dinsos.models import User, Wilayah
 from kpm.models import Keluarga, Komponen, RiwayatStatus
-from p2k2.models import Kehadiran, Kelompok, Modul, Pertemuan
+from p2k2.models import Kehadiran, Kelompok, Modul, Pertemuan, Sesi
 from pendamping.models import Pendamping
 from pengaduan.models import Pengaduan, tiket_baru
 from tests.factories import AnggotaFactory, keluarga_with_pengurus
@@ -163,7 +163,11 @@ def bangun(kota_metro: dict[str, Wilayah], operator: User, pendamping: User) -> 
     # P2K2: one group in Hadimulyo Barat, 2 meetings in June (1 held, 1 planned), 1 held in
     # May. Attendance at the June meeting: a hadir, b alfa → 50%.
     kelompok = Kelompok.objects.create(nama="Melati", pendamping=pendamping, kelurahan=hadimulyo)
-    sesi = Modul.objects.order_by("urutan").first().sesi.order_by("urutan").first()
+    # The curriculum is seed data (a migration); a transactional test flushed it.
+    modul = Modul.objects.order_by("urutan").first() or Modul.objects.create(nama="Modul uji")
+    sesi = modul.sesi.order_by("urutan").first() or Sesi.objects.create(
+        modul=modul, urutan=1, judul="Sesi uji"
+    )
     juni = Pertemuan.objects.create(
         kelompok=kelompok,
         sesi=sesi,
