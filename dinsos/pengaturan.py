@@ -129,6 +129,13 @@ DEFAULTS: dict[str, Definisi] = {
     "sekolah_rakyat_usia_smp_maks": Definisi(15, "DOMAIN.md §9: SMP 13–15"),
     "sekolah_rakyat_usia_sma_min": Definisi(16, "DOMAIN.md §9: SMA 16–18"),
     "sekolah_rakyat_usia_sma_maks": Definisi(18, "DOMAIN.md §9: SMA 16–18"),
+    # Issue 21 (kinerja summaries): DOMAIN.md is silent on how fresh a summarised figure of a
+    # running month or year must be; 15 minutes is the office's choice.
+    "ringkasan_umur_menit": Definisi(
+        15,
+        "Pilihan kantor: angka ringkasan bulan/tahun berjalan (kinerja pendamping) dihitung "
+        "ulang bila lebih tua dari sekian menit; catatan baru pendamping langsung terhitung",
+    ),
     # Issue 18 (pengaduan app): deadlines in working days (weekends, public holidays and
     # the office's extra closing days excluded), counted from the day a complaint is received.
     # PBI-JK is health cover: a deactivated family waits days, not weeks (DOMAIN.md §7).

@@ -9,3 +9,9 @@ from pendamping import services
 def rekap_akses_harian_task() -> int:
     """Nightly: summarise yesterday's (and any missed day's) audit log; idempotent."""
     return services.rekap_akses_harian()
+
+
+@shared_task
+def ringkasan_kinerja_task() -> int:
+    """Every 5 minutes: refresh the running year's performance summary (issue 21)."""
+    return services.ringkasan_kinerja_berkala()

@@ -355,6 +355,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "pendamping.tasks.rekap_akses_harian_task",
         "schedule": crontab(hour=0, minute=15),
     },
+    # Every 5 minutes (issue 21): the running year's performance summary rows older than
+    # the setting `ringkasan_umur_menit`, so the pages read ready figures.
+    "ringkasan-kinerja": {
+        "task": "pendamping.tasks.ringkasan_kinerja_task",
+        "schedule": 300.0,
+    },
     # 06.00 WIB, before the office opens: complaints that passed their deadline overnight
     # reach the koordinator's Beranda by the first look of the day.
     "pengaduan-eskalasi": {

@@ -2,6 +2,7 @@
 
 from pendamping.models.catatan import Kasus, Kunjungan, RekapAkses, Rujukan, SkorKepuasan
 from pendamping.models.pendamping import NIK_PATTERN, SKOR_MAKS, SKOR_MIN, Pendamping, Penugasan
+from pendamping.models.ringkasan import RingkasanKinerja
 
 __all__ = [
     "NIK_PATTERN",
@@ -12,6 +13,7 @@ __all__ = [
     "Pendamping",
     "Penugasan",
     "RekapAkses",
+    "RingkasanKinerja",
     "Rujukan",
     "SkorKepuasan",
 ]

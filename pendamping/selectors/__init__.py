@@ -47,6 +47,12 @@ from pendamping.selectors.pendamping import (
     rujukan_list,
     skor_list,
 )
+from pendamping.selectors.ringkasan import (
+    kinerja_ringkas,
+    perbandingan_profil,
+    perbandingan_ringkas,
+    periode_kinerja,
+)
 
 __all__ = [
     "CARI_HURUF_MIN",
@@ -73,6 +79,7 @@ __all__ = [
     "keluarga_untuk_penugasan",
     "kelurahan_pilihan",
     "kinerja_pendamping",
+    "kinerja_ringkas",
     "kontak_kunjungan",
     "kunjungan_batas_hari",
     "kunjungan_list",
@@ -82,6 +89,9 @@ __all__ = [
     "pendamping_pilihan",
     "pendamping_wilayah",
     "perbandingan",
+    "perbandingan_profil",
+    "perbandingan_ringkas",
+    "periode_kinerja",
     "perubahan_list",
     "rujukan_kasus",
     "rujukan_list",

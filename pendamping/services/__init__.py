@@ -22,6 +22,11 @@ from pendamping.services.penugasan import (
     penugasan_lengkapi,
 )
 from pendamping.services.rekap_akses import REKAP_BATCH_HARI, rekap_akses_harian
+from pendamping.services.ringkasan import (
+    ringkasan_kinerja_basi,
+    ringkasan_kinerja_berkala,
+    ringkasan_kinerja_segarkan,
+)
 
 __all__ = [
     "REKAP_BATCH_HARI",
@@ -37,6 +42,9 @@ __all__ = [
     "pendamping_wilayah_sync",
     "penugasan_lengkapi",
     "rekap_akses_harian",
+    "ringkasan_kinerja_basi",
+    "ringkasan_kinerja_berkala",
+    "ringkasan_kinerja_segarkan",
     "rujukan_hasil_catat",
     "rujukan_kirim",
     "skor_catat",

@@ -27,6 +27,7 @@ from pendamping.models import (
     Rujukan,
     SkorKepuasan,
 )
+from pendamping.services.ringkasan import ringkasan_kinerja_basi_catatan
 
 
 def _pendamping_for(*, keluarga: Keluarga, oleh: User) -> Pendamping:
@@ -49,6 +50,7 @@ def _check_tanggal(value: datetime.date, *, field: str, label: str) -> None:
 
 def _audit_create(oleh: User, obj: Kasus | Rujukan | Kunjungan | SkorKepuasan) -> None:
     dinsos_services.audit_record(user=oleh, action=AuditEvent.Action.CREATE, obj=obj)
+    ringkasan_kinerja_basi_catatan(obj)  # issue 21: the summary shows the record at once
 
 
 @transaction.atomic
@@ -113,6 +115,7 @@ def kasus_status_ubah(
     locked.status = tujuan
     locked.save(update_fields=fields)
     dinsos_services.audit_record(user=oleh, action=AuditEvent.Action.UPDATE, obj=locked)
+    ringkasan_kinerja_basi_catatan(locked)
     return locked
 
 
@@ -165,6 +168,7 @@ def rujukan_hasil_catat(
     locked.tanggal_selesai = tanggal_selesai
     locked.save(update_fields=["status", "hasil", "tanggal_selesai", "updated_at"])
     dinsos_services.audit_record(user=oleh, action=AuditEvent.Action.UPDATE, obj=locked)
+    ringkasan_kinerja_basi_catatan(locked)
     return locked
 
 

@@ -25,6 +25,7 @@ from dinsos.pengaturan import today
 from kpm import services as kpm_services
 from kpm.models import Keluarga
 from pendamping.models import Pendamping, Penugasan
+from pendamping.services.ringkasan import ringkasan_kinerja_basi
 
 logger = logging.getLogger(__name__)
 
@@ -142,6 +143,9 @@ def keluarga_tugaskan(
             [Penugasan(keluarga_id=pk, pendamping=target, mulai=mulai, oleh=oleh) for pk in pindah]
         )
         kpm_services.keluarga_pendamping_set(keluarga_ids=pindah, pendamping=target)
+        # Issue 21: both sides' families served change from `mulai` on.
+        dari = {pendamping_id for pk, _, pendamping_id, _ in rows if pk in set(pindah)}
+        ringkasan_kinerja_basi(user_ids=[target.pk, *dari], sejak=mulai)
         dinsos_services.audit_record(
             user=oleh,
             action=AuditEvent.Action.UPDATE,

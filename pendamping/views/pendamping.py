@@ -55,9 +55,7 @@ def pendamping_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     pendamping = access_pendamping(request.user, pk)
     form = forms.PeriodeForm(request.GET or None)
     periode = form.periode()
-    hasil, seri = selectors.kinerja_pendamping(
-        pendamping=pendamping, periode=periode, pengaturan=dinsos_selectors.pengaturan_semua()
-    )
+    hasil, seri, diperbarui = _kinerja(pendamping, periode)
     context = {
         "pendamping": pendamping,
         "is_kantor": request.user.role in KANTOR,
@@ -69,6 +67,8 @@ def pendamping_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "is_p2k2_tersedia": selectors.is_p2k2_tersedia(),
         "can_see_audit": request.user.is_admin,
         "query_string": urlencode(periode.params),
+        "diperbarui": diperbarui,
+        "keterangan_ringkasan": _keterangan_ringkasan(),
     }
     return render(request, "pendamping/pendamping_detail.html", context)
 
@@ -76,33 +76,58 @@ def pendamping_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 def pendamping_laporan_xlsx(request: AuthedRequest, pk: int) -> HttpResponse:
     pendamping = access_pendamping(request.user, pk)
     periode = forms.PeriodeForm(request.GET or None).periode()
-    hasil, seri = selectors.kinerja_pendamping(
-        pendamping=pendamping, periode=periode, pengaturan=dinsos_selectors.pengaturan_semua()
-    )
+    hasil, seri, _ = _kinerja(pendamping, periode)
     nama = f"laporan-pendamping-{pendamping.pk}-{periode.tahun}-{periode.bulan or 'tahun'}"
     return download_response(exporters.laporan_xlsx(hasil, seri), name=nama, fmt=XLSX)
 
 
-def _perbandingan_rows(request: AuthedRequest) -> tuple[forms.PerbandinganForm, Any, list[Any]]:
+def _kinerja(pendamping: Any, periode: Any) -> tuple[Any, list[Any], Any]:
+    """Issue 21: the figures from the summary, brought up to date first (usually nothing to
+    do: writes mark their rows, beat refreshes the running periods)."""
+    services.ringkasan_kinerja_segarkan(
+        pendamping_ids=[pendamping.pk], periodes=selectors.periode_kinerja(periode)
+    )
+    return selectors.kinerja_ringkas(
+        pendamping=pendamping, periode=periode, pengaturan=dinsos_selectors.pengaturan_semua()
+    )
+
+
+def _keterangan_ringkasan() -> str:
+    menit = dinsos_selectors.pengaturan_get("ringkasan_umur_menit")
+    return (
+        f"Catatan baru pendamping langsung terhitung; data lain (P2K2, komitmen, log akses) "
+        f"paling lambat {menit} menit."
+    )
+
+
+def _perbandingan_rows(
+    request: AuthedRequest,
+) -> tuple[forms.PerbandinganForm, Any, list[Any], Any]:
     form = forms.PerbandinganForm(request.GET or None)
     periode = form.periode()
     jenis = form.cleaned_data.get("jenis", "") if form.is_bound and form.is_valid() else ""
-    rows = selectors.perbandingan(
+    profil = selectors.perbandingan_profil(user=request.user, periode=periode, jenis=jenis)
+    services.ringkasan_kinerja_segarkan(
+        pendamping_ids=list(profil.values_list("pk", flat=True)), periodes=[periode]
+    )
+    rows, diperbarui = selectors.perbandingan_ringkas(
         user=request.user,
         periode=periode,
         pengaturan=dinsos_selectors.pengaturan_semua(),
         jenis=jenis,
     )
-    return form, periode, rows
+    return form, periode, rows, diperbarui
 
 
 @require_role(*KANTOR)
 def perbandingan(request: AuthedRequest) -> HttpResponse:
-    form, periode, rows = _perbandingan_rows(request)
+    form, periode, rows, diperbarui = _perbandingan_rows(request)
     context = {
         "form": form,
         "periode": periode,
         "rows": rows,
+        "diperbarui": diperbarui,
+        "keterangan_ringkasan": _keterangan_ringkasan(),
         "is_p2k2_tersedia": selectors.is_p2k2_tersedia(),
         "query_string": _query_string(request),
     }
@@ -111,7 +136,7 @@ def perbandingan(request: AuthedRequest) -> HttpResponse:
 
 @require_role(*KANTOR)
 def perbandingan_xlsx(request: AuthedRequest) -> HttpResponse:
-    _, periode, rows = _perbandingan_rows(request)
+    _, periode, rows, _ = _perbandingan_rows(request)
     content = exporters.perbandingan_xlsx(rows, periode=periode)
     nama = f"perbandingan-pendamping-{periode.tahun}-{periode.bulan or 'tahun'}"
     return download_response(content, name=nama, fmt=XLSX)
