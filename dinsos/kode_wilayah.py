@@ -248,8 +248,14 @@ class PenentuWilayah:
         kode_kecamatan: object = None,
         nama_kelurahan: object = None,
         nama_kecamatan: object = None,
+        *,
+        jumlah: int = 1,
     ) -> Penentuan:
-        """The row's kelurahan and rule; the count of that rule goes up by one."""
+        """The row's kelurahan and rule; the count of that rule goes up by `jumlah` rows.
+
+        The columnar DTSEN check resolves each distinct cell tuple of a batch once (`jumlah=0`)
+        and counts the rows it loads with their tuple's count.
+        """
         key = (kode_kelurahan, kode_kecamatan, nama_kelurahan, nama_kecamatan)
         found = self._cache.get(key)
         if found is None:
@@ -258,9 +264,9 @@ class PenentuWilayah:
             )
             if len(self._cache) < 100_000:
                 self._cache[key] = found
-        self._hitung[found.aturan._value_] += 1
-        if found.kode_ambigu:
-            self.ambigu[found.kode_ambigu] += 1
+        self._hitung[found.aturan._value_] += jumlah
+        if found.kode_ambigu and jumlah:
+            self.ambigu[found.kode_ambigu] += jumlah
         return found
 
     def _resolve(self, kode: str, kode_kec: str, nama_kel: object, nama_kec: object) -> Penentuan:

@@ -25,6 +25,7 @@ DESIL_MIN, DESIL_MAX = 1, 10  # DOMAIN.md §1/§3: desil 1 (poorest) to 10
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
 EXCEL_MAX_SERIAL = 2_958_465  # 9999-12-31
 TAHUN_LAHIR_MIN = 1900
+HUBUNGAN_MAX = 30  # DtsenRecord.hubungan's length; a longer relation text is cut
 _CACHE_MAX = 200_000  # distinct date texts kept; a million rows have ~40,000
 
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T][0-9:.]*)?")
@@ -117,27 +118,32 @@ class NikParser:
                 nik = normalize_identifier(raw, label="NIK")
             except IdentityError as exc:
                 raise CellError(exc.message) from exc
-        date_part = nik[6:12]
-        found = self._date.get(date_part)
-        if found is None:
-            try:
-                info = parse_nik(self.VALID_REGION + date_part + "0001", today=self.today)
-                found = (info.tanggal_lahir, info.jenis_kelamin, info.peringatan)
-            except IdentityError as exc:
-                found = exc.message
-            self._date[date_part] = found
+        found = self.date_part(nik[6:12])
         if isinstance(found, str):
             raise CellError(found)
         if nik[12:] == NOMOR_URUT_KOSONG:
             raise CellError("nomor urut dalam NIK tidak boleh 0000")
-        region = nik[:6]
-        region_warnings = self._region.get(region)
-        if region_warnings is None:
-            region_warnings = parse_nik(
-                region + self.VALID_DATE + "0001", today=self.today
-            ).peringatan
-            self._region[region] = region_warnings
-        return nik, found[0], found[1], region_warnings + found[2]
+        return nik, found[0], found[1], self.region_warnings(nik[:6]) + found[2]
+
+    def date_part(self, ddmmyy: str) -> tuple[datetime.date | None, str, tuple[str, ...]] | str:
+        """(birth date, sex, warnings) a NIK's DDMMYY digits give, or the rejection message."""
+        found = self._date.get(ddmmyy)
+        if found is None:
+            try:
+                info = parse_nik(self.VALID_REGION + ddmmyy + "0001", today=self.today)
+                found = (info.tanggal_lahir, info.jenis_kelamin, info.peringatan)
+            except IdentityError as exc:
+                found = exc.message
+            self._date[ddmmyy] = found
+        return found
+
+    def region_warnings(self, region: str) -> tuple[str, ...]:
+        """The warnings a NIK's 6-digit region prefix gives (DOMAIN.md §8: never a rejection)."""
+        found = self._region.get(region)
+        if found is None:
+            found = parse_nik(region + self.VALID_DATE + "0001", today=self.today).peringatan
+            self._region[region] = found
+        return found
 
 
 class NoKkParser:
@@ -154,17 +160,20 @@ class NoKkParser:
                 no_kk = normalize_identifier(raw, label="No KK")
             except IdentityError as exc:
                 raise CellError(exc.message) from exc
-        key = no_kk[:6]
+        problem = self.prefix_problem(no_kk[:6])
+        if problem:
+            raise CellError(problem)
+        return no_kk
+
+    def prefix_problem(self, key: str) -> str | None:
+        """The rejection a No KK's 6-digit region prefix gives, or None."""
         if key not in self._prefix:
             try:
                 parse_no_kk(key + "0000000001")
                 self._prefix[key] = None
             except IdentityError as exc:
                 self._prefix[key] = exc.message
-        problem = self._prefix[key]
-        if problem:
-            raise CellError(problem)
-        return no_kk
+        return self._prefix[key]
 
 
 class DateParser:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+import io
+from dataclasses import dataclass, field
 from typing import ClassVar
 
+import polars as pl
 from django.db import models
 
 from dinsos.errors import RowError
@@ -37,6 +39,26 @@ def kode_wilayah_field(cocok: HasilPencocokan) -> tuple[str, Sistem | None]:
     return next(
         ((f, s) for f, s in KODE_WILAYAH_FIELDS if f in cocok.posisi), ("kode_wilayah", None)
     )
+
+
+@dataclass
+class HasilBatch:
+    """What a batch gave: clean rows as a COPY-ready frame, the rest as per-row results."""
+
+    frame: pl.DataFrame | None
+    records: list[tuple[object, ...]] = field(default_factory=list)
+    problems: list[tuple[object, ...]] = field(default_factory=list)
+    valid: int = 0
+    rejected: int = 0
+    warned: int = 0
+
+    def csv(self) -> bytes:
+        """The frame as CSV for `COPY … (FORMAT csv)`: NULL unquoted empty, '' quoted."""
+        if self.frame is None or self.frame.is_empty():
+            return b""
+        buffer = io.BytesIO()
+        self.frame.write_csv(buffer, include_header=False)
+        return buffer.getvalue()
 
 
 MSG_NUL = (
@@ -116,6 +138,26 @@ class RowChecker:
 
     def check_cells(self, number: int, cells: Row) -> Hasil:
         raise NotImplementedError
+
+    def check_batch(self, numbers: list[int], rows: list[Row]) -> HasilBatch:
+        """A batch of rows, row by row; DtsenChecker checks its batches column by column."""
+        hasil = HasilBatch(frame=None)
+        sid = self.snapshot_id
+        for number, cells in zip(numbers, rows, strict=True):
+            per_row = self.check(number, cells)
+            if per_row.masalah:
+                hasil.problems.extend(
+                    (sid, m.row, m.column, m.message, m.is_warning, per_row.nik)
+                    for m in per_row.masalah
+                )
+            if per_row.record is None:
+                hasil.rejected += 1
+            else:
+                hasil.records.append(per_row.record)
+                hasil.valid += 1
+                if per_row.masalah:
+                    hasil.warned += 1
+        return hasil
 
     def _check_with_nul(self, number: int, cells: Row) -> Hasil:
         """Reject the row naming each cell with a NUL; report its other problems as usual."""

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dinsos.errors import RowError
 from dinsos.spreadsheet import Row
-from dtsen.importers.cells import CellError, desil, rt_rw, text
-from dtsen.importers.checker import Hasil, RowChecker, is_rejected
+from dtsen.importers.cells import HUBUNGAN_MAX, CellError, desil, rt_rw, text
+from dtsen.importers.checker import Hasil, HasilBatch, RowChecker, is_rejected
 from dtsen.importers.columns import Kolom, TabelKolom
+from dtsen.importers.kolumnar import PemeriksaKolom
 from dtsen.models import DtsenRecord
 
 WILAYAH = "wilayah"
@@ -213,8 +214,6 @@ TABEL_DTSEN = TabelKolom(
     diabaikan=(*HEADER_WILAYAH_DIABAIKAN, *HEADER_DTSEN_DIABAIKAN),
 )
 
-HUBUNGAN_MAX = 30
-
 
 class DtsenChecker(RowChecker):
     TABEL = TABEL_DTSEN
@@ -236,6 +235,14 @@ class DtsenChecker(RowChecker):
         "desil_provinsi",
         "desil_kabupaten_kota",
     )
+
+    _kolom: PemeriksaKolom | None = None
+
+    def check_batch(self, numbers: list[int], rows: list[Row]) -> HasilBatch:
+        """Clean rows column by column, the others row by row (dtsen.importers.kolumnar)."""
+        if self._kolom is None:  # built at the first batch, after the region system is known
+            self._kolom = PemeriksaKolom(self)
+        return self._kolom.check(numbers, rows)
 
     def check_cells(self, number: int, cells: Row) -> Hasil:
         c = self.pad(cells)

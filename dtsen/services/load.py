@@ -32,7 +32,12 @@ from dinsos.spreadsheet import (
 )
 from dinsos.spreadsheet.ringkasan import PemilahRingkasan
 from dtsen.importers import CHECKERS
-from dtsen.importers.checker import IDENTITAS_FIELDS, RowChecker, kode_wilayah_field
+from dtsen.importers.checker import (
+    IDENTITAS_FIELDS,
+    HasilBatch,
+    RowChecker,
+    kode_wilayah_field,
+)
 from dtsen.importers.columns import HasilPencocokan, canonical, find_header_row, match_headers
 from dtsen.importers.report import write_report
 from dtsen.lock_objects import snapshot_load_lock
@@ -71,6 +76,17 @@ def _copy(table: str, columns: tuple[str, ...], rows: list[tuple[object, ...]]) 
     ):
         for row in rows:
             copy.write_row(row)
+
+
+def _copy_csv(table: str, columns: tuple[str, ...], data: bytes) -> None:
+    """COPY rows already written as CSV (a batch's clean rows, dtsen.importers.kolumnar)."""
+    if not data:
+        return
+    with (
+        connection.cursor() as cursor,
+        cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT csv)") as copy,
+    ):
+        copy.write(data)
 
 
 def _update(snapshot: Snapshot, **fields: object) -> None:
@@ -217,43 +233,38 @@ class Loader:
         reader: TableReader,
         pemilah: PemilahRingkasan,
     ) -> None:
-        snapshot = self.snapshot
-        columns = checker.COPY_COLUMNS
-        records: list[tuple[object, ...]] = []
-        problems: list[tuple[object, ...]] = []
+        """Check and load the rows in batches of BATCH (column by column for DTSEN)."""
         read = valid = rejected = warned = 0
         t_check = t_load = 0.0
         loop_started = time.perf_counter()
+        numbers: list[int] = []
+        batch: list[Row] = []
 
         def all_rows() -> Iterator[tuple[int, Row]]:
             yield from self._pending
             yield from rows
 
-        for number, cells in pemilah.rows(all_rows()):
+        def flush() -> None:
+            nonlocal read, valid, rejected, warned, t_check, t_load
             t0 = time.perf_counter()
-            hasil = checker.check(number, cells)
-            t_check += time.perf_counter() - t0
-            read += 1
-            if hasil.masalah:
-                nik = hasil.nik
-                sid = snapshot.pk
-                for m in hasil.masalah:
-                    problems.append((sid, m.row, m.column, m.message, m.is_warning, nik))
-            if hasil.record is None:
-                rejected += 1
-            else:
-                records.append(hasil.record)
-                valid += 1
-                if hasil.masalah:
-                    warned += 1
-            if read % BATCH == 0:
-                t0 = time.perf_counter()
-                self._flush(records, problems, columns, read, valid, rejected, warned, reader)
-                t_load += time.perf_counter() - t0
-                records, problems = [], []
-        t0 = time.perf_counter()
-        self._flush(records, problems, columns, read, valid, rejected, warned, reader)
-        t_load += time.perf_counter() - t0
+            hasil = checker.check_batch(numbers, batch)
+            t1 = time.perf_counter()
+            t_check += t1 - t0
+            read += len(batch)
+            valid += hasil.valid
+            rejected += hasil.rejected
+            warned += hasil.warned
+            self._flush(hasil, checker.COPY_COLUMNS, read, valid, rejected, warned, reader)
+            t_load += time.perf_counter() - t1
+            numbers.clear()
+            batch.clear()
+
+        for number, cells in pemilah.rows(all_rows()):
+            numbers.append(number)
+            batch.append(cells)
+            if len(batch) == BATCH:
+                flush()
+        flush()
         total = time.perf_counter() - loop_started
         self.durasi.update(baca=total - t_check - t_load, validasi=t_check, muat=t_load)
         if read == 0:
@@ -261,8 +272,7 @@ class Loader:
 
     def _flush(
         self,
-        records: list[tuple[object, ...]],
-        problems: list[tuple[object, ...]],
+        hasil: HasilBatch,
         columns: tuple[str, ...],
         read: int,
         valid: int,
@@ -271,8 +281,9 @@ class Loader:
         reader: TableReader,
     ) -> None:
         with transaction.atomic():
-            _copy(self.record_table, columns, records)
-            _copy(MasalahBaris._meta.db_table, MASALAH_COLUMNS, problems)
+            _copy_csv(self.record_table, columns, hasil.csv())
+            _copy(self.record_table, columns, hasil.records)
+            _copy(MasalahBaris._meta.db_table, MASALAH_COLUMNS, hasil.problems)
             _update(
                 self.snapshot,
                 tahap="Membaca dan memeriksa baris",
