@@ -375,7 +375,10 @@ def _count_queries(client: Any, path: str) -> tuple[int, int, str]:
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as captured:
-        response = client.get(path)
+        try:
+            response = client.get(path)
+        except Exception as exc:  # noqa: BLE001 (a broken page is reported, the bench goes on)
+            return len(captured.captured_queries), 500, f"galat: {type(exc).__name__}"
     html = ""
     if "html" in response.headers.get("Content-Type", "") and not response.streaming:
         html = response.content.decode()
@@ -433,7 +436,9 @@ def run(found: list[Page], *, port: int, repeat: int, links: int) -> list[Page]:
                 client = clients[page.persona] = Client()
                 client.cookies[settings.SESSION_COOKIE_NAME] = cookies[page.persona]
             page.queries, page.status, html = _count_queries(client, page.path)
-            if page.status != 200:
+            if html.startswith("galat: "):
+                page.note, html = html, ""
+            elif page.status != 200:
                 page.note = f"status {page.status}"
             else:
                 own = _links(page.path, html, links) if "?" not in page.path else []

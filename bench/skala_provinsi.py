@@ -211,7 +211,7 @@ def _keluarga(target: int) -> None:
             Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KELURAHAN, berlaku_sampai__isnull=True)
         )
         pendamping = list(User.objects.filter(username__startswith="prov-pkh-").order_by("pk"))
-        with _Stage(f"{missing:,} keluarga (COPY, demo.keluarga)".replace(",", ".")):
+        with _Stage(f"{missing:,} keluarga (COPY: demo.keluarga)".replace(",", ".")):
             generate_keluarga(
                 n=missing, seed=SEED + existing, kelurahan=kelurahan, pendamping=pendamping,
                 today=today(),
@@ -520,9 +520,11 @@ def _temuan(target: int) -> None:
             FROM (SELECT jsonb_object_agg(kategori, n) AS jumlah FROM (
                     SELECT kategori, count(*) AS n FROM dtsen_temuan
                     WHERE first_seen_run_id = %(run)s GROUP BY kategori) x) j,
-                 (SELECT jsonb_object_agg(kecamatan_id::text, n) AS jumlah FROM (
-                    SELECT kecamatan_id, count(*) AS n FROM dtsen_temuan
-                    WHERE first_seen_run_id = %(run)s GROUP BY kecamatan_id) y) jk
+                 (SELECT jsonb_object_agg(kecamatan_id::text, per) AS jumlah FROM (
+                    SELECT kecamatan_id, jsonb_object_agg(kategori, n) AS per FROM (
+                        SELECT kecamatan_id, kategori, count(*) AS n FROM dtsen_temuan
+                        WHERE first_seen_run_id = %(run)s GROUP BY kecamatan_id, kategori) z
+                    GROUP BY kecamatan_id) y) jk
             WHERE r.id = %(run)s
             """,
             params,

@@ -309,6 +309,37 @@ def test_search_by_name_tolerates_typos_and_titles(client, operator, kota_metro)
     assert _list(client, q="SITI AMINAH") == [siti]
 
 
+def test_name_search_ranks_the_closest_name_first_then_by_no_kk(client, operator, kota_metro):
+    imopuro = kota_metro["Imopuro"]
+    # Registered first (the lowest No KK), yet a weaker match: listed after the exact names.
+    jauh = keluarga_with_pengurus(kelurahan=imopuro, pengurus_nama="Siti Aminatun")
+    # One family matches through a member who is not the pengurus: the best member counts.
+    anak = keluarga_with_pengurus(kelurahan=imopuro, pengurus_nama="Budi Santoso")
+    AnggotaFactory(keluarga=anak, nama="Siti Aminah")
+    dekat = keluarga_with_pengurus(kelurahan=imopuro, pengurus_nama="Siti Aminah")
+    keluarga_with_pengurus(kelurahan=imopuro, pengurus_nama="Joko Widodo")
+    client.force_login(operator)
+    sama = sorted([anak, dekat], key=lambda k: k.no_kk)
+    assert _list(client, q="siti aminah") == [*sama, jauh]
+
+
+@pytest.mark.parametrize("n", [1, 30])
+def test_name_search_query_count_is_flat(
+    client, operator, kota_metro, django_assert_max_num_queries, n
+):
+    for _ in range(n):
+        keluarga_with_pengurus(kelurahan=kota_metro["Imopuro"], pengurus_nama="Siti Aminah")
+    client.force_login(operator)
+    response = client.post(reverse("kpm:keluarga-list"), {"q": "siti aminh"}, follow=True)
+    assert len(response.context["page"]) == min(n, 25)
+    # the matching members with their score once, then the count and the page by id
+    with django_assert_max_num_queries(16) as captured:
+        response = client.get(response.redirect_chain[-1][0])
+    assert len(response.context["page"]) == min(n, 25)
+    trigram = [q for q in captured.captured_queries if "%%>" in q["sql"] or "%>" in q["sql"]]
+    assert len(trigram) == 1, [q["sql"][:200] for q in trigram]
+
+
 def test_search_by_full_nik_and_no_kk_only(client, operator, kota_metro):
     target = keluarga_with_pengurus(kelurahan=kota_metro["Imopuro"], no_kk="1872029912340001")
     keluarga_with_pengurus(kelurahan=kota_metro["Imopuro"])
