@@ -191,6 +191,20 @@ DEFAULTS: dict[str, Definisi] = {
     "pemutakhiran_siks_hari_akhir": Definisi(
         11, "DOMAIN.md §7: input SIKS-NG tanggal 1–11; usulan sesudahnya ikut bulan berikutnya"
     ),
+    # Issue 19 (laporan app): the heading of the monthly rakor report's PDF. DOMAIN is silent
+    # on it; each office writes its own name, address and logo.
+    "laporan_kop_instansi": Definisi(
+        "Dinas Sosial Kota Metro",
+        "Pilihan kantor: nama instansi di kop laporan rakor (PDF), diganti tiap kantor",
+    ),
+    "laporan_kop_alamat": Definisi(
+        "Jl. A.H. Nasution No. 1, Metro, Lampung",
+        "Pilihan kantor: alamat di bawah kop laporan rakor (PDF), diganti tiap kantor",
+    ),
+    "laporan_logo": Definisi(
+        "dinsos/favicon.svg",
+        "Pilihan kantor: logo kop laporan rakor, berkas statis (SVG/PNG) di folder static/",
+    ),
     "pemutakhiran_bulan_tunggu_maks": Definisi(
         3, "Usulan terkirim yang sekian bulan belum tercermin di DTSEN: ditolak oleh pusat"
     ),
@@ -219,17 +233,3 @@ def validate_pengaturan(kunci: str, nilai: Any) -> None:
 def today() -> datetime.date:
     """Today's date in Jakarta (the office's calendar day)."""
     return datetime.datetime.now(tz=JAKARTA).date()
-    # Issue 19 (laporan app): the heading of the monthly rakor report's PDF. DOMAIN is silent
-    # on it; each office writes its own name, address and logo.
-    "laporan_kop_instansi": Definisi(
-        "Dinas Sosial Kota Metro",
-        "Pilihan kantor: nama instansi di kop laporan rakor (PDF), diganti tiap kantor",
-    ),
-    "laporan_kop_alamat": Definisi(
-        "Jl. A.H. Nasution No. 1, Metro, Lampung",
-        "Pilihan kantor: alamat di bawah kop laporan rakor (PDF), diganti tiap kantor",
-    ),
-    "laporan_logo": Definisi(
-        "dinsos/favicon.svg",
-        "Pilihan kantor: logo kop laporan rakor, berkas statis (SVG/PNG) di folder static/",
-    ),
