@@ -28,6 +28,7 @@ urlpatterns = [
     path("pendamping/", include("pendamping.urls")),
     path("p2k2/", include("p2k2.urls")),
     path("pemutakhiran/", include("pemutakhiran.urls")),
+    path("laporan/", include("laporan.urls")),
     # /pengaduan/… for the office and the public /status-pengaduan/ (login not required).
     path("", include("pengaduan.urls")),
     path(
@@ -35,7 +36,6 @@ urlpatterns = [
         auth_views.LoginView.as_view(
             authentication_form=LoginForm, redirect_authenticated_user=True
         ),
-    path("laporan/", include("laporan.urls")),
         name="login",
     ),
     path("akun/keluar/", auth_views.LogoutView.as_view(), name="logout"),
