@@ -15,6 +15,13 @@ RUN groupadd --system --gid 1000 dinsos \
 
 WORKDIR /app
 
+# WeasyPrint (the rakor report's PDF, laporan/exporters.py) draws text with Pango and
+# HarfBuzz; a font so the PDF has glyphs on a slim image.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first, so a code change doesn't reinstall them. Only the main dependencies
 # (no [dev]). xstatic-bootstrap is published as an sdist only and its setup.py needs an older
 # setuptools without build isolation, so it is installed on its own before the project.

@@ -8,14 +8,14 @@ PYTEST_ARGS ?=
 # Redis database (dinsos/settings/test.py). `make test PYTEST_WORKERS=0` runs them serially.
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint install browser bench stop check-deploy clean
+.PHONY: run test lint install browser pdf-libs bench stop check-deploy clean
 
 ## make run: set up and start the portal (web + worker + beat) with demo data.
-run: $(STAMP)
+run: $(STAMP) pdf-libs
 	$(BIN)/python -m dinsos.devstack run
 
 ## make test: lint, migration check and every test on real PostgreSQL, Redis and Celery.
-test: $(STAMP) browser
+test: $(STAMP) browser pdf-libs
 	$(MAKE) lint
 	$(BIN)/python -m dinsos.devstack exec -- sh -c '\
 		$(BIN)/python manage.py makemigrations --check --dry-run --settings=dinsos.settings.test && \
@@ -51,6 +51,20 @@ browser:
 			sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 		else \
 			echo "chromium tidak ditemukan: pasang paket chromium untuk uji peramban." >&2; exit 1; \
+		fi; \
+	fi
+
+## The rakor report's PDF (WeasyPrint) needs Pango and a font from Debian's packages.
+pdf-libs:
+	@if ! ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0.so.0; then \
+		PKGS="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"; \
+		if [ -f /etc/debian_version ] && [ "$$(id -u)" = 0 ]; then \
+			echo "Memasang pustaka PDF (Pango) dari paket Debian…"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$PKGS >/dev/null; \
+		elif [ -f /etc/debian_version ] && command -v sudo >/dev/null 2>&1; then \
+			sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$PKGS >/dev/null; \
+		else \
+			echo "Pango tidak ditemukan: pasang $$PKGS untuk PDF laporan rakor." >&2; exit 1; \
 		fi; \
 	fi
 
