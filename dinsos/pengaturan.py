@@ -93,6 +93,18 @@ DEFAULTS: dict[str, Definisi] = {
     "bobot_integrasi_rujukan": Definisi(20, "DOMAIN.md §11: bobot skor (persen)"),
     "bobot_kepuasan": Definisi(15, "DOMAIN.md §11: bobot skor (persen)"),
     "bobot_perlindungan_data": Definisi(15, "DOMAIN.md §11: bobot skor (persen)"),
+    # Issue 20 (RHK from data): DOMAIN.md §11 names the monthly report (RHK 7) and the
+    # family's satisfaction but gives no deadline and no survey period.
+    "laporan_bulanan_batas_hari": Definisi(
+        5,
+        "Pilihan kantor: laporan bulanan (RHK 7) dikirim paling lambat tanggal ini bulan "
+        "berikutnya; sesudahnya tercatat terlambat (DOMAIN.md tidak mengatur batasnya)",
+    ),
+    "kepuasan_periode_bulan": Definisi(
+        6,
+        "Pilihan kantor: satu tautan/QR penilaian kepuasan per keluarga per periode sekian "
+        "bulan (semester), dijawab sekali (DOMAIN.md tidak mengatur periodenya)",
+    ),
     "respon_hari_nilai_nol": Definisi(
         14, "DOMAIN.md §11: median respon (hari) yang bernilai 0; 0 hari bernilai 100"
     ),

@@ -6,7 +6,19 @@ from django.http import HttpRequest
 
 from dinsos.forms import identifier_keep_stored, identifier_or_stored
 from pendamping import services
-from pendamping.models import Kasus, Kunjungan, Pendamping, Penugasan, Rujukan, SkorKepuasan
+from pendamping.models import (
+    Arahan,
+    ArahanPenerima,
+    Kasus,
+    Kunjungan,
+    LaporanBulanan,
+    Pendamping,
+    Penugasan,
+    Rujukan,
+    SkorKepuasan,
+    Sosialisasi,
+    TautanKepuasan,
+)
 
 
 class PendampingAdminForm(forms.ModelForm):
@@ -104,6 +116,50 @@ class KunjunganAdmin(_CatatanAdmin):
 
 @admin.register(SkorKepuasan)
 class SkorKepuasanAdmin(_CatatanAdmin):
-    list_display = ("keluarga", "pendamping", "skor", "tanggal")
-    list_filter = ("skor",)
+    list_display = ("keluarga", "pendamping", "skor", "tanggal", "kanal")
+    list_filter = ("skor", "kanal")
     date_hierarchy = "tanggal"
+
+
+# --- Issue 20: RHK 7–9 records and the family's own satisfaction links ------------------
+@admin.register(LaporanBulanan)
+class LaporanBulananAdmin(admin.ModelAdmin):
+    list_display = ("pendamping", "bulan", "dikirim_pada", "is_terlambat")
+    list_filter = ("is_terlambat",)
+    list_select_related = ("pendamping",)
+    search_fields = ("pendamping__nama",)
+    raw_id_fields = ["pendamping", "dicatat_oleh"]
+    date_hierarchy = "bulan"
+
+
+class ArahanPenerimaInline(admin.TabularInline):
+    model = ArahanPenerima
+    extra = 0
+    raw_id_fields = ["pendamping"]
+
+
+@admin.register(Arahan)
+class ArahanAdmin(admin.ModelAdmin):
+    list_display = ("judul", "tanggal", "batas_tanggal", "dibuat_oleh")
+    search_fields = ("judul",)
+    raw_id_fields = ["dibuat_oleh"]
+    inlines = [ArahanPenerimaInline]
+    date_hierarchy = "tanggal"
+
+
+@admin.register(Sosialisasi)
+class SosialisasiAdmin(admin.ModelAdmin):
+    list_display = ("topik", "pendamping", "tanggal", "tempat", "jumlah_peserta")
+    list_select_related = ("pendamping",)
+    search_fields = ("topik", "tempat", "pendamping__nama")
+    raw_id_fields = ["pendamping", "kelurahan", "dicatat_oleh"]
+    date_hierarchy = "tanggal"
+
+
+@admin.register(TautanKepuasan)
+class TautanKepuasanAdmin(admin.ModelAdmin):
+    list_display = ("keluarga", "pendamping", "periode", "dijawab_pada")
+    list_select_related = ("keluarga", "pendamping")
+    search_fields = ("pendamping__nama",)
+    raw_id_fields = ["keluarga", "pendamping", "skor"]
+    exclude = ["token"]  # a working link is the family's to use, not for staff to open

@@ -8,10 +8,13 @@ class PendampingConfig(AppConfig):
     def ready(self) -> None:
         from dinsos import hooks
         from pendamping import selectors, urls
-        from pendamping.selectors import beranda
+        from pendamping.selectors import beranda, rhk
 
         hooks.registry.register(hooks.PANEL_KELUARGA, selectors.keluarga_panel)
         hooks.registry.register(hooks.KONTAK_PENDAMPING, selectors.kontak_kunjungan)
         hooks.registry.register(hooks.DATA_SUBJEK, selectors.data_subjek)
         hooks.registry.register(hooks.MENU, urls.menu)
         hooks.registry.register(hooks.BERANDA, beranda.beranda_items)
+        # Issue 20: RHK 1, 7, 8 and 9 from recorded data, compiled into the indicator statement.
+        for key, source in rhk.SUMBER_RHK.items():
+            hooks.registry.register(hooks.RHK_PENDAMPING, source, key=key)

@@ -180,7 +180,19 @@ class Kunjungan(models.Model):
 
 
 class SkorKepuasan(models.Model):
-    """A family's satisfaction with their pendamping on a 1–5 scale, on a date."""
+    """A family's satisfaction with their pendamping on a 1–5 scale, on a date.
+
+    Issue 20 (D10): the score is about the family's pendamping, whoever collected it; a score
+    the family's own pendamping entered is kept but does not count in their indicator
+    (`pendamping.selectors.skor_list` shows it as "tidak dihitung").
+    """
+
+    class Kanal(models.TextChoices):
+        TELEPON = "telepon", "Telepon oleh petugas kantor"
+        KUNJUNGAN = "kunjungan", "Kunjungan petugas lain"
+        TAUTAN = "tautan", "Diisi keluarga (tautan/QR)"
+        PENDAMPING = "pendamping", "Dicatat pendamping keluarga"
+        TIDAK_TERCATAT = "tidak_tercatat", "Tidak tercatat (skor lama)"
 
     keluarga = models.ForeignKey(Keluarga, on_delete=models.PROTECT, related_name="skor_kepuasan")
     pendamping = models.ForeignKey(
@@ -189,7 +201,12 @@ class SkorKepuasan(models.Model):
     skor = models.PositiveSmallIntegerField()
     tanggal = models.DateField()
     catatan = models.CharField(max_length=300, blank=True)
-    dicatat_oleh = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    # Scores from before issue 20 have no recorded channel; services always set one.
+    kanal = models.CharField(max_length=16, choices=Kanal, default=Kanal.TIDAK_TERCATAT)
+    # Empty when the family answered through its own link (kanal "tautan").
+    dicatat_oleh = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

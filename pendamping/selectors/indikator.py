@@ -15,7 +15,8 @@ Formulas (also on the performance page, "Cara hitung"):
   pendamping (a visit/verification, or P2K2 attendance once registered) / families served;
 - kecepatan respon = median days from report to handling, over cases handled in the period;
 - integrasi rujukan = referrals sent in the period that were completed / referrals sent;
-- kepuasan = mean score (1–5) given in the period, with the number of scores;
+- kepuasan = mean score (1–5) given in the period, with the number of scores; a score the
+  pendamping entered for their own family is kept but not counted (issue 20);
 - perlindungan data = exports and full-NIK views by the pendamping's account; unusual access is
   more families viewed in one hour than the setting, or an export outside office hours (WIB);
 - RHK 4 graduations of families served; RHK 5 data updates by the account; RHK 6 cases handled.
@@ -244,11 +245,12 @@ def _statement(
             GROUP BY pendamping_id
         ),
         skor AS (
-            SELECT pendamping_id, AVG(skor)::float AS rata, COUNT(*) AS n
-            FROM {db_table(SkorKepuasan)}
-            WHERE pendamping_id IN (SELECT id FROM sasaran)
-              AND tanggal BETWEEN %(awal)s AND %(akhir)s
-            GROUP BY pendamping_id
+            -- Issue 20 (D10): a score the family's own pendamping entered does not count.
+            SELECT k.pendamping_id, AVG(k.skor)::float AS rata, COUNT(*) AS n
+            FROM {db_table(SkorKepuasan)} k JOIN sasaran s ON s.id = k.pendamping_id
+            WHERE k.tanggal BETWEEN %(awal)s AND %(akhir)s
+              AND k.dicatat_oleh_id IS DISTINCT FROM s.user_id
+            GROUP BY k.pendamping_id
         ),
         akses AS (
             SELECT user_id,

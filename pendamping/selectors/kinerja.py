@@ -285,7 +285,7 @@ class Indikator:
         komitmen, has_komitmen = luar("komitmen", BELUM_TERCATAT)
         akun = self.has_akun
         return [
-            ItemRhk(1, "Penyaluran bantuan", BELUM_TERCATAT, False),
+            self._rhk_penyaluran,
             ItemRhk(2, "P2K2 dilaksanakan", p2k2, has_p2k2),
             ItemRhk(3, "Verifikasi komitmen", komitmen, has_komitmen),
             ItemRhk(
@@ -312,10 +312,52 @@ class Indikator:
                 self.url_kasus_ditangani,
                 self.kasus_ditangani,
             ),
-            ItemRhk(7, "Laporan bulanan", BELUM_TERCATAT, False),
-            ItemRhk(8, "Direktif pimpinan", BELUM_TERCATAT, False),
-            ItemRhk(9, "Publikasi", BELUM_TERCATAT, False),
+            self._rhk_laporan,
+            self._rhk_arahan,
+            self._rhk_sosialisasi,
         ]
+
+    # Issue 20 (D9): RHK 1, 7, 8 and 9 from the records (pendamping.selectors.rhk, kpm payouts);
+    # `jumlah` is the count the rakor report sums (laporan.selectors.sdm).
+    @property
+    def _rhk_penyaluran(self) -> ItemRhk:
+        if "penyaluran_dicatat" not in self.rhk_luar:
+            return ItemRhk(1, "Penyaluran bantuan", BELUM_TERCATAT, False)
+        tersalur = self.rhk_luar.get("penyaluran", 0)
+        dicatat = self.rhk_luar["penyaluran_dicatat"]
+        if not dicatat:
+            return ItemRhk(1, "Penyaluran bantuan", "belum ada data penyaluran", False)
+        nilai = f"{persen(tersalur / dicatat)} tersalur ({angka(tersalur)}/{angka(dicatat)})"
+        return ItemRhk(1, "Penyaluran bantuan", nilai, True, jumlah=tersalur)
+
+    @property
+    def _rhk_laporan(self) -> ItemRhk:
+        if "laporan" not in self.rhk_luar:
+            return ItemRhk(7, "Laporan bulanan", BELUM_TERCATAT, False)
+        jumlah = self.rhk_luar["laporan"]
+        terlambat = self.rhk_luar.get("laporan_terlambat", 0)
+        nilai = f"{angka(jumlah)} laporan"
+        if terlambat:
+            nilai += f" ({angka(terlambat)} terlambat)"
+        return ItemRhk(7, "Laporan bulanan", nilai, True, jumlah=jumlah)
+
+    @property
+    def _rhk_arahan(self) -> ItemRhk:
+        if "arahan_diterima" not in self.rhk_luar:
+            return ItemRhk(8, "Direktif pimpinan", BELUM_TERCATAT, False)
+        diterima = self.rhk_luar["arahan_diterima"]
+        if not diterima:
+            return ItemRhk(8, "Direktif pimpinan", "tidak ada arahan", True, jumlah=0)
+        dikonfirmasi = self.rhk_luar.get("arahan", 0)
+        nilai = f"{angka(dikonfirmasi)} dari {angka(diterima)} arahan dikonfirmasi"
+        return ItemRhk(8, "Direktif pimpinan", nilai, True, jumlah=dikonfirmasi)
+
+    @property
+    def _rhk_sosialisasi(self) -> ItemRhk:
+        if "sosialisasi" not in self.rhk_luar:
+            return ItemRhk(9, "Publikasi", BELUM_TERCATAT, False)
+        jumlah = self.rhk_luar["sosialisasi"]
+        return ItemRhk(9, "Publikasi", f"{angka(jumlah)} sosialisasi", True, jumlah=jumlah)
 
 
 # --- Charts of the performance page ------------------------------------------------------

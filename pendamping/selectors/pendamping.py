@@ -210,9 +210,13 @@ def kunjungan_list(*, user: User, filters: CatatanFilter) -> QuerySet[Kunjungan]
 
 
 def skor_list(*, user: User, filters: CatatanFilter) -> QuerySet[SkorKepuasan]:
-    """Satisfaction scores of the families the user may see, newest first."""
+    """Satisfaction scores of the families the user may see, newest first, each with
+    `is_dihitung`: false for a score the family's own pendamping entered (issue 20, D10)."""
     qs = _common(scope_skor(user, SkorKepuasan.objects.all()), filters, "tanggal")
-    return qs.order_by("-tanggal", "-pk")
+    sendiri = Q(dicatat_oleh_id=F("pendamping__user_id"))
+    return qs.annotate(
+        is_dihitung=ExpressionWrapper(~sendiri, output_field=BooleanField())
+    ).order_by("-tanggal", "-pk")
 
 
 def perubahan_list(*, user: User, filters: CatatanFilter) -> QuerySet[RiwayatPerubahan]:

@@ -10,7 +10,14 @@ from pendamping.services.catatan import (
     kunjungan_catat,
     rujukan_hasil_catat,
     rujukan_kirim,
+)
+from pendamping.services.kepuasan import (
+    TAUTAN_SUDAH_DIPAKAI,
+    kanal_untuk,
+    periode_kepuasan,
     skor_catat,
+    tautan_jawab,
+    tautan_siapkan,
 )
 from pendamping.services.penugasan import (
     STATUS_DIDAMPINGI,
@@ -22,6 +29,13 @@ from pendamping.services.penugasan import (
     penugasan_lengkapi,
 )
 from pendamping.services.rekap_akses import REKAP_BATCH_HARI, rekap_akses_harian
+from pendamping.services.rhk import (
+    arahan_buat,
+    arahan_konfirmasi,
+    laporan_batas,
+    laporan_bulanan_kirim,
+    sosialisasi_catat,
+)
 from pendamping.services.ringkasan import (
     ringkasan_kinerja_basi,
     ringkasan_kinerja_berkala,
@@ -31,16 +45,24 @@ from pendamping.services.ringkasan import (
 __all__ = [
     "REKAP_BATCH_HARI",
     "STATUS_DIDAMPINGI",
+    # Issue 20: RHK 7–9 records and the family's own satisfaction answer
+    "TAUTAN_SUDAH_DIPAKAI",
     "TRANSISI_KASUS",
     "HasilPenugasan",
+    "arahan_buat",
+    "arahan_konfirmasi",
     "batas_keluarga",
+    "kanal_untuk",
     "kasus_catat",
     "kasus_status_ubah",
     "keluarga_tugaskan",
     "kunjungan_catat",
+    "laporan_batas",
+    "laporan_bulanan_kirim",
     "pendamping_create",
     "pendamping_wilayah_sync",
     "penugasan_lengkapi",
+    "periode_kepuasan",
     "rekap_akses_harian",
     "ringkasan_kinerja_basi",
     "ringkasan_kinerja_berkala",
@@ -48,4 +70,7 @@ __all__ = [
     "rujukan_hasil_catat",
     "rujukan_kirim",
     "skor_catat",
+    "sosialisasi_catat",
+    "tautan_jawab",
+    "tautan_siapkan",
 ]

@@ -19,8 +19,6 @@ from dinsos.models import AuditEvent, User
 from dinsos.pengaturan import today
 from kpm.models import Keluarga
 from pendamping.models import (
-    SKOR_MAKS,
-    SKOR_MIN,
     Kasus,
     Kunjungan,
     Pendamping,
@@ -186,21 +184,3 @@ def kunjungan_catat(*, keluarga: Keluarga, data: Mapping[str, Any], oleh: User) 
     )
     _audit_create(oleh, kunjungan)
     return kunjungan
-
-
-@transaction.atomic
-def skor_catat(*, keluarga: Keluarga, data: Mapping[str, Any], oleh: User) -> SkorKepuasan:
-    """Record a family's satisfaction score (1–5) for their pendamping."""
-    _check_tanggal(data["tanggal"], field="tanggal", label="Tanggal penilaian")
-    if not SKOR_MIN <= data["skor"] <= SKOR_MAKS:
-        raise DomainError(f"Skor kepuasan {SKOR_MIN}–{SKOR_MAKS}.", field="skor")
-    skor = SkorKepuasan.objects.create(
-        keluarga=keluarga,
-        pendamping=_pendamping_for(keluarga=keluarga, oleh=oleh),
-        skor=data["skor"],
-        tanggal=data["tanggal"],
-        catatan=(data.get("catatan") or "").strip(),
-        dicatat_oleh=oleh,
-    )
-    _audit_create(oleh, skor)
-    return skor

@@ -132,10 +132,12 @@ def dunia(kota_metro, admin, pendamping_hadimulyo) -> Dunia:
     _rujukan(a, k[0], D(2025, 3, 2), Rujukan.Status.SELESAI, D(2025, 3, 9))
     _rujukan(a, k[0], D(2025, 3, 12), Rujukan.Status.TIDAK_DILAYANI, D(2025, 3, 20))
     _rujukan(a, k[3], D(2025, 3, 28), Rujukan.Status.DIKIRIM)
-    # Scores: 4, 5, 3 in Mar; 2 in Feb.
+    # Scores taken by the office by phone: 4, 5, 3 in Mar; 2 in Feb. Ani's own 1 for her
+    # family in Mar is kept but does not count (issue 20, D10).
     for skor in (4, 5, 3):
-        _skor(a, k[0], skor, D(2025, 3, 18), ua)
-    _skor(a, k[1], 2, D(2025, 2, 14), ua)
+        _skor(a, k[0], skor, D(2025, 3, 18), admin)
+    _skor(a, k[0], 1, D(2025, 3, 19), ua)
+    _skor(a, k[1], 2, D(2025, 2, 14), admin)
     # Ani's account: an export in office hours, one at 19.30 WIB, one full-NIK view, and 201
     # different families viewed between 09.00 and 09.59 on 6 Mar (plus repeats of one).
     _audit(ua, AuditEvent.Action.EXPORT, saat(D(2025, 3, 3), 10))
