@@ -242,14 +242,17 @@ def keluarga_list(
         .annotate(n=Count("pk"))
         .values("n")
     )
-    qs = qs.select_related("kelurahan__parent", "pengurus", "pendamping").annotate(
+    qs = qs.select_related("kelurahan__parent", "pendamping").annotate(
         jumlah_anggota=Coalesce(Subquery(members, output_field=IntegerField()), 0)
     )
     if filters.sort in SORTS:
-        return qs.order_by(*SORTS[filters.sort])
+        return qs.select_related("pengurus").order_by(*SORTS[filters.sort])
     if relevance is not None:
-        return qs.annotate(relevansi=relevance).order_by("-relevansi", "no_kk")
-    return qs.order_by("no_kk")
+        # PostgreSQL joins before it sorts by score: joined here, the pengurus of every match
+        # would be read for a page of 25 (100.000 families, "siti aminh": 1.902 rows, ~50 ms).
+        ranked = qs.annotate(relevansi=relevance).order_by("-relevansi", "no_kk")
+        return ranked.prefetch_related("pengurus")
+    return qs.select_related("pengurus").order_by("no_kk")
 
 
 def _rentang_wib(tahun: int, bulan: int | None) -> tuple[datetime.datetime, datetime.datetime]:
