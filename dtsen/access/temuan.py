@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from dinsos import services as dinsos_services
@@ -76,13 +76,27 @@ def access_temuan(
     """
     related = Temuan.objects.select_related(
         "kelurahan", "kecamatan", "pendamping", "keluarga__pendamping", "anggota", "sebelumnya"
-    )
+    ).annotate(run_terakhir_id=run_terakhir())
     temuan = get_object_or_404(scope_temuan(user, related), pk=temuan_id)
     if for_assign and user.role not in PEMUTUS:
         raise PermissionDenied
     if audit:
         dinsos_services.audit_record(user=user, action=AuditEvent.Action.VIEW, obj=temuan)
     return temuan
+
+
+def run_terakhir() -> Subquery:
+    """The latest finished run of a finding's kind and area: the last run that saw it while
+    it is open (dtsen/services/gabung.py does not rewrite unchanged open findings)."""
+    return Subquery(
+        Rekonsiliasi.objects.filter(
+            jenis=OuterRef("jenis"),
+            wilayah=OuterRef("wilayah"),
+            status=Rekonsiliasi.Status.SELESAI,
+        )
+        .order_by("-finished_at", "-id")
+        .values("pk")[:1]
+    )
 
 
 def access_bukti(user: User, temuan_id: int, riwayat_id: int) -> TemuanRiwayat:

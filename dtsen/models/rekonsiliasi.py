@@ -207,8 +207,9 @@ class Temuan(models.Model):
         db_index=False,  # temuan_pendamping (pendamping, tahap) serves it
     )
     ditugaskan_at = models.DateTimeField(null=True, blank=True)
-    # No indexes on the run columns: every run rewrites last_seen_run on each finding it sees,
-    # and an unindexed column keeps those updates cheap (HOT).
+    # No indexes on the run columns (updates stay HOT). last_seen_run is written when a run
+    # creates, changes, reopens or closes the finding; an open finding is seen by the latest
+    # finished run of its kind and area (access.temuan.run_terakhir).
     first_seen_run = models.ForeignKey(
         Rekonsiliasi, on_delete=models.PROTECT, related_name="+", db_index=False
     )

@@ -42,13 +42,22 @@ PANEL_BARIS = 10
 def rekonsiliasi_list(*, user: User, dengan_temuan_terbuka: bool = False) -> QuerySet[Rekonsiliasi]:
     """Runs the user may follow, newest first, with their sources and who started them;
     with `dengan_temuan_terbuka`, only runs that last saw a finding still open (one the
-    user may see)."""
+    user may see): the latest finished run of a kind and area with an open finding, since a
+    run closes every open finding of its kind and area that it does not compute."""
     runs = scope_rekonsiliasi(user, Rekonsiliasi.objects.all())
     if dengan_temuan_terbuka:
         terbuka = scope_temuan(user, Temuan.objects.all()).filter(
-            last_seen_run=OuterRef("pk"), closed_at__isnull=True
+            jenis=OuterRef("jenis"), wilayah=OuterRef("wilayah"), closed_at__isnull=True
         )
-        runs = runs.filter(Exists(terbuka))
+        lebih_baru = Rekonsiliasi.objects.filter(
+            jenis=OuterRef("jenis"),
+            wilayah=OuterRef("wilayah"),
+            status=Rekonsiliasi.Status.SELESAI,
+            finished_at__gt=OuterRef("finished_at"),
+        )
+        runs = runs.filter(Exists(terbuka), status=Rekonsiliasi.Status.SELESAI).exclude(
+            Exists(lebih_baru)
+        )
     return runs.select_related(
         "wilayah", "snapshot_dtsen", "snapshot_pbijk", "started_by"
     ).order_by("-created_at", "-id")

@@ -31,8 +31,12 @@ def mark_cancelled(run_id: int) -> None:
 
 
 # --- Merging the staging rows into findings -------------------------------------------------
-# Findings computed again (same fingerprint): refreshed in one pass. An open one keeps its
-# follow-up; a closed one (the anomaly came back) reopens from "belum diperiksa".
+# Findings computed again (same fingerprint): a closed one (the anomaly came back) reopens from
+# "belum diperiksa"; an open one keeps its follow-up and is written only when a shown value
+# changed (issue 21: a re-run of unchanged data writes no finding). An open finding is seen by
+# the latest finished run of its kind and area (every run closes the open findings it did not
+# compute), so `last_seen_run` is not rewritten on each run: `temuan_terlihat_terakhir` reads
+# it for open findings; closing sets it to the last run that saw the finding.
 # clock_timestamp(): the trail keeps the real order even inside one long transaction.
 _TERLIHAT = f"""
     WITH cocok AS MATERIALIZED (
@@ -50,7 +54,10 @@ _TERLIHAT = f"""
             tahap = CASE WHEN c.was_closed THEN 'belum_diperiksa' ELSE t.tahap END,
             keputusan = CASE WHEN c.was_closed THEN '' ELSE t.keputusan END,
             updated_at = now()
-        FROM cocok c WHERE t.id = c.id
+        FROM cocok c WHERE t.id = c.id AND (c.was_closed OR (t.rincian, t.skor, t.nama,
+            t.no_kk, t.keluarga_id, t.anggota_id, t.kelurahan_id, t.kecamatan_id)
+            IS DISTINCT FROM (c.rincian, c.skor, c.nama, c.no_kk, c.keluarga_id, c.anggota_id,
+            c.kelurahan_id, c.kecamatan_id))
         RETURNING 1
     ),
     riwayat AS (
@@ -109,18 +116,25 @@ _CATATAN_TUTUP = (
     "CASE alasan_tutup WHEN 'data_berubah' THEN %(catatan_berubah)s ELSE %(catatan_hilang)s END"
 )
 # Open findings of this kind and area that the run did not compute: the anomaly is gone (or
-# a finding with new values replaced it). They stay, closed, in history.
+# a finding with new values, the same subject, replaced it). They stay, closed, in history,
+# last seen by the previous finished run of their kind and area.
 _TUTUP = f"""
-    WITH hasil AS (
+    WITH dihitung AS MATERIALIZED (
+        SELECT sidik, kunci FROM {db_table(TemuanHasil)} WHERE rekonsiliasi_id = %(run)s
+    ),
+    hasil AS (
         UPDATE {db_table(Temuan)} t SET closed_at = now(), closed_run_id = %(run)s,
-            alasan_tutup = CASE WHEN EXISTS (
-                SELECT 1 FROM {db_table(Temuan)} n
-                WHERE n.kunci = t.kunci AND n.wilayah_id = t.wilayah_id
-                  AND n.last_seen_run_id = %(run)s AND n.id <> t.id
-            ) THEN 'data_berubah' ELSE 'anomali_hilang' END,
+            last_seen_run_id = COALESCE(%(sebelumnya)s, t.last_seen_run_id),
+            alasan_tutup = CASE WHEN x.berubah THEN 'data_berubah' ELSE 'anomali_hilang' END,
             updated_at = now()
-        WHERE t.jenis = %(jenis)s AND t.wilayah_id = %(wilayah)s AND t.closed_at IS NULL
-          AND t.last_seen_run_id <> %(run)s
+        FROM (
+            SELECT o.id, k.kunci IS NOT NULL AS berubah
+            FROM {db_table(Temuan)} o
+            LEFT JOIN (SELECT DISTINCT kunci FROM dihitung) k ON k.kunci = o.kunci
+            WHERE o.jenis = %(jenis)s AND o.wilayah_id = %(wilayah)s AND o.closed_at IS NULL
+              AND NOT EXISTS (SELECT 1 FROM dihitung h WHERE h.sidik = o.sidik)
+        ) x
+        WHERE t.id = x.id
         RETURNING t.id, t.alasan_tutup
     )
 """ + _RIWAYAT_SISTEM.format(  # noqa: S608 (table names from model metadata only)
@@ -143,8 +157,18 @@ def rekonsiliasi_merge(*, rekonsiliasi_id: int) -> Rekonsiliasi | None:
             mark_cancelled(run.pk)
             return Rekonsiliasi.objects.get(pk=run.pk)
         started = time.perf_counter()
+        sebelumnya = (
+            Rekonsiliasi.objects.filter(
+                jenis=run.jenis, wilayah_id=run.wilayah_id, status=S.SELESAI
+            )
+            .exclude(pk=run.pk)
+            .order_by("-finished_at", "-id")
+            .values_list("pk", flat=True)
+            .first()
+        )
         params: dict[str, Any] = {
             "run": run.pk,
+            "sebelumnya": sebelumnya,
             "jenis": run.jenis,
             "wilayah": run.wilayah_id,
             "aksi": "",

@@ -7,10 +7,14 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import connection
 
 from dinsos.errors import DomainError
+from dinsos.raw_sql import db_table
 from dtsen import services
+from dtsen.access.temuan import access_temuan
 from dtsen.models import Rekonsiliasi, Temuan, TemuanHasil, TemuanRiwayat
+from dtsen.selectors.rekonsiliasi import rekonsiliasi_list
 from tests.dtsen.rekonsiliasi_data import Orang, dtsen_row, jalankan, keluarga, terapkan
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +78,8 @@ def test_unchanged_data_keeps_the_follow_up(awal, operator, pendamping_hadimulyo
         Temuan.Keputusan.PERBAIKI_DATA,
         pendamping_hadimulyo,
     )
-    assert (temuan.first_seen_run, temuan.last_seen_run, temuan.closed_at) == (run1, run2, None)
+    assert (temuan.first_seen_run, temuan.closed_at) == (run1, None)
+    assert access_temuan(operator, temuan.pk, audit=False).run_terakhir_id == run2.pk
     assert (run2.jumlah_baru, run2.jumlah_tetap, run2.jumlah_dibuka_lagi, run2.jumlah_ditutup) == (
         0,
         3,
@@ -82,6 +87,37 @@ def test_unchanged_data_keeps_the_follow_up(awal, operator, pendamping_hadimulyo
         0,
     )
     assert Temuan.objects.count() == 3
+
+
+def _versions() -> dict[int, tuple[object, ...]]:
+    """Each finding's row version (xmin changes on any UPDATE) and shown values."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, xmin::text, updated_at, last_seen_run_id FROM {db_table(Temuan)}"  # noqa: S608
+        )
+        return {row[0]: row[1:] for row in cursor.fetchall()}
+
+
+def test_a_rerun_of_unchanged_data_writes_no_finding(awal, operator, pendamping_hadimulyo, client):
+    # given: a first run, one finding decided, one closed by the second run
+    run1 = jalankan(J.KPM_DTSEN, awal, operator)
+    _decide(Temuan.objects.get(kategori="data_berbeda", nik=G2.nik), operator, pendamping_hadimulyo)
+    run2 = jalankan(J.KPM_DTSEN, awal, operator)
+    before = _versions()
+    # when: the same sources are compared a third time
+    run3 = jalankan(J.KPM_DTSEN, awal, operator)
+    # then: not one finding row was written, and every count says "unchanged"
+    assert _versions() == before
+    assert (run3.jumlah_baru, run3.jumlah_dibuka_lagi, run3.jumlah_ditutup) == (0, 0, 0)
+    assert run3.jumlah_tetap == run2.jumlah_tetap == 3
+    # and the pages still say the open findings were seen by the latest run
+    temuan = Temuan.objects.get(kategori="data_berbeda", nik=G2.nik)
+    assert temuan.last_seen_run == run1  # as written by run 1
+    client.force_login(operator)
+    page = client.get(f"/dtsen/temuan/{temuan.pk}/").content.decode()
+    assert f"pertama #{run1.pk}, terakhir #{run3.pk}" in page
+    runs = rekonsiliasi_list(user=operator, dengan_temuan_terbuka=True)
+    assert list(runs) == [run3]
 
 
 def test_changed_data_reopens_the_finding(

@@ -13,11 +13,12 @@ pytestmark = pytest.mark.django_db
 URL = reverse("dtsen:rekonsiliasi-list")
 
 
-def _run(kota_metro, *temuan_closed: bool) -> Rekonsiliasi:
+def _run(kota_metro, jenis: str, wilayah: str, *temuan_closed: bool) -> Rekonsiliasi:
     run = Rekonsiliasi.objects.create(
-        jenis=Rekonsiliasi.Jenis.KPM_DTSEN,
-        wilayah=kota_metro["Kota Metro"],
+        jenis=jenis,
+        wilayah=kota_metro[wilayah],
         status=Rekonsiliasi.Status.SELESAI,
+        finished_at=timezone.now(),
     )
     for closed in temuan_closed:
         Temuan.objects.create(
@@ -39,8 +40,24 @@ def _run(kota_metro, *temuan_closed: bool) -> Rekonsiliasi:
 
 @pytest.fixture
 def runs(kota_metro):
-    """Three runs: two findings, one still open; all findings closed; no findings."""
-    return [_run(kota_metro, True, False), _run(kota_metro, True), _run(kota_metro)]
+    """The latest runs of three kinds/areas: two findings, one still open; all findings
+    closed; no findings. (A run closes the open findings of its kind and area that it does
+    not compute, so only the latest run of a kind and area can still see an open one.)"""
+    J = Rekonsiliasi.Jenis
+    return [
+        _run(kota_metro, J.KPM_DTSEN, "Kota Metro", True, False),
+        _run(kota_metro, J.PBIJK_DTSEN, "Kota Metro", True),
+        _run(kota_metro, J.KPM_DTSEN, "Metro Pusat"),
+    ]
+
+
+def test_an_earlier_run_of_the_same_kind_and_area_is_not_listed(client, operator, runs, kota_metro):
+    # given: a later run of the first run's kind and area that still sees its open finding
+    later = _run(kota_metro, Rekonsiliasi.Jenis.KPM_DTSEN, "Kota Metro")
+    client.force_login(operator)
+    # then: the open finding is listed under the run that saw it last
+    response = client.get(URL, {"temuan": "terbuka"})
+    assert [r.pk for r in response.context["page"]] == [later.pk]
 
 
 def test_only_runs_with_an_open_finding(client, operator, runs):
