@@ -121,6 +121,17 @@ DEFAULTS: dict[str, Definisi] = {
     "p2k2_alfa_berturut": Definisi(
         3, "DOMAIN.md §4: alfa P2K2 3 kali berturut-turut = calon penangguhan"
     ),
+    # Issue 20 (D13): one reading of "berturut-turut" for the P2K2 alfa run and the komitmen
+    # run. DOMAIN.md §4 says "3 consecutive unexcused absences" / "3 consecutive months" and is
+    # silent on an excused gap in between; the office's choice (default): an excused gap —
+    # izin/sakit at a meeting, a month "tidak dapat diverifikasi" or not verified — ENDS the
+    # run, because the system only proposes and a documented excuse should not lead to a
+    # suspension proposal. False: the gap is skipped (neither counts nor ends the run).
+    "runtun_jeda_berketerangan_memutus": Definisi(
+        True,
+        "Pilihan kantor (DOMAIN.md §4 tidak mengatur): izin/sakit P2K2 dan bulan yang tidak "
+        "dapat diverifikasi memutus runtun alfa dan runtun tidak patuh",
+    ),
     "p2k2_siks_kode_izin": Definisi(
         "ALFA", "DOMAIN.md §6: SIKS-NG hanya HADIR/SAKIT/ALFA; izin diekspor sebagai ALFA"
     ),

@@ -14,6 +14,8 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from dinsos import selectors as dinsos_selectors
+from dinsos.models import Pengaturan
+from dinsos.pengaturan import DEFAULTS, today
 from dinsos.raw_sql import db_table, queryset_sql
 from kpm.models import Keluarga
 from p2k2.models import URUTAN_PERTEMUAN, Kehadiran, Pertemuan
@@ -21,13 +23,23 @@ from p2k2.models import URUTAN_PERTEMUAN, Kehadiran, Pertemuan
 
 # DOMAIN.md §4: "3 consecutive unexcused absences (alfa) from P2K2 → candidate for
 # suspension". One reading of the rule, for the recap page, the family panel and the komitmen
-# rule alike: izin and sakit are excused absences, so they neither count towards a run nor end
-# it; only hadir ends it (alfa, izin, alfa, alfa is a run of 3: the family did not attend in
-# between). Only held meetings (terlaksana) count, in URUTAN_PERTEMUAN order. The threshold
-# is the setting `p2k2_alfa_berturut` (default 3).
+# rule alike, and the same as the komitmen month run (verifikasi): the setting
+# `runtun_jeda_berketerangan_memutus` (issue 20, D13; default True) says whether an excused
+# absence (izin, sakit) ends a run like hadir does (alfa, izin, alfa, alfa: a run of 2), or is
+# skipped (a run of 3). Only held meetings (terlaksana) count, in URUTAN_PERTEMUAN order. The
+# threshold is the setting `p2k2_alfa_berturut` (default 3).
 def runtun_alfa_batas(*, on: datetime.date | None = None) -> int:
     """How many consecutive alfa make a run worth flagging (setting in force on `on`)."""
     return int(dinsos_selectors.pengaturan_get("p2k2_alfa_berturut", on=on))
+
+
+KUNCI_JEDA = "runtun_jeda_berketerangan_memutus"
+# The setting read inside the query (one InitPlan), so the pages keep their query counts.
+_JEDA_MEMUTUS_SQL = f"""COALESCE((
+    SELECT (g.nilai #>> '{{}}')::boolean FROM {db_table(Pengaturan)} g
+    WHERE g.kunci = %(kunci_jeda)s AND g.berlaku_mulai <= %(hari_aturan)s
+    ORDER BY g.berlaku_mulai DESC LIMIT 1
+), %(jeda_bawaan)s)"""  # noqa: S608 (table name from model metadata)
 
 
 @dataclass(frozen=True)
@@ -49,13 +61,15 @@ _URUTAN_SQL = ", ".join(f"p.{column}" for column in URUTAN_PERTEMUAN)
 
 
 def _runtun_alfa_sql(where: list[str], having: list[str]) -> str:
-    # Window functions number each family's hadir and alfa marks in meeting order and start a
-    # new block at every hadir; the alfa of one block form one run, and the family's last
+    # Window functions number each family's marks in meeting order and start a new block at
+    # every mark that ends a run (hadir; izin and sakit too when they end runs, otherwise they
+    # are filtered out before); the alfa of one block form one run, and the family's last
     # block is the run still going.
     return f"""
 WITH tanda AS (
     SELECT k.keluarga_id, k.pertemuan_id, k.status, p.tanggal,
-           SUM(CASE WHEN k.status = %(hadir)s THEN 1 ELSE 0 END) OVER w AS blok,
+           SUM(CASE WHEN k.status = %(hadir)s OR k.status <> %(alfa)s AND {_JEDA_MEMUTUS_SQL}
+                    THEN 1 ELSE 0 END) OVER w AS blok,
            ROW_NUMBER() OVER w AS urut
     FROM {db_table(Kehadiran)} k
     JOIN {db_table(Pertemuan)} p ON p.id = k.pertemuan_id
@@ -97,8 +111,14 @@ def runtun_alfa_list(
         "alfa": Kehadiran.Status.ALFA.value,
         "terlaksana": Pertemuan.Status.TERLAKSANA.value,
         "batas": batas,
+        "kunci_jeda": KUNCI_JEDA,
+        "hari_aturan": sampai or today(),
+        "jeda_bawaan": bool(DEFAULTS[KUNCI_JEDA].default),
     }
-    where = ["k.status IN (%(hadir)s, %(alfa)s)", "p.status = %(terlaksana)s"]
+    where = [
+        "p.status = %(terlaksana)s",
+        f"(k.status IN (%(hadir)s, %(alfa)s) OR {_JEDA_MEMUTUS_SQL})",
+    ]
     having = ["COUNT(*) >= %(batas)s"]
     if keluarga is not None:
         keluarga_sql, keluarga_params = queryset_sql(keluarga.values("pk"), prefix="keluarga")

@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from dinsos import ekspor
+from dinsos import selectors as dinsos_selectors
 from dinsos import services as dinsos_services
 from dinsos.http import AuthedRequest
 from dinsos.models import AuditEvent
@@ -35,7 +36,8 @@ def rekap_alfa(request: AuthedRequest) -> HttpResponse:
     form = forms.RekapAlfaForm(
         request.GET or None, kelurahan=selectors.kelurahan_pilihan(user=request.user)
     )
-    batas = selectors.runtun_alfa_batas()
+    aturan = dinsos_selectors.pengaturan_semua()  # the threshold and the D13 reading: 1 query
+    batas = int(aturan["p2k2_alfa_berturut"])
     runs = selectors.runtun_alfa_rekap(user=request.user, batas=batas, filter=form.filter())
     is_xlsx = request.GET.get("format") == "xlsx"
     if runs or is_xlsx:
@@ -51,7 +53,13 @@ def rekap_alfa(request: AuthedRequest) -> HttpResponse:
         return ekspor.download_response(content, name="alfa-p2k2", fmt=ekspor.XLSX)
     query = request.GET.copy()
     query["format"] = "xlsx"
-    context = {"runs": runs, "batas": batas, "form": form, "query_xlsx": query.urlencode()}
+    context = {
+        "runs": runs,
+        "batas": batas,
+        "form": form,
+        "query_xlsx": query.urlencode(),
+        "jeda_memutus": aturan["runtun_jeda_berketerangan_memutus"],
+    }
     return render(request, "p2k2/rekap_alfa.html", context)
 
 

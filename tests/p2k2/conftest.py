@@ -25,6 +25,18 @@ _seed = importlib.import_module("p2k2.migrations.0002_kurikulum_awal")
 
 
 @pytest.fixture
+def jeda_dilewati(db: None) -> None:
+    """The non-default reading of issue 20 (D13): izin/sakit are skipped, not ending a run."""
+    from dinsos.models import Pengaturan
+
+    Pengaturan.objects.create(
+        kunci="runtun_jeda_berketerangan_memutus",
+        nilai=False,
+        berlaku_mulai=datetime.date(2000, 1, 1),
+    )
+
+
+@pytest.fixture
 def kurikulum(db: None) -> dict[str, Modul]:
     """The curriculum as the data migration seeds it (re-run: transactional tests flush it)."""
     _seed.seed(apps, None)

@@ -1,7 +1,8 @@
 """The warning rule of DOMAIN.md §4: 3 consecutive unexcused absences (alfa) from P2K2.
 
-Decision (documented in p2k2/selectors/alfa.py, one query for every caller): izin and sakit are
-excused, so they neither count towards a streak nor end it; only hadir ends it.
+These tests run with the setting `runtun_jeda_berketerangan_memutus` = False (issue 20, D13:
+izin and sakit neither count towards a streak nor end it; only hadir ends it). The default
+reading (an excused absence ends the run) is tested in test_runtun_aturan.py.
 """
 
 import datetime
@@ -29,7 +30,7 @@ HISTORIES = {
 
 
 @pytest.fixture
-def riwayat(kurikulum, kota_metro, pendamping_hadimulyo):
+def riwayat(kurikulum, kota_metro, pendamping_hadimulyo, jeda_dilewati):
     """Six families, five monthly meetings, marks as in HISTORIES."""
     keluarga = {}
     for nama in HISTORIES:

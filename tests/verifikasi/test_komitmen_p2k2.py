@@ -1,7 +1,8 @@
 """P2K2 attendance as a commitment (DOMAIN.md §4): 3 consecutive alfa → a proposal, through
 the p2k2 rule registered on the `pelanggaran_komitmen` hook (p2k2/pelanggaran.py).
 
-Same reading as the P2K2 recap: izin and sakit neither count nor end a run; hadir ends it.
+These tests run with the non-default reading of issue 20 (D13) — izin and sakit neither count
+nor end a run; hadir ends it; the default reading is in tests/p2k2/test_runtun_aturan.py.
 """
 
 import datetime
@@ -14,6 +15,7 @@ from tests.p2k2.conftest import (  # noqa: F401  (kurikulum is a fixture)
     buat_keluarga,
     buat_pertemuan,
     catat,
+    jeda_dilewati,
     kurikulum,
 )
 from verifikasi import services
@@ -32,7 +34,7 @@ HISTORIES = {
 
 
 @pytest.fixture
-def riwayat(kurikulum, kota_metro, pendamping_hadimulyo):  # noqa: F811
+def riwayat(kurikulum, kota_metro, pendamping_hadimulyo, jeda_dilewati):  # noqa: F811
     keluarga = {}
     for nama in HISTORIES:
         [keluarga[nama]] = buat_keluarga(

@@ -190,8 +190,11 @@ def pendamping_pilihan(*, user: User) -> list[User]:
 # - a family month is non-compliant when any member-component is tidak patuh; education with
 #   a percentage is judged against the threshold in force on that month's first day (so a
 #   dated change of komitmen_pendidikan_persen_min applies from its month on);
-# - "tidak dapat diverifikasi" is not non-compliance, and like a month nobody verified it
-#   ends a run: the months must be consecutive calendar months, each verified non-compliant;
+# - "tidak dapat diverifikasi" is not non-compliance. Whether it (like a month nobody
+#   verified) ends a run is the setting `runtun_jeda_berketerangan_memutus` (issue 20, D13),
+#   the same reading as the P2K2 alfa run (p2k2.selectors.alfa): True (default) — the months
+#   must be consecutive calendar months, each verified non-compliant; False — such months are
+#   skipped and the run counts consecutive VERIFIED months;
 # - runs are found in the whole history up to `end` (so a run keeps the same first month,
 #   its key), and reported when they reach the threshold and touch [start, end].
 # Both CTEs are MATERIALIZED. Inlined, PostgreSQL looked the threshold up once per record
@@ -218,6 +221,21 @@ WITH ambang AS MATERIALIZED (
       AND CASE WHEN k.persen_kehadiran IS NOT NULL AND k.komponen = ANY(%(pendidikan)s)
                THEN k.persen_kehadiran < m.batas
                ELSE k.status = %(tidak_patuh)s END
+), memutus AS MATERIALIZED (
+    SELECT COALESCE((
+        SELECT (g.nilai #>> '{{}}')::boolean FROM {db_table(Pengaturan)} g
+        WHERE g.kunci = %(kunci_jeda)s AND g.berlaku_mulai <= %(akhir)s
+        ORDER BY g.berlaku_mulai DESC LIMIT 1
+    ), %(jeda_bawaan)s) AS ya
+), diverifikasi AS MATERIALIZED (
+    -- only when gaps are skipped: each family's verified months, numbered in order
+    SELECT keluarga_id, bulan, ROW_NUMBER() OVER (PARTITION BY keluarga_id ORDER BY bulan) AS urut
+    FROM (
+        SELECT DISTINCT k.keluarga_id, k.bulan FROM {db_table(Komitmen)} k
+        WHERE k.bulan <= %(akhir)s
+          AND (k.status <> %(tdv)s OR k.persen_kehadiran IS NOT NULL)
+          AND NOT (SELECT ya FROM memutus)
+    ) v
 ), langgar AS (
     SELECT t.keluarga_id, t.bulan,
            jsonb_agg(jsonb_build_object(
@@ -228,10 +246,13 @@ WITH ambang AS MATERIALIZED (
     JOIN {db_table(Anggota)} a ON a.id = t.anggota_id
     GROUP BY t.keluarga_id, t.bulan
 ), pulau AS (
-    SELECT keluarga_id, bulan, pelanggaran,
-           (EXTRACT(YEAR FROM bulan) * 12 + EXTRACT(MONTH FROM bulan))::int
-           - ROW_NUMBER() OVER (PARTITION BY keluarga_id ORDER BY bulan) AS grp
-    FROM langgar
+    SELECT l.keluarga_id, l.bulan, l.pelanggaran,
+           CASE WHEN (SELECT ya FROM memutus)
+                THEN (EXTRACT(YEAR FROM l.bulan) * 12 + EXTRACT(MONTH FROM l.bulan))::int
+                ELSE v.urut END
+           - ROW_NUMBER() OVER (PARTITION BY l.keluarga_id ORDER BY l.bulan) AS grp
+    FROM langgar l
+    LEFT JOIN diverifikasi v ON v.keluarga_id = l.keluarga_id AND v.bulan = l.bulan
 )
 SELECT keluarga_id, MIN(bulan), MAX(bulan), COUNT(*),
        jsonb_agg(jsonb_build_object('bulan', bulan, 'pelanggaran', pelanggaran) ORDER BY bulan)
@@ -296,6 +317,9 @@ def pelanggaran_komitmen(start: datetime.date, end: datetime.date) -> list[dict[
         "pendidikan": list(KOMPONEN_PENDIDIKAN),
         "tidak_patuh": KS.TIDAK_PATUH.value,
         "batas_bulan": batas_bulan,
+        "kunci_jeda": "runtun_jeda_berketerangan_memutus",
+        "jeda_bawaan": bool(DEFAULTS["runtun_jeda_berketerangan_memutus"].default),
+        "tdv": KS.TIDAK_DAPAT_DIVERIFIKASI.value,
     }
     with connection.cursor() as cursor:
         cursor.execute(_KOMITMEN_SQL, params)

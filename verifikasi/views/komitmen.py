@@ -191,6 +191,7 @@ def usulan_list(request: AuthedRequest) -> HttpResponse:
         items = selectors.usulan_list(user=user, status=status)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     awal = awal_bulan(hari_ini, geser=-12)
+    aturan = dinsos_selectors.pengaturan_semua(on=bulan)  # threshold and D13 reading: 1 query
     context = {
         "tampil": tampil,
         "status": status,
@@ -198,7 +199,8 @@ def usulan_list(request: AuthedRequest) -> HttpResponse:
         "filter_form": filter_form,
         "bulan": bulan,
         "label_bulan": bulan_tahun(bulan),
-        "batas": dinsos_selectors.pengaturan_get("komitmen_pendidikan_persen_min", on=bulan),
+        "batas": aturan["komitmen_pendidikan_persen_min"],
+        "jeda_memutus": aturan["runtun_jeda_berketerangan_memutus"],
         "page": page,
         "can_decide": can_decide(user),
         "evaluasi_form": forms.EvaluasiForm(
