@@ -48,6 +48,7 @@ from pendamping.selectors.pendamping import (
     skor_list,
 )
 from pendamping.selectors.ringkasan import (
+    indikator_ringkas,
     kinerja_ringkas,
     perbandingan_profil,
     perbandingan_ringkas,
@@ -68,6 +69,7 @@ __all__ = [
     "data_subjek",
     "grafik_list",
     "indikator_list",
+    "indikator_ringkas",
     "is_p2k2_tersedia",
     "kasus_list",
     "kasus_terbuka_keluarga",

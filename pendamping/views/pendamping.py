@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
@@ -28,6 +29,8 @@ from pendamping.views import (
     _page,
     _query_string,
 )
+
+PERBANDINGAN_PER_HALAMAN = 100  # rows of the comparison table per page (issue 21)
 
 
 # --- Pendamping, performance, comparison -------------------------------------------
@@ -121,10 +124,21 @@ def _perbandingan_rows(
 
 @require_role(*KANTOR)
 def perbandingan(request: AuthedRequest) -> HttpResponse:
-    form, periode, rows, diperbarui = _perbandingan_rows(request)
+    form = forms.PerbandinganForm(request.GET or None)
+    periode = form.periode()
+    jenis = form.cleaned_data.get("jenis", "") if form.is_bound and form.is_valid() else ""
+    # Issue 21: a page of pendamping at a time (an office's ~70 fit on one, a province's 400
+    # take four), each from the summary.
+    profil_qs = selectors.perbandingan_profil(user=request.user, periode=periode, jenis=jenis)
+    page = Paginator(profil_qs, PERBANDINGAN_PER_HALAMAN).get_page(request.GET.get("page"))
+    profil = list(page.object_list)
+    services.ringkasan_kinerja_segarkan(pendamping_ids=[p.pk for p in profil], periodes=[periode])
+    hasil = selectors.indikator_ringkas(profil, [periode], dinsos_selectors.pengaturan_semua())
+    rows, diperbarui = hasil.indikator[0], hasil.diperbarui
     context = {
         "form": form,
         "periode": periode,
+        "page": page,
         "rows": rows,
         "diperbarui": diperbarui,
         "keterangan_ringkasan": _keterangan_ringkasan(),
