@@ -363,3 +363,29 @@ def kiriman_parse(body: bytes) -> Kiriman:
         pertemuan=_data_pertemuan(pertemuan),
         tanda=tanda,
     )
+
+
+# --- Issue 20 (D10): the family's own satisfaction answer (public page) ------------------
+PILIHAN_SKOR_KEPUASAN = [
+    ("5", "5 — Sangat puas"),
+    ("4", "4 — Puas"),
+    ("3", "3 — Cukup"),
+    ("2", "2 — Kurang puas"),
+    ("1", "1 — Tidak puas"),
+]
+
+
+class JawabKepuasanForm(BootstrapFormMixin, forms.Form):
+    skor = forms.TypedChoiceField(
+        coerce=int,
+        choices=PILIHAN_SKOR_KEPUASAN,
+        widget=forms.RadioSelect,
+        label="Seberapa puas Anda dengan pendampingan yang Anda terima?",
+        error_messages={"required": "Pilih salah satu nilai."},
+    )
+    catatan = forms.CharField(
+        label="Saran atau keluhan (boleh dikosongkan)",
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

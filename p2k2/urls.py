@@ -28,6 +28,8 @@ urlpatterns = [
     path("rekap/alfa/", views.rekap_alfa, name="rekap-alfa"),
     path("rekap/kurikulum/", views.rekap_kurikulum, name="rekap-kurikulum"),
     path("sw.js", views.service_worker, name="service-worker"),
+    # Issue 20 (D10): the family's own satisfaction answer from the sheet's QR (no login).
+    path("penilaian/<str:token>/", views.kepuasan_isi, name="kepuasan-isi"),
 ]
 
 

@@ -257,6 +257,14 @@ DINSOS_STATUS_PENGADUAN_BATAS_TIKET = env.str("DINSOS_STATUS_PENGADUAN_BATAS_TIK
 for _nama in ("DINSOS_STATUS_PENGADUAN_BATAS_IP", "DINSOS_STATUS_PENGADUAN_BATAS_TIKET"):
     if not re.fullmatch(r"[1-9][0-9]*/([1-9][0-9]*)?[smhd]", globals()[_nama]):
         raise ImproperlyConfigured(f"{_nama} harus berbentuk jumlah/periode, mis. 20/h.")
+# Issue 20 (D10): requests to the family's public satisfaction page per client IP
+# (django-ratelimit syntax, counted in the Redis cache): a group sharing one phone answers
+# comfortably, probing tokens does not.
+DINSOS_KEPUASAN_BATAS_IP = env.str("DINSOS_KEPUASAN_BATAS_IP", default="60/h")
+if not re.fullmatch(r"[1-9][0-9]*/([1-9][0-9]*)?[smhd]", DINSOS_KEPUASAN_BATAS_IP):
+    raise ImproperlyConfigured(
+        "DINSOS_KEPUASAN_BATAS_IP harus berbentuk jumlah/periode, mis. 60/h."
+    )
 # The address under DINSOS_NAMA_KANTOR in the heading of a printed response letter.
 DINSOS_ALAMAT_KANTOR = env.str(
     "DINSOS_ALAMAT_KANTOR", default="Jl. AH Nasution No. 1, Kota Metro, Lampung"

@@ -16,6 +16,7 @@ from p2k2.views.kelompok import (
     pertemuan_update,
     siks_ng,
 )
+from p2k2.views.kepuasan import kepuasan_isi
 from p2k2.views.layar import (
     kehadiran,
     kehadiran_baru,
@@ -40,6 +41,7 @@ __all__ = [
     "kelompok_detail",
     "kelompok_list",
     "kelompok_update",
+    "kepuasan_isi",
     "konflik_resolve",
     "pertemuan_create",
     "pertemuan_detail",

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from dinsos import ekspor
@@ -15,10 +16,12 @@ from dinsos.errors import DomainError
 from dinsos.http import AuthedRequest, require_role
 from dinsos.models import User
 from dinsos.pengaturan import today
+from dinsos.twofactor import qr_svg
 from dinsos.uploads import upload_response
 from p2k2 import exporters, forms, selectors, services
 from p2k2.access import access_kelompok, access_konflik, access_pertemuan, can_manage_p2k2
 from p2k2.models import Kelompok, Pertemuan
+from pendamping import services as pendamping_services
 
 R = User.Role
 PAGE_SIZE = 25
@@ -269,7 +272,22 @@ def daftar_hadir(request: AuthedRequest, pk: int) -> HttpResponse:
     rows = selectors.kehadiran_rows(
         kelompok=pertemuan.kelompok, user=request.user, pertemuan=pertemuan
     )
-    context = {"pertemuan": pertemuan, "rows": rows, "ringkasan": selectors.ringkasan(rows)}
+    # Issue 20 (D10): each family's one-time satisfaction link of the running period, made
+    # once (idempotent) and printed as a QR coupon under the sheet.
+    token = pendamping_services.tautan_siapkan(
+        keluarga_ids=[r.keluarga_id for r in rows], hari=today()
+    )
+    kupon = [
+        (r, qr_svg(request.build_absolute_uri(reverse("p2k2:kepuasan-isi", args=[token[k]]))))
+        for r in rows
+        if (k := r.keluarga_id) in token
+    ]
+    context = {
+        "pertemuan": pertemuan,
+        "rows": rows,
+        "ringkasan": selectors.ringkasan(rows),
+        "kupon": kupon,
+    }
     return render(request, "p2k2/daftar_hadir.html", context)
 
 

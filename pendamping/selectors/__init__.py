@@ -21,6 +21,7 @@ from pendamping.selectors.keluarga import (
     keluarga_pilihan_cari,
     kunjungan_batas_hari,
 )
+from pendamping.selectors.kepuasan import tautan_get
 from pendamping.selectors.kinerja import KOSONG, Indikator, ItemRhk, grafik_list
 from pendamping.selectors.pendamping import (
     PANEL_ROWS,
@@ -98,4 +99,5 @@ __all__ = [
     "rujukan_kasus",
     "rujukan_list",
     "skor_list",
+    "tautan_get",
 ]

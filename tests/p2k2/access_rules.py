@@ -12,8 +12,10 @@ import uuid
 from django.apps import apps
 from django.core.files.base import ContentFile
 
+from dinsos.pengaturan import today
 from p2k2 import services
 from p2k2.models import KonflikKehadiran, Sesi
+from pendamping import services as pendamping_services
 from tests.access import Rule, ok_for
 
 LOGIN = {"anonim": 302}
@@ -33,6 +35,10 @@ def _pertemuan(world):
 
 def _konflik(world):
     return {"pk": world.konflik_a.pk}
+
+
+def _token_kepuasan(world):
+    return {"token": world.token_kepuasan}
 
 
 def _kelola(ok=200):
@@ -66,6 +72,9 @@ RULES = {
     "p2k2:rekap-kurikulum": Rule({**LOGIN, **ok_for(*_ALL)}),
     # the service worker script holds no data
     "p2k2:service-worker": Rule({"anonim": 200, **ok_for(*_ALL)}),
+    # Issue 20 (D10): the family's satisfaction page is public; the token is the key (a GET
+    # only shows the form). The operator kelurahan/desa opens only its own pages.
+    "p2k2:kepuasan-isi": Rule({"anonim": 200, **ok_for(*_ALL)}, kwargs=_token_kepuasan),
 }
 
 
@@ -112,3 +121,6 @@ def build(world):
     world.kelompok_a = kelompok
     world.pertemuan_a = pertemuan
     world.konflik_a = KonflikKehadiran.objects.get(pertemuan=pertemuan)
+    # Pendamping A's profile comes from tests/pendamping/access_rules.py (built before).
+    token = pendamping_services.tautan_siapkan(keluarga_ids=[world.keluarga_a.pk], hari=today())
+    world.token_kepuasan = token[world.keluarga_a.pk]
