@@ -31,7 +31,9 @@ NAMA_BULAN = (
 
 IDENTIFIER_LENGTH = 16  # DOMAIN.md §8: NIK and No KK are 16 digits
 MASK_KEEP_START = 4  # DOMAIN.md §8: first 4 digits are province + kab/kota, not personal
-MASK_KEEP_END = 2  # enough to tell two people apart on screen; UU 27/2022 (DOMAIN.md §10)
+# Office choice (DOMAIN.md §10 asks for protection, gives no number): enough to tell two people
+# apart on screen.
+MASK_KEEP_END = 2
 MASK_CHAR = "*"
 
 

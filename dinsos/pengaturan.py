@@ -22,6 +22,11 @@ class Definisi:
     keterangan: str
 
 
+_BOBOT = (
+    "Pilihan kantor: bobot skor (persen); DOMAIN.md §11 hanya menyebut bobot sebagai pengaturan"
+)
+
+
 DEFAULTS: dict[str, Definisi] = {
     # DOMAIN.md §2
     "komponen_maks_per_keluarga": Definisi(4, "DOMAIN.md §2: paling banyak 4 komponen dibayar"),
@@ -43,10 +48,14 @@ DEFAULTS: dict[str, Definisi] = {
     # Issue #23: the probable-match rule (dinsos/kecocokan.py); `manage.py refit_pencocokan`
     # writes a new dated version of the weights from field-checked pairs.
     "pencocokan_bobot": Definisi(
-        BOBOT_AWAL, "DOMAIN.md §10 (I): poin tiap tingkat sinyal 'kemungkinan cocok'"
+        BOBOT_AWAL,
+        "Pilihan kantor, dipasang dari pasangan yang dicek lapangan (DOMAIN.md §10 hanya "
+        "meminta pencocokan terdokumentasi): poin tiap tingkat sinyal 'kemungkinan cocok'",
     ),
     "pencocokan_ambang": Definisi(
-        AMBANG_AWAL, "DOMAIN.md §10 (I): skor minimal pita sangat mungkin / mungkin / lemah"
+        AMBANG_AWAL,
+        "Pilihan kantor (DOMAIN.md tidak memberi angka): skor minimal pita sangat mungkin / "
+        "mungkin / lemah",
     ),
     "pencocokan_pita_usulan": Definisi(
         ["sangat_mungkin", "mungkin"], "Pita 'kemungkinan cocok' yang diusulkan untuk cek lapangan"
@@ -88,11 +97,20 @@ DEFAULTS: dict[str, Definisi] = {
     "kunjungan_jatuh_tempo_hari": Definisi(
         90, "Keluarga dampingan tanpa kunjungan rumah/verifikasi sekian hari: perlu dikunjungi"
     ),
-    "bobot_cakupan_layanan": Definisi(30, "DOMAIN.md §11: bobot skor (persen)"),
-    "bobot_kecepatan_respon": Definisi(20, "DOMAIN.md §11: bobot skor (persen)"),
-    "bobot_integrasi_rujukan": Definisi(20, "DOMAIN.md §11: bobot skor (persen)"),
-    "bobot_kepuasan": Definisi(15, "DOMAIN.md §11: bobot skor (persen)"),
-    "bobot_perlindungan_data": Definisi(15, "DOMAIN.md §11: bobot skor (persen)"),
+    # Issue 20 (psks): two-way referrals. DOMAIN.md is silent on how long a receiving
+    # institution may take to answer; 14 days is the office's choice (two working weeks).
+    "rujukan_jawaban_batas_hari": Definisi(
+        14,
+        "Pilihan kantor: rujukan tanpa jawaban lembaga tujuan sekian hari sejak dikirim = "
+        "terlambat (DOMAIN.md tidak mengatur; dua minggu kerja)",
+    ),
+    # Issue 20 (D12): DOMAIN.md §11 says only "weights are settings"; the numbers are the
+    # office's starting choice (coverage first, then response and referrals).
+    "bobot_cakupan_layanan": Definisi(30, _BOBOT),
+    "bobot_kecepatan_respon": Definisi(20, _BOBOT),
+    "bobot_integrasi_rujukan": Definisi(20, _BOBOT),
+    "bobot_kepuasan": Definisi(15, _BOBOT),
+    "bobot_perlindungan_data": Definisi(15, _BOBOT),
     # Issue 20 (RHK from data): DOMAIN.md §11 names the monthly report (RHK 7) and the
     # family's satisfaction but gives no deadline and no survey period.
     "laporan_bulanan_batas_hari": Definisi(
@@ -106,16 +124,26 @@ DEFAULTS: dict[str, Definisi] = {
         "bulan (semester), dijawab sekali (DOMAIN.md tidak mengatur periodenya)",
     ),
     "respon_hari_nilai_nol": Definisi(
-        14, "DOMAIN.md §11: median respon (hari) yang bernilai 0; 0 hari bernilai 100"
+        14,
+        "Pilihan kantor (DOMAIN.md §11 tidak memberi angka): median respon (hari) yang "
+        "bernilai 0; 0 hari bernilai 100",
     ),
     "akses_lihat_per_jam_maks": Definisi(
-        200, "DOMAIN.md §10/§11: lebih dari ini keluarga dilihat dalam 1 jam = akses tidak wajar"
+        200,
+        "Pilihan kantor (DOMAIN.md §10 hanya meminta tahu siapa mengakses apa): lebih dari ini "
+        "keluarga dilihat dalam 1 jam = akses tidak wajar",
     ),
     "cari_identitas_per_jam_maks": Definisi(
-        50, "DOMAIN.md §10: lebih dari ini pencarian NIK/No KK dalam 1 jam = akses tidak wajar"
+        50,
+        "Pilihan kantor (issue 22; DOMAIN.md tidak memberi angka): lebih dari ini pencarian "
+        "NIK/No KK dalam 1 jam = akses tidak wajar",
     ),
-    "jam_kerja_mulai": Definisi(7, "DOMAIN.md §10/§11: ekspor sebelum jam ini (WIB) ditandai"),
-    "jam_kerja_selesai": Definisi(17, "DOMAIN.md §10/§11: ekspor sejak jam ini (WIB) ditandai"),
+    "jam_kerja_mulai": Definisi(
+        7, "Pilihan kantor (jam kerja, bukan DOMAIN.md): ekspor sebelum jam ini (WIB) ditandai"
+    ),
+    "jam_kerja_selesai": Definisi(
+        17, "Pilihan kantor (jam kerja, bukan DOMAIN.md): ekspor sejak jam ini (WIB) ditandai"
+    ),
     # DOMAIN.md §4, §6 (p2k2 app)
     "p2k2_kelompok_maks": Definisi(30, "DOMAIN.md §6: kelompok P2K2 paling banyak 30 KPM"),
     "p2k2_alfa_berturut": Definisi(

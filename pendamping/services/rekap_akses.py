@@ -19,7 +19,8 @@ REKAP_BATCH_HARI = 31  # days summarised per pass: bounds memory on a first, lon
 
 def rekap_akses_harian(*, sampai: datetime.date | None = None) -> int:
     """Summarise the audit log per account and day (WIB) up to `sampai` (default yesterday):
-    the most distinct families viewed within one clock hour (DOMAIN.md §10/§11 unusual access).
+    the most distinct families viewed within one clock hour
+    (DOMAIN.md §10: know who accessed what; the threshold is an office setting).
 
     Continues after the last summarised day (the first run covers the whole log), in passes of
     a month, each one transaction. Idempotent: rows are upserted. Returns rows written.

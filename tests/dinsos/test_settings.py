@@ -102,3 +102,29 @@ def test_locale_and_time_zone():
     assert settings.LANGUAGE_CODE == "id"
     assert settings.TIME_ZONE == "Asia/Jakarta"
     assert "django.contrib.auth.middleware.LoginRequiredMiddleware" in settings.MIDDLEWARE
+
+
+# Issue 20 (D12): numbers DOMAIN.md does not give are labelled as the office's choice, never
+# as a DOMAIN rule, so an admin reading the setting knows what may be changed on judgement.
+ANGKA_BUKAN_DOMAIN = (
+    "pencocokan_bobot",
+    "pencocokan_ambang",
+    "bobot_cakupan_layanan",
+    "bobot_kecepatan_respon",
+    "bobot_integrasi_rujukan",
+    "bobot_kepuasan",
+    "bobot_perlindungan_data",
+    "respon_hari_nilai_nol",
+    "akses_lihat_per_jam_maks",
+    "cari_identitas_per_jam_maks",
+    "jam_kerja_mulai",
+    "jam_kerja_selesai",
+    "runtun_jeda_berketerangan_memutus",
+)
+
+
+@pytest.mark.parametrize("kunci", ANGKA_BUKAN_DOMAIN)
+def test_a_number_domain_does_not_give_says_it_is_the_offices_choice(kunci):
+    from dinsos.pengaturan import DEFAULTS
+
+    assert DEFAULTS[kunci].keterangan.startswith("Pilihan kantor")
