@@ -7,8 +7,15 @@ class KpmConfig(AppConfig):
 
     def ready(self) -> None:
         from dinsos import hooks
-        from kpm import urls
+        from dinsos.models import Persetujuan
+        from kpm import services, urls
         from kpm.selectors import beranda
 
         hooks.registry.register(hooks.MENU, urls.menu)
         hooks.registry.register(hooks.BERANDA, beranda.beranda_items)
+        # Issue 20: an approved four-eyes status change (ditangguhkan/dibatalkan).
+        hooks.registry.register(
+            hooks.EKSEKUTOR_PERSETUJUAN,
+            services.persetujuan_status_keluarga,
+            key=Persetujuan.Jenis.STATUS_KELUARGA,
+        )

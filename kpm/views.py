@@ -76,7 +76,10 @@ def keluarga_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _status_form(keluarga: Keluarga, data: object = None) -> forms.StatusForm:
-    allowed = services.TRANSISI_STATUS[keluarga.status]
+    # DOMAIN.md §5: graduation only through its pipeline (Graduasi), never from this form.
+    allowed = services.TRANSISI_STATUS[keluarga.status] - services.STATUS_LEWAT_GRADUASI
+    if keluarga.status in services.STATUS_LEWAT_GRADUASI:
+        allowed = frozenset()
     pilihan = [(v, label) for v, label in Keluarga.Status.choices if v in allowed]
     return forms.StatusForm(data, pilihan=pilihan)
 
@@ -156,7 +159,7 @@ def keluarga_status(request: AuthedRequest, pk: int) -> HttpResponse:
     form = _status_form(keluarga, request.POST)
     if form.is_valid():
         try:
-            services.keluarga_status_change(
+            diajukan = services.keluarga_status_ajukan(
                 keluarga=keluarga,
                 ke=form.cleaned_data["ke"],
                 alasan=form.cleaned_data["alasan"],
@@ -165,7 +168,14 @@ def keluarga_status(request: AuthedRequest, pk: int) -> HttpResponse:
         except DomainError as e:
             form.add_error(e.field if e.field in form.fields else None, e.message)
         else:
-            messages.success(request, f"Status diubah menjadi {keluarga.get_status_display()}.")
+            if diajukan is not None:  # issue 20: four eyes
+                messages.success(
+                    request,
+                    f"Perubahan menjadi {diajukan.sesudah.lower()} diajukan; berlaku setelah "
+                    "disetujui petugas lain di halaman Persetujuan.",
+                )
+            else:
+                messages.success(request, f"Status diubah menjadi {keluarga.get_status_display()}.")
             return redirect("kpm:keluarga-detail", keluarga.pk)
     context = {"keluarga": keluarga, "status_form": form}
     return render(request, "kpm/keluarga_status.html", context, status=400)

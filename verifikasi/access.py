@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from dinsos.models import User
 from kpm.access import scope_keluarga
 from kpm.models import Keluarga
-from verifikasi.models import Graduasi, UnggahanEpkh, Usulan
+from verifikasi.models import Graduasi, GraduasiTanpaProses, UnggahanEpkh, Usulan
 
 R = User.Role
 
@@ -45,3 +45,14 @@ def access_unggahan_epkh(user: User, unggahan_id: int) -> UnggahanEpkh:
     """Return an e-PKH upload kept for its preview if `user` uploaded it; anyone else's (or
     a confirmed, deleted one) is a 404. Not audited: it is the user's own file."""
     return get_object_or_404(UnggahanEpkh.objects.filter(diunggah_oleh=user), pk=unggahan_id)
+
+
+def access_graduasi_tanpa_proses(user: User, catatan_id: int) -> GraduasiTanpaProses:
+    """Issue 20 (D2): an open "lengkapi graduasi" row of a family the user may see (404
+    otherwise, like a missing or already completed one)."""
+    visible = GraduasiTanpaProses.objects.filter(
+        graduasi__isnull=True, keluarga__in=scope_keluarga(user, Keluarga.objects.all())
+    )
+    return get_object_or_404(
+        visible.select_related("keluarga__pengurus", "keluarga__kelurahan"), pk=catatan_id
+    )

@@ -7,7 +7,8 @@ class VerifikasiConfig(AppConfig):
 
     def ready(self) -> None:
         from dinsos import hooks
-        from verifikasi import selectors, urls
+        from dinsos.models import Persetujuan
+        from verifikasi import selectors, services, urls
 
         # Its monthly rule, the family page's panel, RHK 3 verifications recorded (read by
         # pendamping), and its records in a data-subject export.
@@ -17,3 +18,13 @@ class VerifikasiConfig(AppConfig):
         hooks.registry.register(hooks.DATA_SUBJEK, selectors.data_subjek)
         hooks.registry.register(hooks.MENU, urls.menu)
         hooks.registry.register(hooks.BERANDA, selectors.beranda_komitmen)
+        hooks.registry.register(hooks.BERANDA, selectors.beranda_graduasi_tanpa_proses)
+        # Issue 20: what an approved four-eyes proposal of this app carries out.
+        J = Persetujuan.Jenis
+        for jenis, executor in (
+            (J.PENANGGUHAN_KOMITMEN, services.persetujuan_penangguhan),
+            (J.GRADUASI, services.persetujuan_graduasi),
+            (J.GRADUASI_PAKSA, services.persetujuan_graduasi),
+            (J.SEKOLAH_RAKYAT, services.persetujuan_sekolah_rakyat),
+        ):
+            hooks.registry.register(hooks.EKSEKUTOR_PERSETUJUAN, executor, key=jenis)

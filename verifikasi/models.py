@@ -327,3 +327,30 @@ class KandidatSekolahRakyat(models.Model):
 
     def __str__(self) -> str:
         return f"Sekolah Rakyat {self.tahun_ajaran}: {self.anggota}"
+
+
+class GraduasiTanpaProses(models.Model):
+    """A family found at calon graduasi/graduasi with no graduasi record (issue 20, D2): it
+    left the pipeline of DOMAIN.md §5 (no kind, no evidence, no count toward the pendamping's
+    target). Listed for the office to complete; nothing about the family is changed or deleted.
+    Filled by the data migration `0004_laporan_graduasi_tanpa_proses`."""
+
+    keluarga = models.OneToOneField(Keluarga, on_delete=models.PROTECT, related_name="+")
+    status_ditemukan = models.CharField(max_length=14, choices=Keluarga.Status)
+    graduasi = models.OneToOneField(
+        Graduasi, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    dilengkapi_oleh = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    dilengkapi_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = "graduasi di luar alur (lengkapi)"
+        verbose_name_plural = "graduasi di luar alur (lengkapi)"
+
+    def __str__(self) -> str:
+        return f"Lengkapi graduasi — {self.keluarga}"

@@ -36,6 +36,9 @@ urlpatterns = [
         name="graduasi-putuskan",
     ),
     path("graduasi/<int:pk>/bukti/", graduasi.graduasi_bukti, name="graduasi-bukti"),
+    # Issue 20 (D2): families graduated around the pipeline, completed by the office.
+    path("graduasi/lengkapi/", graduasi.graduasi_lengkapi_list, name="graduasi-lengkapi-list"),
+    path("graduasi/lengkapi/<int:pk>/", graduasi.graduasi_lengkapi, name="graduasi-lengkapi"),
     path("graduasi/<int:pk>/surat/", graduasi.graduasi_surat, name="graduasi-surat"),
     path("sekolah-rakyat/", sekolah_rakyat.sekolah_rakyat_list, name="sekolah-rakyat-list"),
     path(

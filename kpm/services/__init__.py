@@ -24,6 +24,8 @@ from kpm.services.keluarga import (
     ANGGOTA_FIELDS,
     KELUARGA_FIELDS,
     KOMPONEN_BATCH,
+    STATUS_LEWAT_GRADUASI,
+    STATUS_MENCABUT,
     TRANSISI_STATUS,
     S,
     anggota_create,
@@ -35,8 +37,10 @@ from kpm.services.keluarga import (
     keluarga_lock,
     keluarga_pendamping_set,
     keluarga_register,
+    keluarga_status_ajukan,
     keluarga_status_change,
     keluarga_update,
+    persetujuan_status_keluarga,
 )
 
 __all__ = [
@@ -47,6 +51,8 @@ __all__ = [
     "HUBUNGAN_PENGURUS_IMPOR",
     "KELUARGA_FIELDS",
     "KOMPONEN_BATCH",
+    "STATUS_LEWAT_GRADUASI",
+    "STATUS_MENCABUT",
     "STATUS_SELESAI",
     "TRANSISI_STATUS",
     "HasilFinalClosing",
@@ -67,6 +73,8 @@ __all__ = [
     "keluarga_lock",
     "keluarga_pendamping_set",
     "keluarga_register",
+    "keluarga_status_ajukan",
     "keluarga_status_change",
     "keluarga_update",
+    "persetujuan_status_keluarga",
 ]

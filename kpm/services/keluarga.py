@@ -14,7 +14,7 @@ from dinsos import selectors as dinsos_selectors
 from dinsos import services as dinsos_services
 from dinsos.errors import DomainError
 from dinsos.formatting import mask_nik, mask_no_kk
-from dinsos.models import AuditEvent, User, Wilayah
+from dinsos.models import AuditEvent, Persetujuan, User, Wilayah
 from dinsos.names import normalize_nama
 from dinsos.pengaturan import today
 from kpm.komponen import Aturan, DataAnggota, komponen_anggota
@@ -37,6 +37,13 @@ TRANSISI_STATUS: dict[str, frozenset[str]] = {
     S.GRADUASI: frozenset(),
     S.DIBATALKAN: frozenset(),
 }
+
+# DOMAIN.md §5: graduation follows its pipeline (kind, date, reason, evidence), so calon
+# graduasi and graduasi are reached, and calon graduasi left, only through verifikasi's
+# graduasi services (`lewat_graduasi=True`); the operator's status form never offers them.
+STATUS_LEWAT_GRADUASI = frozenset({S.CALON_GRADUASI, S.GRADUASI})
+# Issue 20: moves that take aid away wait for a second person (setting empat_mata_tindakan).
+STATUS_MENCABUT = frozenset({S.DITANGGUHKAN, S.DIBATALKAN})
 
 KELUARGA_FIELDS = ("kelurahan", "alamat", "rt", "rw", "pendamping", "tanggal_terdaftar")
 ANGGOTA_FIELDS = (
@@ -207,9 +214,29 @@ def anggota_update(
     return anggota
 
 
+def _status_check(sekarang: S, tujuan: S, *, lewat_graduasi: bool) -> None:
+    if sekarang == tujuan:
+        raise DomainError(f"Keluarga ini sudah berstatus {sekarang.label.lower()}.", field="ke")
+    if tujuan not in TRANSISI_STATUS[sekarang]:
+        raise DomainError(
+            f"Status {sekarang.label.lower()} tidak dapat diubah menjadi {tujuan.label.lower()}.",
+            field="ke",
+        )
+    if not lewat_graduasi and STATUS_LEWAT_GRADUASI & {sekarang, tujuan}:
+        raise DomainError(
+            "Graduasi hanya melalui usulan graduasi (jenis, bukti dan keputusan kantor): "
+            "buka Graduasi pada menu Keluarga.",
+            field="ke",
+        )
+
+
 @transaction.atomic
-def keluarga_status_change(*, keluarga: Keluarga, ke: str, alasan: str, oleh: User) -> Keluarga:
-    """Move a family to another status with a required reason; invalid transitions are refused.
+def keluarga_status_change(
+    *, keluarga: Keluarga, ke: str, alasan: str, oleh: User, lewat_graduasi: bool = False
+) -> Keluarga:
+    """Move a family to another status with a required reason; invalid transitions are refused,
+    and so is any move into or out of calon graduasi/graduasi unless verifikasi's graduasi
+    pipeline makes it (`lewat_graduasi`, DOMAIN.md §5).
 
     The row is locked, so two officers changing the same family serialize; a repeated submit
     of the same change is refused ("sudah berstatus …") instead of writing history twice.
@@ -219,13 +246,7 @@ def keluarga_status_change(*, keluarga: Keluarga, ke: str, alasan: str, oleh: Us
         raise DomainError("Alasan perubahan status wajib diisi.", field="alasan")
     locked = Keluarga.objects.select_for_update().get(pk=keluarga.pk)
     sekarang, tujuan = S(locked.status), S(ke)
-    if sekarang == tujuan:
-        raise DomainError(f"Keluarga ini sudah berstatus {sekarang.label.lower()}.", field="ke")
-    if tujuan not in TRANSISI_STATUS[sekarang]:
-        raise DomainError(
-            f"Status {sekarang.label.lower()} tidak dapat diubah menjadi {tujuan.label.lower()}.",
-            field="ke",
-        )
+    _status_check(sekarang, tujuan, lewat_graduasi=lewat_graduasi)
     locked.status = tujuan
     locked.save(update_fields=["status", "updated_at"])
     RiwayatStatus.objects.create(
@@ -236,6 +257,49 @@ def keluarga_status_change(*, keluarga: Keluarga, ke: str, alasan: str, oleh: Us
     )
     keluarga.status = locked.status
     return locked
+
+
+@transaction.atomic
+def keluarga_status_ajukan(
+    *, keluarga: Keluarga, ke: str, alasan: str, oleh: User
+) -> Persetujuan | None:
+    """The operator's status form: a move that takes aid away (ditangguhkan, dibatalkan) is
+    filed for a second person's approval when the setting asks for four eyes (returns the
+    proposal); any other move, or with four eyes off, runs now (returns None)."""
+    tujuan = S(ke)
+    if tujuan not in STATUS_MENCABUT or not dinsos_selectors.persetujuan_perlu(
+        Persetujuan.Jenis.STATUS_KELUARGA
+    ):
+        keluarga_status_change(keluarga=keluarga, ke=ke, alasan=alasan, oleh=oleh)
+        return None
+    if not alasan.strip():
+        raise DomainError("Alasan perubahan status wajib diisi.", field="alasan")
+    sekarang = S(keluarga.status)
+    _status_check(sekarang, tujuan, lewat_graduasi=False)
+    return dinsos_services.persetujuan_ajukan(
+        jenis=Persetujuan.Jenis.STATUS_KELUARGA,
+        objek=keluarga,
+        wilayah=keluarga.kelurahan,
+        judul=str(keluarga),
+        sebelum=sekarang.label,
+        sesudah=tujuan.label,
+        alasan=alasan,
+        data={"ke": tujuan.value},
+        oleh=oleh,
+    )
+
+
+def persetujuan_status_keluarga(*, persetujuan: Persetujuan, oleh: User) -> None:
+    """Executor of an approved status change (hooks.EKSEKUTOR_PERSETUJUAN): the history
+    names the approver and, in the reason, the proposer."""
+    keluarga = Keluarga.objects.get(pk=int(persetujuan.objek_id))
+    keluarga_status_change(
+        keluarga=keluarga,
+        ke=persetujuan.data["ke"],
+        alasan=f"{persetujuan.alasan} (diajukan {persetujuan.diajukan_oleh}, "
+        f"disetujui {oleh}; persetujuan #{persetujuan.pk})",
+        oleh=oleh,
+    )
 
 
 def anggota_nik_reveal(*, anggota: Anggota, alasan: str, oleh: User) -> str:

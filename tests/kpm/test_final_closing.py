@@ -574,7 +574,9 @@ def test_a_family_missing_from_the_file_is_followed_up_not_deleted(admin_client,
         nama="Ana",
         lahir=datetime.date(1980, 1, 2),
     )
-    services.keluarga_status_change(keluarga=lulus, ke="graduasi", alasan="Mandiri.", oleh=admin)
+    services.keluarga_status_change(
+        keluarga=lulus, ke="graduasi", alasan="Mandiri.", oleh=admin, lewat_graduasi=True
+    )
     # when
     messages = import_file(admin_client, xlsx([SITI, BUDI]), name="fc_tahap3.xlsx")
     # then

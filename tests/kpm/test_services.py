@@ -79,9 +79,6 @@ def test_nik_on_another_family_is_refused_naming_that_family_masked(keluarga, op
         ("aktif", "ditangguhkan"),
         ("ditangguhkan", "aktif"),
         ("ditangguhkan", "dibatalkan"),
-        ("aktif", "graduasi"),
-        ("aktif", "calon_graduasi"),
-        ("calon_graduasi", "graduasi"),
     ],
 )
 def test_valid_status_change_is_saved_with_reason_and_author(keluarga, operator, dari, ke):
@@ -112,6 +109,28 @@ def test_invalid_transition_is_refused_with_a_clear_message(keluarga, operator, 
     with pytest.raises(DomainError) as error:
         services.keluarga_status_change(keluarga=keluarga, ke=ke, alasan="coba", oleh=operator)
     assert error.value.message == message
+    keluarga.refresh_from_db()
+    assert keluarga.status == dari
+    assert RiwayatStatus.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    ("dari", "ke"),
+    [
+        ("aktif", "graduasi"),
+        ("aktif", "calon_graduasi"),
+        ("calon_graduasi", "graduasi"),
+        ("calon_graduasi", "aktif"),
+    ],
+)
+def test_direct_graduasi_transition_is_refused(keluarga, operator, dari, ke):
+    # DOMAIN.md §5 (issue 20, D2): only the graduasi pipeline moves into or out of it.
+    Keluarga.objects.filter(pk=keluarga.pk).update(status=dari)
+    keluarga.refresh_from_db()
+    before = RiwayatStatus.objects.count()
+    with pytest.raises(DomainError) as error:
+        services.keluarga_status_change(keluarga=keluarga, ke=ke, alasan="coba", oleh=operator)
+    assert error.value.message.startswith("Graduasi hanya melalui usulan graduasi")
     keluarga.refresh_from_db()
     assert keluarga.status == dari
     assert RiwayatStatus.objects.count() == before

@@ -145,16 +145,34 @@ def test_viewing_a_family_is_audited(client, operator, keluarga_a):
     )
 
 
-def test_status_change_through_the_page(client, operator, keluarga_a):
+def test_status_change_through_the_page(client, operator, admin, keluarga_a):
+    # Issue 20: a suspension waits for a second person, then shows in the history.
     client.force_login(operator)
     response = client.post(
         reverse("kpm:keluarga-status", args=[keluarga_a.pk]),
         {"ke": "ditangguhkan", "alasan": "Tidak hadir P2K2 3 kali berturut-turut"},
     )
     assert response.status_code == 302
+    assert _status_of(keluarga_a) == "aktif"
+    client.force_login(admin)
+    usulan = client.get(reverse("persetujuan-list")).context["page"][0]
+    client.post(reverse("persetujuan-putuskan", args=[usulan.pk]), {"aksi": "setujui"})
     assert _status_of(keluarga_a) == "ditangguhkan"
     page = client.get(reverse("kpm:keluarga-detail", args=[keluarga_a.pk]))
     assert "Tidak hadir P2K2 3 kali berturut-turut" in page.content.decode()
+
+
+def test_status_form_offers_no_graduasi(client, operator, keluarga_a):
+    # DOMAIN.md §5 (issue 20, D2): graduation only through the Graduasi pipeline.
+    client.force_login(operator)
+    page = client.get(reverse("kpm:keluarga-detail", args=[keluarga_a.pk]))
+    pilihan = [v for v, _ in page.context["status_form"].fields["ke"].choices]
+    assert pilihan == ["ditangguhkan", "dibatalkan"]
+    response = client.post(
+        reverse("kpm:keluarga-status", args=[keluarga_a.pk]), {"ke": "graduasi", "alasan": "x"}
+    )
+    assert response.status_code == 400
+    assert _status_of(keluarga_a) == "aktif"
 
 
 def test_status_change_without_reason_shows_the_field_error(client, operator, keluarga_a):

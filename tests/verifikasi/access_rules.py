@@ -2,7 +2,9 @@
 
 from kpm.models import Keluarga
 from tests.access import Rule, ok_for
+from tests.factories import keluarga_with_pengurus
 from tests.verifikasi.komitmen_objects import build_komitmen
+from verifikasi.models import GraduasiTanpaProses
 
 LOGIN = {"anonim": 302}
 
@@ -31,6 +33,19 @@ def _anak_sr_a(world):
     # make the child's family desil 1 again (a Sekolah Rakyat candidate).
     Keluarga.objects.filter(pk=world.anak_sr_a.keluarga_id).update(desil=1)
     return {"pk": world.anak_sr_a.pk}
+
+
+def _tanpa_proses_a(world):
+    """A family of pendamping A graduated around the pipeline (issue 20), made once."""
+    if "tanpa_proses_a" not in world.extra:
+        keluarga = keluarga_with_pengurus(
+            kelurahan=world.kota_metro["Hadimulyo Barat"], pendamping=world.users["pendamping_a"]
+        )
+        Keluarga.objects.filter(pk=keluarga.pk).update(status=Keluarga.Status.GRADUASI)
+        world.tanpa_proses_a = GraduasiTanpaProses.objects.create(
+            keluarga=keluarga, status_ditemukan=Keluarga.Status.GRADUASI
+        )
+    return {"pk": world.tanpa_proses_a.pk}
 
 
 _ALL = ("admin", "operator", "koordinator", "pendamping_a", "pendamping_b")
@@ -71,6 +86,11 @@ RULES = {
         kwargs=_anak_sr_a,
     ),
     "verifikasi:sekolah-rakyat-ekspor": Rule({**LOGIN, **ok_for("admin", "operator")}),
+    # Issue 20 (D2): the office completes graduations made around the pipeline.
+    "verifikasi:graduasi-lengkapi-list": Rule({**LOGIN, **ok_for("admin", "operator")}),
+    "verifikasi:graduasi-lengkapi": Rule(
+        {**LOGIN, **ok_for("admin", "operator")}, kwargs=_tanpa_proses_a
+    ),
 }
 
 

@@ -7,6 +7,8 @@ import datetime
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from dinsos import services as dinsos_services
+from dinsos.models import Persetujuan
 from dinsos.pengaturan import today
 from kpm.models import Anggota
 from tests.factories import AnggotaFactory, keluarga_with_pengurus
@@ -44,6 +46,11 @@ def build_komitmen(world) -> None:
     )  # fmt: skip
     services.graduasi_decide(
         graduasi=world.graduasi_lulus_a, is_diterima=True, catatan="", oleh=operator
+    )
+    # Issue 20: the operator's acceptance waits for a second person (four eyes).
+    dinsos_services.persetujuan_setujui(
+        persetujuan=Persetujuan.objects.get(objek_id=str(world.graduasi_lulus_a.pk)),
+        oleh=world.users["admin"],
     )
     sr = keluarga_with_pengurus(kelurahan=hadimulyo, pendamping=pendamping_a, desil=1)
     acuan = services.tanggal_acuan_bawaan(today())

@@ -12,6 +12,7 @@ from dinsos.errors import DomainError
 from dinsos.models import AuditEvent, Pengaturan
 from kpm.models import Keluarga, RiwayatStatus
 from tests.factories import foto_bytes, keluarga_with_pengurus
+from tests.verifikasi.empat_mata import empat_mata_mati  # noqa: F401  (issue 20)
 from tests.verifikasi.komitmen_helpers import keluarga_komitmen
 from tests.verifikasi.komitmen_objects import PDF, surat_pdf
 from verifikasi import services

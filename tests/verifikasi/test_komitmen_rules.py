@@ -15,6 +15,7 @@ import pytest
 from dinsos.errors import DomainError
 from dinsos.models import Pengaturan
 from kpm.models import Keluarga, RiwayatStatus
+from tests.verifikasi.empat_mata import empat_mata_mati  # noqa: F401  (issue 20)
 from tests.verifikasi.komitmen_helpers import TDV, TP, P, bulan, catat, keluarga_komitmen, riwayat
 from verifikasi import services
 from verifikasi.models import Usulan

@@ -9,6 +9,7 @@ from django.urls import reverse
 from dinsos.models import AuditEvent
 from kpm.models import Keluarga, RiwayatStatus
 from tests.conftest import make_user
+from tests.verifikasi.empat_mata import empat_mata_mati  # noqa: F401  (issue 20)
 from tests.verifikasi.komitmen_helpers import TP, bulan, catat, keluarga_komitmen, riwayat
 from verifikasi import services
 from verifikasi.models import Komitmen, Usulan

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from dinsos.models import AuditEvent, Pengaturan
 from kpm.models import Anggota
 from tests.factories import AnggotaFactory, keluarga_with_pengurus
+from tests.verifikasi.empat_mata import empat_mata_mati  # noqa: F401  (issue 20)
 from verifikasi.models import KandidatSekolahRakyat
 
 pytestmark = pytest.mark.django_db

@@ -3,12 +3,13 @@
 Split by subject; callers import `verifikasi.selectors` and use the names re-exported here.
 """
 
-from verifikasi.selectors.beranda import beranda_komitmen
+from verifikasi.selectors.beranda import beranda_graduasi_tanpa_proses, beranda_komitmen
 from verifikasi.selectors.graduasi import (
     KemajuanGraduasi,
     graduasi_alamiah_kandidat,
     graduasi_kemajuan,
     graduasi_list,
+    graduasi_tanpa_proses_list,
 )
 from verifikasi.selectors.keluarga import BarisPanel, data_subjek, keluarga_panel
 from verifikasi.selectors.komitmen import (
@@ -46,11 +47,13 @@ __all__ = [
     "KeluargaBulan",
     "KemajuanGraduasi",
     "RingkasSekolahRakyat",
+    "beranda_graduasi_tanpa_proses",
     "beranda_komitmen",
     "data_subjek",
     "graduasi_alamiah_kandidat",
     "graduasi_kemajuan",
     "graduasi_list",
+    "graduasi_tanpa_proses_list",
     "keluarga_komitmen",
     "keluarga_panel",
     "kelurahan_pilihan",

@@ -16,6 +16,7 @@ from dinsos.hooks import ItemBeranda
 from dinsos.models import User
 from dinsos.pengaturan import today
 from verifikasi.models import Usulan
+from verifikasi.selectors.graduasi import graduasi_tanpa_proses_list
 from verifikasi.selectors.komitmen import keluarga_komitmen, usulan_list
 
 R = User.Role
@@ -47,3 +48,22 @@ def _komitmen_belum(user: User) -> ItemBeranda:
         "peringatan" if jumlah else "info",
         keterangan=f"Bulan {bulan_tahun(bulan)}.",
     )
+
+
+def beranda_graduasi_tanpa_proses(*, user: User) -> list[ItemBeranda]:
+    """Issue 20 (D2): families graduated around the pipeline, for the office that completes
+    them (shown only while there are any)."""
+    if user.role not in (R.ADMIN, R.OPERATOR):
+        return []
+    jumlah = graduasi_tanpa_proses_list(user=user).count()
+    if not jumlah:
+        return []
+    return [
+        ItemBeranda(
+            "Lengkapi graduasi (jenis dan bukti)",
+            jumlah,
+            reverse("verifikasi:graduasi-lengkapi-list"),
+            "peringatan",
+            keterangan="Keluarga berstatus graduasi/calon graduasi tanpa usulan graduasi.",
+        )
+    ]

@@ -20,6 +20,7 @@ from kpm.access import scope_keluarga
 from kpm.models import Keluarga
 from verifikasi.models import (
     Graduasi,
+    GraduasiTanpaProses,
 )
 
 R = User.Role
@@ -86,3 +87,15 @@ def graduasi_kemajuan(*, user: User, tahun: int) -> list[KemajuanGraduasi]:
         jumlah=Coalesce(Subquery(done, output_field=IntegerField()), 0)
     ).order_by("-jumlah", "first_name", "username")
     return [KemajuanGraduasi(p, p.jumlah, target) for p in rows]  # type: ignore[attr-defined]
+
+
+def graduasi_tanpa_proses_list(*, user: User) -> QuerySet[GraduasiTanpaProses]:
+    """Issue 20 (D2): families the office must complete (kind, evidence) because they reached
+    calon graduasi/graduasi around the pipeline; the Beranda count and the page read this."""
+    return (
+        GraduasiTanpaProses.objects.filter(
+            graduasi__isnull=True, keluarga__in=scope_keluarga(user, Keluarga.objects.all())
+        )
+        .select_related("keluarga__pengurus", "keluarga__kelurahan", "keluarga__pendamping")
+        .order_by("keluarga__kelurahan__nama", "pk")
+    )

@@ -4,7 +4,13 @@ Split by subject; callers import `verifikasi.services` and use the names re-expo
 A change to a family's status goes through `kpm.services.keluarga_status_change`.
 """
 
-from verifikasi.services.graduasi import graduasi_decide, graduasi_propose, tipe_bukti
+from verifikasi.services.graduasi import (
+    graduasi_decide,
+    graduasi_lengkapi,
+    graduasi_propose,
+    persetujuan_graduasi,
+    tipe_bukti,
+)
 from verifikasi.services.komitmen import (
     EntriKomitmen,
     HasilEvaluasi,
@@ -16,6 +22,7 @@ from verifikasi.services.komitmen import (
     komitmen_record,
     pelanggaran_list,
     persen_teks,
+    persetujuan_penangguhan,
     status_pendidikan,
     usulan_decide,
     usulan_evaluate,
@@ -24,6 +31,8 @@ from verifikasi.services.sekolah_rakyat import (
     JendelaUsia,
     jendela_usia,
     jenjang_untuk,
+    persetujuan_sekolah_rakyat,
+    sekolah_rakyat_kunjungan_ajukan,
     sekolah_rakyat_kunjungan_record,
     tanggal_acuan_bawaan,
 )
@@ -37,6 +46,7 @@ __all__ = [
     "epkh_unggahan_simpan",
     "epkh_unggahan_terapkan",
     "graduasi_decide",
+    "graduasi_lengkapi",
     "graduasi_propose",
     "jendela_usia",
     "jenjang_untuk",
@@ -44,6 +54,10 @@ __all__ = [
     "komitmen_record",
     "pelanggaran_list",
     "persen_teks",
+    "persetujuan_graduasi",
+    "persetujuan_penangguhan",
+    "persetujuan_sekolah_rakyat",
+    "sekolah_rakyat_kunjungan_ajukan",
     "sekolah_rakyat_kunjungan_record",
     "status_pendidikan",
     "tanggal_acuan_bawaan",

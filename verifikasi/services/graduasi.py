@@ -14,13 +14,15 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from dinsos import selectors as dinsos_selectors
+from dinsos import services as dinsos_services
 from dinsos import uploads
 from dinsos.errors import DomainError
-from dinsos.models import User
+from dinsos.models import AuditEvent, Persetujuan, User
 from dinsos.pengaturan import today
-from kpm.models import Keluarga, Komponen
+from kpm.models import Keluarga, Komponen, RiwayatStatus
 from kpm.services import keluarga_komponen_refresh, keluarga_status_change
-from verifikasi.models import Graduasi
+from verifikasi.models import Graduasi, GraduasiTanpaProses
 
 J = Graduasi.Jenis
 # DOMAIN.md §5: mandiri = the family's signed statement; paksa = a village/kelurahan letter.
@@ -99,6 +101,7 @@ def graduasi_propose(
             ke=Keluarga.Status.CALON_GRADUASI,
             alasan=f"Diusulkan {graduasi.get_jenis_display().lower()}: {alasan}",
             oleh=oleh,
+            lewat_graduasi=True,
         )
     except IntegrityError as exc:
         graduasi.bukti.delete(save=False)
@@ -130,12 +133,27 @@ def graduasi_decide(
             field="keputusan",
         )
     catatan = catatan.strip()
+    if is_diterima and dinsos_selectors.persetujuan_perlu(_jenis_persetujuan(locked)):
+        _graduasi_ajukan(locked, catatan=catatan, oleh=oleh)
+        return locked
+    _putuskan(locked, is_diterima=is_diterima, catatan=catatan, oleh=oleh, day=day)
+    graduasi.status = locked.status
+    return locked
+
+
+def _putuskan(
+    locked: Graduasi, *, is_diterima: bool, catatan: str, oleh: User, day: datetime.date
+) -> None:
     if is_diterima:
         alasan = f"{locked.get_jenis_display()}: {locked.alasan}"
         if catatan:
             alasan += f" Catatan: {catatan}"
         keluarga_status_change(
-            keluarga=locked.keluarga, ke=Keluarga.Status.GRADUASI, alasan=alasan, oleh=oleh
+            keluarga=locked.keluarga,
+            ke=Keluarga.Status.GRADUASI,
+            alasan=alasan,
+            oleh=oleh,
+            lewat_graduasi=True,
         )
         locked.status = Graduasi.Status.DITERIMA
         locked.tanggal_graduasi = day
@@ -148,6 +166,7 @@ def graduasi_decide(
             ke=Keluarga.Status.AKTIF,
             alasan=f"Usulan {locked.get_jenis_display().lower()} ditolak: {catatan}",
             oleh=oleh,
+            lewat_graduasi=True,
         )
         locked.status = Graduasi.Status.DITOLAK
     locked.catatan_keputusan = catatan
@@ -164,5 +183,119 @@ def graduasi_decide(
             "updated_at",
         ]
     )
-    graduasi.status = locked.status
-    return locked
+
+
+# --- Four eyes (issue 20) ---------------------------------------------------------------
+def _jenis_persetujuan(graduasi: Graduasi) -> Persetujuan.Jenis:
+    if graduasi.jenis == J.PAKSA:
+        return Persetujuan.Jenis.GRADUASI_PAKSA
+    return Persetujuan.Jenis.GRADUASI
+
+
+def _graduasi_ajukan(graduasi: Graduasi, *, catatan: str, oleh: User) -> Persetujuan:
+    """Accepting a graduation ends the family's aid: it waits for a second person."""
+    keluarga = graduasi.keluarga
+    return dinsos_services.persetujuan_ajukan(
+        jenis=_jenis_persetujuan(graduasi),
+        objek=graduasi,
+        wilayah=keluarga.kelurahan,
+        judul=str(keluarga),
+        sebelum=Keluarga.Status.CALON_GRADUASI.label,
+        sesudah=f"{Keluarga.Status.GRADUASI.label} ({graduasi.get_jenis_display().lower()})",
+        alasan=f"{graduasi.alasan}" + (f" Catatan: {catatan}" if catatan else ""),
+        data={"catatan": catatan},
+        oleh=oleh,
+    )
+
+
+def persetujuan_graduasi(*, persetujuan: Persetujuan, oleh: User) -> None:
+    """Executor of an approved graduation (hooks.EKSEKUTOR_PERSETUJUAN, graduasi and
+    graduasi paksa): the approver's decision, dated the day of approval."""
+    locked = (
+        Graduasi.objects.select_for_update()
+        .select_related("keluarga")
+        .get(pk=int(persetujuan.objek_id))
+    )
+    if locked.status != Graduasi.Status.DIUSULKAN:
+        raise DomainError(
+            f"Usulan graduasi ini sudah diputuskan ({locked.get_status_display().lower()})."
+        )
+    catatan = str(persetujuan.data.get("catatan", ""))
+    _putuskan(locked, is_diterima=True, catatan=catatan, oleh=oleh, day=today())
+
+
+# --- Completing a graduation made around the pipeline (issue 20, D2) ------------------
+@transaction.atomic
+def graduasi_lengkapi(
+    *,
+    catatan: GraduasiTanpaProses,
+    jenis: str,
+    alasan: str,
+    oleh: User,
+    bukti: UploadedFile | None = None,
+) -> Graduasi:
+    """Give a family that reached calon graduasi/graduasi around the pipeline its graduasi
+    record (kind, reason, evidence), so it counts toward its pendamping's target. A graduated
+    family's record is accepted, dated the day its status changed; a calon graduasi family's
+    stays open for the office's usual decision. The family's status is not touched.
+    Raises DomainError when already completed, the family's status moved on, or evidence
+    is missing."""
+    locked = GraduasiTanpaProses.objects.select_for_update().get(pk=catatan.pk)
+    if locked.graduasi_id is not None:
+        raise DomainError("Graduasi keluarga ini sudah dilengkapi.")
+    keluarga = Keluarga.objects.select_for_update().get(pk=locked.keluarga_id)
+    if keluarga.status not in (Keluarga.Status.GRADUASI, Keluarga.Status.CALON_GRADUASI):
+        raise DomainError(
+            f"Keluarga ini kini berstatus {keluarga.get_status_display().lower()}: "
+            "tidak ada graduasi untuk dilengkapi."
+        )
+    alasan = alasan.strip()
+    if not alasan:
+        raise DomainError("Tulis alasan graduasi.", field="alasan")
+    if jenis != J.ALAMIAH and bukti is None:
+        raise DomainError(BUKTI_WAJIB[jenis], field="bukti")
+    berubah = (
+        RiwayatStatus.objects.filter(keluarga=keluarga, ke=keluarga.status)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    day = timezone.localdate(berubah) if berubah else today()
+    is_lulus = keluarga.status == Keluarga.Status.GRADUASI
+    graduasi = Graduasi(
+        keluarga=keluarga,
+        pendamping_id=keluarga.pendamping_id,
+        jenis=jenis,
+        alasan=alasan,
+        tanggal_usulan=day,
+        diusulkan_oleh=oleh,
+        status=Graduasi.Status.DITERIMA if is_lulus else Graduasi.Status.DIUSULKAN,
+    )
+    if is_lulus:
+        graduasi.tanggal_graduasi = day
+        graduasi.diputuskan_oleh = oleh
+        graduasi.diputuskan_at = timezone.now()
+        graduasi.catatan_keputusan = "Dilengkapi: graduasi tercatat di luar alur (issue 20)."
+    if bukti is not None:
+        file_type = tipe_bukti(bukti)
+        graduasi.bukti_tipe = file_type.content_type
+        graduasi.bukti.save(f"{uuid.uuid4().hex}.{file_type.extension}", bukti, save=False)
+    try:
+        with transaction.atomic():
+            graduasi.save()
+    except IntegrityError as exc:
+        graduasi.bukti.delete(save=False)
+        raise DomainError(
+            "Keluarga ini sudah punya usulan graduasi yang belum diputuskan."
+        ) from exc
+    if is_lulus:
+        graduasi.nomor_surat = f"{graduasi.pk:04d}/GRAD-PKH/{day.year}"
+        graduasi.save(update_fields=["nomor_surat", "updated_at"])
+    locked.graduasi = graduasi
+    locked.dilengkapi_oleh = oleh
+    locked.dilengkapi_at = timezone.now()
+    locked.save(update_fields=["graduasi", "dilengkapi_oleh", "dilengkapi_at", "updated_at"])
+    dinsos_services.audit_record(
+        user=oleh, action=AuditEvent.Action.CREATE, obj=graduasi, reason="Lengkapi graduasi"
+    )
+    return graduasi

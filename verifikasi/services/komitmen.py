@@ -26,7 +26,7 @@ from dinsos import services as dinsos_services
 from dinsos.bulan import akhir_bulan, awal_bulan
 from dinsos.errors import DomainError
 from dinsos.formatting import bulan_tahun
-from dinsos.models import AuditEvent, User
+from dinsos.models import AuditEvent, Persetujuan, User
 from dinsos.pengaturan import today
 from dinsos.raw_sql import db_table
 from kpm.access import scope_keluarga
@@ -311,6 +311,15 @@ def usulan_decide(*, usulan: Usulan, is_diterima: bool, catatan: str, oleh: User
             f"Usulan ini sudah {locked.get_status_display().lower()}.", field="keputusan"
         )
     catatan = catatan.strip()
+    if is_diterima and dinsos_selectors.persetujuan_perlu(PENANGGUHAN):
+        _usulan_ajukan(locked, catatan=catatan, oleh=oleh)  # issue 20: four eyes
+        return locked
+    _usulan_putuskan(locked, is_diterima=is_diterima, catatan=catatan, oleh=oleh)
+    usulan.status = locked.status
+    return locked
+
+
+def _usulan_putuskan(locked: Usulan, *, is_diterima: bool, catatan: str, oleh: User) -> None:
     if is_diterima:
         alasan = f"Usulan #{locked.pk} diterima: {locked.ringkasan}"
         if catatan:
@@ -333,8 +342,6 @@ def usulan_decide(*, usulan: Usulan, is_diterima: bool, catatan: str, oleh: User
             "updated_at",
         ]
     )
-    usulan.status = locked.status
-    return locked
 
 
 @transaction.atomic
@@ -381,3 +388,38 @@ def epkh_unggahan_hapus_kedaluwarsa(*, now: datetime.datetime | None = None) -> 
     if jumlah:
         logger.info("epkh_unggahan_hapus_kedaluwarsa dihapus=%s", jumlah)
     return jumlah
+
+
+# --- Four eyes (issue 20) ---------------------------------------------------------------
+PENANGGUHAN = Persetujuan.Jenis.PENANGGUHAN_KOMITMEN
+
+
+def _usulan_ajukan(usulan: Usulan, *, catatan: str, oleh: User) -> Persetujuan:
+    """Accepting a suspension proposal takes aid away: it waits for a second person."""
+    keluarga = usulan.keluarga
+    return dinsos_services.persetujuan_ajukan(
+        jenis=PENANGGUHAN,
+        objek=usulan,
+        wilayah=keluarga.kelurahan,
+        judul=str(keluarga),
+        sebelum=keluarga.get_status_display(),
+        sesudah=Keluarga.Status(usulan.tindakan).label,
+        alasan=f"Usulan #{usulan.pk}: {usulan.ringkasan}"
+        + (f" Catatan: {catatan}" if catatan else ""),
+        data={"catatan": catatan},
+        oleh=oleh,
+    )
+
+
+def persetujuan_penangguhan(*, persetujuan: Persetujuan, oleh: User) -> None:
+    """Executor of an approved suspension (hooks.EKSEKUTOR_PERSETUJUAN): the approver
+    accepts the komitmen proposal, as `usulan_decide` would have."""
+    locked = (
+        Usulan.objects.select_for_update()
+        .select_related("keluarga")
+        .get(pk=int(persetujuan.objek_id))
+    )
+    if locked.status != Usulan.Status.DIUSULKAN:
+        raise DomainError(f"Usulan ini sudah {locked.get_status_display().lower()}.")
+    catatan = str(persetujuan.data.get("catatan", ""))
+    _usulan_putuskan(locked, is_diterima=True, catatan=catatan, oleh=oleh)

@@ -15,8 +15,9 @@ from typing import Any
 from django.db import transaction
 
 from dinsos import selectors as dinsos_selectors
+from dinsos import services as dinsos_services
 from dinsos.errors import DomainError
-from dinsos.models import User
+from dinsos.models import Persetujuan, User
 from dinsos.pengaturan import today
 from kpm.komponen import umur
 from kpm.models import Anggota
@@ -137,3 +138,69 @@ def sekolah_rakyat_kunjungan_record(
         },
     )
     return kandidat
+
+
+# --- Four eyes (issue 20) ---------------------------------------------------------------
+@transaction.atomic
+def sekolah_rakyat_kunjungan_ajukan(
+    *,
+    anggota: Anggota,
+    tanggal_acuan: datetime.date,
+    tanggal_kunjungan: datetime.date,
+    status: str,
+    is_persetujuan_ortu: bool,
+    catatan: str,
+    oleh: User,
+) -> KandidatSekolahRakyat | Persetujuan:
+    """The visit form: confirming a candidate selects the child for Sekolah Rakyat, so with
+    four eyes on it is filed for a second person (returns the proposal; the visit is written
+    when approved, checked again then); any other outcome is recorded now."""
+    kunjungan: dict[str, Any] = {
+        "tanggal_kunjungan": tanggal_kunjungan,
+        "status": status,
+        "is_persetujuan_ortu": is_persetujuan_ortu,
+        "catatan": catatan,
+    }
+    jenis = Persetujuan.Jenis.SEKOLAH_RAKYAT
+    if status != ST.DIKONFIRMASI or not dinsos_selectors.persetujuan_perlu(jenis):
+        return sekolah_rakyat_kunjungan_record(
+            anggota=anggota, tanggal_acuan=tanggal_acuan, oleh=oleh, **kunjungan
+        )
+    if not is_persetujuan_ortu:
+        raise DomainError(
+            "Centang persetujuan orang tua/wali untuk mengonfirmasi kandidat.",
+            field="is_persetujuan_ortu",
+        )
+    if tanggal_kunjungan > today():
+        raise DomainError("Tanggal kunjungan belum terjadi.", field="tanggal_kunjungan")
+    keluarga = anggota.keluarga
+    return dinsos_services.persetujuan_ajukan(
+        jenis=jenis,
+        objek=anggota,
+        wilayah=keluarga.kelurahan,
+        judul=f"{anggota.nama} ({keluarga})",
+        sebelum=f"Kandidat (desil {keluarga.desil or 'kosong'}), belum ditetapkan",
+        sesudah=f"{ST.DIKONFIRMASI.label}, tahun ajaran {tanggal_acuan.year}",
+        alasan=catatan.strip() or f"Kunjungan rumah {tanggal_kunjungan:%d-%m-%Y}.",
+        data={
+            "tanggal_acuan": tanggal_acuan.isoformat(),
+            "tanggal_kunjungan": tanggal_kunjungan.isoformat(),
+            "catatan": catatan,
+        },
+        oleh=oleh,
+    )
+
+
+def persetujuan_sekolah_rakyat(*, persetujuan: Persetujuan, oleh: User) -> None:
+    """Executor of an approved selection (hooks.EKSEKUTOR_PERSETUJUAN): the visit is written
+    as the pendamping recorded it, every rule checked again on the day of approval."""
+    anggota = Anggota.objects.select_related("keluarga").get(pk=int(persetujuan.objek_id))
+    sekolah_rakyat_kunjungan_record(
+        anggota=anggota,
+        tanggal_acuan=datetime.date.fromisoformat(persetujuan.data["tanggal_acuan"]),
+        tanggal_kunjungan=datetime.date.fromisoformat(persetujuan.data["tanggal_kunjungan"]),
+        status=ST.DIKONFIRMASI,
+        is_persetujuan_ortu=True,
+        catatan=str(persetujuan.data.get("catatan", "")),
+        oleh=persetujuan.diajukan_oleh,
+    )

@@ -18,6 +18,7 @@ from kpm.access import access_keluarga
 from verifikasi import forms, selectors, services
 from verifikasi.access import (
     access_graduasi,
+    access_graduasi_tanpa_proses,
     can_decide,
     can_record_komitmen,
 )
@@ -82,7 +83,7 @@ def graduasi_putuskan(request: AuthedRequest, pk: int) -> HttpResponse:
     form = forms.KeputusanForm(request.POST)
     if form.is_valid():
         try:
-            services.graduasi_decide(
+            hasil_keputusan = services.graduasi_decide(
                 graduasi=graduasi,
                 is_diterima=form.is_diterima,
                 catatan=form.cleaned_data["catatan"],
@@ -92,6 +93,8 @@ def graduasi_putuskan(request: AuthedRequest, pk: int) -> HttpResponse:
             form.add_error("catatan" if e.field == "catatan" else None, e.message)
         else:
             hasil = "diterima: keluarga graduasi" if form.is_diterima else "ditolak"
+            if hasil_keputusan.status == hasil_keputusan.Status.DIUSULKAN:  # issue 20
+                hasil = "diterima dan diajukan; berlaku setelah disetujui petugas lain"
             messages.success(request, f"Usulan graduasi {hasil}.")
             return redirect("verifikasi:graduasi-list")
     context = {"graduasi": graduasi, "form": form}
@@ -119,3 +122,29 @@ def graduasi_surat(request: AuthedRequest, pk: int) -> HttpResponse:
         reason="Cetak surat graduasi",
     )
     return render(request, "verifikasi/graduasi_surat.html", {"graduasi": graduasi})
+
+
+# --- Lengkapi graduasi (issue 20, D2) -------------------------------------------------
+@require_role(R.ADMIN, R.OPERATOR)
+def graduasi_lengkapi_list(request: AuthedRequest) -> HttpResponse:
+    daftar = selectors.graduasi_tanpa_proses_list(user=request.user)
+    page = Paginator(daftar, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "verifikasi/graduasi_lengkapi_list.html", {"page": page})
+
+
+@require_role(R.ADMIN, R.OPERATOR)
+@require_http_methods(["GET", "POST"])
+def graduasi_lengkapi(request: AuthedRequest, pk: int) -> HttpResponse:
+    catatan = access_graduasi_tanpa_proses(request.user, pk)
+    form = forms.GraduasiForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.graduasi_lengkapi(catatan=catatan, oleh=request.user, **form.cleaned_data)
+        except DomainError as e:
+            form.add_error(e.field if e.field in form.fields else None, e.message)
+        else:
+            messages.success(request, "Graduasi dilengkapi dan dihitung untuk pendampingnya.")
+            return redirect("verifikasi:graduasi-lengkapi-list")
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "catatan": catatan, "keluarga": catatan.keluarga}
+    return render(request, "verifikasi/graduasi_lengkapi.html", context, status=status)

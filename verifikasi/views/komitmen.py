@@ -242,7 +242,7 @@ def usulan_putuskan(request: AuthedRequest, pk: int) -> HttpResponse:
     form = forms.KeputusanForm(request.POST)
     if form.is_valid():
         try:
-            services.usulan_decide(
+            hasil_keputusan = services.usulan_decide(
                 usulan=usulan,
                 is_diterima=form.is_diterima,
                 catatan=form.cleaned_data["catatan"],
@@ -252,6 +252,8 @@ def usulan_putuskan(request: AuthedRequest, pk: int) -> HttpResponse:
             form.add_error("catatan" if e.field == "catatan" else None, e.message)
         else:
             hasil = "diterima: keluarga ditangguhkan" if form.is_diterima else "ditolak"
+            if hasil_keputusan.status == hasil_keputusan.Status.DIUSULKAN:  # issue 20
+                hasil = "diterima dan diajukan; berlaku setelah disetujui petugas lain"
             messages.success(request, f"Usulan #{usulan.pk} {hasil}.")
             return redirect(f"{reverse('verifikasi:usulan-list')}?{query_tanpa(request)}")
     context = {"usulan": usulan, "form": form}

@@ -83,7 +83,7 @@ def sekolah_rakyat_kunjungan(request: AuthedRequest, pk: int) -> HttpResponse:
     form = forms.KunjunganForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.sekolah_rakyat_kunjungan_record(
+            hasil = services.sekolah_rakyat_kunjungan_ajukan(
                 anggota=anggota,
                 tanggal_acuan=acuan,
                 oleh=request.user,
@@ -92,7 +92,14 @@ def sekolah_rakyat_kunjungan(request: AuthedRequest, pk: int) -> HttpResponse:
         except DomainError as e:
             form.add_error(e.field if e.field in form.fields else None, e.message)
         else:
-            messages.success(request, f"Kunjungan rumah {anggota.nama} dicatat.")
+            if isinstance(hasil, KandidatSekolahRakyat):
+                messages.success(request, f"Kunjungan rumah {anggota.nama} dicatat.")
+            else:  # issue 20: four eyes
+                messages.success(
+                    request,
+                    f"Konfirmasi {anggota.nama} diajukan; tercatat setelah disetujui petugas "
+                    "kantor di halaman Persetujuan.",
+                )
             return redirect(
                 f"{reverse('verifikasi:sekolah-rakyat-list')}?tanggal_acuan={acuan.isoformat()}"
             )
