@@ -16,10 +16,11 @@ from django.db.models import Min
 from django.utils import timezone
 
 from dinsos import hooks
+from dinsos import selectors as dinsos_selectors
 from dinsos import services as dinsos_services
 from dinsos.errors import DomainError
 from dinsos.formatting import tanggal
-from dinsos.models import AuditEvent, User
+from dinsos.models import AuditEvent, Persetujuan, User
 from dtsen.lock_objects import snapshot_lock_for_apply, snapshot_lock_ids
 from dtsen.models import DtsenRecord, Jenis, Penerapan, Snapshot
 from dtsen.selectors.dampak import perlu_persetujuan, snapshot_cakupan, snapshot_dampak
@@ -179,7 +180,10 @@ def snapshot_propose(
         jumlah_hilang=hilang,
         diusulkan_oleh=proposed_by,
     )
-    if perlu_persetujuan(dampak=dampak, cakupan=cakupan):
+    if perlu_persetujuan(dampak=dampak, cakupan=cakupan) and dinsos_selectors.persetujuan_perlu(
+        HAPUS_DESIL
+    ):
+        _antrekan(penerapan, target=target)  # issue 20: also in the shared queue
         dinsos_services.audit_record(
             user=proposed_by,
             action=AuditEvent.Action.APPLY,
@@ -207,6 +211,14 @@ def _lock_penerapan(penerapan: Penerapan) -> Penerapan:
 def penerapan_approve(*, penerapan: Penerapan, approved_by: User) -> Penerapan:
     """A second admin approves a queued apply, which then runs as proposed (same scope).
     Raises DomainError for the proposer themself or an apply no longer waiting."""
+    locked = _approve(penerapan, approved_by=approved_by)
+    dinsos_services.persetujuan_tutup_objek(
+        objek=locked, jenis=HAPUS_DESIL, is_disetujui=True, oleh=approved_by
+    )
+    return locked
+
+
+def _approve(penerapan: Penerapan, *, approved_by: User) -> Penerapan:
     locked = _lock_penerapan(penerapan)
     if locked.diusulkan_oleh_id == approved_by.pk:
         raise DomainError("Penerapan ini harus disetujui admin lain, bukan yang mengusulkannya.")
@@ -229,6 +241,9 @@ def penerapan_reject(*, penerapan: Penerapan, user: User) -> Penerapan:
         obj=locked.snapshot,
         reason=f"Usul penerapan #{locked.pk} ditolak",
         jumlah=locked.jumlah_hilang,
+    )
+    dinsos_services.persetujuan_tutup_objek(
+        objek=locked, jenis=HAPUS_DESIL, is_disetujui=False, oleh=user
     )
     return locked
 
@@ -293,3 +308,31 @@ def snapshot_undo(*, snapshot: Snapshot, user: User) -> Penerapan:
     )
     snapshot.status = target.status
     return penerapan
+
+
+# --- Four eyes (issue 20) ---------------------------------------------------------------
+# The second-admin approval of an apply that removes desil from many families is one of the
+# four-eyes actions: the same setting turns it on, and it waits in the shared queue too
+# (approving there runs `penerapan_approve`'s checks; deciding here closes the queue item).
+HAPUS_DESIL = Persetujuan.Jenis.DTSEN_HAPUS_DESIL
+
+
+def _antrekan(penerapan: Penerapan, *, target: Snapshot) -> None:
+    label = "desil" if target.jenis == Jenis.DTSEN else "PBI-JK"
+    dinsos_services.persetujuan_ajukan(
+        jenis=HAPUS_DESIL,
+        objek=penerapan,
+        wilayah=target.wilayah,
+        judul=f"Snapshot {target.get_jenis_display()} #{target.pk}, {target.wilayah.nama}",
+        sebelum=f"Snapshot aktif sebelumnya ({penerapan.get_cakupan_display().lower()})",
+        sesudah=f"{penerapan.jumlah_hilang} keluarga/orang kehilangan {label}",
+        alasan=f"Usul penerapan #{penerapan.pk}: menghapus {label} melebihi ambang persetujuan.",
+        data={},
+        oleh=penerapan.diusulkan_oleh,
+        peran_penyetuju=[User.Role.ADMIN],
+    )
+
+
+def persetujuan_penerapan(*, persetujuan: Persetujuan, oleh: User) -> None:
+    """Executor of an approved apply from the shared queue (hooks.EKSEKUTOR_PERSETUJUAN)."""
+    _approve(Penerapan.objects.get(pk=int(persetujuan.objek_id)), approved_by=oleh)

@@ -5,6 +5,7 @@ from pemutakhiran.services.pencocokan import snapshot_diterapkan, usulan_cocokka
 from pemutakhiran.services.usulan import (
     UsulanBaru,
     UsulanGanda,
+    persetujuan_pbijk,
     usulan_ajukan,
     usulan_buat,
     usulan_bukti_tambah,
@@ -21,6 +22,7 @@ __all__ = [
     "UsulanGanda",
     "batch_ekspor",
     "batch_unduh_catat",
+    "persetujuan_pbijk",
     "snapshot_diterapkan",
     "usulan_ajukan",
     "usulan_buat",

@@ -16,16 +16,17 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from dinsos import selectors as dinsos_selectors
 from dinsos import services as dinsos_services
 from dinsos.access import scope_kelurahan_ids
 from dinsos.bulan import awal_bulan
 from dinsos.errors import DomainError
-from dinsos.formatting import bulan_tahun, tanggal
-from dinsos.models import AuditEvent, User, Wilayah
+from dinsos.formatting import bulan_tahun, mask_nik, tanggal
+from dinsos.models import AuditEvent, Persetujuan, User, Wilayah
 from dinsos.pengaturan import today
 from dtsen.models import Temuan
 from kpm.models import Anggota
-from pemutakhiran.access import kelurahan_ids
+from pemutakhiran.access import PEMERIKSA, kelurahan_ids
 from pemutakhiran.kalender import bulan_kiriman
 from pemutakhiran.models import TERBUKA, BatchSiks, Bukti, Riwayat, Status, Usulan
 from pemutakhiran.syarat import syarat_untuk
@@ -309,6 +310,7 @@ def usulan_hasil_lapangan(
     label = Usulan.HasilLapangan(hasil).label
     _riwayat(locked, S.CEK_LAPANGAN, S.CEK_LAPANGAN, f"Hasil: {label}. {catatan}".strip(), oleh)
     _audit(locked, oleh, "Hasil cek lapangan dicatat")
+    _pbijk_antrekan(locked)  # issue 20: four eyes
     return locked
 
 
@@ -317,6 +319,12 @@ def usulan_setujui(*, usulan: Usulan, oleh: User, hari_ini: datetime.date | None
     """Approve a ground-checked proposal for the SIKS-NG batch. Four eyes: whoever created or
     submitted it cannot approve it. If its month's batch already left, it joins the next."""
     locked = _locked(usulan, {S.CEK_LAPANGAN}, "disetujui")
+    _setujui(locked, oleh=oleh, hari_ini=hari_ini)
+    _pbijk_tutup(locked, oleh=oleh, is_disetujui=True)
+    return locked
+
+
+def _setujui(locked: Usulan, *, oleh: User, hari_ini: datetime.date | None) -> None:
     if oleh.pk in {locked.dibuat_oleh_id, locked.diajukan_oleh_id}:
         raise DomainError(
             "Usulan harus disetujui orang lain, bukan yang membuat atau mengajukannya "
@@ -337,7 +345,6 @@ def usulan_setujui(*, usulan: Usulan, oleh: User, hari_ini: datetime.date | None
     locked.save(update_fields=["status", "diputuskan_oleh", "diputuskan_at", "bulan", "updated_at"])
     _riwayat(locked, S.CEK_LAPANGAN, S.DISETUJUI, catatan, oleh)
     _audit(locked, oleh, "Usulan disetujui")
-    return locked
 
 
 DAPAT_DITOLAK = frozenset({S.DRAF, S.DIAJUKAN, S.DIVERIFIKASI, S.CEK_LAPANGAN})
@@ -360,6 +367,7 @@ def usulan_tolak(*, usulan: Usulan, alasan: str, oleh: User) -> Usulan:
     )
     _riwayat(locked, dari, S.DITOLAK, locked.alasan_tolak, oleh)
     _audit(locked, oleh, "Usulan ditolak")
+    _pbijk_tutup(locked, oleh=oleh, is_disetujui=False)
     return locked
 
 
@@ -392,3 +400,47 @@ def usulan_geser_bulan(*, hari_ini: datetime.date) -> int:
     jumlah = Usulan.objects.filter(pk__in=ids).update(bulan=bulan, updated_at=timezone.now())
     logger.info("usulan digeser ke bulan=%s jumlah=%s", bulan, jumlah)
     return jumlah
+
+
+# --- Four eyes (issue 20) ---------------------------------------------------------------
+# PBI-JK deactivation and reactivation decide who has state-paid health cover: once the
+# ground-check is in, the decision also waits in the shared Persetujuan queue, where the
+# office's approval runs `usulan_setujui` (its own rule still refuses the maker).
+JENIS_PBIJK = frozenset({Usulan.Jenis.PENONAKTIFAN, Usulan.Jenis.REAKTIVASI_PBIJK})
+
+
+def _pbijk_antrekan(usulan: Usulan) -> None:
+    if (
+        usulan.jenis not in JENIS_PBIJK
+        or usulan.hasil_lapangan == Usulan.HasilLapangan.TIDAK_SESUAI
+    ):
+        return
+    if not dinsos_selectors.persetujuan_perlu(Persetujuan.Jenis.PBIJK):
+        return
+    pengaju = usulan.diajukan_oleh or usulan.dibuat_oleh
+    dinsos_services.persetujuan_ajukan(
+        jenis=Persetujuan.Jenis.PBIJK,
+        objek=usulan,
+        wilayah=usulan.kelurahan,
+        judul=f"{usulan.nama} (NIK {mask_nik(usulan.nik)})",
+        sebelum="PBI-JK nonaktif" if usulan.jenis == Usulan.Jenis.REAKTIVASI_PBIJK else "Aktif",
+        sesudah=f"{usulan.get_jenis_display()} dikirim ke SIKS-NG",
+        alasan=f"Usulan #{usulan.pk}; hasil cek lapangan: {usulan.get_hasil_lapangan_display()}. "
+        f"{usulan.catatan_lapangan}".strip(),
+        data={},
+        oleh=pengaju,
+        peran_penyetuju=sorted(PEMERIKSA),
+    )
+
+
+def _pbijk_tutup(usulan: Usulan, *, oleh: User, is_disetujui: bool) -> None:
+    if usulan.jenis in JENIS_PBIJK:
+        dinsos_services.persetujuan_tutup_objek(
+            objek=usulan, jenis=Persetujuan.Jenis.PBIJK, is_disetujui=is_disetujui, oleh=oleh
+        )
+
+
+def persetujuan_pbijk(*, persetujuan: Persetujuan, oleh: User) -> None:
+    """Executor of an approved PBI-JK decision (hooks.EKSEKUTOR_PERSETUJUAN)."""
+    usulan = Usulan.objects.get(pk=int(persetujuan.objek_id))
+    _setujui(_locked(usulan, {S.CEK_LAPANGAN}, "disetujui"), oleh=oleh, hari_ini=None)
