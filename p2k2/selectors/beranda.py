@@ -17,7 +17,7 @@ from dinsos.models import User
 from dinsos.pengaturan import today
 from p2k2.access import scope_kelompok
 from p2k2.models import Kelompok, Pertemuan
-from p2k2.selectors.rekap import FilterAlfa, kemajuan_kurikulum, runtun_alfa_rekap
+from p2k2.selectors.rekap import FilterAlfa, jumlah_kurikulum_tertinggal, runtun_alfa_rekap
 
 R = User.Role
 # The attendance screen's offline queue (static/p2k2/kehadiran.js, ANTRIAN).
@@ -85,7 +85,7 @@ def beranda_items(*, user: User) -> list[ItemBeranda]:
         )
     )
     if user.role == R.KOORDINATOR:
-        tertinggal = sum(1 for k in kemajuan_kurikulum(user=user) if k.is_tertinggal)
+        tertinggal = jumlah_kurikulum_tertinggal(user=user)
         url = f"{reverse('p2k2:rekap-kurikulum')}?{urlencode({'tertinggal': 'on'})}"
         items.append(
             ItemBeranda(

@@ -64,11 +64,16 @@ def rekap_alfa(request: AuthedRequest) -> HttpResponse:
 
 
 def rekap_kurikulum(request: AuthedRequest) -> HttpResponse:
-    kemajuan = selectors.kemajuan_kurikulum(user=request.user)
     hanya_tertinggal = request.GET.get("tertinggal") == "on"
+    # Issue 21: one page of groups (a province has 12.000), the count over all of them.
+    data = selectors.kemajuan_kurikulum_halaman(
+        user=request.user, halaman=request.GET.get("page"), hanya_tertinggal=hanya_tertinggal
+    )
     context = {
-        "kemajuan": [k for k in kemajuan if k.is_tertinggal] if hanya_tertinggal else kemajuan,
-        "jumlah_tertinggal": sum(1 for k in kemajuan if k.is_tertinggal),
+        "kemajuan": data.kemajuan,
+        "page": data.page,
+        "query_string": "tertinggal=on" if hanya_tertinggal else "",
+        "jumlah_tertinggal": data.jumlah_tertinggal,
         "hanya_tertinggal": hanya_tertinggal,
     }
     return render(request, "p2k2/rekap_kurikulum.html", context)

@@ -162,9 +162,25 @@ def test_alfa_and_curriculum_recap_query_counts_are_flat(
     # query; +3 session save
     with django_assert_num_queries(7):
         client.get(reverse("p2k2:rekap-alfa"))
-    # user, curriculum size, groups, sessions, sessions held (the session's idle expiry was
-    # pushed by the request above: no save within the minute)
+    # user, the curriculum's sessions, every group's months and sessions held (one statement),
+    # the page's groups, their sessions held (the session's idle expiry was pushed by the
+    # request above: no save within the minute)
     with django_assert_num_queries(5):
         response = client.get(reverse("p2k2:rekap-kurikulum"))
     assert len(response.context["kemajuan"]) == n
     assert Pertemuan.objects.count() == n
+
+
+def test_curriculum_recap_shows_one_page_and_counts_every_behind_group(
+    client, kurikulum, kota_metro, pendamping_hadimulyo, monkeypatch
+):
+    # given 5 groups, each one month in with a meeting held but no curriculum session
+    monkeypatch.setattr(rekap, "KEMAJUAN_PER_HALAMAN", 2)
+    _grow(5, kota_metro, pendamping_hadimulyo)
+    client.force_login(pendamping_hadimulyo)
+    # when
+    response = client.get(reverse("p2k2:rekap-kurikulum"), {"page": 3})
+    # then the last page holds the fifth group, and the count covers all five
+    assert response.context["page"].paginator.count == 5
+    assert len(response.context["kemajuan"]) == 1
+    assert 'data-jumlah="5"' in response.content.decode()
