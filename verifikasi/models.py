@@ -347,6 +347,13 @@ class GraduasiTanpaProses(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    PEMROSESAN = Pemrosesan(
+        tujuan="Daftar kerja melengkapi graduasi yang tercatat di luar alur (DOMAIN.md §5).",
+        dasar_hukum=DasarHukum.TUGAS_PUBLIK,
+        data=("keluarga", "status_ditemukan"),
+        subjek="Keluarga penerima manfaat (KPM)",
+    )
+
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = "graduasi di luar alur (lengkapi)"
