@@ -192,13 +192,12 @@ def _statement(
         agg_dilayani AS (
             SELECT user_id, COUNT(DISTINCT keluarga_id) AS n FROM dilayani GROUP BY user_id
         ),
-        -- A join, not EXISTS: PostgreSQL may then look each served family's contacts up
-        -- through the sources' (keluarga_id, tanggal) indexes instead of hashing every
-        -- contact of the office; the distinct count gives the same figure.
         agg_terjangkau AS (
-            SELECT d.user_id, COUNT(DISTINCT d.keluarga_id) AS n FROM dilayani d
-            JOIN kontak c ON c.keluarga_id = d.keluarga_id AND c.tanggal BETWEEN d.dari AND d.sampai
-            GROUP BY d.user_id
+            SELECT user_id, COUNT(DISTINCT keluarga_id) AS n FROM dilayani d
+            WHERE EXISTS (
+                SELECT 1 FROM kontak c
+                WHERE c.keluarga_id = d.keluarga_id AND c.tanggal BETWEEN d.dari AND d.sampai)
+            GROUP BY user_id
         ),
         -- Credited to the family's pendamping of record, as the caseload is: the figure
         -- links to the family list filtered the same way (kpm graduasi_tahun/bulan), and
