@@ -78,9 +78,13 @@ def _peta(
     return list(map(values.__getitem__, column)), list(map(ok.__getitem__, column))
 
 
-def _teks_kolom(column: Sequence[object]) -> tuple[list[str | None], list[bool]]:
-    """A text column as str/None for polars; a number or other cell is marked for the per-row
-    checker (its text form is not the column's concern here)."""
+def _teks_kolom(column: Sequence[object], *, angka: bool) -> tuple[list[str | None], list[bool]]:
+    """A text column as str/None for polars, and which cells the per-row checker must see.
+
+    With `angka` (free text: nama, alamat, hubungan) a whole-number cell from XLSX counts as
+    its digits, as `cells.text` writes it; in an identifier column (`angka` False) a number
+    cell is the per-row checker's "format kolom sebagai Teks" error.
+    """
     if set(map(type, column)) <= {str, type(None)}:
         return list(column), []  # type: ignore[arg-type]
     out: list[str | None] = []
@@ -88,6 +92,12 @@ def _teks_kolom(column: Sequence[object]) -> tuple[list[str | None], list[bool]]
     for value in column:
         if value is None or type(value) is str:
             out.append(value)  # type: ignore[arg-type]
+            aneh.append(False)
+        elif angka and type(value) is int:
+            out.append(str(value))
+            aneh.append(False)
+        elif angka and type(value) is float and value.is_integer():
+            out.append(str(int(value)))
             aneh.append(False)
         else:
             out.append(None)
@@ -242,7 +252,7 @@ class PemeriksaKolom:
 
         teks = {}
         for f in ("nik", "no_kk", "nama", "hubungan", "alamat"):
-            values, aneh = _teks_kolom(by_field[f])
+            values, aneh = _teks_kolom(by_field[f], angka=f not in ("nik", "no_kk"))
             teks[f] = pl.Series(f, values, dtype=pl.String)
             if aneh:
                 slow = [a or b for a, b in zip(slow, aneh, strict=True)]

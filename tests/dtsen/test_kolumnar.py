@@ -133,6 +133,9 @@ CORPUS: list[list[object]] = [
     good(status_hubungan_keluarga=None, alamat=None),
     good(alamat="Jl.  Mawar"),
     good(alamat=12),
+    good(status_hubungan_keluarga=1),  # a number cell in a text column: its digits
+    good(status_hubungan_keluarga=2.0, alamat=-7),
+    good(nama=1.5),
     RowWithNul(good(nama="Siti\x00Aminah")),
     good()[:5],  # a short row
     [*good(), "lebih"],  # a wider row
