@@ -12,6 +12,10 @@ Every XLSX and CSV the portal produces is written here (CONVENTIONS.md 3.1, the 
   with the Text number format; an integer too long for Excel becomes text.
 - **Numbers stay numbers**, dates stay dates (aware datetimes in local time, as Excel has no
   time zones).
+- **Restricted people** (UU 27/2022, DOMAIN.md §10): a row holding the NIK or No KK of a
+  person under a restriction request (hook `identitas_dibatasi`, provided by kpm) is never
+  written, even by an export whose query forgot to leave them out. Title and header rows
+  (`bold`) are not checked.
 - **Download headers**: the filename is a slug (a kecamatan name with a quote or CRLF can
   neither break ``Content-Disposition`` nor fail the response), built with Django's RFC 6266
   `content_disposition_header`; downloads are never cached (``Cache-Control: no-store``).
@@ -40,6 +44,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from dinsos import hooks
 
 # OWASP "CSV Injection": a cell starting with one of these runs as a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -97,16 +103,37 @@ def safe_value(value: object) -> CellValue:
     return safe_text(str(value))
 
 
+# --- Restricted people --------------------------------------------------------------------
+def identitas_dibatasi() -> frozenset[str]:
+    """NIKs and No KKs that no export may hold (module docstring); one query per export."""
+    found: set[str] = set()
+    for provider in hooks.registry.providers(hooks.IDENTITAS_DIBATASI):
+        found |= provider()
+    return frozenset(found)
+
+
+def is_row_dibatasi(values: Iterable[object], dibatasi: frozenset[str]) -> bool:
+    """Whether a row holds a restricted identifier in any cell."""
+    return bool(dibatasi) and any(str(v).strip() in dibatasi for v in values if v is not None)
+
+
 # --- XLSX ----------------------------------------------------------------------------------
 class SafeSheet:
-    """A write-only sheet whose every value goes through `safe_value`."""
+    """A write-only sheet whose every value goes through `safe_value`; rows about a
+    restricted person are dropped (and counted in `dilewati`)."""
 
-    def __init__(self, sheet: WriteOnlyWorksheet) -> None:
+    def __init__(self, sheet: WriteOnlyWorksheet, dibatasi: frozenset[str] = frozenset()) -> None:
         self._sheet = sheet
+        self._dibatasi = dibatasi
+        self.dilewati = 0
 
     def append(self, values: Iterable[object], *, bold: bool = False, label: bool = False) -> None:
         """Write one row; `bold` for titles and headers, `label` for a bold first cell (a
         form laid out as label and value)."""
+        values = list(values)
+        if not bold and is_row_dibatasi(values, self._dibatasi):
+            self.dilewati += 1
+            return
         self._sheet.append(
             [self._cell(v, bold=bold or (label and i == 0)) for i, v in enumerate(values)]
         )
@@ -133,6 +160,7 @@ class SafeWorkbook:
 
     def __init__(self) -> None:
         self._workbook = Workbook(write_only=True)
+        self._dibatasi = identitas_dibatasi()
 
     def add_sheet(
         self, title: str, *, widths: Mapping[str, float] | None = None, freeze: str | None = None
@@ -143,7 +171,7 @@ class SafeWorkbook:
             sheet.column_dimensions[letter].width = width
         if freeze:
             sheet.freeze_panes = freeze
-        return SafeSheet(sheet)
+        return SafeSheet(sheet, self._dibatasi)
 
     def save(self, target: Path | IO[bytes]) -> None:
         self._workbook.save(target)  # type: ignore[arg-type]  # openpyxl takes a file object too
@@ -179,12 +207,16 @@ def _csv_field(value: object) -> CellValue:
 
 def csv_text(rows: Iterable[Iterable[object]]) -> str:
     """CSV as Excel opens it: a byte-order mark (so it reads UTF-8), comma-separated, every
-    field through `safe_value`. Identifiers are written as their digits (CSV has no types)."""
+    field through `safe_value`. Identifiers are written as their digits (CSV has no types).
+    Rows about a restricted person are left out (module docstring)."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer, lineterminator="\r\n")
+    dibatasi = identitas_dibatasi()
     for row in rows:
-        writer.writerow([_csv_field(value) for value in row])
+        values = list(row)
+        if not is_row_dibatasi(values, dibatasi):
+            writer.writerow([_csv_field(value) for value in values])
     return buffer.getvalue()
 
 

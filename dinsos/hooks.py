@@ -136,6 +136,14 @@ class EksekutorPersetujuan(Protocol):
     def __call__(self, *, persetujuan: Any, oleh: Any) -> None: ...
 
 
+class IdentitasDibatasi(Protocol):
+    """`() -> {NIK, No KK}`: identifiers of the people under a restriction request in force
+    (UU 27/2022, DOMAIN.md §10); the export writer (dinsos.ekspor) drops every row holding
+    one, whatever the export forgot to filter."""
+
+    def __call__(self) -> frozenset[str]: ...
+
+
 @dataclass(frozen=True)
 class Hook(Generic[P]):
     """One extension point. `keyed` hooks take one provider per key (RHK sources by item);
@@ -193,6 +201,12 @@ PELANGGARAN_KOMITMEN: Hook[SumberPeriode] = Hook(
     required=True,
 )
 
+IDENTITAS_DIBATASI: Hook[IdentitasDibatasi] = Hook(
+    name="identitas_dibatasi",
+    protocol=IdentitasDibatasi,
+    description="NIK dan No KK orang yang meminta pembatasan: tidak pernah ikut diekspor.",
+    required=True,
+)
 BERANDA: Hook[Beranda] = Hook(
     name="beranda",
     protocol=Beranda,
@@ -226,6 +240,7 @@ HOOKS: tuple[Hook[Any], ...] = (
     PANEL_KELUARGA,
     PANEL_TEMUAN,
     DATA_SUBJEK,
+    IDENTITAS_DIBATASI,
     KONTAK_PENDAMPING,
     RHK_PENDAMPING,
     PELANGGARAN_KOMITMEN,

@@ -66,6 +66,13 @@ DEFAULTS: dict[str, Definisi] = {
     "pbijk_reaktivasi_periode_dtsen": Definisi(
         2, "DOMAIN.md §7: setelah reaktivasi, dimutakhirkan di DTSEN dalam 2 periode (bulan)"
     ),
+    # Issue 20 (UU 27/2022 restriction requests): DOMAIN.md §10 gives the 3×24 h deadline,
+    # not when to warn; a day ahead leaves a working day to decide.
+    "pembatasan_peringatan_jam": Definisi(
+        24,
+        "Pilihan kantor: permintaan pembatasan tampil di Beranda admin bila tenggat 3×24 jam "
+        "tinggal sekian jam (DOMAIN.md §10 hanya menetapkan tenggatnya)",
+    ),
     # Issue 15: an apply that removes desil from more than this share of the families it
     # touches waits for a second admin's approval (a partial file once wiped a city's desil).
     "dtsen_persetujuan_hilang_desil_persen": Definisi(

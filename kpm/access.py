@@ -1,22 +1,76 @@
 """Who may see and change which family: the one choke point for KPM personal data."""
 
+import operator
+from functools import reduce
+from typing import TypeVar
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from dinsos import services as dinsos_services
 from dinsos.access import scope_kelurahan_ids
 from dinsos.models import AuditEvent, User
-from kpm.models import Anggota, Keluarga
+from kpm.models import Anggota, Keluarga, PermintaanPembatasan
+
+M = TypeVar("M", bound=Model)
 
 
-def scope_keluarga(user: User, keluarga: QuerySet[Keluarga]) -> QuerySet[Keluarga]:
+# --- Restriction requests (UU 27/2022; DOMAIN.md §10) ----------------------------------
+# Every scoped read of personal data leaves out a family under a restriction request in
+# force (kpm.models.PermintaanPembatasan): lists, searches and exports of every app go
+# through scope_keluarga / scope_anggota, or through exclude_dibatasi for rows that copy a
+# NIK or No KK (DTSEN findings, proposals, complaints). The legal minimum is untouched:
+# services that keep the aid going (status, components, payment) do not read through scope.
+def keluarga_dibatasi_ids() -> QuerySet[PermintaanPembatasan, int]:
+    """Ids of the families under a restriction in force (a subquery)."""
+    berlaku = PermintaanPembatasan.objects.filter(status__in=PermintaanPembatasan.BERLAKU)
+    return berlaku.values_list("keluarga_id", flat=True)
+
+
+def exclude_dibatasi(
+    rows: QuerySet[M],
+    *,
+    keluarga: str | None = "keluarga",
+    nik: str | None = "nik",
+    no_kk: str | None = "no_kk",
+) -> QuerySet[M]:
+    """Leave out rows about a restricted family: by its key, or by a copied NIK / No KK
+    (pass None for a field the model does not have)."""
+    ids = keluarga_dibatasi_ids()
+    about = []
+    if keluarga:
+        about.append(Q(**{f"{keluarga}__in": ids}))
+    if nik:
+        about.append(Q(**{f"{nik}__in": Anggota.objects.filter(keluarga_id__in=ids).values("nik")}))
+    if no_kk:
+        about.append(Q(**{f"{no_kk}__in": Keluarga.objects.filter(pk__in=ids).values("no_kk")}))
+    return rows.exclude(reduce(operator.or_, about)) if about else rows
+
+
+def identitas_dibatasi() -> frozenset[str]:
+    """Every NIK and No KK of the restricted families, for the export writer's last check
+    (hooks.IDENTITAS_DIBATASI); one query."""
+    pairs = Anggota.objects.filter(keluarga_id__in=keluarga_dibatasi_ids()).values_list(
+        "nik", "keluarga__no_kk"
+    )
+    return frozenset(identifier for pair in pairs for identifier in pair)
+
+
+def scope_keluarga(
+    user: User, keluarga: QuerySet[Keluarga], *, termasuk_dibatasi: bool = False
+) -> QuerySet[Keluarga]:
     """Limit `keluarga` to what `user` may see.
 
     - admin: every family;
     - operator, koordinator: families in the kelurahan under their areas;
     - pendamping: only the families assigned to them (and still inside their areas).
+
+    A restricted family is left out for every role, unless `termasuk_dibatasi` (only the
+    data-subject export, which the person has a right to, asks for it).
     """
+    if not termasuk_dibatasi:
+        keluarga = keluarga.exclude(pk__in=keluarga_dibatasi_ids())
     if user.role == User.Role.ADMIN:
         return keluarga
     in_area = keluarga.filter(kelurahan_id__in=scope_kelurahan_ids(user))
@@ -27,9 +81,12 @@ def scope_keluarga(user: User, keluarga: QuerySet[Keluarga]) -> QuerySet[Keluarg
     return keluarga.none()
 
 
-def scope_anggota(user: User, anggota: QuerySet[Anggota]) -> QuerySet[Anggota]:
-    """Limit `anggota` to members of families `user` may see."""
-    return anggota.filter(keluarga__in=scope_keluarga(user, Keluarga.objects.all()))
+def scope_anggota(
+    user: User, anggota: QuerySet[Anggota], *, termasuk_dibatasi: bool = False
+) -> QuerySet[Anggota]:
+    """Limit `anggota` to members of families `user` may see (restricted ones left out)."""
+    visible = scope_keluarga(user, Keluarga.objects.all(), termasuk_dibatasi=termasuk_dibatasi)
+    return anggota.filter(keluarga__in=visible)
 
 
 def access_keluarga(
@@ -50,11 +107,34 @@ def access_keluarga(
     return keluarga
 
 
-def access_anggota(user: User, anggota_id: int, *, for_update: bool = False) -> Anggota:
+def access_anggota(
+    user: User, anggota_id: int, *, for_update: bool = False, termasuk_dibatasi: bool = False
+) -> Anggota:
     """Return the member if `user` may see their family (404 otherwise); not audited here:
-    the caller records what it does with the member."""
-    visible = scope_anggota(user, Anggota.objects.select_related("keluarga"))
+    the caller records what it does with the member. `termasuk_dibatasi` is for the
+    data-subject export only (a restricted person keeps the right to their data)."""
+    related = Anggota.objects.select_related("keluarga")
+    visible = scope_anggota(user, related, termasuk_dibatasi=termasuk_dibatasi)
     anggota = get_object_or_404(visible, pk=anggota_id)
     if for_update and not user.can_edit_kpm:
         raise PermissionDenied
     return anggota
+
+
+def access_pembatasan(
+    user: User, pembatasan_id: int, *, for_update: bool = False
+) -> PermintaanPembatasan:
+    """A restriction request about a family in `user`'s areas (admin, operator,
+    koordinator; 404 otherwise); deciding or lifting it (`for_update`) is the admin's.
+    The read is audited: the page names the person."""
+    if user.role not in {User.Role.ADMIN, User.Role.OPERATOR, User.Role.KOORDINATOR}:
+        raise PermissionDenied
+    keluarga = scope_keluarga(user, Keluarga.objects.all(), termasuk_dibatasi=True)
+    visible = PermintaanPembatasan.objects.filter(keluarga__in=keluarga).select_related(
+        "keluarga__kelurahan", "keluarga__pengurus", "anggota", "dicatat_oleh", "diputuskan_oleh"
+    )
+    permintaan = get_object_or_404(visible, pk=pembatasan_id)
+    if for_update and user.role != User.Role.ADMIN:
+        raise PermissionDenied
+    dinsos_services.audit_record(user=user, action=AuditEvent.Action.VIEW, obj=permintaan)
+    return permintaan

@@ -8,11 +8,15 @@ class KpmConfig(AppConfig):
     def ready(self) -> None:
         from dinsos import hooks
         from dinsos.models import Persetujuan
-        from kpm import services, urls
+        from kpm import access, selectors, services, urls
         from kpm.selectors import beranda
 
         hooks.registry.register(hooks.MENU, urls.menu)
         hooks.registry.register(hooks.BERANDA, beranda.beranda_items)
+        # Issue 20: restriction requests (UU 27/2022): the admin's deadline line, and the
+        # identifiers the export writer never writes.
+        hooks.registry.register(hooks.BERANDA, selectors.pembatasan_beranda)
+        hooks.registry.register(hooks.IDENTITAS_DIBATASI, access.identitas_dibatasi)
         # Issue 20: an approved four-eyes status change (ditangguhkan/dibatalkan).
         hooks.registry.register(
             hooks.EKSEKUTOR_PERSETUJUAN,

@@ -16,7 +16,7 @@ from dinsos.identity import (
     parse_nik,
     parse_no_kk,
 )
-from kpm.models import Anggota, Keluarga, Komponen
+from kpm.models import Anggota, Keluarga, Komponen, PermintaanPembatasan
 from kpm.selectors import DESIL_KOSONG, SORTS, STATUS_DIDAMPINGI, KeluargaFilter, PilihanFilter
 
 DESIL_CHOICES = [("", "Semua desil"), (DESIL_KOSONG, "Belum ada desil")] + [
@@ -267,3 +267,61 @@ class StatusForm(BootstrapFormMixin, forms.Form):
 
 class RevealNikForm(BootstrapFormMixin, forms.Form):
     alasan = forms.CharField(label="Alasan membuka NIK lengkap", max_length=300)
+
+
+# --- Restriction requests (UU 27/2022; issue 20) -------------------------------------------
+class PembatasanForm(BootstrapFormMixin, forms.Form):
+    """A restriction/objection request: the person by NIK, or the family by No KK."""
+
+    nik = forms.CharField(label="NIK pemohon", required=False, max_length=20)
+    no_kk = forms.CharField(label="atau No KK", required=False, max_length=20)
+    jenis = forms.ChoiceField(label="Jenis", choices=PermintaanPembatasan.Jenis.choices)
+    diterima_at = forms.DateTimeField(
+        label="Diterima (WIB)",
+        input_formats=["%Y-%m-%dT%H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={"invalid": "Isi tanggal dan jam diterima.", "required": "Wajib diisi."},
+    )
+    dasar = forms.CharField(
+        label="Dasar permintaan (mis. nomor surat, alasan)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        error_messages={"required": "Wajib diisi."},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        nik, no_kk = data.get("nik", "").strip(), data.get("no_kk", "").strip()
+        if bool(nik) == bool(no_kk):
+            raise forms.ValidationError("Isi salah satu: NIK pemohon atau No KK.")
+        try:
+            data["nik"] = normalize_identifier(nik, label="NIK") if nik else ""
+            data["no_kk"] = normalize_identifier(no_kk, label="No KK") if no_kk else ""
+        except IdentityError as e:
+            raise forms.ValidationError(e.message) from e
+        return data
+
+
+class PembatasanPutuskanForm(BootstrapFormMixin, forms.Form):
+    keputusan = forms.ChoiceField(
+        label="Keputusan",
+        choices=[
+            ("kabulkan", "Kabulkan: data tetap dibatasi"),
+            ("tolak", "Tolak: data tampil lagi"),
+        ],
+    )
+    catatan = forms.CharField(
+        label="Dasar keputusan",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        error_messages={"required": "Wajib diisi."},
+    )
+
+
+class PembatasanCabutForm(BootstrapFormMixin, forms.Form):
+    catatan = forms.CharField(
+        label="Alasan mencabut pembatasan",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        error_messages={"required": "Wajib diisi."},
+    )

@@ -348,3 +348,76 @@ class KeluargaTidakAdaDiImpor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.keluarga} tidak ada di {self.nama_file}"
+
+
+class PermintaanPembatasan(models.Model):
+    """A data subject's request to restrict the processing of their data, or an objection to
+    it (UU 27/2022; DOMAIN.md §10: answered within 3×24 hours of receipt).
+
+    A request covers the whole family (the No KK and the member list reveal every member),
+    whether it came from one member (`anggota`, found by NIK) or for the family. While it is
+    waiting or granted (`BERLAKU`) the family is left out of every scoped list, search and
+    export (kpm.access.scope_keluarga, exclude_dibatasi, and the export writer); what keeps
+    running is the legal minimum: status, components and payment of the aid.
+    """
+
+    class Jenis(models.TextChoices):
+        PEMBATASAN = "pembatasan", "Pembatasan pemrosesan"
+        KEBERATAN = "keberatan", "Keberatan atas pemrosesan"
+
+    class Status(models.TextChoices):
+        MENUNGGU = "menunggu", "Menunggu keputusan"
+        DIKABULKAN = "dikabulkan", "Dikabulkan (data dibatasi)"
+        DITOLAK = "ditolak", "Ditolak"
+        DICABUT = "dicabut", "Pembatasan dicabut"
+
+    # Hidden from the moment the request is received: the 3×24 h are for deciding, and a
+    # request later refused has cost nothing but a few days out of the lists.
+    BERLAKU = (Status.MENUNGGU, Status.DIKABULKAN)
+
+    jenis = models.CharField(max_length=10, choices=Jenis, default=Jenis.PEMBATASAN)
+    keluarga = models.ForeignKey(Keluarga, on_delete=models.PROTECT, related_name="+")
+    anggota = models.ForeignKey(
+        Anggota, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    diterima_at = models.DateTimeField("diterima")
+    dasar = models.TextField("dasar permintaan")
+    tenggat = models.DateTimeField("tenggat keputusan")
+    status = models.CharField(max_length=10, choices=Status, default=Status.MENUNGGU)
+    catatan_keputusan = models.TextField(blank=True)
+    diputuskan_oleh = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    diputuskan_at = models.DateTimeField(null=True, blank=True)
+    dicabut_at = models.DateTimeField("dicabut", null=True, blank=True)
+    dicatat_oleh = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    PEMROSESAN = Pemrosesan(
+        tujuan="Mencatat dan menjalankan permintaan pembatasan/keberatan subjek data.",
+        dasar_hukum=DasarHukum.KEWAJIBAN_HUKUM,
+        data=("keluarga", "anggota", "dasar", "catatan_keputusan"),
+        akses=AKSES_KANTOR,
+    )
+
+    class Meta:
+        ordering = ["tenggat", "id"]
+        verbose_name = "permintaan pembatasan"
+        verbose_name_plural = "permintaan pembatasan"
+        indexes = [
+            models.Index(fields=["status", "tenggat"], name="pembatasan_status_tenggat"),
+            models.Index(fields=["keluarga", "status"], name="pembatasan_keluarga_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(tenggat__gte=models.F("diterima_at")), name="pembatasan_tenggat"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_jenis_display()} {self.keluarga}"
+
+    @property
+    def is_berlaku(self) -> bool:
+        return self.status in self.BERLAKU

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from dinsos.hooks import ItemMenu
-from dinsos.navigation import ALL_ROLES, GRUP_KELUARGA
+from dinsos.navigation import ALL_ROLES, GRUP_ADMIN, GRUP_KELUARGA, KANTOR
 from kpm import views
 
 app_name = "kpm"
@@ -17,9 +17,18 @@ urlpatterns = [
     path("anggota/<int:pk>/nik/", views.anggota_nik_reveal, name="anggota-nik-reveal"),
     path("<int:pk>/akses/", views.keluarga_akses, name="keluarga-akses"),
     path("anggota/<int:pk>/data-pribadi/", views.anggota_data_subjek, name="anggota-data-subjek"),
+    # Issue 20: restriction and objection requests (UU 27/2022).
+    path("pembatasan/", views.pembatasan_list, name="pembatasan-list"),
+    path("pembatasan/baru/", views.pembatasan_create, name="pembatasan-create"),
+    path("pembatasan/<int:pk>/", views.pembatasan_detail, name="pembatasan-detail"),
+    path("pembatasan/<int:pk>/putuskan/", views.pembatasan_putuskan, name="pembatasan-putuskan"),
+    path("pembatasan/<int:pk>/cabut/", views.pembatasan_cabut, name="pembatasan-cabut"),
 ]
 
 
 def menu() -> list[ItemMenu]:
     """The registry's pages in the navigation."""
-    return [ItemMenu(GRUP_KELUARGA, "Daftar keluarga", "kpm:keluarga-list", ALL_ROLES)]
+    return [
+        ItemMenu(GRUP_KELUARGA, "Daftar keluarga", "kpm:keluarga-list", ALL_ROLES),
+        ItemMenu(GRUP_ADMIN, "Pembatasan data pribadi", "kpm:pembatasan-list", KANTOR),
+    ]

@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404
 from dinsos import services as dinsos_services
 from dinsos.access import scope_kelurahan_ids
 from dinsos.models import AuditEvent, User, Wilayah
+from kpm.access import exclude_dibatasi
 from pemutakhiran.models import BatchSiks, Bukti, Usulan
 
 R = User.Role
@@ -37,6 +38,7 @@ def kelurahan_ids(user: User) -> QuerySet[Wilayah, int]:
 
 def scope_usulan(user: User, usulan: QuerySet[Usulan]) -> QuerySet[Usulan]:
     """Limit `usulan` to what `user` may see (module docstring)."""
+    usulan = exclude_dibatasi(usulan)  # UU 27/2022 restriction requests (kpm.access)
     if user.role == R.ADMIN:
         return usulan
     in_area = usulan.filter(kelurahan_id__in=kelurahan_ids(user))

@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404
 from dinsos import services as dinsos_services
 from dinsos.access import scope_kelurahan_ids
 from dinsos.models import AuditEvent, User
+from kpm.access import exclude_dibatasi
 from pengaduan.models import Lampiran, Pengaduan
 
 R = User.Role
@@ -35,6 +36,7 @@ def can_lihat_rekap(user: User) -> bool:
 
 def scope_pengaduan(user: User, pengaduan: QuerySet[Pengaduan]) -> QuerySet[Pengaduan]:
     """Limit `pengaduan` to what `user` may see (module docstring)."""
+    pengaduan = exclude_dibatasi(pengaduan, no_kk=None)  # UU 27/2022 (kpm.access)
     not_about_self = pengaduan.exclude(tentang_pendamping=user)
     if user.role == R.ADMIN:
         return not_about_self

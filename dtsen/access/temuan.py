@@ -11,6 +11,7 @@ from dinsos.access import scope_kelurahan_ids, scope_wilayah
 from dinsos.models import AuditEvent, User
 from dtsen.access.snapshot import _ancestor_codes
 from dtsen.models import EksporSiks, Rekonsiliasi, Temuan, TemuanRiwayat
+from kpm.access import exclude_dibatasi
 
 R = User.Role
 # The office decides; a pendamping records what they found on the ground.
@@ -40,6 +41,7 @@ def scope_temuan(user: User, temuan: QuerySet[Temuan]) -> QuerySet[Temuan]:
     - operator, koordinator: findings in the kelurahan under their areas;
     - pendamping: findings assigned to them or about their families, inside their areas.
     """
+    temuan = exclude_dibatasi(temuan)  # UU 27/2022 restriction requests (kpm.access)
     if user.role == R.ADMIN:
         return temuan
     in_area = temuan.filter(kelurahan_id__in=scope_kelurahan_ids(user))

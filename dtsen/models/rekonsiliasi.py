@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from dinsos.formatting import mask_nik
 from dinsos.models import User, Wilayah
-from dinsos.pemrosesan import AKSES_KANTOR, KEUANGAN, PENERIMA_KEMENSOS, DasarHukum, Pemrosesan
+from dinsos.pemrosesan import AKSES_KANTOR, KEUANGAN, PENERIMA_KEMENSOS
 from dinsos.uploads import stored_extension
-from dtsen.models.snapshot import BATAS_TANPA_KEMAJUAN, DPIA_PENCOCOKAN, Snapshot
+from dtsen.models.snapshot import BATAS_TANPA_KEMAJUAN, PEMROSESAN_REKONSILIASI, Snapshot
 
 # --- Reconciliation (issue #7): runs, findings, their follow-up trail, SIKS-NG exports -------
 # PBI-JK status texts that mean the person no longer has state-paid cover ("nonaktif",
@@ -233,14 +233,11 @@ class Temuan(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    PEMROSESAN = Pemrosesan(
+    PEMROSESAN = PEMROSESAN_REKONSILIASI(
         tujuan="Temuan rekonsiliasi untuk cek lapangan dan pemutakhiran (DOMAIN.md §7, §10).",
-        dasar_hukum=DasarHukum.TUGAS_PUBLIK,
         data=("nik", "no_kk", "nama", "keluarga", "anggota", "rincian", "keputusan"),
         spesifik={"rincian": KEUANGAN},
-        subjek="KPM dan penduduk dalam DTSEN/PBI-JK",
         penerima=(PENERIMA_KEMENSOS,),
-        dpia=DPIA_PENCOCOKAN,
     )
 
     class Meta:
@@ -378,15 +375,12 @@ class TemuanHasil(models.Model):
     skor = models.FloatField(null=True)
     rincian = models.JSONField(default=dict)
 
-    PEMROSESAN = Pemrosesan(
+    PEMROSESAN = PEMROSESAN_REKONSILIASI(
         tujuan="Hasil mentah satu rekonsiliasi sebelum digabung ke temuan.",
-        dasar_hukum=DasarHukum.TUGAS_PUBLIK,
         data=("nik", "no_kk", "nama", "rincian"),
-        subjek="KPM dan penduduk dalam DTSEN/PBI-JK",
         akses=AKSES_KANTOR,
         retensi="Selama rekonsiliasi disimpan; belum ada penghapusan otomatis",
         nama="hasil rekonsiliasi",
-        dpia=DPIA_PENCOCOKAN,
     )
 
     class Meta:
@@ -432,11 +426,9 @@ class EksporSiksBaris(models.Model):
     nik = models.CharField(max_length=16)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    PEMROSESAN = Pemrosesan(
+    PEMROSESAN = PEMROSESAN_REKONSILIASI(
         tujuan="Siapa yang sudah dikirim ke SIKS-NG, agar tidak terkirim dua kali.",
-        dasar_hukum=DasarHukum.TUGAS_PUBLIK,
         data=("nik", "temuan"),
-        subjek="KPM dan penduduk dalam DTSEN/PBI-JK",
         akses=AKSES_KANTOR,
         penerima=(PENERIMA_KEMENSOS,),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from functools import partial
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -45,7 +46,14 @@ DPIA_PENCOCOKAN = (
     "Risiko: salah cocok membuat bantuan dicabut atau data orang lain terbuka. Mitigasi: "
     "temuan hanya usulan; cek lapangan oleh pendamping dan keputusan operator sebelum "
     "ekspor ke SIKS-NG; skor dan sinyal kecocokan tercatat; temuan dapat dibuka kembali; "
-    "setiap akses tercatat di log audit."
+    "setiap akses tercatat di log audit; keluarga yang meminta pembatasan tidak ikut diekspor."
+)
+# The findings, their raw results and the SIKS-NG rows all come out of the matching.
+PEMROSESAN_REKONSILIASI = partial(
+    Pemrosesan,
+    dasar_hukum=DasarHukum.TUGAS_PUBLIK,
+    subjek="KPM dan penduduk dalam DTSEN/PBI-JK",
+    dpia=DPIA_PENCOCOKAN,
 )
 
 

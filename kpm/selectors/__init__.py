@@ -22,6 +22,14 @@ from kpm.selectors.keluarga import (
     kelurahan_pilihan,
     nominal_komponen,
 )
+from kpm.selectors.pembatasan import (
+    DEKAT,
+    PENCATAT,
+    pembatasan_anggota,
+    pembatasan_beranda,
+    pembatasan_list,
+    pembatasan_subjek,
+)
 from kpm.selectors.pengurus_ganda import (
     CALON_MAKS,
     TAMPIL_MAKS,
@@ -31,7 +39,9 @@ from kpm.selectors.pengurus_ganda import (
 
 __all__ = [
     "CALON_MAKS",
+    "DEKAT",
     "DESIL_KOSONG",
+    "PENCATAT",
     "PILIHAN_CACHE_SECONDS",
     "SORTS",
     "STATUS_DIDAMPINGI",
@@ -51,5 +61,9 @@ __all__ = [
     "keluarga_panels",
     "kelurahan_pilihan",
     "nominal_komponen",
+    "pembatasan_anggota",
+    "pembatasan_beranda",
+    "pembatasan_list",
+    "pembatasan_subjek",
     "pengurus_kemungkinan_terdaftar",
 ]

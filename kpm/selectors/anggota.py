@@ -3,14 +3,17 @@ their records, and everything held about one person (a data-subject request, UU 
 
 from __future__ import annotations
 
+import operator
+from functools import reduce
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from dinsos import hooks
+from dinsos import hooks, pemrosesan
 from dinsos import selectors as dinsos_selectors
 from dinsos.models import AuditEvent
 from kpm.models import Anggota, Keluarga, Komponen, RiwayatPerubahan
+from kpm.selectors.pembatasan import pembatasan_anggota
 
 
 def anggota_list(*, keluarga: Keluarga) -> QuerySet[Anggota]:
@@ -79,4 +82,28 @@ def anggota_data_subjek(*, anggota: Anggota) -> dict[str, Any]:
     }
     for provider in hooks.registry.providers(hooks.DATA_SUBJEK):
         data.update(provider(anggota=anggota))
+    # Issue 20 (UU 27/2022): the person's restriction requests, and the record of processing
+    # activities limited to the data that holds rows about them.
+    data["permintaan_pembatasan"] = pembatasan_anggota(anggota=anggota)
+    data["catatan_pemrosesan"] = pemrosesan.catatan_subjek(rows_about=_baris_tentang(anggota))
     return data
+
+
+def _baris_tentang(anggota: Anggota) -> dict[str, int]:
+    """Rows each declared model holds about the person: by key to them or their family, or
+    by a copied NIK. One count per model; a single person's export, not a list."""
+    counts = {Anggota._meta.label: 1, Keluarga._meta.label: 1}
+    for model in pemrosesan.project_models():
+        if model._meta.label in counts or pemrosesan.deklarasi(model) is None:
+            continue
+        about = [
+            Q(**{name: anggota.pk if label == Anggota._meta.label else anggota.keluarga_id})
+            for name, label in pemrosesan.kunci_ke_subjek(model).items()
+        ]
+        if any(f.name == "nik" for f in model._meta.concrete_fields):
+            about.append(Q(nik=anggota.nik))
+        if about:
+            counts[model._meta.label] = model._default_manager.filter(
+                reduce(operator.or_, about)
+            ).count()
+    return counts

@@ -42,6 +42,12 @@ from kpm.services.keluarga import (
     keluarga_update,
     persetujuan_status_keluarga,
 )
+from kpm.services.pembatasan import (
+    TENGGAT_KEPUTUSAN,
+    pembatasan_cabut,
+    pembatasan_catat,
+    pembatasan_putuskan,
+)
 
 __all__ = [
     "AKSI_BARU",
@@ -54,6 +60,7 @@ __all__ = [
     "STATUS_LEWAT_GRADUASI",
     "STATUS_MENCABUT",
     "STATUS_SELESAI",
+    "TENGGAT_KEPUTUSAN",
     "TRANSISI_STATUS",
     "HasilFinalClosing",
     "HasilPengembalianDesil",
@@ -76,5 +83,8 @@ __all__ = [
     "keluarga_status_ajukan",
     "keluarga_status_change",
     "keluarga_update",
+    "pembatasan_cabut",
+    "pembatasan_catat",
+    "pembatasan_putuskan",
     "persetujuan_status_keluarga",
 ]

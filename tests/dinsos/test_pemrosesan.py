@@ -83,7 +83,7 @@ def test_office_staff_read_the_record_with_specific_data_and_the_dpia(
     assert "disabilitas berat (Data kesehatan)" in anggota.spesifik
     assert anggota.dasar_hukum == "Tugas kepentingan umum / pelayanan publik / kewenangan"
     assert [d.data for d in response.context["dpia"]] == [
-        ["baris DTSEN", "baris PBI-JK", "hasil rekonsiliasi", "temuan"]
+        ["baris DTSEN", "baris PBI-JK", "baris ekspor SIKS-NG", "hasil rekonsiliasi", "temuan"]
     ]
     html = response.content.decode()
     assert "Penilaian dampak (DPIA) pencocokan data" in html

@@ -1,6 +1,11 @@
 """Access rules of the kpm URLs for tests/test_access_matrix.py."""
 
+from django.utils import timezone
+
+from kpm import services
+from kpm.models import PermintaanPembatasan
 from tests.access import Rule, ok_for
+from tests.factories import keluarga_with_pengurus
 
 LOGIN = {"anonim": 302}
 
@@ -11,6 +16,23 @@ def _a(world):
 
 def _pengurus_a(world):
     return {"pk": world.keluarga_a.pengurus_id}
+
+
+def build(world) -> None:
+    # Issue 20: a restriction request about a family of its own in Hadimulyo Barat (family A
+    # stays visible for the other rules).
+    world.pembatasan = services.pembatasan_catat(
+        keluarga=keluarga_with_pengurus(kelurahan=world.kota_metro["Hadimulyo Barat"]),
+        anggota=None,
+        jenis=PermintaanPembatasan.Jenis.PEMBATASAN,
+        diterima_at=timezone.now(),
+        dasar="Uji matriks akses.",
+        oleh=world.users["admin"],
+    )
+
+
+def _pembatasan(world):
+    return {"pk": world.pembatasan.pk}
 
 
 RULES = {
@@ -45,5 +67,18 @@ RULES = {
     "kpm:keluarga-akses": Rule({**LOGIN, **ok_for("admin")}, kwargs=_a),
     "kpm:anggota-data-subjek": Rule(
         {**LOGIN, **ok_for("admin", ok=302)}, kwargs=_pengurus_a, method="post"
+    ),
+    # Issue 20: restriction requests: office staff read, admin and operator record, the admin
+    # decides (an empty POST: 400 on the form, a redirect with a message on a decision).
+    "kpm:pembatasan-list": Rule({**LOGIN, **ok_for("admin", "operator", "koordinator")}),
+    "kpm:pembatasan-create": Rule({**LOGIN, **ok_for("admin", "operator", ok=400)}, method="post"),
+    "kpm:pembatasan-detail": Rule(
+        {**LOGIN, **ok_for("admin", "operator", "koordinator")}, kwargs=_pembatasan
+    ),
+    "kpm:pembatasan-putuskan": Rule(
+        {**LOGIN, **ok_for("admin", ok=302)}, kwargs=_pembatasan, method="post"
+    ),
+    "kpm:pembatasan-cabut": Rule(
+        {**LOGIN, **ok_for("admin", ok=302)}, kwargs=_pembatasan, method="post"
     ),
 }
