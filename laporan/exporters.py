@@ -53,7 +53,10 @@ def laporan_pdf(
             "logo": _logo_uri(kop.get("logo", "")),
             "dibuat": tanggal_jam(dibuat_at),
             "versi": versi,
-            "bagian_list": tampilan.bagian_list(data, with_sdm=with_sdm, with_links=False),
+            "bagian_list": tampilan.bagian_list(
+                data, with_sdm=with_sdm, with_links=False, with_rinci=False
+            ),
+            "is_pdf": True,
         },
     )
     gaya = _static_path(GAYA_PDF)

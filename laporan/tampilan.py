@@ -112,9 +112,12 @@ def _tabel(data: dict[str, Any], *, with_links: bool) -> Tabel:
     )
 
 
-def bagian_list(data: dict[str, Any], *, with_sdm: bool, with_links: bool) -> list[Bagian]:
+def bagian_list(
+    data: dict[str, Any], *, with_sdm: bool, with_links: bool, with_rinci: bool = True
+) -> list[Bagian]:
     """The report's sections for display; the workforce section only `with_sdm`, links only
-    `with_links` (the page; a PDF is forwarded outside the portal)."""
+    `with_links` (the page; a PDF is forwarded outside the portal), the row-per-worker tables
+    only `with_rinci` (not in the PDF: the XLSX holds them)."""
     hasil: list[Bagian] = []
     for item in data.get("bagian", []):
         if item["is_terbatas"] and not with_sdm:
@@ -135,7 +138,11 @@ def bagian_list(data: dict[str, Any], *, with_sdm: bool, with_links: bool) -> li
                     )
                     for a in item["angka"]
                 ],
-                tabel=[_tabel(t, with_links=with_links) for t in item["tabel"]],
+                tabel=[
+                    _tabel(t, with_links=with_links)
+                    for t in item["tabel"]
+                    if with_rinci or not t.get("is_rinci")
+                ],
                 grafik=[_grafik(g) for g in item["grafik"]],
                 catatan=item["catatan"],
             )

@@ -124,15 +124,18 @@ def tabel(
     *,
     tautan: Sequence[Sequence[str]] | None = None,
     kosong: str = "Belum ada data.",
+    is_rinci: bool = False,
 ) -> dict[str, Any]:
     """A table: `baris` holds raw values (numbers stay numbers); `tautan`, when given, has
-    the same shape and holds each cell's link ("" for none)."""
+    the same shape and holds each cell's link ("" for none). An `is_rinci` table (a row per
+    worker) is on the page and in the XLSX but not in the PDF, which stays a few pages."""
     return {
         "judul": judul,
         "kolom": list(kolom_list),
         "baris": [list(b) for b in baris],
         "tautan": [list(t) for t in tautan] if tautan is not None else None,
         "kosong": kosong,
+        "is_rinci": is_rinci,
     }
 
 

@@ -156,29 +156,21 @@ def bagian_komitmen(k: Konteks) -> dict[str, Any]:
     """Compliance by component for the month (patuh among those verified), and the
     suspension proposals made and decided in the month (DOMAIN.md §4)."""
     p = k.params()
-    per = {
-        (c, s): n
-        for c, s, n in rows(
-            f"""
-            SELECT m.komponen, m.status, count(*)
-            FROM {db_table(Komitmen)} m JOIN {KELUARGA} k ON k.id = m.keluarga_id
-            WHERE k.kelurahan_id = ANY(%(kel)s) AND m.bulan = %(awal)s
-            GROUP BY 1, 2
-            """,  # noqa: S608 (table names from model metadata only)
-            p,
-        )
-    }
-    lalu = dict(
-        rows(
-            f"""
-            SELECT m.status, count(*)
-            FROM {db_table(Komitmen)} m JOIN {KELUARGA} k ON k.id = m.keluarga_id
-            WHERE k.kelurahan_id = ANY(%(kel)s) AND m.bulan = %(awal_lalu)s
-            GROUP BY 1
-            """,  # noqa: S608 (table names from model metadata only)
-            p,
-        )
-    )
+    per: dict[tuple[str, str], int] = {}
+    lalu: dict[str, int] = {}
+    for bulan, c, s, n in rows(
+        f"""
+        SELECT m.bulan, m.komponen, m.status, count(*)
+        FROM {db_table(Komitmen)} m JOIN {KELUARGA} k ON k.id = m.keluarga_id
+        WHERE k.kelurahan_id = ANY(%(kel)s) AND m.bulan IN (%(awal)s, %(awal_lalu)s)
+        GROUP BY 1, 2, 3
+        """,  # noqa: S608 (table names from model metadata only)
+        p,
+    ):
+        if bulan == k.bulan:
+            per[(c, s)] = n
+        else:
+            lalu[s] = lalu.get(s, 0) + n
     keputusan = dict(
         rows(
             f"""
@@ -192,7 +184,7 @@ def bagian_komitmen(k: Konteks) -> dict[str, Any]:
         )
     )
     S = Komitmen.Status
-    baris = []
+    baris: list[list[Any]] = []
     for c in KOMPONEN_KOMITMEN:
         patuh, tidak = per.get((c, S.PATUH), 0), per.get((c, S.TIDAK_PATUH), 0)
         belum = per.get((c, S.TIDAK_DAPAT_DIVERIFIKASI), 0)

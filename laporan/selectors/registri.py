@@ -217,6 +217,7 @@ def _hak_per_komponen(k: Konteks) -> tuple[dict[str, tuple[int, int]], int, int,
             JOIN {KELUARGA} k ON k.id = a.keluarga_id
             CROSS JOIN LATERAL unnest(a.komponen) WITH ORDINALITY AS c(komponen, urut)
             WHERE k.kelurahan_id = ANY(%(kel)s) AND k.status = ANY(%(dibayar)s)
+                AND a.komponen <> '{{}}'
         ), calon AS (
             SELECT p.*, coalesce(n.nominal_tahunan, 0) AS nominal
             FROM pasangan p LEFT JOIN nominal n ON n.komponen = p.komponen

@@ -179,7 +179,7 @@ def bagian_sdm(k: Konteks) -> dict[str, Any]:
                 [baris(i) for i in reversed(dinilai[-PERINGKAT:])],
                 kosong="Belum ada pendamping dengan skor bulan ini.",
             ),
-            tabel("Kinerja per pendamping", kolom_list, [baris(i) for i in semua]),
+            tabel("Kinerja per pendamping", kolom_list, [baris(i) for i in semua], is_rinci=True),
         ],
         grafik_list=[
             grafik(

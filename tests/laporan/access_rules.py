@@ -29,8 +29,8 @@ RULES = {
     "laporan:laporan-list": Rule(_SEMUA_KANTOR),
     # An empty POST is refused by the form (400) once the role is allowed.
     "laporan:laporan-create": Rule({**LOGIN, **ok_for(*_KANTOR, ok=400)}, method="post"),
-    "laporan:laporan-detail": Rule(_KOTA, kwargs=_kota),
-    "laporan:laporan-progress": Rule(_SEMUA_KANTOR, kwargs=_pusat),
+    "laporan:laporan-detail": Rule(_SEMUA_KANTOR, kwargs=_pusat),  # walked by the layout test
+    "laporan:laporan-progress": Rule(_KOTA, kwargs=_kota),
     "laporan:laporan-pdf": Rule(_SEMUA_KANTOR, kwargs=_pusat),
     "laporan:laporan-xlsx": Rule(_KOTA, kwargs=_kota),
 }
