@@ -10,16 +10,16 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from dinsos import services as dinsos_services
-from dinsos.access import scope_wilayah
+from dinsos.access import scope_kelurahan_ids, scope_wilayah
 from dinsos.models import AuditEvent, User
 from kpm.access import access_keluarga, scope_keluarga
 from kpm.models import Keluarga
-from pendamping.models import Kasus, Kunjungan, Pendamping, Rujukan, SkorKepuasan
+from pendamping.models import Kasus, KlienPmks, Kunjungan, Pendamping, Rujukan, SkorKepuasan
 
 R = User.Role
 # Who records field work: the pendamping for their own families, office staff on their behalf.
@@ -57,7 +57,7 @@ def scope_pendamping(user: User, pendamping: QuerySet[Pendamping]) -> QuerySet[P
 
 def access_pendamping(user: User, pendamping_id: int) -> Pendamping:
     """Return the worker if `user` may see them; a missing one and a hidden one are both 404."""
-    visible = scope_pendamping(user, Pendamping.objects.select_related("user"))
+    visible = scope_pendamping(user, Pendamping.objects.select_related("user", "jenis"))
     return get_object_or_404(visible, pk=pendamping_id)
 
 
@@ -83,19 +83,71 @@ def access_keluarga_ids(user: User, keluarga_ids: Collection[int]) -> list[int]:
     return sorted(visible)
 
 
+# --- PMKS clients who are not KPM (issue 20) ------------------------------------------
+def scope_klien(user: User, klien: QuerySet[KlienPmks]) -> QuerySet[KlienPmks]:
+    """Limit `klien` to what `user` may see, as families are scoped:
+
+    - admin: every client;
+    - operator, koordinator: clients living in the kelurahan under their areas;
+    - pendamping (any PSKS worker with a login): only the clients they handle, still inside
+      their areas.
+    """
+    if user.role == R.ADMIN:
+        return klien
+    in_area = klien.filter(kelurahan_id__in=scope_kelurahan_ids(user))
+    if user.role == R.PENDAMPING:
+        return in_area.filter(pendamping__user=user)
+    if user.role in {R.OPERATOR, R.KOORDINATOR}:
+        return in_area
+    return klien.none()
+
+
+def can_register_klien(user: User) -> bool:
+    return user.role in PENCATAT
+
+
+def access_klien(user: User, klien_id: int, *, for_update: bool = False) -> KlienPmks:
+    """Return the client if `user` may see them (404 otherwise; 403 to change them without
+    the right role). A read is recorded in the audit log; a denied request records nothing."""
+    visible = scope_klien(
+        user, KlienPmks.objects.select_related("kategori", "kelurahan__parent", "pendamping")
+    )
+    klien = get_object_or_404(visible, pk=klien_id)
+    if for_update and not can_register_klien(user):
+        raise PermissionDenied
+    if not for_update:
+        dinsos_services.audit_record(user=user, action=AuditEvent.Action.VIEW, obj=klien)
+    return klien
+
+
+def access_klien_for_layanan(user: User, klien_id: int) -> KlienPmks:
+    """Return a client the user may record field work for (404 outside scope, 403 by role).
+
+    Not audited here: the service records what is written.
+    """
+    return access_klien(user, klien_id, for_update=True)
+
+
+def _subjek_visible(user: User) -> Q:
+    """Records of the families and of the PMKS clients `user` may see."""
+    return Q(keluarga__in=scope_keluarga(user, Keluarga.objects.all())) | Q(
+        klien__in=scope_klien(user, KlienPmks.objects.all())
+    )
+
+
 def scope_kasus(user: User, kasus: QuerySet[Kasus]) -> QuerySet[Kasus]:
-    """Cases of the families `user` may see."""
-    return kasus.filter(keluarga__in=scope_keluarga(user, Keluarga.objects.all()))
+    """Cases of the families and PMKS clients `user` may see."""
+    return kasus.filter(_subjek_visible(user))
 
 
 def scope_rujukan(user: User, rujukan: QuerySet[Rujukan]) -> QuerySet[Rujukan]:
-    """Referrals of the families `user` may see."""
-    return rujukan.filter(keluarga__in=scope_keluarga(user, Keluarga.objects.all()))
+    """Referrals of the families and PMKS clients `user` may see."""
+    return rujukan.filter(_subjek_visible(user))
 
 
 def scope_kunjungan(user: User, kunjungan: QuerySet[Kunjungan]) -> QuerySet[Kunjungan]:
-    """Visits of the families `user` may see."""
-    return kunjungan.filter(keluarga__in=scope_keluarga(user, Keluarga.objects.all()))
+    """Visits of the families and PMKS clients `user` may see."""
+    return kunjungan.filter(_subjek_visible(user))
 
 
 def scope_skor(user: User, skor: QuerySet[SkorKepuasan]) -> QuerySet[SkorKepuasan]:
@@ -107,7 +159,10 @@ def access_kasus(user: User, kasus_id: int, *, for_update: bool = False) -> Kasu
     """Return the case if `user` may see its family (404 otherwise; 403 to change it without
     the right role). A read is recorded in the audit log; a denied request records nothing."""
     visible = scope_kasus(
-        user, Kasus.objects.select_related("keluarga__pengurus", "keluarga__kelurahan")
+        user,
+        Kasus.objects.select_related(
+            "keluarga__pengurus", "keluarga__kelurahan", "klien__kelurahan"
+        ),
     )
     kasus = get_object_or_404(visible.select_related("pendamping", "dicatat_oleh"), pk=kasus_id)
     if for_update and not can_record_layanan(user):
@@ -121,7 +176,10 @@ def access_rujukan(user: User, rujukan_id: int, *, for_update: bool = False) -> 
     """Return the referral if `user` may see its family (404 otherwise; 403 to change it
     without the right role). A read is recorded in the audit log."""
     visible = scope_rujukan(
-        user, Rujukan.objects.select_related("keluarga__pengurus", "keluarga__kelurahan")
+        user,
+        Rujukan.objects.select_related(
+            "keluarga__pengurus", "keluarga__kelurahan", "klien__kelurahan"
+        ),
     )
     rujukan = get_object_or_404(
         visible.select_related("pendamping", "dicatat_oleh", "kasus"), pk=rujukan_id

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.contrib import admin
@@ -9,7 +9,10 @@ from pendamping import services
 from pendamping.models import (
     Arahan,
     ArahanPenerima,
+    JenisPsks,
     Kasus,
+    KategoriPmks,
+    KlienPmks,
     Kunjungan,
     LaporanBulanan,
     Pendamping,
@@ -59,7 +62,7 @@ class PendampingAdmin(admin.ModelAdmin):
     list_display = ("nama", "jenis", "user", "mulai", "selesai", "is_wilayah_sulit")
     list_filter = ("jenis", "is_wilayah_sulit", "selesai")
     search_fields = ("nama", "user__username", "telepon")
-    list_select_related = ("user",)
+    list_select_related = ("user", "jenis")
     filter_horizontal = ("wilayah",)
     raw_id_fields = ("user",)
 
@@ -86,30 +89,79 @@ class PenugasanAdmin(admin.ModelAdmin):
         return False
 
 
+# --- The PSKS kinds, PMKS categories and clients (issue 20) ---------------------------
+@admin.register(JenisPsks)
+class JenisPsksAdmin(admin.ModelAdmin):
+    """The office edits the worker kinds: name, caseload ceiling, whether they follow KPM
+    families, active. The code is what records point at: it is not changed once used."""
+
+    list_display = ("nama", "kode", "batas_beban", "is_ikut_keluarga", "is_aktif", "urutan")
+    list_editable = ("batas_beban", "is_ikut_keluarga", "is_aktif", "urutan")
+    list_filter = ("is_aktif", "is_ikut_keluarga")
+    search_fields = ("nama", "kode")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return ("kode",) if obj is not None else ()
+
+
+@admin.register(KategoriPmks)
+class KategoriPmksAdmin(admin.ModelAdmin):
+    list_display = ("nama", "kode", "is_aktif", "urutan")
+    list_editable = ("is_aktif", "urutan")
+    list_filter = ("is_aktif",)
+    search_fields = ("nama", "kode")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return ("kode",) if obj is not None else ()
+
+
+@admin.register(KlienPmks)
+class KlienPmksAdmin(admin.ModelAdmin):
+    """Read-only here: clients are registered on their pages (scoped and audited)."""
+
+    list_display = ("nama", "kategori", "kelurahan", "pendamping")
+    list_filter = ("kategori",)
+    search_fields = ("nama",)  # no NIK in URLs
+    list_select_related = ("kategori", "kelurahan", "pendamping")
+    exclude = ("nik",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
 class _CatatanAdmin(admin.ModelAdmin):
-    search_fields = ("keluarga__pengurus__nama", "pendamping__nama")  # no NIK in URLs
-    list_select_related = ("keluarga", "pendamping")
-    raw_id_fields = ["keluarga", "pendamping", "dicatat_oleh"]
+    search_fields: ClassVar[tuple[str, ...]] = (
+        "keluarga__pengurus__nama",
+        "klien__nama",
+        "pendamping__nama",
+    )  # no NIK in URLs
+    list_select_related: ClassVar[tuple[str, ...]] = ("keluarga", "klien", "pendamping")
+    raw_id_fields = ["keluarga", "klien", "pendamping", "dicatat_oleh"]
 
 
 @admin.register(Kasus)
 class KasusAdmin(_CatatanAdmin):
-    list_display = ("keluarga", "pendamping", "kategori", "tanggal_lapor", "status")
+    list_display = ("keluarga", "klien", "pendamping", "kategori", "tanggal_lapor", "status")
     list_filter = ("status", "kategori", "pendamping__jenis")
     date_hierarchy = "tanggal_lapor"
 
 
 @admin.register(Rujukan)
 class RujukanAdmin(_CatatanAdmin):
-    list_display = ("keluarga", "pendamping", "tujuan", "tanggal_kirim", "status")
+    list_display = ("keluarga", "klien", "pendamping", "tujuan", "tanggal_kirim", "status")
     list_filter = ("status", "tujuan")
     date_hierarchy = "tanggal_kirim"
-    raw_id_fields = ["keluarga", "pendamping", "dicatat_oleh", "kasus"]
+    raw_id_fields = ["keluarga", "klien", "pendamping", "dicatat_oleh", "kasus"]
+    # The answer letter is uploaded on the referral page only (checked by dinsos.uploads).
+    exclude = ("dokumen_jawaban", "tipe_dokumen")
 
 
 @admin.register(Kunjungan)
 class KunjunganAdmin(_CatatanAdmin):
-    list_display = ("keluarga", "pendamping", "jenis", "tanggal")
+    list_display = ("keluarga", "klien", "pendamping", "jenis", "tanggal")
     list_filter = ("jenis",)
     date_hierarchy = "tanggal"
 
@@ -118,6 +170,9 @@ class KunjunganAdmin(_CatatanAdmin):
 class SkorKepuasanAdmin(_CatatanAdmin):
     list_display = ("keluarga", "pendamping", "skor", "tanggal", "kanal")
     list_filter = ("skor", "kanal")
+    search_fields = ("keluarga__pengurus__nama", "pendamping__nama")  # no NIK in URLs
+    list_select_related = ("keluarga", "pendamping")
+    raw_id_fields = ["keluarga", "pendamping", "dicatat_oleh"]
     date_hierarchy = "tanggal"
 
 

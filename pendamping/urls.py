@@ -5,6 +5,7 @@ from dinsos.models import User
 from dinsos.navigation import ALL_ROLES, GRUP_LAPORAN, GRUP_PENDAMPINGAN, KANTOR
 from pendamping.views import catatan as views_catatan
 from pendamping.views import pendamping as views
+from pendamping.views import psks as views_psks
 
 app_name = "pendamping"
 
@@ -24,6 +25,7 @@ urlpatterns = [
     path("rujukan/baru/", views_catatan.rujukan_create, name="rujukan-create"),
     path("rujukan/<int:pk>/", views_catatan.rujukan_detail, name="rujukan-detail"),
     path("rujukan/<int:pk>/hasil/", views_catatan.rujukan_hasil, name="rujukan-hasil"),
+    path("rujukan/<int:pk>/jawaban/", views_catatan.rujukan_dokumen, name="rujukan-dokumen"),
     path("kunjungan/", views_catatan.kunjungan_list, name="kunjungan-list"),
     path("kunjungan/baru/", views_catatan.kunjungan_create, name="kunjungan-create"),
     path(
@@ -33,6 +35,11 @@ urlpatterns = [
     path("kepuasan/", views_catatan.skor_list, name="skor-list"),
     path("kepuasan/baru/", views_catatan.skor_create, name="skor-create"),
     path("pemutakhiran/", views_catatan.perubahan_list, name="perubahan-list"),
+    # Issue 20: PMKS clients who are not KPM.
+    path("klien/", views_psks.klien_list, name="klien-list"),
+    path("klien/baru/", views_psks.klien_create, name="klien-create"),
+    path("klien/<int:pk>/", views_psks.klien_detail, name="klien-detail"),
+    path("klien/<int:pk>/ubah/", views_psks.klien_update, name="klien-update"),
 ]
 
 
@@ -47,6 +54,7 @@ def menu() -> list[ItemMenu]:
         ItemMenu(g, "Rujukan", "pendamping:rujukan-list", ALL_ROLES),
         ItemMenu(g, "Kunjungan rumah", "pendamping:kunjungan-list", ALL_ROLES),
         ItemMenu(g, "Skor kepuasan", "pendamping:skor-list", ALL_ROLES),
+        ItemMenu(g, "Klien PMKS", "pendamping:klien-list", ALL_ROLES),
         ItemMenu(g, "Pemutakhiran data", "pendamping:perubahan-list", ALL_ROLES),
         ItemMenu(GRUP_LAPORAN, "Kinerja pendamping", "pendamping:perbandingan", KANTOR),
     ]

@@ -2,17 +2,47 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.db import models
 from django.db.models import F, Q
 
 from dinsos.models import User
 from dinsos.pemrosesan import KESEHATAN, PENERIMA_RUJUKAN, DasarHukum, Pemrosesan
+from dinsos.uploads import stored_extension
 from kpm.models import Keluarga
 from pendamping.models.pendamping import SKOR_MAKS, SKOR_MIN, Pendamping
+from pendamping.models.psks import KlienPmks
+
+# Issue 20: a case, referral or visit is for a KPM family or for a PMKS client, never both.
+SATU_SUBJEK = (Q(keluarga__isnull=False) & Q(klien__isnull=True)) | (
+    Q(keluarga__isnull=True) & Q(klien__isnull=False)
+)
+
+
+def _subjek_fields(related_name: str) -> tuple[models.ForeignKey, models.ForeignKey]:
+    keluarga = models.ForeignKey(
+        Keluarga, on_delete=models.PROTECT, null=True, blank=True, related_name=related_name
+    )
+    klien = models.ForeignKey(
+        KlienPmks,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        verbose_name="klien PMKS",
+    )
+    return keluarga, klien
+
+
+def _jawaban_path(instance: Rujukan, filename: str) -> str:
+    # An unguessable name, served only through an access-checked view; the extension is the
+    # one found from the content (dinsos.uploads), never the client's.
+    return f"pendamping/rujukan/{secrets.token_hex(16)}.{stored_extension(filename)}"
 
 
 class Kasus(models.Model):
-    """A family's problem reported to their pendamping, and when it was handled."""
+    """A problem of a KPM family or a PMKS client reported to a worker, and when it was handled."""
 
     class Kategori(models.TextChoices):
         PENDIDIKAN = "pendidikan", "Pendidikan anak"
@@ -29,7 +59,7 @@ class Kasus(models.Model):
         DITANGANI = "ditangani", "Ditangani"
         SELESAI = "selesai", "Selesai"
 
-    keluarga = models.ForeignKey(Keluarga, on_delete=models.PROTECT, related_name="kasus")
+    keluarga, klien = _subjek_fields("kasus")
     pendamping = models.ForeignKey(Pendamping, on_delete=models.PROTECT, related_name="kasus")
     tanggal_lapor = models.DateField("tanggal dilaporkan")
     kategori = models.CharField(max_length=20, choices=Kategori)
@@ -52,6 +82,7 @@ class Kasus(models.Model):
         ordering = ["-tanggal_lapor", "-id"]
         verbose_name_plural = "kasus"
         constraints = [
+            models.CheckConstraint(condition=SATU_SUBJEK, name="kasus_keluarga_atau_klien"),
             # A handled case has its date; a case still reported has none.
             models.CheckConstraint(
                 condition=(Q(status="dilaporkan") & Q(tanggal_ditangani__isnull=True))
@@ -68,6 +99,7 @@ class Kasus(models.Model):
             models.Index(fields=["pendamping", "tanggal_ditangani"], name="kasus_pdp_ditangani"),
             models.Index(fields=["pendamping", "tanggal_lapor"], name="kasus_pdp_lapor"),
             models.Index(fields=["keluarga", "-tanggal_lapor"], name="kasus_kel_lapor"),
+            models.Index(fields=["klien", "-tanggal_lapor"], name="kasus_klien_lapor"),
         ]
 
     def __str__(self) -> str:
@@ -75,7 +107,12 @@ class Kasus(models.Model):
 
 
 class Rujukan(models.Model):
-    """A referral of a family to another service, and its outcome."""
+    """A referral of a family or PMKS client to another service, and that service's answer.
+
+    Two-way (issue 20): the receiving institution's answer is the outcome (status, date,
+    result) with its letter (`dokumen_jawaban`); a referral still `dikirim` past the
+    setting `rujukan_jawaban_batas_hari` is overdue ("terlambat").
+    """
 
     class Tujuan(models.TextChoices):
         PUSKESMAS = "puskesmas", "Puskesmas / fasilitas kesehatan"
@@ -89,7 +126,7 @@ class Rujukan(models.Model):
         SELESAI = "selesai", "Selesai dilayani"
         TIDAK_DILAYANI = "tidak_dilayani", "Tidak dapat dilayani"
 
-    keluarga = models.ForeignKey(Keluarga, on_delete=models.PROTECT, related_name="rujukan")
+    keluarga, klien = _subjek_fields("rujukan")
     pendamping = models.ForeignKey(Pendamping, on_delete=models.PROTECT, related_name="rujukan")
     kasus = models.ForeignKey(
         Kasus, on_delete=models.SET_NULL, null=True, blank=True, related_name="rujukan"
@@ -100,7 +137,11 @@ class Rujukan(models.Model):
     keperluan = models.TextField(max_length=2000, blank=True)
     status = models.CharField(max_length=15, choices=Status, default=Status.DIKIRIM)
     hasil = models.TextField(max_length=2000, blank=True)
-    tanggal_selesai = models.DateField("tanggal selesai", null=True, blank=True)
+    tanggal_selesai = models.DateField("tanggal jawaban", null=True, blank=True)
+    dokumen_jawaban = models.FileField(
+        "surat jawaban", upload_to=_jawaban_path, max_length=200, blank=True
+    )
+    tipe_dokumen = models.CharField(max_length=40, blank=True)  # found from the bytes
     dicatat_oleh = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -117,6 +158,7 @@ class Rujukan(models.Model):
         ordering = ["-tanggal_kirim", "-id"]
         verbose_name_plural = "rujukan"
         constraints = [
+            models.CheckConstraint(condition=SATU_SUBJEK, name="rujukan_keluarga_atau_klien"),
             models.CheckConstraint(
                 condition=~Q(tujuan="lainnya") | ~Q(tujuan_lain=""),
                 name="rujukan_tujuan_lain_diisi",
@@ -135,6 +177,12 @@ class Rujukan(models.Model):
         indexes = [
             models.Index(fields=["pendamping", "tanggal_kirim"], name="rujukan_pdp_kirim"),
             models.Index(fields=["keluarga", "-tanggal_kirim"], name="rujukan_kel_kirim"),
+            models.Index(fields=["klien", "-tanggal_kirim"], name="rujukan_klien_kirim"),
+            models.Index(
+                fields=["tanggal_kirim"],
+                condition=Q(status="dikirim"),
+                name="rujukan_menunggu_jawaban",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -146,13 +194,14 @@ class Rujukan(models.Model):
 
 
 class Kunjungan(models.Model):
-    """A home visit or verification: one way a family counts as reached (cakupan layanan)."""
+    """A home visit or verification of a family or PMKS client: one way they count as reached
+    (cakupan layanan)."""
 
     class Jenis(models.TextChoices):
         KUNJUNGAN_RUMAH = "kunjungan", "Kunjungan rumah"
         VERIFIKASI = "verifikasi", "Verifikasi"
 
-    keluarga = models.ForeignKey(Keluarga, on_delete=models.PROTECT, related_name="kunjungan")
+    keluarga, klien = _subjek_fields("kunjungan")
     pendamping = models.ForeignKey(Pendamping, on_delete=models.PROTECT, related_name="kunjungan")
     tanggal = models.DateField()
     jenis = models.CharField(max_length=10, choices=Jenis, default=Jenis.KUNJUNGAN_RUMAH)
@@ -170,8 +219,12 @@ class Kunjungan(models.Model):
     class Meta:
         ordering = ["-tanggal", "-id"]
         verbose_name_plural = "kunjungan"
+        constraints = [
+            models.CheckConstraint(condition=SATU_SUBJEK, name="kunjungan_keluarga_atau_klien"),
+        ]
         indexes = [
             models.Index(fields=["keluarga", "tanggal"], name="kunjungan_kel_tanggal"),
+            models.Index(fields=["klien", "tanggal"], name="kunjungan_klien_tanggal"),
             models.Index(fields=["pendamping", "tanggal"], name="kunjungan_pdp_tanggal"),
         ]
 

@@ -15,6 +15,7 @@ from dinsos.identity import validate_nik
 from dinsos.models import User, Wilayah
 from dinsos.pemrosesan import AKSES_KANTOR, DasarHukum, Pemrosesan
 from kpm.models import Keluarga
+from pendamping.models.psks import JenisPsks
 
 # DOMAIN.md §8: a NIK is 16 digits.
 NIK_PATTERN = r"^\d{16}$"
@@ -24,7 +25,8 @@ SKOR_MAKS = 5
 
 
 class Pendamping(models.Model):
-    """A member of the social-welfare workforce (DOMAIN.md §1: PKH, Rehsos, TKSK, PSM).
+    """A member of the social-welfare workforce (DOMAIN.md §1: PKH, Rehsos, TKSK, PSM; issue
+    20 adds ASN, Karang Taruna and LKS), of a kind the admin keeps in `JenisPsks`.
 
     Pendamping PKH sign in (`user`); PSM and TKSK often do not, so the link is optional.
     The areas of duty of a worker with a login are also the areas of their account
@@ -32,10 +34,16 @@ class Pendamping(models.Model):
     """
 
     class Jenis(models.TextChoices):
+        """Codes of the kinds seeded by migration 0005 (rows of `JenisPsks`; the admin may
+        add more). Code that names one kind (demo, tests) uses these."""
+
+        ASN = "asn", "ASN"
         PKH = "pkh", "Pendamping PKH"
         REHSOS = "rehsos", "Pendamping Rehsos"
         TKSK = "tksk", "TKSK"
         PSM = "psm", "PSM"
+        KARANG_TARUNA = "karang_taruna", "Karang Taruna"
+        LKS = "lks", "LKS"
 
     user = models.OneToOneField(
         User,
@@ -47,7 +55,16 @@ class Pendamping(models.Model):
         verbose_name="akun",
     )
     nama = models.CharField(max_length=100)
-    jenis = models.CharField(max_length=6, choices=Jenis, default=Jenis.PKH)
+    # The column keeps the code (db_column "jenis"), so raw SQL and filters by code still hold.
+    jenis = models.ForeignKey(
+        JenisPsks,
+        on_delete=models.PROTECT,
+        to_field="kode",
+        db_column="jenis",
+        default=Jenis.PKH.value,
+        related_name="pendamping",
+        verbose_name="jenis",
+    )
     nik = models.CharField("NIK", max_length=16, blank=True, default="", validators=[validate_nik])
     telepon = models.CharField(max_length=20, blank=True)
     wilayah = models.ManyToManyField(
@@ -92,6 +109,10 @@ class Pendamping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.nama} ({self.get_jenis_display()})"
+
+    def get_jenis_display(self) -> str:
+        """The kind's name (loads `jenis` unless the selector joined it)."""
+        return self.jenis.nama
 
     @property
     def nik_tersamar(self) -> str:

@@ -1,7 +1,8 @@
 """Reads of the pendamping app, always scoped through pendamping.access / kpm.access.
 
 Split by subject; callers import `pendamping.selectors` and use the names re-exported here:
-pendamping, assignments and field records (`pendamping`), the performance indicators from one
+pendamping, assignments and field records (`pendamping`), the PSKS kinds, PMKS clients and
+overdue referrals (`psks`), the performance indicators from one
 aggregate statement (`indikator`) and the figures built from its rows (`kinerja`), a
 pendamping's own families for field work (`keluarga`: the family picker, visits due). The
 Beranda's lines are `pendamping.selectors.beranda` (registered as a hook in `pendamping.apps`).
@@ -25,6 +26,7 @@ from pendamping.selectors.kepuasan import tautan_get
 from pendamping.selectors.kinerja import KOSONG, Indikator, ItemRhk, grafik_list
 from pendamping.selectors.pendamping import (
     PANEL_ROWS,
+    SKOR_STATUS_PILIHAN,
     CatatanFilter,
     PendampingFilter,
     PenugasanFilter,
@@ -48,6 +50,20 @@ from pendamping.selectors.pendamping import (
     rujukan_list,
     skor_list,
 )
+from pendamping.selectors.psks import (
+    KlienFilter,
+    jenis_psks_list,
+    jenis_psks_pilihan,
+    kategori_pmks_pilihan,
+    klien_catatan,
+    klien_kelurahan_pilihan,
+    klien_list,
+    klien_petugas_pilihan,
+    klien_pilihan,
+    rujukan_batas_hari,
+    rujukan_is_terlambat,
+    rujukan_terlambat,
+)
 from pendamping.selectors.ringkasan import (
     indikator_ringkas,
     kinerja_ringkas,
@@ -61,10 +77,12 @@ __all__ = [
     "KOSONG",
     "PANEL_ROWS",
     "PILIHAN_CARI_MAKS",
+    "SKOR_STATUS_PILIHAN",
     "STATUS_DIDAMPINGI",
     "CatatanFilter",
     "Indikator",
     "ItemRhk",
+    "KlienFilter",
     "PendampingFilter",
     "PenugasanFilter",
     "data_subjek",
@@ -72,8 +90,11 @@ __all__ = [
     "indikator_list",
     "indikator_ringkas",
     "is_p2k2_tersedia",
+    "jenis_psks_list",
+    "jenis_psks_pilihan",
     "kasus_list",
     "kasus_terbuka_keluarga",
+    "kategori_pmks_pilihan",
     "keluarga_ids",
     "keluarga_kunjungan_jatuh_tempo",
     "keluarga_panel",
@@ -83,6 +104,11 @@ __all__ = [
     "kelurahan_pilihan",
     "kinerja_pendamping",
     "kinerja_ringkas",
+    "klien_catatan",
+    "klien_kelurahan_pilihan",
+    "klien_list",
+    "klien_petugas_pilihan",
+    "klien_pilihan",
     "kontak_kunjungan",
     "kunjungan_batas_hari",
     "kunjungan_list",
@@ -96,8 +122,11 @@ __all__ = [
     "perbandingan_ringkas",
     "periode_kinerja",
     "perubahan_list",
+    "rujukan_batas_hari",
+    "rujukan_is_terlambat",
     "rujukan_kasus",
     "rujukan_list",
+    "rujukan_terlambat",
     "skor_list",
     "tautan_get",
 ]

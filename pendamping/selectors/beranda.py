@@ -18,6 +18,7 @@ from pendamping.periode import Periode
 from pendamping.selectors.indikator import perbandingan
 from pendamping.selectors.keluarga import keluarga_kunjungan_jatuh_tempo, kunjungan_batas_hari
 from pendamping.selectors.pendamping import PendampingFilter, pendamping_list
+from pendamping.selectors.psks import rujukan_batas_hari, rujukan_terlambat
 
 R = User.Role
 TERENDAH = 3  # the month's lowest scores named on a koordinator's Beranda
@@ -27,7 +28,7 @@ def beranda_items(*, user: User) -> list[ItemBeranda]:
     """Pendamping: their families due a home visit; office roles: workers over their caseload
     ceiling; koordinator: the month's lowest scores on the comparison table."""
     if user.role == R.PENDAMPING:
-        return [_kunjungan_jatuh_tempo(user)]
+        return [_kunjungan_jatuh_tempo(user), _rujukan_terlambat(user)]
     if user.role not in (R.ADMIN, R.OPERATOR, R.KOORDINATOR):
         return []
     filters = PendampingFilter(is_melebihi=True)
@@ -38,9 +39,22 @@ def beranda_items(*, user: User) -> list[ItemBeranda]:
             "Pendamping melebihi batas keluarga", jumlah, url, "peringatan" if jumlah else "info"
         )
     ]
+    items.append(_rujukan_terlambat(user))
     if user.role == R.KOORDINATOR:
         items.append(_ringkasan_bulan(user))
     return items
+
+
+def _rujukan_terlambat(user: User) -> ItemBeranda:
+    """Issue 20: referrals the receiving institution has not answered in time."""
+    jumlah = rujukan_terlambat(user=user).count()
+    return ItemBeranda(
+        "Rujukan terlambat dijawab",
+        jumlah,
+        f"{reverse('pendamping:rujukan-list')}?{urlencode({'terlambat': 'on'})}",
+        "bahaya" if jumlah else "info",
+        keterangan=f"Belum ada jawaban lembaga tujuan lebih dari {rujukan_batas_hari()} hari.",
+    )
 
 
 def _ringkasan_bulan(user: User) -> ItemBeranda:

@@ -13,6 +13,8 @@ Formulas (also on the performance page, "Cara hitung"):
   kept); families that graduated or were cancelled before the period are left out;
 - cakupan layanan = families served with a contact in the period while they were with this
   pendamping (a visit/verification, or P2K2 attendance once registered) / families served;
+  PMKS clients (issue 20) count beside families: a client the worker handles, registered by
+  the end of the period, is served; reached with a visit or a case reported or handled in it;
 - kecepatan respon = median days from report to handling, over cases handled in the period;
 - integrasi rujukan = referrals sent in the period that were completed / referrals sent;
 - kepuasan = mean score (1–5) given in the period, with the number of scores; a score the
@@ -47,6 +49,7 @@ from pendamping.models import (
 )
 from pendamping.periode import Periode
 from pendamping.selectors.kinerja import KOSONG, Indikator, ItemRhk
+from pendamping.selectors.psks import KLIEN_CTE
 
 __all__ = [
     "KOSONG",
@@ -298,7 +301,8 @@ def _statement(
             WHERE oleh_id IN (SELECT user_id FROM akun)
               AND created_at >= %(awal_waktu)s AND created_at < %(akhir_waktu)s
             GROUP BY oleh_id
-        )
+        ),
+        {KLIEN_CTE}
         """,  # noqa: S608
         **params,
     )
@@ -313,7 +317,8 @@ def _statement(
                COALESCE(rujukan.dikirim, 0), COALESCE(rujukan.selesai, 0), skor.rata,
                COALESCE(skor.n, 0), COALESCE(akses.ekspor, 0), COALESCE(akses.ekspor_luar_jam, 0),
                COALESCE(akses.buka_nik, 0), COALESCE(lihat.maks, 0),
-               COALESCE(agg_graduasi.n, 0), COALESCE(perubahan.n, 0){rhk_columns}
+               COALESCE(agg_graduasi.n, 0), COALESCE(perubahan.n, 0),
+               COALESCE(klien.dilayani, 0), COALESCE(klien.terjangkau, 0){rhk_columns}
         FROM sasaran s
         LEFT JOIN beban ON beban.user_id = s.user_id
         LEFT JOIN agg_dilayani ON agg_dilayani.user_id = s.user_id
@@ -324,7 +329,8 @@ def _statement(
         LEFT JOIN skor ON skor.pendamping_id = s.id
         LEFT JOIN akses ON akses.user_id = s.user_id
         LEFT JOIN lihat ON lihat.user_id = s.user_id
-        LEFT JOIN perubahan ON perubahan.user_id = s.user_id{rhk_joins}
+        LEFT JOIN perubahan ON perubahan.user_id = s.user_id
+        LEFT JOIN klien ON klien.pendamping_id = s.id{rhk_joins}
         """  # noqa: S608
     )
     return sql, keys
@@ -348,6 +354,8 @@ _FIELDS = (
     "lihat_per_jam_maks",
     "graduasi",
     "pemutakhiran",
+    "klien_dilayani",
+    "klien_terjangkau",
 )
 
 
@@ -356,7 +364,7 @@ def indikator_list(
 ) -> list[Indikator]:
     """Figures of every pendamping in `pendamping` (already scoped and ordered) for the
     period: one query for the profiles, one aggregate statement for all their figures."""
-    profiles = list(pendamping.select_related("user"))
+    profiles = list(pendamping.select_related("user", "jenis"))
     return _hitung(profiles, [periode], pengaturan)[0]
 
 
@@ -425,7 +433,7 @@ def perbandingan_pendamping(
         .exclude(selesai__lt=periode.awal)
     )
     if jenis:
-        qs = qs.filter(jenis=jenis)
+        qs = qs.filter(jenis__kode=jenis)  # the code is the column: no join
     return qs.order_by("nama", "pk")
 
 

@@ -20,6 +20,7 @@ from pendamping.models import Pendamping
 from pendamping.periode import Periode
 
 KOSONG = "—"
+SKOR_DIHITUNG = "dihitung"  # the score list's status filter (pendamping.selectors.skor_list)
 BELUM_TERCATAT = "belum tercatat"
 P2K2_BELUM = "Data P2K2 belum tersedia"
 SKOR_PENUH = 100.0
@@ -71,6 +72,9 @@ class Indikator:
     pemutakhiran: int
     rhk_luar: dict[str, int] = field(default_factory=dict)
     username: str = ""  # the pendamping's account, for the link to the audit log
+    # Issue 20: PMKS clients the worker handles (served) and those reached in the period.
+    klien_dilayani: int = 0
+    klien_terjangkau: int = 0
 
     # Raw ratios and flags ------------------------------------------------------
     @property
@@ -78,8 +82,18 @@ class Indikator:
         return self.pendamping.user_id is not None
 
     @property
+    def dilayani(self) -> int:
+        """Families and PMKS clients served in the period."""
+        return self.didampingi + self.klien_dilayani
+
+    @property
+    def terjangkau_semua(self) -> int:
+        """Families and PMKS clients reached in the period."""
+        return self.terjangkau + self.klien_terjangkau
+
+    @property
     def cakupan(self) -> float | None:
-        return _rasio(self.terjangkau, self.didampingi)
+        return _rasio(self.terjangkau_semua, self.dilayani)
 
     @property
     def integrasi_rujukan(self) -> float | None:
@@ -89,6 +103,8 @@ class Indikator:
     def batas_keluarga(self) -> int:
         if self.pendamping.is_wilayah_sulit:
             return int(self.pengaturan["pendamping_batas_keluarga_sulit"])
+        if (batas := self.pendamping.jenis.batas_beban) is not None:  # issue 20: per kind
+            return batas
         return int(self.pengaturan["pendamping_batas_keluarga"])
 
     @property
@@ -152,8 +168,9 @@ class Indikator:
     @property
     def skor(self) -> float | None:
         """Weighted mean of the indicator scores that have data (weights are settings);
-        none without families served in the period, so an idle account does not score."""
-        if not self.didampingi:
+        none without families or PMKS clients served in the period, so an idle account does
+        not score."""
+        if not self.dilayani:
             return None
         parts = [
             (self.skor_cakupan, self.pengaturan["bobot_cakupan_layanan"]),
@@ -173,7 +190,7 @@ class Indikator:
     def cakupan_teks(self) -> str:
         if self.cakupan is None:
             return KOSONG
-        return f"{persen(self.cakupan)} ({angka(self.terjangkau)}/{angka(self.didampingi)})"
+        return f"{persen(self.cakupan)} ({angka(self.terjangkau_semua)}/{angka(self.dilayani)})"
 
     @property
     def respon_teks(self) -> str:
@@ -253,7 +270,8 @@ class Indikator:
 
     @property
     def url_kepuasan(self) -> str:
-        return _url("pendamping:skor-list", **self._filter)
+        # The scores the figure counts: not those the pendamping entered themselves (issue 20).
+        return _url("pendamping:skor-list", status=SKOR_DIHITUNG, **self._filter)
 
     @property
     def url_graduasi(self) -> str:

@@ -13,11 +13,13 @@ from django.db.models import (
     Count,
     ExpressionWrapper,
     F,
+    IntegerField,
     Q,
     QuerySet,
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 
 from dinsos import selectors as dinsos_selectors
 from dinsos.access import scope_kelurahan_ids
@@ -37,6 +39,7 @@ from pendamping.access import (
 )
 from pendamping.models import (
     Kasus,
+    KlienPmks,
     Kunjungan,
     Pendamping,
     Penugasan,
@@ -45,6 +48,8 @@ from pendamping.models import (
 )
 from pendamping.periode import Periode
 from pendamping.selectors.indikator import STATUS_DIDAMPINGI
+from pendamping.selectors.kinerja import SKOR_DIHITUNG
+from pendamping.selectors.psks import rujukan_batas_kirim, rujukan_dengan_tenggat
 
 
 # --- Pendamping ------------------------------------------------------------------
@@ -62,18 +67,19 @@ def pendamping_list(
     """Workers the user may see, each with their current caseload against the ceiling.
 
     One annotate counts the families currently assigned (still served); the ceiling (DOMAIN.md
-    §11: 350, 150 in hard-to-reach areas) comes from the settings in force `on`.
+    §11: 350, 150 in hard-to-reach areas) comes from the settings in force `on`, unless the
+    worker's kind sets its own (`JenisPsks.batas_beban`, issue 20).
     """
     pengaturan = dinsos_selectors.pengaturan_semua(on=on)
     qs = scope_pendamping(user, Pendamping.objects.all())
     if filters.q:
         qs = qs.filter(Q(nama__icontains=filters.q) | Q(user__username__icontains=filters.q))
     if filters.jenis:
-        qs = qs.filter(jenis=filters.jenis)
+        qs = qs.filter(jenis__kode=filters.jenis)  # the code is the column: no join
     if filters.is_aktif:
         qs = qs.filter(Q(selesai__isnull=True) | Q(selesai__gte=on or today()))
     qs = (
-        qs.select_related("user")
+        qs.select_related("user", "jenis")
         .prefetch_related("wilayah")
         .annotate(
             jumlah_keluarga=Count(
@@ -85,7 +91,11 @@ def pendamping_list(
                     is_wilayah_sulit=True,
                     then=Value(pengaturan["pendamping_batas_keluarga_sulit"]),
                 ),
-                default=Value(pengaturan["pendamping_batas_keluarga"]),
+                default=Coalesce(
+                    F("jenis__batas_beban"),
+                    Value(pengaturan["pendamping_batas_keluarga"]),
+                    output_field=IntegerField(),
+                ),
             ),
         )
         .annotate(
@@ -168,6 +178,8 @@ class CatatanFilter:
     status: str = ""
     kategori: str = ""
     menurut: str = ""  # kasus: "ditangani" filters the period on the handled date
+    klien: int | None = None  # a PMKS client's records (issue 20)
+    is_terlambat: bool = False  # rujukan: only those unanswered past the setting
 
     @property
     def periode(self) -> Periode | None:
@@ -184,10 +196,17 @@ def _common(qs: QuerySet[Any], filters: CatatanFilter, date_field: str) -> Query
     return qs.select_related("keluarga__pengurus", "keluarga__kelurahan", "pendamping")
 
 
+def _common_subjek(qs: QuerySet[Any], filters: CatatanFilter, date_field: str) -> QuerySet[Any]:
+    """`_common` for records that may be of a PMKS client instead of a family."""
+    if filters.klien:
+        qs = qs.filter(klien_id=filters.klien)
+    return _common(qs, filters, date_field).select_related("klien__kelurahan")
+
+
 def kasus_list(*, user: User, filters: CatatanFilter) -> QuerySet[Kasus]:
     """Cases of the families the user may see, newest report first."""
     date_field = "tanggal_ditangani" if filters.menurut == "ditangani" else "tanggal_lapor"
-    qs = _common(scope_kasus(user, Kasus.objects.all()), filters, date_field)
+    qs = _common_subjek(scope_kasus(user, Kasus.objects.all()), filters, date_field)
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.kategori:
@@ -196,17 +215,27 @@ def kasus_list(*, user: User, filters: CatatanFilter) -> QuerySet[Kasus]:
 
 
 def rujukan_list(*, user: User, filters: CatatanFilter) -> QuerySet[Rujukan]:
-    """Referrals of the families the user may see, newest first."""
-    qs = _common(scope_rujukan(user, Rujukan.objects.all()), filters, "tanggal_kirim")
+    """Referrals of the families and clients the user may see, newest first, each with
+    `is_terlambat` (no answer past the setting `rujukan_jawaban_batas_hari`)."""
+    qs = _common_subjek(scope_rujukan(user, Rujukan.objects.all()), filters, "tanggal_kirim")
     if filters.status:
         qs = qs.filter(status=filters.status)
-    return qs.order_by("-tanggal_kirim", "-pk")
+    if filters.is_terlambat:
+        qs = qs.filter(status=Rujukan.Status.DIKIRIM, tanggal_kirim__lt=rujukan_batas_kirim())
+    return rujukan_dengan_tenggat(qs).order_by("-tanggal_kirim", "-pk")
 
 
 def kunjungan_list(*, user: User, filters: CatatanFilter) -> QuerySet[Kunjungan]:
     """Visits and verifications of the families the user may see, newest first."""
-    qs = _common(scope_kunjungan(user, Kunjungan.objects.all()), filters, "tanggal")
+    qs = _common_subjek(scope_kunjungan(user, Kunjungan.objects.all()), filters, "tanggal")
     return qs.order_by("-tanggal", "-pk")
+
+
+SKOR_TIDAK_DIHITUNG = "tidak_dihitung"
+SKOR_STATUS_PILIHAN = [
+    (SKOR_DIHITUNG, "Dihitung dalam indikator"),
+    (SKOR_TIDAK_DIHITUNG, "Tidak dihitung (dicatat pendamping sendiri)"),
+]
 
 
 def skor_list(*, user: User, filters: CatatanFilter) -> QuerySet[SkorKepuasan]:
@@ -214,6 +243,10 @@ def skor_list(*, user: User, filters: CatatanFilter) -> QuerySet[SkorKepuasan]:
     `is_dihitung`: false for a score the family's own pendamping entered (issue 20, D10)."""
     qs = _common(scope_skor(user, SkorKepuasan.objects.all()), filters, "tanggal")
     sendiri = Q(dicatat_oleh_id=F("pendamping__user_id"))
+    if filters.status == SKOR_DIHITUNG:
+        qs = qs.exclude(sendiri)
+    elif filters.status == SKOR_TIDAK_DIHITUNG:
+        qs = qs.filter(sendiri)
     return qs.annotate(
         is_dihitung=ExpressionWrapper(~sendiri, output_field=BooleanField())
     ).order_by("-tanggal", "-pk")
@@ -259,7 +292,7 @@ def keluarga_panel(*, keluarga: Keluarga, user: User) -> Panel:
     pendamping, who had the family when, and the latest field records (5 queries). The
     caller already checked access to the family."""
     pendamping = (
-        Pendamping.objects.filter(user_id=keluarga.pendamping_id).first()
+        Pendamping.objects.filter(user_id=keluarga.pendamping_id).select_related("jenis").first()
         if keluarga.pendamping_id
         else None
     )
@@ -299,9 +332,35 @@ def rujukan_kasus(*, kasus: Kasus) -> list[Rujukan]:
 
 def data_subjek(*, anggota: Any) -> dict[str, Any]:
     """The person's family's field records (`data_subjek` hook, UU 27/2022): who
-    accompanied the family when, cases, referrals, visits and satisfaction scores."""
+    accompanied the family when, cases, referrals, visits and satisfaction scores; and, when
+    the same NIK is registered as a PMKS client (issue 20), that client's data and records."""
     keluarga_id = anggota.keluarga_id
+    klien = KlienPmks.objects.filter(nik=anggota.nik).exclude(nik="")
     return {
+        "klien_pmks": json_rows(
+            klien.values(
+                "nama",
+                "jenis_kelamin",
+                "tanggal_lahir",
+                "alamat",
+                "keterangan",
+                kategori_nama=F("kategori__nama"),
+                kelurahan_nama=F("kelurahan__nama"),
+            )
+        ),
+        "kasus_klien_pmks": json_rows(
+            Kasus.objects.filter(klien__in=klien).values(
+                "tanggal_lapor", "kategori", "deskripsi", "status", "tindakan"
+            )
+        ),
+        "rujukan_klien_pmks": json_rows(
+            Rujukan.objects.filter(klien__in=klien).values(
+                "tanggal_kirim", "tujuan", "tujuan_lain", "keperluan", "status", "hasil"
+            )
+        ),
+        "kunjungan_klien_pmks": json_rows(
+            Kunjungan.objects.filter(klien__in=klien).values("tanggal", "jenis", "catatan")
+        ),
         "penugasan_pendamping": json_rows(
             Penugasan.objects.filter(keluarga_id=keluarga_id).values(
                 "mulai", "selesai", pendamping_nama=F("pendamping__profil_pendamping__nama")

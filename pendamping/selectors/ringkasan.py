@@ -217,7 +217,10 @@ def kinerja_ringkas(
 
 def perbandingan_profil(*, user: User, periode: Periode, jenis: str = "") -> QuerySet[Pendamping]:
     """The comparison table's pendamping (as `indikator.perbandingan`), loaded for it."""
-    return perbandingan_pendamping(user=user, periode=periode, jenis=jenis).select_related("user")
+    return perbandingan_pendamping(user=user, periode=periode, jenis=jenis).select_related(
+        "user",
+        "jenis",  # the kind's name is shown per row (issue 20: a table, not choices)
+    )
 
 
 def perbandingan_ringkas(

@@ -28,6 +28,7 @@ from pendamping.services.penugasan import (
     pendamping_wilayah_sync,
     penugasan_lengkapi,
 )
+from pendamping.services.psks import KLIEN_FIELDS, klien_create, klien_update
 from pendamping.services.rekap_akses import REKAP_BATCH_HARI, rekap_akses_harian
 from pendamping.services.rhk import (
     arahan_buat,
@@ -43,6 +44,7 @@ from pendamping.services.ringkasan import (
 )
 
 __all__ = [
+    "KLIEN_FIELDS",
     "REKAP_BATCH_HARI",
     "STATUS_DIDAMPINGI",
     # Issue 20: RHK 7–9 records and the family's own satisfaction answer
@@ -56,6 +58,8 @@ __all__ = [
     "kasus_catat",
     "kasus_status_ubah",
     "keluarga_tugaskan",
+    "klien_create",
+    "klien_update",
     "kunjungan_catat",
     "laporan_batas",
     "laporan_bulanan_kirim",

@@ -1,7 +1,8 @@
 """Writes of a pendamping's field records: cases, referrals, visits and satisfaction scores.
 
 Every service runs in one transaction and raises DomainError with an Indonesian message the
-user can act on. Callers pass families already loaded through `pendamping.access`.
+user can act on. Callers pass families (or, for cases, referrals and visits, PMKS clients:
+issue 20) already loaded through `pendamping.access`.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import datetime
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from dinsos import services as dinsos_services
@@ -20,6 +22,7 @@ from dinsos.pengaturan import today
 from kpm.models import Keluarga
 from pendamping.models import (
     Kasus,
+    KlienPmks,
     Kunjungan,
     Pendamping,
     Rujukan,
@@ -41,6 +44,33 @@ def _pendamping_for(*, keluarga: Keluarga, oleh: User) -> Pendamping:
     return profil
 
 
+def _subjek(keluarga: Keluarga | None, klien: KlienPmks | None) -> dict[str, Any]:
+    """The record's subject as model fields: exactly one of a family and a client."""
+    if (keluarga is None) == (klien is None):
+        raise DomainError("Pilih satu keluarga KPM atau satu klien PMKS.", field="keluarga")
+    return {"keluarga": keluarga} if keluarga is not None else {"klien": klien}
+
+
+def _pendamping_for_subjek(
+    *, keluarga: Keluarga | None, klien: KlienPmks | None, oleh: User
+) -> Pendamping:
+    """The worker a record belongs to: the author if a pendamping (any PSKS kind with a
+    login), else the family's pendamping or the worker handling the client."""
+    if keluarga is not None:
+        return _pendamping_for(keluarga=keluarga, oleh=oleh)
+    assert klien is not None
+    if oleh.role == User.Role.PENDAMPING:
+        profil = Pendamping.objects.filter(user_id=oleh.pk).first()
+        if profil is None:
+            raise DomainError("Akun Anda belum terhubung ke data pendamping. Hubungi admin.")
+        return profil
+    if klien.pendamping is None:
+        raise DomainError(
+            "Klien ini belum memiliki petugas yang menangani; tetapkan dulu di data klien."
+        )
+    return klien.pendamping
+
+
 def _check_tanggal(value: datetime.date, *, field: str, label: str) -> None:
     if value > today():
         raise DomainError(f"{label} tidak boleh setelah hari ini.", field=field)
@@ -52,12 +82,19 @@ def _audit_create(oleh: User, obj: Kasus | Rujukan | Kunjungan | SkorKepuasan) -
 
 
 @transaction.atomic
-def kasus_catat(*, keluarga: Keluarga, data: Mapping[str, Any], oleh: User) -> Kasus:
-    """Record a family's reported problem (status dilaporkan)."""
+def kasus_catat(
+    *,
+    keluarga: Keluarga | None = None,
+    klien: KlienPmks | None = None,
+    data: Mapping[str, Any],
+    oleh: User,
+) -> Kasus:
+    """Record a reported problem of a family or a PMKS client (status dilaporkan)."""
+    subjek = _subjek(keluarga, klien)
     _check_tanggal(data["tanggal_lapor"], field="tanggal_lapor", label="Tanggal dilaporkan")
     kasus = Kasus.objects.create(
-        keluarga=keluarga,
-        pendamping=_pendamping_for(keluarga=keluarga, oleh=oleh),
+        **subjek,
+        pendamping=_pendamping_for_subjek(keluarga=keluarga, klien=klien, oleh=oleh),
         tanggal_lapor=data["tanggal_lapor"],
         kategori=data["kategori"],
         deskripsi=data["deskripsi"].strip(),
@@ -118,18 +155,26 @@ def kasus_status_ubah(
 
 
 @transaction.atomic
-def rujukan_kirim(*, keluarga: Keluarga, data: Mapping[str, Any], oleh: User) -> Rujukan:
-    """Record a referral sent to another service."""
+def rujukan_kirim(
+    *,
+    keluarga: Keluarga | None = None,
+    klien: KlienPmks | None = None,
+    data: Mapping[str, Any],
+    oleh: User,
+) -> Rujukan:
+    """Record a referral of a family or a PMKS client sent to another service."""
+    subjek = _subjek(keluarga, klien)
     _check_tanggal(data["tanggal_kirim"], field="tanggal_kirim", label="Tanggal dikirim")
     tujuan_lain = (data.get("tujuan_lain") or "").strip()
     if data["tujuan"] == Rujukan.Tujuan.LAINNYA and not tujuan_lain:
         raise DomainError("Tuliskan layanan tujuan rujukan.", field="tujuan_lain")
     kasus = data.get("kasus")
-    if kasus is not None and kasus.keluarga_id != keluarga.pk:
-        raise DomainError("Kasus yang dipilih milik keluarga lain.", field="kasus")
+    milik = (keluarga.pk if keluarga else None, klien.pk if klien else None)
+    if kasus is not None and (kasus.keluarga_id, kasus.klien_id) != milik:
+        raise DomainError("Kasus yang dipilih milik keluarga atau klien lain.", field="kasus")
     rujukan = Rujukan.objects.create(
-        keluarga=keluarga,
-        pendamping=_pendamping_for(keluarga=keluarga, oleh=oleh),
+        **subjek,
+        pendamping=_pendamping_for_subjek(keluarga=keluarga, klien=klien, oleh=oleh),
         kasus=kasus,
         tujuan=data["tujuan"],
         tujuan_lain=tujuan_lain if data["tujuan"] == Rujukan.Tujuan.LAINNYA else "",
@@ -143,9 +188,16 @@ def rujukan_kirim(*, keluarga: Keluarga, data: Mapping[str, Any], oleh: User) ->
 
 @transaction.atomic
 def rujukan_hasil_catat(
-    *, rujukan: Rujukan, status: str, hasil: str, tanggal_selesai: datetime.date, oleh: User
+    *,
+    rujukan: Rujukan,
+    status: str,
+    hasil: str,
+    tanggal_selesai: datetime.date,
+    oleh: User,
+    dokumen: UploadedFile | None = None,
 ) -> Rujukan:
-    """Record a referral's outcome (served or not); an outcome is recorded once."""
+    """Record the receiving institution's answer: served or not, its date, what it said and
+    its letter (`dokumen`, already checked by `dinsos.uploads.UploadField`). Recorded once."""
     locked = Rujukan.objects.select_for_update().get(pk=rujukan.pk)
     if locked.status != Rujukan.Status.DIKIRIM:
         raise DomainError(
@@ -164,19 +216,32 @@ def rujukan_hasil_catat(
     locked.status = status
     locked.hasil = hasil.strip()
     locked.tanggal_selesai = tanggal_selesai
-    locked.save(update_fields=["status", "hasil", "tanggal_selesai", "updated_at"])
+    fields = ["status", "hasil", "tanggal_selesai", "updated_at"]
+    if dokumen is not None:
+        locked.dokumen_jawaban = dokumen  # type: ignore[assignment]  # FieldFile descriptor
+        locked.tipe_dokumen = dokumen.content_type or ""
+        fields += ["dokumen_jawaban", "tipe_dokumen"]
+    locked.save(update_fields=fields)
     dinsos_services.audit_record(user=oleh, action=AuditEvent.Action.UPDATE, obj=locked)
     ringkasan_kinerja_basi_catatan(locked)
     return locked
 
 
 @transaction.atomic
-def kunjungan_catat(*, keluarga: Keluarga, data: Mapping[str, Any], oleh: User) -> Kunjungan:
-    """Record a home visit or verification (counts the family as reached that month)."""
+def kunjungan_catat(
+    *,
+    keluarga: Keluarga | None = None,
+    klien: KlienPmks | None = None,
+    data: Mapping[str, Any],
+    oleh: User,
+) -> Kunjungan:
+    """Record a home visit or verification of a family or a PMKS client (counts them as
+    reached that month)."""
+    subjek = _subjek(keluarga, klien)
     _check_tanggal(data["tanggal"], field="tanggal", label="Tanggal kunjungan")
     kunjungan = Kunjungan.objects.create(
-        keluarga=keluarga,
-        pendamping=_pendamping_for(keluarga=keluarga, oleh=oleh),
+        **subjek,
+        pendamping=_pendamping_for_subjek(keluarga=keluarga, klien=klien, oleh=oleh),
         tanggal=data["tanggal"],
         jenis=data["jenis"],
         catatan=(data.get("catatan") or "").strip(),

@@ -24,7 +24,7 @@ from dinsos.models import AuditEvent, User, Wilayah
 from dinsos.pengaturan import today
 from kpm import services as kpm_services
 from kpm.models import Keluarga
-from pendamping.models import Pendamping, Penugasan
+from pendamping.models import JenisPsks, Pendamping, Penugasan
 from pendamping.services.ringkasan import ringkasan_kinerja_basi
 
 logger = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ STATUS_DIDAMPINGI = Keluarga.DIDAMPINGI
 def pendamping_create(
     *,
     nama: str,
-    jenis: Pendamping.Jenis,
+    jenis: str,
     mulai: datetime.date,
     wilayah: Iterable[Wilayah] = (),
     user: User | None = None,
@@ -45,12 +45,15 @@ def pendamping_create(
     telepon: str = "",
     is_wilayah_sulit: bool = False,
 ) -> Pendamping:
-    """Register a worker with their areas of duty; a linked account gets the same areas."""
+    """Register a worker of the kind coded `jenis` (a `JenisPsks` code) with their areas of
+    duty; a linked account gets the same areas."""
     if user is not None and user.role != User.Role.PENDAMPING:
         raise DomainError("Akun yang dihubungkan harus berperan pendamping.", field="user")
+    if not JenisPsks.objects.filter(kode=jenis, is_aktif=True).exists():
+        raise DomainError("Jenis PSKS tidak dikenal atau tidak aktif.", field="jenis")
     pendamping = Pendamping.objects.create(
         nama=nama,
-        jenis=jenis,
+        jenis_id=str(jenis),
         mulai=mulai,
         user=user,
         nik=nik,

@@ -6,22 +6,24 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from dinsos.errors import DomainError
 from dinsos.http import AuthedRequest, require_role
+from dinsos.uploads import upload_response
 from kpm.models import Keluarga
 from pendamping import forms, selectors, services
 from pendamping.access import (
     access_kasus,
     access_keluarga_for_layanan,
+    access_klien_for_layanan,
     access_rujukan,
     can_record_layanan,
 )
-from pendamping.models import Kasus, Rujukan
+from pendamping.models import Kasus, KlienPmks, Rujukan
 from pendamping.views import (
     PENCATAT,
     R,
@@ -43,6 +45,12 @@ def _keluarga_tetap(request: AuthedRequest) -> Keluarga | None:
     return access_keluarga_for_layanan(request.user, keluarga_id) if keluarga_id else None
 
 
+def _klien_tetap(request: AuthedRequest) -> KlienPmks | None:
+    """The PMKS client fixed by the page (?klien=, issue 20), checked like a client read."""
+    klien_id = forms.CatatanParameterForm(request.GET).nilai()["klien"]
+    return access_klien_for_layanan(request.user, klien_id) if klien_id else None
+
+
 def _catatan_create(
     request: AuthedRequest,
     *,
@@ -52,27 +60,30 @@ def _catatan_create(
     pesan: str,
     next_url: Callable[[Any], str],
     extra: dict[str, Any] | None = None,
+    is_klien_boleh: bool = False,
 ) -> HttpResponse:
-    keluarga = _keluarga_tetap(request)
-    if keluarga is None and request.user.role != R.PENDAMPING:
+    klien = _klien_tetap(request) if is_klien_boleh else None
+    keluarga = None if klien else _keluarga_tetap(request)
+    if keluarga is None and klien is None and request.user.role != R.PENDAMPING:
         messages.info(request, "Buka halaman keluarga, lalu catat dari bagian Pendampingan.")
         return redirect("kpm:keluarga-list")
     form = form_class(
         request.POST or None,
         keluarga_qs=selectors.keluarga_pilihan(user=request.user),
         keluarga=keluarga,
+        klien=klien,
     )
     if request.method == "POST" and form.is_valid():
         data = {**form.cleaned_data, **(extra or {})}
-        target = keluarga or data["keluarga"]
+        subjek = {"klien": klien} if klien else {"keluarga": keluarga or data["keluarga"]}
         try:
-            obj = service(keluarga=target, data=data, oleh=request.user)
+            obj = service(**subjek, data=data, oleh=request.user)
         except DomainError as e:
             _add_domain_error(form, e)
         else:
             messages.success(request, pesan)
             return redirect(next_url(obj))
-    context = {"form": form, "keluarga": keluarga, "judul": judul}
+    context = {"form": form, "keluarga": keluarga, "klien": klien, "judul": judul}
     return render(request, "pendamping/catatan_form.html", context, status=_form_status(request))
 
 
@@ -128,18 +139,22 @@ def _catatan_list(
     rows: Callable[..., Any],
     status_choices: list[tuple[str, str]] | None = None,
     with_kategori: bool = False,
+    with_terlambat: bool = False,
+    extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     form = forms.CatatanFilterForm(
         request.GET or None,
         pendamping=selectors.pendamping_filter_pilihan(user=request.user),
         status_choices=status_choices,
         with_kategori=with_kategori,
+        with_terlambat=with_terlambat,
     )
     context = {
         "form": form,
         "page": _page(request, rows(user=request.user, filters=form.to_filter())),
         "query_string": _query_string(request),
         **_catatan_nav(request, request.resolver_match.view_name if request.resolver_match else ""),
+        **(extra or {}),
     }
     return render(request, template, context)
 
@@ -163,6 +178,7 @@ def kasus_create(request: AuthedRequest) -> HttpResponse:
         judul="Catat kasus",
         pesan="Kasus dicatat.",
         next_url=lambda kasus: reverse("pendamping:kasus-detail", args=[kasus.pk]),
+        is_klien_boleh=True,
     )
 
 
@@ -213,6 +229,8 @@ def rujukan_list(request: AuthedRequest) -> HttpResponse:
         template="pendamping/rujukan_list.html",
         rows=selectors.rujukan_list,
         status_choices=Rujukan.Status.choices,
+        with_terlambat=True,
+        extra={"batas_hari": selectors.rujukan_batas_hari()},
     )
 
 
@@ -220,7 +238,10 @@ def rujukan_list(request: AuthedRequest) -> HttpResponse:
 def rujukan_create(request: AuthedRequest) -> HttpResponse:
     kasus_id = forms.CatatanParameterForm(request.GET).nilai()["kasus"]
     kasus = access_kasus(request.user, kasus_id, for_update=True) if kasus_id else None
-    if kasus is not None and request.GET.get("keluarga") != str(kasus.keluarga_id):
+    if kasus is not None and kasus.klien_id is not None:
+        if request.GET.get("klien") != str(kasus.klien_id):
+            return redirect(f"{request.path}?klien={kasus.klien_id}&kasus={kasus.pk}")
+    elif kasus is not None and request.GET.get("keluarga") != str(kasus.keluarga_id):
         return redirect(f"{request.path}?keluarga={kasus.keluarga_id}&kasus={kasus.pk}")
     return _catatan_create(
         request,
@@ -230,6 +251,7 @@ def rujukan_create(request: AuthedRequest) -> HttpResponse:
         pesan="Rujukan dicatat.",
         next_url=lambda rujukan: reverse("pendamping:rujukan-detail", args=[rujukan.pk]),
         extra={"kasus": kasus},
+        is_klien_boleh=True,
     )
 
 
@@ -240,14 +262,25 @@ def rujukan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "hasil_form": forms.RujukanHasilForm(),
         "can_record_hasil": can_record_layanan(request.user)
         and rujukan.status == Rujukan.Status.DIKIRIM,
+        "is_terlambat": selectors.rujukan_is_terlambat(rujukan=rujukan),
+        "batas_hari": selectors.rujukan_batas_hari(),
     }
     return render(request, "pendamping/rujukan_detail.html", context)
+
+
+@require_GET
+def rujukan_dokumen(request: AuthedRequest, pk: int) -> FileResponse:
+    """The receiving institution's letter, for whoever may see the referral (audited)."""
+    rujukan = access_rujukan(request.user, pk)
+    if not rujukan.dokumen_jawaban:
+        raise Http404
+    return upload_response(rujukan.dokumen_jawaban, filename=f"jawaban-rujukan-{rujukan.pk}")
 
 
 @require_POST
 def rujukan_hasil(request: AuthedRequest, pk: int) -> HttpResponse:
     rujukan = access_rujukan(request.user, pk, for_update=True)
-    form = forms.RujukanHasilForm(request.POST)
+    form = forms.RujukanHasilForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             services.rujukan_hasil_catat(rujukan=rujukan, oleh=request.user, **form.cleaned_data)
@@ -284,12 +317,22 @@ def kunjungan_create(request: AuthedRequest) -> HttpResponse:
         service=services.kunjungan_catat,
         judul="Catat kunjungan / verifikasi",
         pesan="Kunjungan dicatat.",
-        next_url=lambda k: _list_url("pendamping:kunjungan-list", keluarga=k.keluarga_id),
+        next_url=lambda k: (
+            _list_url("pendamping:kunjungan-list", klien=k.klien_id)
+            if k.klien_id
+            else _list_url("pendamping:kunjungan-list", keluarga=k.keluarga_id)
+        ),
+        is_klien_boleh=True,
     )
 
 
 def skor_list(request: AuthedRequest) -> HttpResponse:
-    return _catatan_list(request, template="pendamping/skor_list.html", rows=selectors.skor_list)
+    return _catatan_list(
+        request,
+        template="pendamping/skor_list.html",
+        rows=selectors.skor_list,
+        status_choices=selectors.SKOR_STATUS_PILIHAN,
+    )
 
 
 @require_role(*PENCATAT)

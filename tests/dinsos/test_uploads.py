@@ -12,6 +12,7 @@ fails it until it is added to SALURAN (and so to the payload test) or to TIDAK_D
 
 from __future__ import annotations
 
+import datetime
 import functools
 import importlib
 import io
@@ -38,6 +39,8 @@ from dtsen.models import Rekonsiliasi, Temuan, TemuanRiwayat
 from kpm.models import Keluarga
 from p2k2.models import Pertemuan, Sesi
 from pemutakhiran.models import Bukti, Usulan
+from pendamping import services as pendamping_services
+from pendamping.models import Pendamping, Rujukan
 from tests.factories import keluarga_with_pengurus
 from tests.p2k2.conftest import _seed, buat_kelompok
 from tests.pemutakhiran.helpers import buat as buat_usulan
@@ -211,6 +214,36 @@ def _temuan_tersimpan(temuan: Temuan) -> Any:
     return riwayat.bukti, reverse("dtsen:temuan-bukti", args=[temuan.pk, riwayat.pk])
 
 
+def _rujukan(ctx: dict[str, Any]) -> Rujukan:
+    """A referral of the pendamping's family waiting for the receiving institution's answer."""
+    pendamping_services.pendamping_create(
+        nama="Ani",
+        jenis=Pendamping.Jenis.PKH,
+        mulai=datetime.date(2024, 1, 1),
+        wilayah=[ctx["kota_metro"]["Hadimulyo Barat"]],
+        user=ctx["pendamping"],
+    )
+    return pendamping_services.rujukan_kirim(
+        keluarga=_keluarga(ctx),
+        data={"tujuan": "puskesmas", "tanggal_kirim": datetime.date(2025, 3, 1)},
+        oleh=ctx["pendamping"],
+    )
+
+
+def _rujukan_kirim(client: Client, rujukan: Rujukan, berkas: SimpleUploadedFile) -> Any:
+    return client.post(
+        reverse("pendamping:rujukan-hasil", args=[rujukan.pk]),
+        {"status": "selesai", "tanggal_selesai": "2025-03-10", "dokumen": berkas},
+    )
+
+
+def _rujukan_tersimpan(rujukan: Rujukan) -> Any:
+    rujukan.refresh_from_db()
+    if not rujukan.dokumen_jawaban:
+        return None
+    return rujukan.dokumen_jawaban, reverse("pendamping:rujukan-dokumen", args=[rujukan.pk])
+
+
 SALURAN = {
     "p2k2.forms.PertemuanForm.foto": Saluran(
         siapkan=_kelompok,
@@ -233,6 +266,15 @@ SALURAN = {
         kirim=_temuan_kirim,
         galat=lambda r: r.context["follow_up_form"].errors.get("bukti"),
         tersimpan=_temuan_tersimpan,
+        tipe=frozenset({"pdf", "jpg", "png", "webp"}),
+        pesan_tipe="Berkas harus PDF atau foto JPG, PNG atau WEBP.",
+    ),
+    # Issue 20: the receiving institution's answer letter of a referral.
+    "pendamping.forms.pendamping.RujukanHasilForm.dokumen": Saluran(
+        siapkan=_rujukan,
+        kirim=_rujukan_kirim,
+        galat=lambda r: r.context["hasil_form"].errors.get("dokumen"),
+        tersimpan=_rujukan_tersimpan,
         tipe=frozenset({"pdf", "jpg", "png", "webp"}),
         pesan_tipe="Berkas harus PDF atau foto JPG, PNG atau WEBP.",
     ),
@@ -354,7 +396,7 @@ def test_the_admin_offers_no_other_way_to_upload_a_served_file(admin):
     # The model fields holding uploads the portal serves back: only their forms may fill them.
     served = {("p2k2", "pertemuan", "foto"), ("verifikasi", "graduasi", "bukti")}
     served |= {("dtsen", "temuanriwayat", "bukti"), ("pemutakhiran", "bukti", "berkas")}
-    served |= {("pengaduan", "lampiran", "berkas")}
+    served |= {("pengaduan", "lampiran", "berkas"), ("pendamping", "rujukan", "dokumen_jawaban")}
     file_fields = {
         (m._meta.app_label, m._meta.model_name, f.name)
         for m in apps.get_models()

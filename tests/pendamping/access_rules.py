@@ -9,7 +9,7 @@ by admin, operator and the family's pendamping (the koordinator reads: 403).
 import datetime
 
 from pendamping import services
-from pendamping.models import Kasus, Pendamping, Rujukan
+from pendamping.models import Kasus, KategoriPmks, KlienPmks, Pendamping, Rujukan
 from tests.access import Rule, ok_for
 
 LOGIN = {"anonim": 302}
@@ -40,6 +40,10 @@ def _rujukan_a(world):
     return {"pk": world.rujukan_a.pk}
 
 
+def _klien_a(world):
+    return {"pk": world.klien_a.pk}
+
+
 RULES = {
     "pendamping:pendamping-list": Rule({**LOGIN, **ok_for(*_KANTOR)}),
     "pendamping:pendamping-saya": Rule({**LOGIN, **ok_for("pendamping_a", "pendamping_b")}),
@@ -66,6 +70,20 @@ RULES = {
     "pendamping:skor-list": Rule({**LOGIN, **ok_for(*_ALL)}),
     "pendamping:skor-create": Rule(_CATAT),
     "pendamping:perubahan-list": Rule({**LOGIN, **ok_for(*_ALL)}),
+    # Issue 20: PMKS clients (A handles klien_a in Hadimulyo Barat) and the answer letter
+    # (rujukan_a has none: 404 for whoever may see the referral).
+    "pendamping:klien-list": Rule({**LOGIN, **ok_for(*_ALL)}),
+    "pendamping:klien-create": Rule(
+        {**LOGIN, **ok_for("admin", "operator", "pendamping_a", "pendamping_b")}
+    ),
+    "pendamping:klien-detail": Rule(_MELIHAT_A, kwargs=_klien_a),
+    "pendamping:klien-update": Rule(
+        {**LOGIN, **ok_for("admin", "operator", "pendamping_a"), "pendamping_b": 404},
+        kwargs=_klien_a,
+    ),
+    "pendamping:rujukan-dokumen": Rule(
+        {**LOGIN, **ok_for(*_ALL, ok=404, deny=404)}, kwargs=_rujukan_a
+    ),
 }
 
 
@@ -88,6 +106,14 @@ def build(world):
         tanggal_lapor=datetime.date(2025, 3, 1),
         kategori=Kasus.Kategori.PENDIDIKAN,
         deskripsi="Anak tidak sekolah.",
+        dicatat_oleh=world.users["pendamping_a"],
+    )
+    world.klien_a = KlienPmks.objects.create(
+        nama="Mbah Sarno",
+        jenis_kelamin=KlienPmks.JenisKelamin.LAKI_LAKI,
+        kelurahan=world.keluarga_a.kelurahan,
+        kategori=KategoriPmks.objects.get(kode="lansia_terlantar"),
+        pendamping=world.profil_a,
         dicatat_oleh=world.users["pendamping_a"],
     )
     world.rujukan_a = Rujukan.objects.create(

@@ -1,4 +1,4 @@
-"""Input shape and Indonesian field messages for the pendamping pages (no writes here)."""
+"""Input shape and Indonesian field messages for the workforce, record and assignment pages."""
 
 from __future__ import annotations
 
@@ -12,10 +12,24 @@ from dinsos.formatting import NAMA_BULAN, mask_no_kk
 from dinsos.forms import BootstrapFormMixin, IdField, ParameterForm
 from dinsos.models import Wilayah
 from dinsos.pengaturan import today
+from dinsos.uploads import DOKUMEN, UploadField
 from kpm.models import Keluarga
-from pendamping.models import SKOR_MAKS, SKOR_MIN, Kasus, Kunjungan, Pendamping, Rujukan
+from pendamping.models import (
+    SKOR_MAKS,
+    SKOR_MIN,
+    Kasus,
+    KlienPmks,
+    Kunjungan,
+    Pendamping,
+    Rujukan,
+)
 from pendamping.periode import Periode
-from pendamping.selectors import CatatanFilter, PendampingFilter, PenugasanFilter
+from pendamping.selectors import (
+    CatatanFilter,
+    PendampingFilter,
+    PenugasanFilter,
+    jenis_psks_pilihan,
+)
 
 TAHUN_PERTAMA = 2020  # the portal holds no records older than this
 BULAN_CHOICES = [("", "Setahun penuh")] + [(str(i), n) for i, n in enumerate(NAMA_BULAN, 1)]
@@ -28,6 +42,11 @@ def _choice(form: forms.BaseForm, name: str) -> forms.ChoiceField:
 
 def _tahun_choices() -> list[tuple[str, str]]:
     return [(str(t), str(t)) for t in range(today().year, TAHUN_PERTAMA - 1, -1)]
+
+
+def _jenis_choices() -> list[tuple[str, str]]:
+    # The kinds are rows the admin edits (issue 20): read once when the form is built.
+    return [("", "Semua jenis"), *jenis_psks_pilihan()]
 
 
 def _date_widget() -> forms.DateInput:
@@ -65,11 +84,13 @@ class PendampingFilterForm(BootstrapFormMixin, forms.Form):
         label="Cari",
         widget=forms.TextInput(attrs={"placeholder": "Nama atau nama pengguna", "type": "search"}),
     )
-    jenis = forms.ChoiceField(
-        required=False, choices=[("", "Semua jenis"), *Pendamping.Jenis.choices]
-    )
+    jenis = forms.ChoiceField(required=False)
     semua = forms.BooleanField(required=False, label="Termasuk yang sudah selesai bertugas")
     melebihi = forms.BooleanField(required=False, label="Hanya yang melebihi batas keluarga")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choice(self, "jenis").choices = _jenis_choices()
 
     def to_filter(self) -> PendampingFilter:
         data = self.cleaned_data if self.is_valid() else {}
@@ -82,9 +103,11 @@ class PendampingFilterForm(BootstrapFormMixin, forms.Form):
 
 
 class PerbandinganForm(PeriodeForm):
-    jenis = forms.ChoiceField(
-        required=False, choices=[("", "Semua jenis"), *Pendamping.Jenis.choices], label="Jenis"
-    )
+    jenis = forms.ChoiceField(required=False, label="Jenis")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choice(self, "jenis").choices = _jenis_choices()
 
 
 class CatatanFilterForm(BootstrapFormMixin, forms.Form):
@@ -105,7 +128,9 @@ class CatatanFilterForm(BootstrapFormMixin, forms.Form):
         required=False,
         choices=[("", "Menurut tanggal lapor"), ("ditangani", "Menurut tanggal ditangani")],
     )
+    terlambat = forms.BooleanField(required=False, label="Hanya yang terlambat dijawab")
     keluarga = IdField(widget=forms.HiddenInput)
+    klien = IdField(widget=forms.HiddenInput)
 
     def __init__(
         self,
@@ -113,6 +138,7 @@ class CatatanFilterForm(BootstrapFormMixin, forms.Form):
         pendamping: Iterable[Pendamping],
         status_choices: list[tuple[str, str]] | None = None,
         with_kategori: bool = False,
+        with_terlambat: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -127,6 +153,8 @@ class CatatanFilterForm(BootstrapFormMixin, forms.Form):
         if not with_kategori:
             del self.fields["kategori"]
             del self.fields["menurut"]
+        if not with_terlambat:
+            del self.fields["terlambat"]
 
     def to_filter(self) -> CatatanFilter:
         data = self.cleaned_data if self.is_valid() else {}
@@ -138,13 +166,17 @@ class CatatanFilterForm(BootstrapFormMixin, forms.Form):
             status=data.get("status") or "",
             kategori=data.get("kategori") or "",
             menurut=data.get("menurut") or "",
+            klien=data.get("klien"),
+            is_terlambat=bool(data.get("terlambat")),
         )
 
 
 class CatatanParameterForm(ParameterForm):
-    """`?keluarga=` and `?kasus=` of the record pages: the family (and case) fixed by the link."""
+    """`?keluarga=`, `?klien=` and `?kasus=` of the record pages: the family or PMKS client
+    (and case) fixed by the link."""
 
     keluarga = IdField()
+    klien = IdField()
     kasus = IdField()
 
 
@@ -169,11 +201,16 @@ class _CatatanForm(BootstrapFormMixin, forms.Form):
     )
 
     def __init__(
-        self, *args: Any, keluarga_qs: QuerySet[Keluarga], keluarga: Keluarga | None, **kwargs: Any
+        self,
+        *args: Any,
+        keluarga_qs: QuerySet[Keluarga],
+        keluarga: Keluarga | None,
+        klien: KlienPmks | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         field = cast(forms.ModelChoiceField, self.fields["keluarga"])
-        if keluarga is not None:
+        if keluarga is not None or klien is not None:
             del self.fields["keluarga"]
         else:
             field.queryset = keluarga_qs
@@ -243,12 +280,18 @@ class RujukanHasilForm(BootstrapFormMixin, forms.Form):
             (Rujukan.Status.TIDAK_DILAYANI, Rujukan.Status.TIDAK_DILAYANI.label),
         ],
     )
-    tanggal_selesai = forms.DateField(label="Tanggal selesai", widget=_date_widget())
+    tanggal_selesai = forms.DateField(label="Tanggal jawaban", widget=_date_widget())
     hasil = forms.CharField(
-        label="Keterangan hasil",
+        label="Isi jawaban lembaga tujuan",
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    dokumen = UploadField(
+        allowed=DOKUMEN,
+        required=False,
+        label="Surat jawaban (PDF atau foto)",
+        help_text="Boleh kosong bila jawaban lisan; paling besar 5 MB.",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

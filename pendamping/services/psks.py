@@ -1,0 +1,88 @@
+"""Writes of the PMKS client register (issue 20): clients who are not KPM.
+
+Callers pass clients already loaded through `pendamping.access.access_klien`; every write is
+audited, and a NIK that is already registered is refused with a message, not a crash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+
+from dinsos import services as dinsos_services
+from dinsos.errors import DomainError
+from dinsos.models import AuditEvent, User
+from dinsos.pengaturan import today
+from pendamping.models import KlienPmks, Pendamping
+from pendamping.services.ringkasan import ringkasan_kinerja_basi
+
+KLIEN_FIELDS = (
+    "nama",
+    "nik",
+    "jenis_kelamin",
+    "tanggal_lahir",
+    "alamat",
+    "kelurahan",
+    "kategori",
+    "pendamping",
+    "keterangan",
+)
+
+
+def _check(data: Mapping[str, Any], *, oleh: User, klien_id: int | None) -> dict[str, Any]:
+    values = {f: data.get(f) for f in KLIEN_FIELDS}
+    values["nama"] = (values["nama"] or "").strip()
+    values["nik"] = (values["nik"] or "").strip()
+    values["alamat"] = (values["alamat"] or "").strip()
+    values["keterangan"] = (values["keterangan"] or "").strip()
+    if values["tanggal_lahir"] and values["tanggal_lahir"] > today():
+        raise DomainError("Tanggal lahir tidak boleh setelah hari ini.", field="tanggal_lahir")
+    nik = values["nik"]
+    sama = KlienPmks.objects.filter(nik=nik)
+    if klien_id is not None:
+        sama = sama.exclude(pk=klien_id)
+    if nik and sama.exists():
+        raise DomainError("NIK ini sudah terdaftar sebagai klien PMKS.", field="nik")
+    if oleh.role == User.Role.PENDAMPING:
+        # A worker registers the clients they handle: the client lands in their own list.
+        profil = Pendamping.objects.filter(user=oleh).first()
+        if profil is None:
+            raise DomainError("Akun Anda belum terhubung ke data pendamping. Hubungi admin.")
+        values["pendamping"] = profil
+    return values
+
+
+@transaction.atomic
+def klien_create(*, data: Mapping[str, Any], oleh: User) -> KlienPmks:
+    """Register a PMKS client; a pendamping registers them as their own."""
+    values = _check(data, oleh=oleh, klien_id=None)
+    klien = KlienPmks.objects.create(**values, dicatat_oleh=oleh)
+    dinsos_services.audit_record(user=oleh, action=AuditEvent.Action.CREATE, obj=klien)
+    _ringkasan_basi(klien.pendamping_id)
+    return klien
+
+
+def _ringkasan_basi(*pendamping_ids: int | None) -> None:
+    """A client counts among the served of their worker from today: the performance summary
+    of that worker (issue 21) is out of date from this month on."""
+    ids = [pk for pk in pendamping_ids if pk is not None]
+    if ids:
+        ringkasan_kinerja_basi(pendamping_ids=ids, sejak=today())
+
+
+@transaction.atomic
+def klien_update(*, klien: KlienPmks, data: Mapping[str, Any], oleh: User) -> KlienPmks:
+    """Correct a client's data (an empty NIK field keeps the stored one: it is shown masked)."""
+    values = _check({**data, "nik": data.get("nik") or klien.nik}, oleh=oleh, klien_id=klien.pk)
+    sebelumnya = klien.pendamping_id
+    if oleh.role == User.Role.PENDAMPING:
+        values["pendamping"] = klien.pendamping  # a worker does not hand a client away
+    for name, value in values.items():
+        setattr(klien, name, value)
+    klien.save(update_fields=[*values, "updated_at"])
+    dinsos_services.audit_record(user=oleh, action=AuditEvent.Action.UPDATE, obj=klien)
+    if sebelumnya != klien.pendamping_id:
+        _ringkasan_basi(sebelumnya, klien.pendamping_id)
+    return klien
