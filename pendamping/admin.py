@@ -22,6 +22,7 @@ from pendamping.models import (
     Sosialisasi,
     TautanKepuasan,
 )
+from pendamping.models.ringkasan import RingkasanKinerja
 
 
 class PendampingAdminForm(forms.ModelForm):
@@ -218,3 +219,19 @@ class TautanKepuasanAdmin(admin.ModelAdmin):
     search_fields = ("pendamping__nama",)
     raw_id_fields = ["keluarga", "pendamping", "skor"]
     exclude = ["token"]  # a working link is the family's to use, not for staff to open
+
+
+@admin.register(RingkasanKinerja)
+class RingkasanKinerjaAdmin(admin.ModelAdmin):
+    """Issue 21: the performance summary, for looking only (the services keep it)."""
+
+    list_display = ("pendamping", "tahun", "bulan", "is_basi", "dihitung_pada")
+    list_filter = ("tahun", "bulan", "is_basi")
+    list_select_related = ("pendamping",)
+    search_fields = ("pendamping__nama",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
