@@ -78,6 +78,9 @@ class FilterForm(BootstrapFormMixin, ParameterForm):
         required=False, choices=[("keputusan", "keputusan")], widget=forms.HiddenInput
     )
     siap_kirim = BulanField(widget=forms.HiddenInput)
+    dtsen = forms.ChoiceField(
+        required=False, choices=[("belum", "belum")], widget=forms.HiddenInput
+    )
 
     def to_filter(self) -> UsulanFilter:
         v = self.nilai()
@@ -91,6 +94,7 @@ class FilterForm(BootstrapFormMixin, ParameterForm):
             is_tugas_saya=v["tugas"] == "saya",
             is_menunggu_keputusan=v["menunggu"] == "keputusan",
             is_siap_kirim=v["siap_kirim"],
+            is_reaktivasi_tanpa_dtsen=v["dtsen"] == "belum",
             cari=v["cari"] or "",
         )
 

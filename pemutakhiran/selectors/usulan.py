@@ -6,16 +6,19 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from dinsos import selectors as dinsos_selectors
+from dinsos.bulan import tambah_bulan
 from dinsos.formatting import bulan_tahun
 from dinsos.hooks import ItemBeranda, ItemMenu, Panel, json_rows
 from dinsos.models import User, Wilayah
 from dinsos.pengaturan import today
 from dtsen.access.temuan import scope_temuan
-from dtsen.models import Temuan
+from dtsen.models import DtsenRecord, Snapshot, Temuan
+from dtsen.models import Jenis as JenisSnapshot
 from kpm.models import Keluarga
 from pemutakhiran.access import (
     KANTOR,
@@ -70,6 +73,7 @@ class UsulanFilter:
     is_tugas_saya: bool = False  # ground-check assigned to the user, result not yet given
     is_menunggu_keputusan: bool = False  # ground-checked, not yet decided
     is_siap_kirim: datetime.date | None = None  # approved, for a batch up to this month
+    is_reaktivasi_tanpa_dtsen: bool = False  # DOMAIN.md §7 follow-up (q_reaktivasi_tanpa_dtsen)
     cari: str = ""  # name, or an exact NIK
 
     def params(self) -> dict[str, str]:
@@ -83,6 +87,7 @@ class UsulanFilter:
             "tugas": "saya" if self.is_tugas_saya else "",
             "menunggu": "keputusan" if self.is_menunggu_keputusan else "",
             "siap_kirim": self.is_siap_kirim.strftime("%Y-%m") if self.is_siap_kirim else "",
+            "dtsen": "belum" if self.is_reaktivasi_tanpa_dtsen else "",
             "cari": self.cari,
         }
         return {k: str(v) for k, v in values.items() if v}
@@ -103,6 +108,32 @@ def q_menunggu_keputusan() -> Q:
 
 def q_siap_kirim(bulan: datetime.date) -> Q:
     return Q(status=Status.DISETUJUI, bulan__lte=bulan, batch__isnull=True)
+
+
+def reaktivasi_batas_periode(*, hari: datetime.date | None = None) -> int:
+    """DOMAIN.md §7: update periods (months, the monthly cycle) a reactivated person has to be
+    updated in DTSEN (setting `pbijk_reaktivasi_periode_dtsen`, default 2)."""
+    return int(dinsos_selectors.pengaturan_get("pbijk_reaktivasi_periode_dtsen", on=hari))
+
+
+def q_reaktivasi_tanpa_dtsen(*, hari: datetime.date, periode: int) -> Q:
+    """Issue 20 (D7), DOMAIN.md §7: "the person must be updated in DTSEN within the next two
+    update periods". A PBI-JK reactivation reflected in a PBI-JK list (status diterima, on
+    `tanggal_hasil`) whose `periode` months have passed, while no applied DTSEN snapshot dated
+    after the reactivation holds the person's NIK: the office has to follow it up (the
+    reactivation may be undone at the next PBI-JK cleaning). Set-based: one EXISTS per row on
+    the NIK index of the DTSEN records."""
+    tercatat = DtsenRecord.objects.filter(
+        nik=OuterRef("nik"),
+        snapshot__jenis=JenisSnapshot.DTSEN,
+        snapshot__status__in=(Snapshot.Status.DITERAPKAN, Snapshot.Status.RIWAYAT),
+        snapshot__tanggal_data__gt=OuterRef("tanggal_hasil"),
+    )
+    return Q(
+        jenis=Jenis.REAKTIVASI_PBIJK,
+        status=Status.DITERIMA,
+        tanggal_hasil__lte=tambah_bulan(hari, -periode),
+    ) & ~Q(Exists(tercatat))
 
 
 def usulan_list(*, user: User, filters: UsulanFilter) -> QuerySet[Usulan]:
@@ -126,6 +157,11 @@ def usulan_list(*, user: User, filters: UsulanFilter) -> QuerySet[Usulan]:
         qs = qs.filter(q_menunggu_keputusan())
     if filters.is_siap_kirim:
         qs = qs.filter(q_siap_kirim(filters.is_siap_kirim))
+    if filters.is_reaktivasi_tanpa_dtsen:
+        hari = today()
+        qs = qs.filter(
+            q_reaktivasi_tanpa_dtsen(hari=hari, periode=reaktivasi_batas_periode(hari=hari))
+        )
     if cari := filters.cari.strip():
         qs = qs.filter(Q(nik=cari) | Q(nama__icontains=cari))
     return qs.select_related("kelurahan").order_by("-created_at", "-id")
@@ -184,6 +220,8 @@ def beranda_items(*, user: User) -> list[ItemBeranda]:
     verifikasi = UsulanFilter(status=Status.DIAJUKAN)
     keputusan = UsulanFilter(is_menunggu_keputusan=True)
     kirim = UsulanFilter(is_siap_kirim=w.bulan)
+    reaktivasi = UsulanFilter(is_reaktivasi_tanpa_dtsen=True)
+    periode = reaktivasi_batas_periode()
     base = usulan_list(user=user, filters=UsulanFilter())
     counts = base.aggregate(
         draf=Count("pk", filter=Q(status=Status.DRAF, dibuat_oleh=user)),
@@ -191,6 +229,7 @@ def beranda_items(*, user: User) -> list[ItemBeranda]:
         verifikasi=Count("pk", filter=Q(status=Status.DIAJUKAN)),
         keputusan=Count("pk", filter=q_menunggu_keputusan()),
         kirim=Count("pk", filter=q_siap_kirim(w.bulan)),
+        reaktivasi=Count("pk", filter=q_reaktivasi_tanpa_dtsen(hari=today(), periode=periode)),
     )
     items = [
         ItemBeranda(
@@ -218,6 +257,19 @@ def beranda_items(*, user: User) -> list[ItemBeranda]:
         if counts["keputusan"]:
             items.append(
                 ItemBeranda("Usulan menunggu keputusan", counts["keputusan"], keputusan.url())
+            )
+        if counts["reaktivasi"]:
+            items.append(
+                ItemBeranda(
+                    "Reaktivasi PBI-JK belum dimutakhirkan di DTSEN",
+                    counts["reaktivasi"],
+                    reaktivasi.url(),
+                    "bahaya",
+                    keterangan=(
+                        f"Lewat {periode} periode pemutakhiran sejak aktif kembali, belum ada di "
+                        "snapshot DTSEN sesudahnya (DOMAIN.md §7)."
+                    ),
+                )
             )
         if counts["kirim"]:
             items.append(

@@ -50,6 +50,9 @@ def usulan_list(request: AuthedRequest) -> HttpResponse:
         "page": Paginator(qs, PAGE_SIZE).get_page(HalamanForm(request.GET).nomor()),
         "query_string": urlencode(filters.params()),
         "jendela": selectors.jendela_hari_ini(),
+        "reaktivasi_periode": (
+            selectors.reaktivasi_batas_periode() if filters.is_reaktivasi_tanpa_dtsen else None
+        ),
         "can_buat": can_buat(request.user),
         "can_periksa": can_periksa(request.user),
         "can_lihat_rekap": can_lihat_rekap(request.user),
