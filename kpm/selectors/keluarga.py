@@ -246,13 +246,15 @@ def keluarga_list(
         jumlah_anggota=Coalesce(Subquery(members, output_field=IntegerField()), 0)
     )
     if filters.sort in SORTS:
-        return qs.select_related("pengurus").order_by(*SORTS[filters.sort])
-    if relevance is not None:
-        # PostgreSQL joins before it sorts by score: joined here, the pengurus of every match
-        # would be read for a page of 25 (100.000 families, "siti aminh": 1.902 rows, ~50 ms).
-        ranked = qs.annotate(relevansi=relevance).order_by("-relevansi", "no_kk")
-        return ranked.prefetch_related("pengurus")
-    return qs.select_related("pengurus").order_by("no_kk")
+        ordered = qs.order_by(*SORTS[filters.sort])
+    elif relevance is not None:
+        ordered = qs.annotate(relevansi=relevance).order_by("-relevansi", "no_kk")
+    else:
+        ordered = qs.order_by("no_kk")
+    # The pengurus is read for the page only: PostgreSQL joins before it sorts, and joined
+    # here it read the pengurus of every matching family for a page of 25 (100.000 families:
+    # one kecamatan + aktif + anak SD, 7.839 families, 415 ms; "siti aminh", 1.902, ~50 ms).
+    return ordered.prefetch_related("pengurus")
 
 
 def _rentang_wib(tahun: int, bulan: int | None) -> tuple[datetime.datetime, datetime.datetime]:

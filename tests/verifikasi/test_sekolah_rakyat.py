@@ -264,8 +264,8 @@ def test_candidate_list_query_count_is_flat(
         keluarga = keluarga_desil(kota_metro, pendamping_hadimulyo, 1 + i % 3)
         anak(keluarga, f"Anak {i}", datetime.date(2012, 1, 1))
     client.force_login(operator)
-    # when / then: user, kelurahan and pendamping choices, settings (2), count, page, summary,
-    # and the session save (3)
-    with django_assert_num_queries(11):
+    # when / then: user, kelurahan and pendamping choices, settings (2), count, page, the
+    # page's pengurus, summary, and the session save (3)
+    with django_assert_num_queries(12):
         response = client.get(LIST, {"tanggal_acuan": ACUAN.isoformat()})
     assert len(response.context["page"]) == n
