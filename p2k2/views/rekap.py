@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 
@@ -11,6 +14,8 @@ from dinsos import services as dinsos_services
 from dinsos.http import AuthedRequest
 from dinsos.models import AuditEvent
 from p2k2 import exporters, forms, selectors
+
+KELOMPOK_PER_HALAMAN = 50  # rows of the recap's per-group table
 
 
 def _tahun(request: AuthedRequest) -> tuple[forms.RekapForm, int]:
@@ -23,9 +28,13 @@ def _tahun(request: AuthedRequest) -> tuple[forms.RekapForm, int]:
 def rekap_kehadiran(request: AuthedRequest) -> HttpResponse:
     form, tahun = _tahun(request)
     data = selectors.rekap_kehadiran(user=request.user, tahun=tahun)
+    # Issue 21: the per-group table one page at a time (a province has 12.000 groups).
+    page = Paginator(data.kelompok, KELOMPOK_PER_HALAMAN).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "rekap": data,
+        "page": page,
+        "query_string": urlencode({"tahun": tahun}),
         "grafik_bulan": selectors.grafik_bulan(data.bulan, tahun),
         "grafik_kecamatan": selectors.grafik_kecamatan(data.kecamatan, tahun),
     }

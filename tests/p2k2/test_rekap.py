@@ -184,3 +184,20 @@ def test_curriculum_recap_shows_one_page_and_counts_every_behind_group(
     assert response.context["page"].paginator.count == 5
     assert len(response.context["kemajuan"]) == 1
     assert 'data-jumlah="5"' in response.content.decode()
+
+
+def test_attendance_recap_lists_groups_one_page_at_a_time(
+    client, kurikulum, kota_metro, pendamping_hadimulyo, monkeypatch
+):
+    # given 3 groups with a held meeting, 2 groups per page
+    from p2k2.views import rekap as rekap_views
+
+    monkeypatch.setattr(rekap_views, "KELOMPOK_PER_HALAMAN", 2)
+    _grow(3, kota_metro, pendamping_hadimulyo)
+    client.force_login(pendamping_hadimulyo)
+    # when the second page is opened
+    response = client.get(reverse("p2k2:rekap"), {"tahun": 2025, "page": 2})
+    # then it lists the third group, while the totals still count all three
+    assert [a.label for a in response.context["page"].object_list] == ["Grup 2"]
+    assert response.context["rekap"].total.pertemuan == 3
+    assert "Halaman 2 dari 2" in response.content.decode()
