@@ -389,3 +389,7 @@ class JawabKepuasanForm(BootstrapFormMixin, forms.Form):
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["skor"].widget.attrs["class"] = "form-check-input"  # radios, not a box
