@@ -100,6 +100,19 @@ DEFAULTS: dict[str, Definisi] = {
         150, "DOMAIN.md §11: 150 KPM di wilayah sulit dijangkau"
     ),
     "graduasi_target_tahunan": Definisi(10, "DOMAIN.md §5: target 10 graduasi per tahun"),
+    # Issue 20 (D6): DOMAIN.md §5 ties graduasi paksa to "commitments repeatedly broken, with a
+    # village letter" without numbers. Office choice: at least 2 runs found by the komitmen
+    # rules (each already 3 months / 3 alfa in a row, DOMAIN.md §4) and not rejected by the
+    # office, within the last 24 months.
+    "graduasi_paksa_runtun_min": Definisi(
+        2,
+        "Pilihan kantor (DOMAIN.md §5: komitmen dilanggar berulang): paling sedikit sekian "
+        "runtun pelanggaran yang tidak ditolak kantor untuk graduasi paksa",
+    ),
+    "graduasi_paksa_bulan_lalu": Definisi(
+        24,
+        "Pilihan kantor: runtun pelanggaran untuk graduasi paksa dihitung sekian bulan ke belakang",
+    ),
     # Issue 14: the pendamping's Beranda line "Keluarga perlu dikunjungi" and its list.
     "kunjungan_jatuh_tempo_hari": Definisi(
         90, "Keluarga dampingan tanpa kunjungan rumah/verifikasi sekian hari: perlu dikunjungi"

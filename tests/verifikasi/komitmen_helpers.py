@@ -7,10 +7,11 @@ from decimal import Decimal
 
 from dinsos.bulan import awal_bulan
 from dinsos.models import User, Wilayah
+from dinsos.pengaturan import today
 from kpm.models import Anggota, Keluarga
 from tests.factories import AnggotaFactory, keluarga_with_pengurus
 from verifikasi import services
-from verifikasi.models import Komitmen
+from verifikasi.models import Komitmen, Usulan
 
 P, TP, TDV = "patuh", "tidak_patuh", "tidak_diverifikasi"
 
@@ -87,3 +88,25 @@ def riwayat(anggota: Anggota, komponen: str, oleh: User, statuses: list[str], mu
 
 def komitmen_count() -> int:
     return Komitmen.objects.count()
+
+
+def pelanggaran_berulang(keluarga: Keluarga, *, jumlah: int = 2, geser: int = 0) -> list[Usulan]:
+    """Issue 20 (D6): runs the komitmen rules found for the family (what graduasi paksa needs),
+    one per quarter back from `geser` quarters ago, as the evaluation would have written them."""
+    hari = today()
+    runs = []
+    for i in range(geser, geser + jumlah):
+        akhir = awal_bulan(hari, geser=-3 * i) - datetime.timedelta(days=1)
+        awal = awal_bulan(akhir, geser=-2)
+        runs.append(
+            Usulan.objects.create(
+                keluarga=keluarga,
+                jenis=Usulan.Jenis.KOMITMEN,
+                kunci=awal.strftime("%Y-%m"),
+                alasan={"ringkasan": "Uji"},
+                ringkasan="Tidak patuh komitmen 3 bulan berturut-turut.",
+                periode_awal=awal,
+                periode_akhir=akhir,
+            )
+        )
+    return runs

@@ -12,6 +12,7 @@ from dinsos.models import Persetujuan
 from dinsos.pengaturan import today
 from kpm.models import Anggota
 from tests.factories import AnggotaFactory, keluarga_with_pengurus
+from tests.verifikasi.komitmen_helpers import pelanggaran_berulang
 from verifikasi import services
 from verifikasi.models import Usulan
 
@@ -40,6 +41,7 @@ def build_komitmen(world) -> None:
         oleh=pendamping_a,
     )  # fmt: skip
     lulus = keluarga_with_pengurus(kelurahan=hadimulyo, pendamping=pendamping_a)
+    pelanggaran_berulang(lulus)  # D6: paksa needs repeatedly broken commitments
     world.graduasi_lulus_a = services.graduasi_propose(
         keluarga=lulus, jenis="paksa", alasan="Surat kelurahan", bukti=surat_pdf(),
         oleh=pendamping_a,

@@ -14,6 +14,7 @@ from dinsos.errors import DomainError
 from dinsos.models import Pengaturan, Persetujuan
 from kpm.models import Anggota, Keluarga
 from tests.factories import AnggotaFactory, keluarga_with_pengurus
+from tests.verifikasi.komitmen_helpers import pelanggaran_berulang
 from tests.verifikasi.komitmen_objects import surat_pdf
 from verifikasi import services
 from verifikasi.models import Graduasi, KandidatSekolahRakyat, Usulan
@@ -100,6 +101,7 @@ def test_graduation_waits_for_a_second_person(
     keluarga = keluarga_with_pengurus(
         kelurahan=kota_metro["Hadimulyo Barat"], pendamping=pendamping_hadimulyo
     )
+    pelanggaran_berulang(keluarga)  # D6: paksa needs repeatedly broken commitments
     graduasi = services.graduasi_propose(
         keluarga=keluarga, jenis=jenis, alasan="Bukti lengkap", bukti=surat_pdf(),
         oleh=pendamping_hadimulyo,
@@ -122,6 +124,7 @@ def test_graduation_runs_directly_with_the_setting_off(kota_metro, pendamping_ha
         kunci="empat_mata_tindakan", nilai=["pbijk"], berlaku_mulai=datetime.date(2020, 1, 1)
     )
     keluarga = keluarga_with_pengurus(kelurahan=kota_metro["Hadimulyo Barat"])
+    pelanggaran_berulang(keluarga)
     graduasi = services.graduasi_propose(
         keluarga=keluarga, jenis="paksa", alasan="x", bukti=surat_pdf(), oleh=pendamping_hadimulyo
     )

@@ -13,7 +13,7 @@ from dinsos.models import AuditEvent, Pengaturan
 from kpm.models import Keluarga, RiwayatStatus
 from tests.factories import foto_bytes, keluarga_with_pengurus
 from tests.verifikasi.empat_mata import empat_mata_mati  # noqa: F401  (issue 20)
-from tests.verifikasi.komitmen_helpers import keluarga_komitmen
+from tests.verifikasi.komitmen_helpers import keluarga_komitmen, pelanggaran_berulang
 from tests.verifikasi.komitmen_objects import PDF, surat_pdf
 from verifikasi import services
 from verifikasi.models import Graduasi
@@ -121,6 +121,7 @@ def test_rejecting_returns_the_family_to_aktif_and_needs_a_reason(
     keluarga, pendamping_hadimulyo, operator
 ):
     # given
+    pelanggaran_berulang(keluarga)
     graduasi = services.graduasi_propose(
         keluarga=keluarga, jenis="paksa", alasan="Alfa berulang", bukti=surat_pdf(),
         oleh=pendamping_hadimulyo,
@@ -317,3 +318,31 @@ def test_graduasi_page_query_count_is_flat(
     with django_assert_num_queries(10):
         response = client.get(reverse("verifikasi:graduasi-list"))
     assert (response.context["alamiah"].paginator.count, len(response.context["lulus"])) == (n, n)
+
+
+def test_paksa_needs_commitments_broken_repeatedly(keluarga, pendamping_hadimulyo):
+    # given: issue 20 (D6), DOMAIN.md §5 — one run only, and one the office rejected
+    [satu] = pelanggaran_berulang(keluarga, jumlah=1)
+    [ditolak] = pelanggaran_berulang(keluarga, jumlah=1, geser=1)
+    ditolak.status = "ditolak"
+    ditolak.save()
+    # when / then: the village letter alone is not enough
+    with pytest.raises(DomainError) as error:
+        services.graduasi_propose(
+            keluarga=keluarga, jenis="paksa", alasan="Surat kelurahan", bukti=surat_pdf(),
+            oleh=pendamping_hadimulyo,
+        )  # fmt: skip
+    assert "dilanggar berulang" in error.value.message
+    assert "tercatat 1 runtun pelanggaran" in error.value.message
+    keluarga.refresh_from_db()
+    assert (keluarga.status, Graduasi.objects.count()) == ("aktif", 0)
+    # given: a second run that stands
+    pelanggaran_berulang(keluarga, jumlah=1, geser=2)
+    # when
+    graduasi = services.graduasi_propose(
+        keluarga=keluarga, jenis="paksa", alasan="Surat kelurahan", bukti=surat_pdf(),
+        oleh=pendamping_hadimulyo,
+    )  # fmt: skip
+    # then: the proposal names the runs it rests on
+    assert "Dasar graduasi paksa: 2 runtun pelanggaran" in graduasi.alasan
+    assert satu.get_jenis_display() in graduasi.alasan

@@ -12,6 +12,7 @@ from dinsos import selectors as dinsos_selectors
 from kpm.models import Keluarga
 from tests.factories import keluarga_with_pengurus
 from tests.verifikasi.empat_mata import empat_mata_mati  # noqa: F401  (not the point here)
+from tests.verifikasi.komitmen_helpers import pelanggaran_berulang
 from tests.verifikasi.komitmen_objects import surat_pdf
 from verifikasi import services
 from verifikasi.models import Graduasi, GraduasiTanpaProses
@@ -32,6 +33,7 @@ def test_migration_lists_a_family_graduated_around_the_pipeline(kota_metro, pend
     di_luar = keluarga_with_pengurus(kelurahan=hadimulyo, pendamping=pendamping_hadimulyo)
     Keluarga.objects.filter(pk=di_luar.pk).update(status=Keluarga.Status.GRADUASI)
     lewat_alur = keluarga_with_pengurus(kelurahan=hadimulyo, pendamping=pendamping_hadimulyo)
+    pelanggaran_berulang(lewat_alur)  # D6: paksa needs repeatedly broken commitments
     services.graduasi_propose(
         keluarga=lewat_alur, jenis="paksa", alasan="Surat kelurahan", bukti=surat_pdf(),
         oleh=pendamping_hadimulyo,

@@ -17,12 +17,14 @@ from django.utils import timezone
 from dinsos import selectors as dinsos_selectors
 from dinsos import services as dinsos_services
 from dinsos import uploads
+from dinsos.bulan import tambah_bulan
 from dinsos.errors import DomainError
+from dinsos.formatting import tanggal
 from dinsos.models import AuditEvent, Persetujuan, User
 from dinsos.pengaturan import today
 from kpm.models import Keluarga, Komponen, RiwayatStatus
 from kpm.services import keluarga_komponen_refresh, keluarga_status_change
-from verifikasi.models import Graduasi, GraduasiTanpaProses
+from verifikasi.models import Graduasi, GraduasiTanpaProses, Usulan
 
 J = Graduasi.Jenis
 # DOMAIN.md §5: mandiri = the family's signed statement; paksa = a village/kelurahan letter.
@@ -30,6 +32,34 @@ BUKTI_WAJIB: dict[str, str] = {
     J.MANDIRI: "Unggah surat pernyataan graduasi mandiri yang sudah ditandatangani keluarga.",
     J.PAKSA: "Unggah surat keterangan dari desa/kelurahan sebagai bukti graduasi paksa.",
 }
+
+
+def _dasar_graduasi_paksa(*, keluarga: Keluarga, day: datetime.date) -> str:
+    """Issue 20 (D6), DOMAIN.md §5: graduasi paksa needs commitments REPEATEDLY broken (and the
+    village letter, checked above). The runs the komitmen rules found for the family (each a
+    verifikasi Usulan: 3 months or 3 alfa in a row, DOMAIN.md §4) within the dated window and
+    not rejected by the office must reach the dated minimum; returns the sentence naming them
+    (kept in the proposal's reason) or raises DomainError saying what is missing."""
+    aturan = dinsos_selectors.pengaturan_semua(on=day)
+    minimum = int(aturan["graduasi_paksa_runtun_min"])
+    sejak = tambah_bulan(day, -int(aturan["graduasi_paksa_bulan_lalu"]))
+    runs = list(
+        Usulan.objects.filter(keluarga=keluarga, periode_akhir__gte=sejak)
+        .exclude(status=Usulan.Status.DITOLAK)
+        .order_by("periode_awal", "pk")
+    )
+    if len(runs) < minimum:
+        raise DomainError(
+            f"Graduasi paksa hanya untuk komitmen yang dilanggar berulang (DOMAIN §5): tercatat "
+            f"{len(runs)} runtun pelanggaran sejak {tanggal(sejak)}, paling sedikit {minimum}. "
+            "Jalankan evaluasi komitmen atau pilih jenis graduasi lain.",
+            field="jenis",
+        )
+    daftar = "; ".join(
+        f"{u.get_jenis_display()} {tanggal(u.periode_awal)}–{tanggal(u.periode_akhir)}"
+        for u in runs
+    )
+    return f"Dasar graduasi paksa: {len(runs)} runtun pelanggaran ({daftar})."
 
 
 def tipe_bukti(berkas: UploadedFile) -> uploads.FileType:
@@ -80,6 +110,8 @@ def graduasi_propose(
             )
     elif bukti is None:
         raise DomainError(BUKTI_WAJIB[jenis], field="bukti")
+    if jenis == J.PAKSA:
+        alasan = f"{alasan}\n{_dasar_graduasi_paksa(keluarga=keluarga, day=day)}"
     graduasi = Graduasi(
         keluarga=keluarga,
         pendamping_id=keluarga.pendamping_id,
