@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from dinsos.ekspor import SafeWorkbook
 from pendamping.periode import Periode
+from pendamping.selectors.evaluasi import EvaluasiJenis
 from pendamping.selectors.kinerja import Indikator
 
 KOLOM_INDIKATOR = (
@@ -112,4 +113,89 @@ def laporan_xlsx(indikator: Indikator, seri: list[Indikator]) -> bytes:
     rhk.append(["RHK", "Uraian", "Capaian"])
     for item in indikator.rhk:
         rhk.append([item.nomor, item.nama, item.nilai])
+    return workbook.to_bytes()
+
+
+# --- The yearly PSKS evaluation (issue 20) ------------------------------------------------
+KOLOM_KPI = (
+    "Cakupan layanan",
+    "Kecepatan respon",
+    "Integrasi rujukan",
+    "Kepuasan",
+    "Perlindungan data",
+    "Skor",
+)
+KOLOM_EVALUASI_JENIS = (
+    "Jenis",
+    "Jumlah petugas",
+    "Keluarga/klien dilayani",
+    "Kasus dilaporkan",
+    "Rujukan dikirim",
+    "Keluarga/klien terjangkau",
+    "Kasus ditangani",
+    "Rujukan selesai",
+    *(f"{k} (0–100)" for k in KOLOM_KPI),
+)
+KOLOM_EVALUASI_PETUGAS = (
+    "Nama",
+    "Jenis",
+    "Keluarga/klien dilayani",
+    "Kasus dilaporkan",
+    "Rujukan dikirim",
+    "Keluarga/klien terjangkau",
+    "Kasus ditangani",
+    "Rujukan selesai",
+    *(f"{k} (0–100)" for k in KOLOM_KPI),
+)
+
+
+def evaluasi_xlsx(per_jenis: list[EvaluasiJenis], rows: list[Indikator], *, tahun: int) -> bytes:
+    """The yearly PSKS evaluation: one sheet per kind summed, one per worker."""
+    workbook = SafeWorkbook()
+    sheet = workbook.add_sheet("Per jenis", widths={"A": 28}, freeze="B4")
+    sheet.append([f"Evaluasi PSKS {tahun} — per jenis"], bold=True)
+    sheet.append([])
+    sheet.append(KOLOM_EVALUASI_JENIS, bold=True)
+    for j in per_jenis:
+        sheet.append(
+            [
+                j.jenis.nama,
+                len(j.baris),
+                j.dilayani,
+                j.kasus_dilaporkan,
+                j.rujukan_dikirim,
+                j.terjangkau,
+                j.kasus_ditangani,
+                j.rujukan_selesai,
+                *(_number(v) for v in j.skor_kpi),
+            ]
+        )
+    sheet = workbook.add_sheet("Per petugas", widths={"A": 32}, freeze="B4")
+    sheet.append([f"Evaluasi PSKS {tahun} — per petugas"], bold=True)
+    sheet.append([])
+    sheet.append(KOLOM_EVALUASI_PETUGAS, bold=True)
+    for i in rows:
+        sheet.append(
+            [
+                i.pendamping.nama,
+                i.pendamping.get_jenis_display(),
+                i.dilayani,
+                i.kasus_dilaporkan,
+                i.rujukan_dikirim,
+                i.terjangkau_semua,
+                i.kasus_ditangani,
+                i.rujukan_selesai,
+                *(
+                    _number(v)
+                    for v in (
+                        i.skor_cakupan,
+                        i.skor_respon,
+                        i.skor_rujukan,
+                        i.skor_kepuasan,
+                        i.skor_data,
+                        i.skor,
+                    )
+                ),
+            ]
+        )
     return workbook.to_bytes()

@@ -40,6 +40,8 @@ urlpatterns = [
     path("klien/baru/", views_psks.klien_create, name="klien-create"),
     path("klien/<int:pk>/", views_psks.klien_detail, name="klien-detail"),
     path("klien/<int:pk>/ubah/", views_psks.klien_update, name="klien-update"),
+    path("evaluasi/", views_psks.evaluasi, name="evaluasi"),
+    path("evaluasi.xlsx", views_psks.evaluasi_xlsx, name="evaluasi-xlsx"),
 ]
 
 
@@ -57,4 +59,10 @@ def menu() -> list[ItemMenu]:
         ItemMenu(g, "Klien PMKS", "pendamping:klien-list", ALL_ROLES),
         ItemMenu(g, "Pemutakhiran data", "pendamping:perubahan-list", ALL_ROLES),
         ItemMenu(GRUP_LAPORAN, "Kinerja pendamping", "pendamping:perbandingan", KANTOR),
+        ItemMenu(
+            GRUP_LAPORAN,
+            "Evaluasi PSKS",
+            "pendamping:evaluasi",
+            frozenset({User.Role.ADMIN, User.Role.KOORDINATOR}),
+        ),
     ]

@@ -8,6 +8,7 @@ pendamping's own families for field work (`keluarga`: the family picker, visits 
 Beranda's lines are `pendamping.selectors.beranda` (registered as a hook in `pendamping.apps`).
 """
 
+from pendamping.selectors.evaluasi import EvaluasiJenis, evaluasi_per_jenis
 from pendamping.selectors.indikator import (
     STATUS_DIDAMPINGI,
     indikator_list,
@@ -80,12 +81,14 @@ __all__ = [
     "SKOR_STATUS_PILIHAN",
     "STATUS_DIDAMPINGI",
     "CatatanFilter",
+    "EvaluasiJenis",
     "Indikator",
     "ItemRhk",
     "KlienFilter",
     "PendampingFilter",
     "PenugasanFilter",
     "data_subjek",
+    "evaluasi_per_jenis",
     "grafik_list",
     "indikator_list",
     "indikator_ringkas",

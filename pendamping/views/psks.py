@@ -1,16 +1,22 @@
-"""The PMKS client register (issue 20): list, register, detail, correct."""
+"""Issue 20: the PMKS client register (list, register, detail, correct) and the yearly PSKS
+evaluation (page and XLSX)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from dinsos import selectors as dinsos_selectors
+from dinsos.ekspor import XLSX, download_response
 from dinsos.errors import DomainError
 from dinsos.http import AuthedRequest, require_role
-from pendamping import forms, selectors, services
+from pendamping import exporters, forms, selectors, services
 from pendamping.access import access_klien, can_record_layanan
 from pendamping.models import KlienPmks
+from pendamping.periode import Periode
 from pendamping.views import PENCATAT, R, _add_domain_error, _form_status, _page, _query_string
 
 
@@ -82,3 +88,41 @@ def klien_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "can_record": can_record_layanan(request.user),
     }
     return render(request, "pendamping/klien_detail.html", context)
+
+
+# --- The yearly PSKS evaluation -------------------------------------------------------------
+EVALUATOR = (R.ADMIN, R.KOORDINATOR)
+
+
+def _evaluasi_rows(request: AuthedRequest) -> tuple[forms.PeriodeForm, Periode, list[Any]]:
+    form = forms.PeriodeForm(request.GET or None)
+    periode = Periode(form.periode().tahun)
+    profil = selectors.perbandingan_profil(user=request.user, periode=periode)
+    services.ringkasan_kinerja_segarkan(
+        pendamping_ids=list(profil.values_list("pk", flat=True)), periodes=[periode]
+    )
+    rows, _ = selectors.perbandingan_ringkas(
+        user=request.user, periode=periode, pengaturan=dinsos_selectors.pengaturan_semua()
+    )
+    return form, periode, rows
+
+
+@require_role(*EVALUATOR)
+def evaluasi(request: AuthedRequest) -> HttpResponse:
+    form, periode, rows = _evaluasi_rows(request)
+    context = {
+        "form": form,
+        "tahun": periode.tahun,
+        "rows": rows,
+        "per_jenis": selectors.evaluasi_per_jenis(rows, selectors.jenis_psks_list()),
+        "query_string": _query_string(request),
+    }
+    return render(request, "pendamping/evaluasi.html", context)
+
+
+@require_role(*EVALUATOR)
+def evaluasi_xlsx(request: AuthedRequest) -> HttpResponse:
+    _, periode, rows = _evaluasi_rows(request)
+    per_jenis = selectors.evaluasi_per_jenis(rows, selectors.jenis_psks_list())
+    content = exporters.evaluasi_xlsx(per_jenis, rows, tahun=periode.tahun)
+    return download_response(content, name=f"evaluasi-psks-{periode.tahun}", fmt=XLSX)

@@ -81,6 +81,8 @@ RULES = {
         {**LOGIN, **ok_for("admin", "operator", "pendamping_a"), "pendamping_b": 404},
         kwargs=_klien_a,
     ),
+    "pendamping:evaluasi": Rule({**LOGIN, **ok_for("admin", "koordinator")}),
+    "pendamping:evaluasi-xlsx": Rule({**LOGIN, **ok_for("admin", "koordinator")}),
     "pendamping:rujukan-dokumen": Rule(
         {**LOGIN, **ok_for(*_ALL, ok=404, deny=404)}, kwargs=_rujukan_a
     ),

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import io
 
+import openpyxl
 import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -331,3 +332,37 @@ def test_the_overdue_days_are_a_dated_office_setting():
     definisi = DEFAULTS["rujukan_jawaban_batas_hari"]
     assert definisi.default == 14
     assert definisi.keterangan.startswith("Pilihan kantor")
+
+
+# --- The yearly evaluation -------------------------------------------------------------------
+def test_yearly_evaluation_sums_per_kind_and_exports(client, kota_metro, rehsos, admin, operator):
+    # given: the Rehsos worker's client with one case this year
+    klien = services.klien_create(
+        data={
+            "nama": "Mbah Sarno",
+            "jenis_kelamin": "L",
+            "kelurahan": kota_metro["Hadimulyo Barat"],
+            "kategori": KategoriPmks.objects.get(kode="lansia_terlantar"),
+        },
+        oleh=rehsos.user,
+    )
+    services.kasus_catat(
+        klien=klien,
+        data={"tanggal_lapor": today(), "kategori": "lainnya", "deskripsi": "x"},
+        oleh=rehsos.user,
+    )
+    client.force_login(admin)
+    # when
+    page = client.get(reverse("pendamping:evaluasi"), {"tahun": today().year})
+    xlsx = client.get(reverse("pendamping:evaluasi-xlsx"), {"tahun": today().year})
+    # then: the kind's row sums its worker's figures
+    (rehsos_row,) = [j for j in page.context["per_jenis"] if j.jenis.kode == "rehsos"]
+    assert (len(rehsos_row.baris), rehsos_row.dilayani, rehsos_row.kasus_dilaporkan) == (1, 1, 1)
+    assert rehsos_row.terjangkau == 1
+    assert f"Evaluasi PSKS {today().year}" in page.content.decode()
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content))["Per jenis"]
+    assert sheet["A1"].value == f"Evaluasi PSKS {today().year} — per jenis"
+    assert [c.value for c in sheet[4]][:4] == ["Pendamping Rehsos", 1, 1, 1]
+    # and the operator may not open it
+    client.force_login(operator)
+    assert client.get(reverse("pendamping:evaluasi")).status_code == 403
