@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -258,19 +259,29 @@ def _entri(label: str, n: int, warna: Warna | None = None) -> Entri:
 
 
 def temuan_ringkasan(*, user: User) -> Ringkasan:
-    """The summary page's charts, from 4 aggregate queries inside the user's areas."""
+    """The summary page's charts inside the user's areas: ONE grouped scan of the findings
+    (category × kecamatan × step × open/closed: a few hundred groups at most) folded in Python,
+    instead of one aggregate query per chart (issue 21: 300.000 findings)."""
     visible = scope_temuan(user, Temuan.objects.all())
-    terbuka = visible.filter(closed_at__isnull=True)
-    by_kategori = dict(terbuka.values_list("kategori").annotate(n=Count("id")).order_by())
-    by_kecamatan = list(
-        terbuka.values_list("kecamatan__nama").annotate(n=Count("id")).order_by("kecamatan__nama")
+    groups = (
+        visible.values_list("kategori", "kecamatan_id", "tahap")
+        .annotate(terbuka=Count("id", filter=Q(closed_at__isnull=True)), semua=Count("id"))
+        .order_by()
     )
-    tahap = visible.aggregate(
-        **{
-            t.value: Count("id", filter=Q(tahap=t.value, closed_at__isnull=True))
-            for t in Temuan.Tahap
-        },
-        ditutup=Count("id", filter=Q(closed_at__isnull=False)),
+    by_kategori: dict[str, int] = defaultdict(int)
+    by_kecamatan_id: dict[int | None, int] = defaultdict(int)
+    tahap: dict[str, int] = defaultdict(int)
+    for kategori, kecamatan_id, langkah, terbuka, semua in groups:
+        if terbuka:
+            by_kategori[kategori] += terbuka
+            by_kecamatan_id[kecamatan_id] += terbuka
+            tahap[langkah] += terbuka
+        tahap["ditutup"] += semua - terbuka
+    nama = dict(
+        Wilayah.objects.filter(pk__in=[k for k in by_kecamatan_id if k]).values_list("pk", "nama")
+    )
+    by_kecamatan = sorted(
+        ((nama.get(k, "") if k else "", n) for k, n in by_kecamatan_id.items()), key=lambda r: r[0]
     )
     per_tahap = [(t.label, tahap[t.value], _WARNA_TAHAP[t]) for t in Temuan.Tahap]
     per_tahap.append(("Ditutup otomatis", tahap["ditutup"], Warna.REDUP))

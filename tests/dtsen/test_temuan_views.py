@@ -403,3 +403,15 @@ def test_family_without_findings_shows_an_empty_panel(client, kota_metro, operat
     client.force_login(operator)
     content = client.get(reverse("kpm:keluarga-detail", args=[family.pk])).content.decode()
     assert "Tidak ada temuan rekonsiliasi untuk keluarga ini." in content
+
+
+def test_summary_reads_the_findings_in_one_grouped_query(
+    client, dunia, admin, django_assert_num_queries
+):
+    # issue 21: one scan of the findings for all three charts, whatever their number
+    client.force_login(admin)
+    client.get(reverse("dtsen:temuan-summary"))  # the session's first save happens here
+    # user, findings grouped, kecamatan names, runs of the trend
+    with django_assert_num_queries(4):
+        response = client.get(reverse("dtsen:temuan-summary"))
+    assert response.context["r"].total_terbuka > 0
