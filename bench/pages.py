@@ -255,6 +255,16 @@ class DataWorld:
     def _bukti_a(self) -> Any:
         return self._model("pemutakhiran.Bukti").objects.filter(usulan=self.usulan_dtsen_a).first()
 
+    def _laporan(self, kode: str) -> Any:
+        model = self._model("laporan.LaporanBulanan")
+        return model.objects.filter(wilayah__kode=kode).order_by("-pk").first()
+
+    def _laporan_kota(self) -> Any:
+        return self._laporan("18.72")
+
+    def _laporan_pusat(self) -> Any:
+        return self._laporan("18.72.01")
+
     def _batch(self) -> Any:
         return self._model("pemutakhiran.BatchSiks").objects.order_by("-pk").first()
 
