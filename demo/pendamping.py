@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 
+from demo.psks import generate_psks
 from dinsos.bulan import awal_bulan
 from dinsos.demo import DEMO_PASSWORD
 from dinsos.formatting import JAKARTA
@@ -429,12 +430,16 @@ def generate(
         enam_bulan_lalu=awal_bulan(today, geser=-6),
     )
     written = generate_catatan(today=today, seed=seed)
+    # Issue 20: ASN, Karang Taruna, LKS and PMKS clients of the Rehsos/TKSK/PSM workers.
+    generate_psks(
+        rng=rng, today=today, kelurahan=kelurahan, kecamatan=kecamatan, oleh=oleh, nama=_nama
+    )
     _unusual_exports(today)
     services.rekap_akses_harian(sampai=today - datetime.timedelta(days=1))
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {connection.ops.quote_name(Pendamping._meta.db_table)}")
     jumlah = {
-        label: Pendamping.objects.filter(jenis=jenis).count()
+        label: Pendamping.objects.filter(jenis__kode=jenis).count()
         for jenis, label in Pendamping.Jenis.choices
     }
     stats = StatistikDemo(

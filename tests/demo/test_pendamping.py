@@ -11,7 +11,15 @@ from django.db.models import Count, F, Q
 from dinsos.demo import DEMO_PASSWORD
 from dinsos.models import User
 from kpm.models import Keluarga
-from pendamping.models import Kasus, Kunjungan, Pendamping, Penugasan, Rujukan, SkorKepuasan
+from pendamping.models import (
+    Kasus,
+    KlienPmks,
+    Kunjungan,
+    Pendamping,
+    Penugasan,
+    Rujukan,
+    SkorKepuasan,
+)
 from pendamping.selectors import STATUS_DIDAMPINGI
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +34,15 @@ def demo() -> str:
 
 def test_demo_has_the_kota_metro_mix(demo):
     counts = dict(Pendamping.objects.values_list("jenis").annotate(n=Count("pk")))
-    assert counts == {"pkh": 32, "rehsos": 4, "tksk": 5, "psm": 29}
+    assert counts == {
+        "asn": 30,
+        "pkh": 32,
+        "rehsos": 4,
+        "tksk": 5,
+        "psm": 29,
+        "karang_taruna": 3,
+        "lks": 2,
+    }
     with_login = Pendamping.objects.filter(user__isnull=False)
     assert set(with_login.values_list("jenis", flat=True)) == {"pkh"}
     usernames = sorted(with_login.values_list("user__username", flat=True))
@@ -34,7 +50,13 @@ def test_demo_has_the_kota_metro_mix(demo):
         ["pendamping", "pendamping2", *(f"pkh{i:02d}" for i in range(1, 31))]
     )
     assert User.objects.get(username="pkh07").check_password(DEMO_PASSWORD)
-    assert "Pendamping demo: 32 Pendamping PKH, 4 Pendamping Rehsos, 5 TKSK, 29 PSM" in demo
+    assert (
+        "Pendamping demo: 30 ASN, 32 Pendamping PKH, 4 Pendamping Rehsos, 5 TKSK, 29 PSM, "
+        "3 Karang Taruna, 2 LKS" in demo
+    )
+    # Issue 20: PMKS clients of the Rehsos, TKSK and PSM workers, each visited once.
+    assert KlienPmks.objects.count() == 38 * 3
+    assert Kunjungan.objects.filter(klien__isnull=False).count() == 38 * 3
 
 
 def test_demo_accounts_keep_their_families_with_history(demo):
@@ -70,7 +92,7 @@ def test_field_records_belong_to_whoever_had_the_family_that_day(demo):
         (Rujukan, "tanggal_kirim"),
         (SkorKepuasan, "tanggal"),
     ):
-        rows = model.objects.all()
+        rows = model.objects.filter(keluarga__isnull=False)  # issue 20: clients have no family
         held = rows.filter(
             keluarga__penugasan__pendamping=F("pendamping__user"),
             keluarga__penugasan__mulai__lte=F(field),
