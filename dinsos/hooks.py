@@ -144,6 +144,25 @@ class IdentitasDibatasi(Protocol):
     def __call__(self) -> frozenset[str]: ...
 
 
+# Issue 20, D5 (aturan): Sekolah Rakyat candidates from outside KPM.
+class AnakDtsen(Protocol):
+    """`(user=, lahir_setelah=, lahir_sampai=, desil_maks=) -> QuerySet`: people of the active
+    DTSEN snapshots who are not KPM members, born after `lahir_setelah` and on or before
+    `lahir_sampai`, with a desil ≤ `desil_maks`, in the areas `user` may see (`user=None`:
+    the whole office, for counts only), restricted people left out. A queryset (fields
+    `nik`, `nama`, `tanggal_lahir`, `jenis_kelamin`, `no_kk`, `kelurahan`, `desil`) so the
+    caller can add age and level in the same SQL."""
+
+    def __call__(
+        self,
+        *,
+        user: Any,
+        lahir_setelah: datetime.date,
+        lahir_sampai: datetime.date,
+        desil_maks: int,
+    ) -> Any: ...
+
+
 @dataclass(frozen=True)
 class Hook(Generic[P]):
     """One extension point. `keyed` hooks take one provider per key (RHK sources by item);
@@ -232,7 +251,16 @@ EKSEKUTOR_PERSETUJUAN: Hook[EksekutorPersetujuan] = Hook(
     keyed=True,
 )
 
+# Issue 20, D5 (aturan): verifikasi sits below dtsen in the layers, so the candidate list
+# reads the DTSEN records through this hook rather than importing dtsen.
+ANAK_DTSEN: Hook[AnakDtsen] = Hook(
+    name="anak_dtsen",
+    protocol=AnakDtsen,
+    description="Anak keluarga DTSEN aktif yang bukan anggota KPM: kandidat Sekolah Rakyat.",
+)
+
 HOOKS: tuple[Hook[Any], ...] = (
+    ANAK_DTSEN,
     EKSEKUTOR_PERSETUJUAN,
     SNAPSHOT_DITERAPKAN,
     BERANDA,

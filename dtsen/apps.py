@@ -11,6 +11,7 @@ class DtsenConfig(AppConfig):
         from dtsen import selectors, urls
         from dtsen.selectors import beranda
         from dtsen.selectors import rekonsiliasi as selectors_rekonsiliasi
+        from dtsen.selectors import sekolah_rakyat as selectors_sekolah_rakyat
         from dtsen.services import penerapan
 
         hooks.registry.register(hooks.PANEL_KELUARGA, selectors_rekonsiliasi.keluarga_panel)
@@ -23,3 +24,6 @@ class DtsenConfig(AppConfig):
             penerapan.persetujuan_penerapan,
             key=Persetujuan.Jenis.DTSEN_HAPUS_DESIL,
         )
+        # Issue 20, D5: Sekolah Rakyat candidates from DTSEN who are not KPM (verifikasi is
+        # below dtsen in the layers and reads them through this hook).
+        hooks.registry.register(hooks.ANAK_DTSEN, selectors_sekolah_rakyat.anak_dtsen_bukan_kpm)

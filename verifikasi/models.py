@@ -329,6 +329,41 @@ class KandidatSekolahRakyat(models.Model):
         return f"Sekolah Rakyat {self.tahun_ajaran}: {self.anggota}"
 
 
+# --- Sekolah Rakyat quota per intake (issue 20, D5) ----------------------------------------
+class KuotaSekolahRakyat(models.Model):
+    """Seats of one Sekolah Rakyat intake (tahun ajaran + jenjang), edited by the admin.
+
+    DOMAIN.md §3: desil 3 is a reserve only "when the quota is not filled"; DOMAIN gives no
+    number, the office receives it per intake. A table rather than a dated setting: a
+    setting holds one value per key over time, while a quota is one figure per school year
+    and level that the admin fills in ahead of each intake (and the past ones stay readable).
+    """
+
+    tahun_ajaran = models.PositiveSmallIntegerField(
+        "tahun ajaran", help_text="Tahun mulai tahun ajaran (umur dihitung per 1 Juli tahun ini)."
+    )
+    jenjang = models.CharField(max_length=3, choices=KandidatSekolahRakyat.Jenjang)
+    jumlah_kursi = models.PositiveIntegerField("jumlah kursi")
+    keterangan = models.CharField(max_length=200, blank=True, help_text="Mis. nomor surat kuota.")
+    updated_at = models.DateTimeField("diubah", auto_now=True)
+
+    class Meta:
+        ordering = ["-tahun_ajaran", "jenjang"]
+        verbose_name = "kuota Sekolah Rakyat"
+        verbose_name_plural = "kuota Sekolah Rakyat"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tahun_ajaran", "jenjang"], name="kuota_sekolah_rakyat_satu_per_jenjang"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"Kuota Sekolah Rakyat {self.tahun_ajaran} {self.get_jenjang_display()}: "
+            f"{self.jumlah_kursi} kursi"
+        )
+
+
 class GraduasiTanpaProses(models.Model):
     """A family found at calon graduasi/graduasi with no graduasi record (issue 20, D2): it
     left the pipeline of DOMAIN.md §5 (no kind, no evidence, no count toward the pendamping's

@@ -1,18 +1,23 @@
-"""Sekolah Rakyat candidates (DOMAIN.md §9): desil 1–2 (desil 3 reserve), age windows on a
+"""Sekolah Rakyat candidates (DOMAIN.md §9): desil 1–2 (desil 3 reserve only while the intake's
+quota is not filled, §3), KPM members and DTSEN children outside KPM, age windows on a
 reference date (settings), home visit with parental consent, XLSX export."""
 
 import datetime
 import io
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from dinsos.models import AuditEvent, Pengaturan
+from dtsen.models import DtsenRecord, Snapshot
+from dtsen.models import Jenis as JenisSnapshot
 from kpm.models import Anggota
 from tests.factories import AnggotaFactory, keluarga_with_pengurus
 from tests.verifikasi.empat_mata import empat_mata_mati  # noqa: F401  (issue 20)
-from verifikasi.models import KandidatSekolahRakyat
+from verifikasi.models import KandidatSekolahRakyat, KuotaSekolahRakyat
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +50,12 @@ def keluarga_desil(kota_metro, pendamping, desil, kelurahan="Hadimulyo Barat"):
     )  # fmt: skip
 
 
+def kuota(jenjang, kursi, tahun=2026):
+    return KuotaSekolahRakyat.objects.create(
+        tahun_ajaran=tahun, jenjang=jenjang, jumlah_kursi=kursi
+    )
+
+
 def _kandidat(response):
     return [(a.nama, a.jenjang_sr, a.umur, a.is_cadangan) for a in response.context["page"]]
 
@@ -72,10 +83,11 @@ def test_age_windows_on_the_reference_date(client, kota_metro, pendamping_hadimu
 def test_desil_1_and_2_are_candidates_and_desil_3_the_reserve(
     client, kota_metro, pendamping_hadimulyo, operator
 ):
-    # given: a 14-year-old in families of each desil
+    # given: a 14-year-old in families of each desil; 5 SMP seats, 2 taken by desil 1–2
     for desil in (1, 2, 3, 4, None):
         keluarga = keluarga_desil(kota_metro, pendamping_hadimulyo, desil)
         anak(keluarga, f"Desil {desil}", datetime.date(2012, 1, 1))
+    kuota("smp", 5)
     client.force_login(operator)
     # when
     semua = client.get(LIST, {"tanggal_acuan": ACUAN.isoformat()})
@@ -87,6 +99,142 @@ def test_desil_1_and_2_are_candidates_and_desil_3_the_reserve(
         ("Desil 3", "smp", 14, True),
     ]
     assert _kandidat(cadangan) == [("Desil 3", "smp", 14, True)]
+    smp = next(k for k in semua.context["kuota"] if k.jenjang == "smp")
+    assert (smp.kursi, smp.utama, smp.sisa) == (5, 2, 3)
+    assert "Ditampilkan untuk 3 kursi tersisa" in semua.content.decode()
+
+
+def test_desil_3_hidden_when_desil_1_2_fill_the_quota(
+    client, kota_metro, pendamping_hadimulyo, operator
+):
+    # given: 2 SMP seats, filled by a desil 1 and a desil 2 child; an SD seat left open
+    for desil in (1, 2, 3):
+        keluarga = keluarga_desil(kota_metro, pendamping_hadimulyo, desil)
+        anak(keluarga, f"SMP desil {desil}", datetime.date(2012, 1, 1))
+        anak(keluarga, f"SD desil {desil}", datetime.date(2016, 1, 1))
+    kuota("smp", 2)
+    kuota("sd", 3)
+    client.force_login(operator)
+    # when
+    response = client.get(LIST, {"tanggal_acuan": ACUAN.isoformat()})
+    cadangan = client.get(LIST, {"tanggal_acuan": ACUAN.isoformat(), "golongan": "cadangan"})
+    # then: the SMP reserve is not listed at all; the SD one is, for the one seat left
+    assert sorted(_kandidat(response)) == [
+        ("SD desil 1", "sd", 10, False),
+        ("SD desil 2", "sd", 10, False),
+        ("SD desil 3", "sd", 10, True),
+        ("SMP desil 1", "smp", 14, False),
+        ("SMP desil 2", "smp", 14, False),
+    ]
+    assert _kandidat(cadangan) == [("SD desil 3", "sd", 10, True)]
+    html = response.content.decode()
+    assert "Tidak ditampilkan: kuota sudah terisi desil 1–2" in html
+    assert "Ditampilkan untuk 1 kursi tersisa" in html
+    assert [r.cadangan for r in response.context["ringkas"]] == [1]
+
+
+def test_without_a_quota_the_reserve_is_not_listed(
+    client, kota_metro, pendamping_hadimulyo, operator
+):
+    anak(keluarga_desil(kota_metro, pendamping_hadimulyo, 3), "Desil 3", datetime.date(2012, 1, 1))
+    client.force_login(operator)
+    response = client.get(LIST, {"tanggal_acuan": ACUAN.isoformat()})
+    assert _kandidat(response) == []
+    assert "Tidak ditampilkan sampai admin mengisi kuota" in response.content.decode()
+
+
+def test_admin_edits_the_quota_and_the_reserve_follows(
+    client, kota_metro, pendamping_hadimulyo, admin
+):
+    # given: 1 SMP seat taken by a desil 1 child, so the desil 3 child is hidden
+    anak(keluarga_desil(kota_metro, pendamping_hadimulyo, 1), "Desil 1", datetime.date(2012, 1, 1))
+    anak(keluarga_desil(kota_metro, pendamping_hadimulyo, 3), "Desil 3", datetime.date(2012, 1, 1))
+    row = kuota("smp", 1)
+    client.force_login(admin)
+    assert [
+        a.nama for a in client.get(LIST, {"tanggal_acuan": ACUAN.isoformat()}).context["page"]
+    ] == ["Desil 1"]
+    # when: the admin raises the quota to 2 seats in the admin site
+    response = client.post(
+        reverse("admin:verifikasi_kuotasekolahrakyat_change", args=[row.pk]),
+        {"tahun_ajaran": 2026, "jenjang": "smp", "jumlah_kursi": 2, "keterangan": "Surat 12/2026"},
+    )
+    # then
+    assert response.status_code == 302
+    listed = client.get(LIST, {"tanggal_acuan": ACUAN.isoformat()})
+    assert _kandidat(listed) == [("Desil 1", "smp", 14, False), ("Desil 3", "smp", 14, True)]
+    assert "Ditampilkan untuk 1 kursi tersisa" in listed.content.decode()
+
+
+def _dtsen_aktif(kota_metro, oleh, rows, *, status=Snapshot.Status.DITERAPKAN, sha="1"):
+    wilayah = kota_metro["Hadimulyo Barat"]
+    snapshot = Snapshot.objects.create(
+        jenis=JenisSnapshot.DTSEN, file=ContentFile(b"x", name="dtsen.csv"),
+        nama_file="dtsen.csv", sha256=sha.ljust(64, "0"), tanggal_data=datetime.date(2026, 4, 1),
+        wilayah=wilayah, status=status, created_by=oleh, applied_by=oleh,
+        applied_at=timezone.now(),
+    )  # fmt: skip
+    DtsenRecord.objects.bulk_create(
+        DtsenRecord(
+            snapshot=snapshot,
+            baris=i + 2,
+            nik=nik,
+            no_kk="1872012001150009",
+            nama=nama,
+            tanggal_lahir=lahir,
+            kelurahan=wilayah,
+            desil_nasional=desil,
+        )
+        for i, (nik, nama, lahir, desil) in enumerate(rows)
+    )
+
+
+def test_dtsen_children_outside_kpm_are_listed_and_fill_the_quota(
+    client, kota_metro, pendamping_hadimulyo, operator, admin
+):
+    # given: a KPM desil 1 child, and in the active DTSEN snapshot a desil 2 child outside
+    # KPM, the same KPM child again, a desil 4 child and an adult; an older snapshot's child
+    keluarga = keluarga_desil(kota_metro, pendamping_hadimulyo, 1)
+    kpm_child = anak(keluarga, "Anak KPM", datetime.date(2012, 1, 1))
+    anak(
+        keluarga_desil(kota_metro, pendamping_hadimulyo, 3),
+        "Cadangan KPM",
+        datetime.date(2012, 1, 1),
+    )
+    _dtsen_aktif(
+        kota_metro, admin,
+        [
+            ("1872014101120001", "Sari DTSEN", datetime.date(2012, 1, 1), 2),
+            (kpm_child.nik, "Anak KPM", datetime.date(2012, 1, 1), 1),
+            ("1872014101120002", "Desil empat", datetime.date(2012, 1, 1), 4),
+            ("1872014101800003", "Dewasa", datetime.date(1980, 1, 1), 1),
+        ],
+    )  # fmt: skip
+    _dtsen_aktif(
+        kota_metro, admin, [("1872014101120009", "Riwayat", datetime.date(2012, 1, 1), 1)],
+        status=Snapshot.Status.RIWAYAT, sha="2",
+    )  # fmt: skip
+    kuota("smp", 2)
+    client.force_login(operator)
+    # when
+    response = client.get(LIST, {"tanggal_acuan": ACUAN.isoformat()})
+    # then: the non-KPM child is listed, masked; with the KPM child they fill both seats,
+    # so the desil 3 KPM child is not listed
+    assert [
+        (d.nama, d.jenjang_sr, d.umur, d.desil, d.is_cadangan)
+        for d in response.context["page_dtsen"]
+    ] == [("Sari DTSEN", "smp", 14, 2, False)]
+    assert _kandidat(response) == [("Anak KPM", "smp", 14, False)]
+    smp = next(k for k in response.context["kuota"] if k.jenjang == "smp")
+    assert (smp.kursi, smp.utama, smp.sisa) == (2, 2, 0)
+    html = response.content.decode()
+    assert "1 kandidat bukan KPM (dari DTSEN)" in html
+    assert "Bukan KPM (dari DTSEN)" in html
+    assert "Perlu didaftarkan dulu" in html
+    assert "1872014101120001" not in html
+    # a pendamping serves only the KPM families assigned to them
+    client.force_login(pendamping_hadimulyo)
+    assert len(client.get(LIST, {"tanggal_acuan": ACUAN.isoformat()}).context["page_dtsen"]) == 0
 
 
 def test_windows_are_dated_settings(client, kota_metro, pendamping_hadimulyo, operator):
@@ -116,6 +264,7 @@ def test_candidates_per_kelurahan_and_pendamping(
         keluarga_desil(kota_metro, pendamping_iringmulyo, 1, "Iring Mulyo"),
         "B", datetime.date(2012, 1, 1),
     )  # fmt: skip
+    kuota("smp", 10)
     client.force_login(operator)
     # when
     response = client.get(LIST, {"tanggal_acuan": ACUAN.isoformat()})
@@ -263,9 +412,11 @@ def test_candidate_list_query_count_is_flat(
     for i in range(n):
         keluarga = keluarga_desil(kota_metro, pendamping_hadimulyo, 1 + i % 3)
         anak(keluarga, f"Anak {i}", datetime.date(2012, 1, 1))
+    kuota("smp", 20)
     client.force_login(operator)
-    # when / then: user, kelurahan and pendamping choices, settings (2), count, page, the
-    # page's pengurus, summary, and the session save (3)
-    with django_assert_num_queries(12):
+    # when / then: user, kelurahan and pendamping choices, settings (3), the quota: seats,
+    # desil 1–2 per level in KPM and in DTSEN (3), count, page, the page's pengurus,
+    # summary, the DTSEN outside-KPM count, and the session save (3)
+    with django_assert_num_queries(17):
         response = client.get(LIST, {"tanggal_acuan": ACUAN.isoformat()})
     assert len(response.context["page"]) == n

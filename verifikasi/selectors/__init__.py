@@ -29,11 +29,14 @@ from verifikasi.selectors.komitmen import (
 )
 from verifikasi.selectors.sekolah_rakyat import (
     FilterSekolahRakyat,
+    KuotaJenjang,
     RingkasSekolahRakyat,
     kelurahan_pilihan,
     sekolah_rakyat_anggota,
+    sekolah_rakyat_dtsen,
     sekolah_rakyat_jendela,
     sekolah_rakyat_kandidat,
+    sekolah_rakyat_kuota,
     sekolah_rakyat_ringkas,
     sekolah_rakyat_tercatat,
 )
@@ -46,6 +49,7 @@ __all__ = [
     "FilterSekolahRakyat",
     "KeluargaBulan",
     "KemajuanGraduasi",
+    "KuotaJenjang",
     "RingkasSekolahRakyat",
     "beranda_graduasi_tanpa_proses",
     "beranda_komitmen",
@@ -64,8 +68,10 @@ __all__ = [
     "rhk_komitmen",
     "ringkasan_komitmen",
     "sekolah_rakyat_anggota",
+    "sekolah_rakyat_dtsen",
     "sekolah_rakyat_jendela",
     "sekolah_rakyat_kandidat",
+    "sekolah_rakyat_kuota",
     "sekolah_rakyat_ringkas",
     "sekolah_rakyat_tercatat",
     "tanda_list",

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from dinsos import ekspor
+from dinsos import selectors as dinsos_selectors
 from dinsos import services as dinsos_services
 from dinsos.errors import DomainError
 from dinsos.http import AuthedRequest, require_role
@@ -43,12 +44,24 @@ def _sekolah_rakyat_form(request: AuthedRequest) -> forms.SekolahRakyatFilterFor
 def sekolah_rakyat_list(request: AuthedRequest) -> HttpResponse:
     form = _sekolah_rakyat_form(request)
     filters = form.to_filter()
-    kandidat = selectors.sekolah_rakyat_kandidat(user=request.user, filters=filters)
+    # Issue 20, D5: seats per level (read once), and DTSEN children outside KPM.
+    pengaturan = dinsos_selectors.pengaturan_semua(on=today())
+    kuota = selectors.sekolah_rakyat_kuota(
+        tanggal_acuan=filters.tanggal_acuan, pengaturan=pengaturan
+    )
+    kandidat = selectors.sekolah_rakyat_kandidat(user=request.user, filters=filters, kuota=kuota)
     page = Paginator(kandidat, PAGE_SIZE).get_page(request.GET.get("page"))
+    dtsen = selectors.sekolah_rakyat_dtsen(
+        user=request.user, filters=filters, kuota=kuota, pengaturan=pengaturan
+    )
+    page_dtsen = Paginator(dtsen, PAGE_SIZE).get_page(request.GET.get("halaman_dtsen"))
     context = {
         "form": form,
         "filters": filters,
         "page": page,
+        "kuota": kuota,
+        "page_dtsen": page_dtsen,
+        "query_dtsen": query_tanpa(request, "halaman_dtsen"),
         "ringkas": selectors.sekolah_rakyat_ringkas(kandidat=kandidat),
         "jendela": selectors.sekolah_rakyat_jendela(),
         "can_record": can_record_komitmen(request.user),

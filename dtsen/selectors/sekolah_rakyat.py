@@ -1,0 +1,46 @@
+"""DTSEN children who are not KPM members: Sekolah Rakyat candidates (DOMAIN.md §9, issue 20).
+
+Provided to verifikasi through `dinsos.hooks.ANAK_DTSEN` (registered in DtsenConfig.ready()):
+verifikasi is below dtsen in the layers and must not import it.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import F, QuerySet
+
+from dinsos.access import scope_kelurahan_ids
+from dinsos.models import User
+from dtsen.models import DtsenRecord, Jenis, Snapshot
+from kpm.access import exclude_dibatasi
+from kpm.models import Anggota
+
+
+def anak_dtsen_bukan_kpm(
+    *,
+    user: User | None,
+    lahir_setelah: datetime.date,
+    lahir_sampai: datetime.date,
+    desil_maks: int,
+) -> QuerySet[DtsenRecord]:
+    """People of the applied DTSEN snapshots born in (lahir_setelah, lahir_sampai] whose
+    household desil (the row's desil nasional, as an apply reads it) is ≤ desil_maks and whose
+    NIK is no KPM member's. Scoped to the kelurahan of `user`'s areas; a pendamping sees none
+    (they serve only the KPM families assigned to them); `user=None` is the whole office and
+    is used for the quota counts only. Restricted people are left out (UU 27/2022)."""
+    aktif = Snapshot.objects.filter(jenis=Jenis.DTSEN, status=Snapshot.Status.DITERAPKAN)
+    rows = DtsenRecord.objects.filter(
+        snapshot_id__in=aktif.values("pk"),
+        tanggal_lahir__gt=lahir_setelah,
+        tanggal_lahir__lte=lahir_sampai,
+        desil_nasional__isnull=False,
+        desil_nasional__lte=desil_maks,
+    ).exclude(nik__in=Anggota.objects.values("nik"))
+    rows = exclude_dibatasi(rows, keluarga=None).annotate(desil=F("desil_nasional"))
+    if user is not None:
+        if user.role == User.Role.PENDAMPING:
+            return rows.none()
+        if user.role != User.Role.ADMIN:
+            rows = rows.filter(kelurahan_id__in=scope_kelurahan_ids(user))
+    return rows
