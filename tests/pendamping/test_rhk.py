@@ -220,3 +220,21 @@ def test_the_score_list_shows_a_self_entered_score_as_not_counted(
     html = response.content.decode()
     assert html.count('data-testid="tidak-dihitung"') == 1
     assert "Telepon oleh petugas kantor" in html
+
+
+def test_the_score_list_filters_the_scores_the_indicator_counts(
+    client, keluarga_a: Keluarga, operator: User, pendamping_hadimulyo: User
+):
+    # given
+    services.skor_catat(
+        keluarga=keluarga_a, data={"skor": 5, "tanggal": today()}, oleh=pendamping_hadimulyo
+    )
+    services.skor_catat(keluarga=keluarga_a, data={"skor": 3, "tanggal": today()}, oleh=operator)
+    client.force_login(operator)
+    url = reverse("pendamping:skor-list")
+    # when
+    dihitung = client.get(url, {"status": "dihitung"}).context["page"]
+    tidak = client.get(url, {"status": "tidak_dihitung"}).context["page"]
+    # then
+    assert [s.skor for s in dihitung] == [3]
+    assert [s.skor for s in tidak] == [5]
