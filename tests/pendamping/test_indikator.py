@@ -149,7 +149,10 @@ def dunia(kota_metro, admin, pendamping_hadimulyo) -> Dunia:
         _audit(ua, AuditEvent.Action.VIEW, saat(D(2025, 3, 6), 9, 30), object_id="0")
     # K2 graduates on 15 Mar; Ani updated family data twice in Mar.
     kpm_services.keluarga_status_change(
-        keluarga=k[1], ke=Keluarga.Status.GRADUASI, alasan="Mandiri", oleh=admin,
+        keluarga=k[1],
+        ke=Keluarga.Status.GRADUASI,
+        alasan="Mandiri",
+        oleh=admin,
         lewat_graduasi=True,
     )
     RiwayatStatus.objects.filter(keluarga=k[1], ke=Keluarga.Status.GRADUASI).update(
