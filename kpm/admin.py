@@ -39,6 +39,7 @@ from kpm.models import (
     KeluargaTidakAdaDiImpor,
     Komponen,
     NominalKomponen,
+    Penyaluran,
     RiwayatPerubahan,
     RiwayatStatus,
 )
@@ -553,3 +554,36 @@ class KeluargaTidakAdaDiImporAdmin(admin.ModelAdmin):
     @admin.display(description="status keluarga", ordering="keluarga__status")
     def status_keluarga(self, obj: KeluargaTidakAdaDiImpor) -> str:
         return obj.keluarga.get_status_display()
+
+
+# --- Penyaluran (issue 20): rows come from the distribution-list import only ---------------
+@admin.register(Penyaluran)
+class PenyaluranAdmin(ReadOnlyAdmin):
+    list_display = ("keluarga_tersamar", "tahun", "tahap", "nominal_rp", "status", "sumber")
+    list_filter = ("tahun", "tahap", "status")
+    list_select_related = ("keluarga",)
+    readonly_fields = ("keluarga_link",)
+    fields = (
+        "keluarga_link",
+        ("tahun", "tahap"),
+        "nominal",
+        "status",
+        "alasan_gagal",
+        "sumber",
+        "nama_file",
+        "diimpor_oleh",
+        "created_at",
+        "updated_at",
+    )
+
+    @admin.display(description="No KK", ordering="keluarga__no_kk")
+    def keluarga_tersamar(self, obj: Penyaluran) -> str:
+        return mask_no_kk(obj.keluarga.no_kk)
+
+    @admin.display(description="keluarga")
+    def keluarga_link(self, obj: Penyaluran) -> str:
+        return _keluarga_link(obj.keluarga)
+
+    @admin.display(description="nominal", ordering="nominal")
+    def nominal_rp(self, obj: Penyaluran) -> str:
+        return rupiah(obj.nominal)

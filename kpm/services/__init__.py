@@ -48,6 +48,11 @@ from kpm.services.pembatasan import (
     pembatasan_catat,
     pembatasan_putuskan,
 )
+from kpm.services.penyaluran import (
+    PratinjauPenyaluran,
+    penyaluran_pratinjau,
+    penyaluran_terapkan,
+)
 
 __all__ = [
     "AKSI_BARU",
@@ -65,6 +70,7 @@ __all__ = [
     "HasilFinalClosing",
     "HasilPengembalianDesil",
     "KeluargaBaruImpor",
+    "PratinjauPenyaluran",
     "S",
     "anggota_create",
     "anggota_data_subjek_record",
@@ -86,5 +92,7 @@ __all__ = [
     "pembatasan_cabut",
     "pembatasan_catat",
     "pembatasan_putuskan",
+    "penyaluran_pratinjau",
+    "penyaluran_terapkan",
     "persetujuan_status_keluarga",
 ]

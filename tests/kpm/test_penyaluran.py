@@ -1,0 +1,103 @@
+"""Issue 20, RHK 1: the bank/Pos distribution list records each family's payout per tahap."""
+
+from __future__ import annotations
+
+import pytest
+
+from dinsos.models import AuditEvent
+from kpm import services
+from kpm.models import Penyaluran
+from tests.factories import keluarga_with_pengurus
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def dua_keluarga(kota_metro):
+    kelurahan = kota_metro["Hadimulyo Barat"]
+    return keluarga_with_pengurus(kelurahan=kelurahan), keluarga_with_pengurus(kelurahan=kelurahan)
+
+
+def _csv(*rows: str, header: str = "NO KK;NIK;TAHAP;TAHUN;NOMINAL;STATUS;ALASAN;BANK") -> bytes:
+    return ("\n".join([header, *rows]) + "\n").encode()
+
+
+def test_a_good_list_is_previewed_then_applied_once(dua_keluarga, admin):
+    # given: one family by No KK, one by the pengurus' NIK
+    satu, dua = dua_keluarga
+    content = _csv(
+        f"'{satu.no_kk};;2;2026;Rp750.000;Tersalur;;BRI",
+        f";'{dua.pengurus.nik};2;2026;750000;GAGAL;Rekening tidak aktif;Pos",
+    )
+    # when
+    pratinjau = services.penyaluran_pratinjau(content)
+    # then: counted, nothing written yet
+    assert (pratinjau.errors, pratinjau.baru, pratinjau.tersalur, pratinjau.gagal) == ([], 2, 1, 1)
+    assert not Penyaluran.objects.exists()
+    # when
+    services.penyaluran_terapkan(content, nama_file="salur.csv", user=admin)
+    # then
+    rows = {
+        p.keluarga_id: (p.tahun, p.tahap, p.nominal, p.status, p.alasan_gagal, p.sumber)
+        for p in Penyaluran.objects.all()
+    }
+    assert rows == {
+        satu.pk: (2026, 2, 750000, "tersalur", "", "BRI"),
+        dua.pk: (2026, 2, 750000, "gagal", "Rekening tidak aktif", "Pos"),
+    }
+    assert AuditEvent.objects.filter(
+        action=AuditEvent.Action.APPLY, object_type="kpm.penyaluran", jumlah=2
+    ).exists()
+    # when: the same file again
+    again = services.penyaluran_terapkan(content, nama_file="salur.csv", user=admin)
+    # then: nothing new, nothing changed
+    assert (again.baru, again.diubah, again.tetap) == (0, 0, 2)
+    assert Penyaluran.objects.count() == 2
+
+
+def test_a_later_list_updates_the_same_tahap(dua_keluarga, admin):
+    satu, _ = dua_keluarga
+    services.penyaluran_terapkan(
+        _csv(f"'{satu.no_kk};;1;2026;750000;GAGAL;Rekening dibekukan;BRI"),
+        nama_file="a.csv",
+        user=admin,
+    )
+    # when: the re-sent payout succeeded
+    hasil = services.penyaluran_terapkan(
+        _csv(f"'{satu.no_kk};;1;2026;750000;TERSALUR;;BRI"), nama_file="b.csv", user=admin
+    )
+    # then
+    assert hasil.diubah == 1
+    assert list(Penyaluran.objects.values_list("status", "alasan_gagal")) == [("tersalur", "")]
+
+
+def test_bad_rows_are_reported_by_row_and_column_and_nothing_is_written(dua_keluarga, admin):
+    satu, dua = dua_keluarga
+    content = _csv(
+        f"'{satu.no_kk};;2;2026;750000;TERSALUR;;BRI",  # good, but the file has errors
+        "'1872019999999999;;2;2026;750000;TERSALUR;;BRI",
+        f"'{dua.no_kk};;5;2026;banyak;LUNAS;;BRI",
+        f"'{dua.no_kk};;3;2026;750000;GAGAL;;BRI",
+        f"'{satu.no_kk};;2;2026;750000;TERSALUR;;BRI",
+    )
+    # when
+    hasil = services.penyaluran_terapkan(content, nama_file="salur.csv", user=admin)
+    # then
+    assert [(e.row, e.column, e.message) for e in hasil.errors] == [
+        (3, "NO KK", "NO KK tidak terdaftar sebagai KPM"),
+        (4, "TAHAP", "TAHAP '5' harus 1 sampai 4"),
+        (4, "NOMINAL", "NOMINAL 'banyak' bukan jumlah rupiah"),
+        (4, "STATUS", "STATUS 'LUNAS' tidak dikenal (pilihan: TERSALUR, GAGAL)"),
+        (5, "ALASAN", "ALASAN wajib diisi untuk penyaluran yang GAGAL"),
+        (6, "NO KK", "Keluarga dan tahap sama dengan baris 2"),
+    ]
+    assert not Penyaluran.objects.exists()
+    assert not AuditEvent.objects.filter(object_type="kpm.penyaluran").exists()
+
+
+def test_an_identifier_typed_as_a_number_is_refused(dua_keluarga):
+    satu, _ = dua_keluarga
+    # when: Excel turned the No KK into a number (scientific notation)
+    hasil = services.penyaluran_pratinjau(_csv(f"{int(satu.no_kk):.5e};;1;2026;750000;TERSALUR;;"))
+    # then
+    assert [(e.row, e.column) for e in hasil.errors] == [(2, "NO KK")]
