@@ -9,7 +9,7 @@ class KpmConfig(AppConfig):
         from dinsos import hooks
         from dinsos.models import Persetujuan
         from kpm import access, selectors, services, urls
-        from kpm.selectors import beranda
+        from kpm.selectors import beranda, penyaluran
 
         hooks.registry.register(hooks.MENU, urls.menu)
         hooks.registry.register(hooks.BERANDA, beranda.beranda_items)
@@ -17,6 +17,11 @@ class KpmConfig(AppConfig):
         # identifiers the export writer never writes.
         hooks.registry.register(hooks.BERANDA, selectors.pembatasan_beranda)
         hooks.registry.register(hooks.IDENTITAS_DIBATASI, access.identitas_dibatasi)
+        # Issue 20: RHK 1 per pendamping from the payouts per tahap (bank/Pos lists).
+        hooks.registry.register(hooks.RHK_PENDAMPING, penyaluran.rhk_penyaluran, key="penyaluran")
+        hooks.registry.register(
+            hooks.RHK_PENDAMPING, penyaluran.rhk_penyaluran_dicatat, key="penyaluran_dicatat"
+        )
         # Issue 20: an approved four-eyes status change (ditangguhkan/dibatalkan).
         hooks.registry.register(
             hooks.EKSEKUTOR_PERSETUJUAN,

@@ -16,10 +16,11 @@ from dinsos.bulan import akhir_bulan, awal_bulan
 from dinsos.hooks import ItemMenu
 from dinsos.models import User, Wilayah
 from dinsos.pengaturan import today
+from kpm.selectors.penyaluran import penyaluran_per_tahap
 from laporan.access import KANTOR, scope_laporan
 from laporan.models import LaporanBulanan
 from laporan.selectors.data import bagian_dtsen, bagian_pengaduan
-from laporan.selectors.konteks import Konteks
+from laporan.selectors.konteks import RUPIAH, TEKS, Konteks, angka, kolom, tabel
 from laporan.selectors.program import (
     bagian_graduasi,
     bagian_komitmen,
@@ -110,8 +111,35 @@ def konteks_buat(*, wilayah: Wilayah, bulan: datetime.date) -> Konteks:
 
 
 def _penyaluran(k: Konteks) -> dict[str, Any] | None:
-    """Payouts per tahap where they are recorded; None until kpm records them."""
-    return None
+    """Tersalur and gagal per tahap of the report's year, from the bank/Pos distribution
+    lists imported into kpm (issue 20); None when the year has no payout recorded."""
+    per_tahap = penyaluran_per_tahap(tahun=k.bulan.year, kelurahan_ids=k.kelurahan_ids)
+    if not per_tahap:
+        return None
+    tersalur = sum(t.tersalur for t in per_tahap)
+    return {
+        "angka": [
+            angka(f"Penyaluran tersalur tahun {k.bulan.year}", tersalur),
+            angka(f"Penyaluran gagal tahun {k.bulan.year}", sum(t.gagal for t in per_tahap)),
+            angka(
+                f"Nominal tersalur tahun {k.bulan.year}",
+                sum(t.nominal_tersalur for t in per_tahap),
+                fmt=RUPIAH,
+            ),
+        ],
+        "tabel": [
+            tabel(
+                f"Penyaluran per tahap tahun {k.bulan.year}",
+                [
+                    kolom("Tahap", TEKS),
+                    kolom("Tersalur"),
+                    kolom("Gagal"),
+                    kolom("Nominal tersalur", RUPIAH),
+                ],
+                [[f"Tahap {t.tahap}", t.tersalur, t.gagal, t.nominal_tersalur] for t in per_tahap],
+            )
+        ],
+    }
 
 
 Progres = Callable[[str, int], None]

@@ -1,0 +1,81 @@
+"""Payouts per tahap (issue 20): the RHK 1 sources per pendamping and the counts per tahap
+the rakor report's Bansos section shows.
+
+A tahap is one quarter of its year (DOMAIN.md §2: 4 quarterly tahap), so a period [start,
+end] covers every tahap whose quarter overlaps it; a monthly period therefore shows the
+tahap of its quarter.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import operator
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+
+from kpm.models import TAHAP_PER_TAHUN, Penyaluran
+
+
+def tahap_dalam(start: datetime.date, end: datetime.date) -> list[tuple[int, int]]:
+    """The (tahun, tahap) pairs whose quarter overlaps [start, end]."""
+    pairs = []
+    for tahun in range(start.year, end.year + 1):
+        for tahap in range(1, TAHAP_PER_TAHUN + 1):
+            awal = datetime.date(tahun, 3 * tahap - 2, 1)
+            akhir = datetime.date(tahun + (tahap == 4), (3 * tahap) % 12 + 1, 1)
+            if awal <= end and akhir > start:
+                pairs.append((tahun, tahap))
+    return pairs
+
+
+def _periode(pairs: Iterable[tuple[int, int]]) -> Q:
+    return functools.reduce(operator.or_, (Q(tahun=y, tahap=t) for y, t in pairs))
+
+
+def _per_pendamping(start: datetime.date, end: datetime.date, **filters: Any) -> QuerySet[Any]:
+    return (
+        Penyaluran.objects.filter(
+            _periode(tahap_dalam(start, end)), keluarga__pendamping__isnull=False, **filters
+        )
+        .values(pendamping_user_id=F("keluarga__pendamping_id"))
+        .annotate(jumlah=Count("pk"))
+        .order_by()
+    )
+
+
+def rhk_penyaluran_dicatat(start: datetime.date, end: datetime.date) -> QuerySet[Any]:
+    """RHK 1: payouts recorded for each pendamping's families in the period's tahap."""
+    return _per_pendamping(start, end)
+
+
+def rhk_penyaluran(start: datetime.date, end: datetime.date) -> QuerySet[Any]:
+    """RHK 1: of those payouts, the ones tersalur."""
+    return _per_pendamping(start, end, status=Penyaluran.Status.TERSALUR)
+
+
+@dataclass(frozen=True)
+class PenyaluranTahap:
+    tahap: int
+    tersalur: int
+    gagal: int
+    nominal_tersalur: int
+
+
+def penyaluran_per_tahap(*, tahun: int, kelurahan_ids: Iterable[int]) -> list[PenyaluranTahap]:
+    """Tersalur and gagal per tahap of the year for families in the kelurahan (one query);
+    only tahap with a recorded payout."""
+    rows = (
+        Penyaluran.objects.filter(tahun=tahun, keluarga__kelurahan_id__in=list(kelurahan_ids))
+        .values("tahap")
+        .annotate(
+            tersalur=Count("pk", filter=Q(status=Penyaluran.Status.TERSALUR)),
+            gagal=Count("pk", filter=Q(status=Penyaluran.Status.GAGAL)),
+            nominal_tersalur=Sum("nominal", filter=Q(status=Penyaluran.Status.TERSALUR), default=0),
+        )
+        .order_by("tahap")
+    )
+    return [PenyaluranTahap(**row) for row in rows]
