@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from django.core.management import CommandError, call_command
 
 from dinsos.models import AuditEvent
 from kpm import services
@@ -101,3 +104,31 @@ def test_an_identifier_typed_as_a_number_is_refused(dua_keluarga):
     hasil = services.penyaluran_pratinjau(_csv(f"{int(satu.no_kk):.5e};;1;2026;750000;TERSALUR;;"))
     # then
     assert [(e.row, e.column) for e in hasil.errors] == [(2, "NO KK")]
+
+
+def test_the_command_previews_then_applies(dua_keluarga, admin, tmp_path):
+    satu, _ = dua_keluarga
+    path = tmp_path / "salur.csv"
+    path.write_bytes(_csv(f"'{satu.no_kk};;2;2026;750000;TERSALUR;;BRI"))
+    out = io.StringIO()
+    # when: a preview
+    call_command("impor_penyaluran", str(path), user=admin.username, stdout=out)
+    # then
+    assert "1 baris akan dicatat" in out.getvalue()
+    assert not Penyaluran.objects.exists()
+    # when
+    call_command("impor_penyaluran", str(path), user=admin.username, terapkan=True, stdout=out)
+    # then
+    assert "1 baris dicatat: 1 baru" in out.getvalue()
+    assert Penyaluran.objects.count() == 1
+
+
+def test_the_command_names_each_error_and_writes_nothing(dua_keluarga, admin, tmp_path):
+    satu, _ = dua_keluarga
+    path = tmp_path / "salur.csv"
+    path.write_bytes(_csv(f"'{satu.no_kk};;7;2026;750000;TERSALUR;;BRI"))
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="1 kesalahan; tidak ada yang dicatat"):
+        call_command("impor_penyaluran", str(path), user=admin.username, terapkan=True, stderr=err)
+    assert "Baris 2, kolom TAHAP: TAHAP '7' harus 1 sampai 4" in err.getvalue()
+    assert not Penyaluran.objects.exists()
