@@ -19,7 +19,18 @@ from dinsos.access import scope_kelurahan_ids, scope_wilayah
 from dinsos.models import AuditEvent, User
 from kpm.access import access_keluarga, scope_keluarga
 from kpm.models import Keluarga
-from pendamping.models import Kasus, KlienPmks, Kunjungan, Pendamping, Rujukan, SkorKepuasan
+from pendamping.models import (
+    Arahan,
+    ArahanPenerima,
+    Kasus,
+    KlienPmks,
+    Kunjungan,
+    LaporanBulanan,
+    Pendamping,
+    Rujukan,
+    SkorKepuasan,
+    Sosialisasi,
+)
 
 R = User.Role
 # Who records field work: the pendamping for their own families, office staff on their behalf.
@@ -189,3 +200,48 @@ def access_rujukan(user: User, rujukan_id: int, *, for_update: bool = False) -> 
     if not for_update:
         dinsos_services.audit_record(user=user, action=AuditEvent.Action.VIEW, obj=rujukan)
     return rujukan
+
+
+# --- RHK 7/8 pages (issue 20): monthly reports and directives --------------------------------
+def scope_laporan_bulanan(
+    user: User, laporan: QuerySet[LaporanBulanan]
+) -> QuerySet[LaporanBulanan]:
+    """Monthly reports of the pendamping `user` may see (a pendamping: their own)."""
+    return laporan.filter(pendamping__in=scope_pendamping(user, Pendamping.objects.all()))
+
+
+def scope_arahan(user: User, arahan: QuerySet[Arahan]) -> QuerySet[Arahan]:
+    """Directives with at least one recipient `user` may see (a pendamping: the ones given to
+    them); admin sees every directive."""
+    if user.role == R.ADMIN:
+        return arahan
+    penerima = ArahanPenerima.objects.filter(
+        pendamping__in=scope_pendamping(user, Pendamping.objects.all())
+    ).values("arahan_id")
+    return arahan.filter(pk__in=penerima)
+
+
+def access_arahan(user: User, arahan_id: int) -> Arahan:
+    """Return the directive if `user` may see it; a missing one and a hidden one are both 404."""
+    visible = scope_arahan(user, Arahan.objects.select_related("dibuat_oleh"))
+    return get_object_or_404(visible, pk=arahan_id)
+
+
+def access_arahan_penerima(user: User, arahan_id: int) -> ArahanPenerima:
+    """The signed-in pendamping's own copy of a directive (404 if it was not given to them)."""
+    return get_object_or_404(
+        ArahanPenerima.objects.select_related("arahan", "pendamping"),
+        arahan_id=arahan_id,
+        pendamping__user=user,
+    )
+
+
+def scope_sosialisasi(user: User, sosialisasi: QuerySet[Sosialisasi]) -> QuerySet[Sosialisasi]:
+    """RHK 9 activities of the pendamping `user` may see (a pendamping: their own)."""
+    return sosialisasi.filter(pendamping__in=scope_pendamping(user, Pendamping.objects.all()))
+
+
+def access_sosialisasi(user: User, sosialisasi_id: int) -> Sosialisasi:
+    """Return the activity if `user` may see it; a missing one and a hidden one are both 404."""
+    visible = scope_sosialisasi(user, Sosialisasi.objects.select_related("pendamping"))
+    return get_object_or_404(visible, pk=sosialisasi_id)

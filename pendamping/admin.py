@@ -210,6 +210,8 @@ class SosialisasiAdmin(admin.ModelAdmin):
     search_fields = ("topik", "tempat", "pendamping__nama")
     raw_id_fields = ["pendamping", "kelurahan", "dicatat_oleh"]
     date_hierarchy = "tanggal"
+    # The photo enters only through the page's UploadField (tests/dinsos/test_uploads.py).
+    exclude = ("foto",)
 
 
 @admin.register(TautanKepuasan)

@@ -6,6 +6,7 @@ from dinsos.navigation import ALL_ROLES, GRUP_LAPORAN, GRUP_PENDAMPINGAN, KANTOR
 from pendamping.views import catatan as views_catatan
 from pendamping.views import pendamping as views
 from pendamping.views import psks as views_psks
+from pendamping.views import rhk as views_rhk
 
 app_name = "pendamping"
 
@@ -40,6 +41,16 @@ urlpatterns = [
     path("klien/baru/", views_psks.klien_create, name="klien-create"),
     path("klien/<int:pk>/", views_psks.klien_detail, name="klien-detail"),
     path("klien/<int:pk>/ubah/", views_psks.klien_update, name="klien-update"),
+    # Issue 20, RHK 7, 8 and 9: monthly reports, directives, sosialisasi.
+    path("laporan-bulanan/", views_rhk.laporan_bulanan_list, name="laporan-bulanan-list"),
+    path("laporan-bulanan/kirim/", views_rhk.laporan_bulanan_kirim, name="laporan-bulanan-kirim"),
+    path("arahan/", views_rhk.arahan_list, name="arahan-list"),
+    path("arahan/baru/", views_rhk.arahan_create, name="arahan-create"),
+    path("arahan/<int:pk>/", views_rhk.arahan_detail, name="arahan-detail"),
+    path("arahan/<int:pk>/konfirmasi/", views_rhk.arahan_konfirmasi, name="arahan-konfirmasi"),
+    path("sosialisasi/", views_rhk.sosialisasi_list, name="sosialisasi-list"),
+    path("sosialisasi/baru/", views_rhk.sosialisasi_create, name="sosialisasi-create"),
+    path("sosialisasi/<int:pk>/foto/", views_rhk.sosialisasi_foto, name="sosialisasi-foto"),
     path("evaluasi/", views_psks.evaluasi, name="evaluasi"),
     path("evaluasi.xlsx", views_psks.evaluasi_xlsx, name="evaluasi-xlsx"),
 ]
@@ -48,6 +59,7 @@ urlpatterns = [
 def menu() -> list[ItemMenu]:
     """The workforce and field records in the navigation."""
     g, hanya_pendamping = GRUP_PENDAMPINGAN, frozenset({User.Role.PENDAMPING})
+    rhk_peran = KANTOR | hanya_pendamping
     return [
         ItemMenu(g, "Kinerja saya", "pendamping:pendamping-saya", hanya_pendamping),
         ItemMenu(g, "Daftar pendamping", "pendamping:pendamping-list", KANTOR),
@@ -58,6 +70,10 @@ def menu() -> list[ItemMenu]:
         ItemMenu(g, "Skor kepuasan", "pendamping:skor-list", ALL_ROLES),
         ItemMenu(g, "Klien PMKS", "pendamping:klien-list", ALL_ROLES),
         ItemMenu(g, "Pemutakhiran data", "pendamping:perubahan-list", ALL_ROLES),
+        # Issue 20, RHK 7, 8 and 9.
+        ItemMenu(g, "Laporan bulanan", "pendamping:laporan-bulanan-list", rhk_peran),
+        ItemMenu(g, "Arahan koordinator", "pendamping:arahan-list", rhk_peran),
+        ItemMenu(g, "Sosialisasi", "pendamping:sosialisasi-list", rhk_peran),
         ItemMenu(GRUP_LAPORAN, "Kinerja pendamping", "pendamping:perbandingan", KANTOR),
         ItemMenu(
             GRUP_LAPORAN,

@@ -27,11 +27,19 @@ from pendamping.forms.psks import (
     KlienForm,
     PetugasChoiceField,
 )
+from pendamping.forms.rhk import (
+    ArahanForm,
+    ArahanKonfirmasiForm,
+    LaporanBulananForm,
+    SosialisasiForm,
+)
 
 __all__ = [
     "BULAN_CHOICES",
     "TAHUN_PERTAMA",
     "TANPA_PENDAMPING",
+    "ArahanForm",
+    "ArahanKonfirmasiForm",
     "CatatanFilterForm",
     "CatatanParameterForm",
     "IdListField",
@@ -42,6 +50,7 @@ __all__ = [
     "KlienFilterForm",
     "KlienForm",
     "KunjunganForm",
+    "LaporanBulananForm",
     "PendampingChoiceField",
     "PendampingFilterForm",
     "PenugasanFilterForm",
@@ -52,4 +61,5 @@ __all__ = [
     "RujukanForm",
     "RujukanHasilForm",
     "SkorForm",
+    "SosialisasiForm",
 ]

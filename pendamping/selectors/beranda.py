@@ -19,6 +19,7 @@ from pendamping.selectors.indikator import perbandingan
 from pendamping.selectors.keluarga import keluarga_kunjungan_jatuh_tempo, kunjungan_batas_hari
 from pendamping.selectors.pendamping import PendampingFilter, pendamping_list
 from pendamping.selectors.psks import rujukan_batas_hari, rujukan_terlambat
+from pendamping.selectors.rhk_daftar import arahan_diterima_list
 
 R = User.Role
 TERENDAH = 3  # the month's lowest scores named on a koordinator's Beranda
@@ -28,7 +29,7 @@ def beranda_items(*, user: User) -> list[ItemBeranda]:
     """Pendamping: their families due a home visit; office roles: workers over their caseload
     ceiling; koordinator: the month's lowest scores on the comparison table."""
     if user.role == R.PENDAMPING:
-        return [_kunjungan_jatuh_tempo(user), _rujukan_terlambat(user)]
+        return [_kunjungan_jatuh_tempo(user), _rujukan_terlambat(user), _arahan_belum(user)]
     if user.role not in (R.ADMIN, R.OPERATOR, R.KOORDINATOR):
         return []
     filters = PendampingFilter(is_melebihi=True)
@@ -54,6 +55,18 @@ def _rujukan_terlambat(user: User) -> ItemBeranda:
         f"{reverse('pendamping:rujukan-list')}?{urlencode({'terlambat': 'on'})}",
         "bahaya" if jumlah else "info",
         keterangan=f"Belum ada jawaban lembaga tujuan lebih dari {rujukan_batas_hari()} hari.",
+    )
+
+
+def _arahan_belum(user: User) -> ItemBeranda:
+    """Issue 20, RHK 8: directives the pendamping has not yet acknowledged."""
+    jumlah = arahan_diterima_list(user=user, belum=True).count()
+    return ItemBeranda(
+        "Arahan belum dibaca",
+        jumlah,
+        f"{reverse('pendamping:arahan-list')}?{urlencode({'belum': 'on'})}",
+        "peringatan" if jumlah else "info",
+        keterangan="Buka arahan koordinator lalu pilih “Saya sudah membaca”.",
     )
 
 

@@ -40,7 +40,7 @@ from kpm.models import Keluarga
 from p2k2.models import Pertemuan, Sesi
 from pemutakhiran.models import Bukti, Usulan
 from pendamping import services as pendamping_services
-from pendamping.models import Pendamping, Rujukan
+from pendamping.models import Pendamping, Rujukan, Sosialisasi
 from tests.factories import keluarga_with_pengurus
 from tests.p2k2.conftest import _seed, buat_kelompok
 from tests.pemutakhiran.helpers import buat as buat_usulan
@@ -230,6 +230,37 @@ def _rujukan(ctx: dict[str, Any]) -> Rujukan:
     )
 
 
+def _sosialisasi(ctx: dict[str, Any]) -> Pendamping:
+    """Issue 20, RHK 9: the pendamping's own profile, to record an activity with a photo."""
+    return pendamping_services.pendamping_create(
+        nama="Ani",
+        jenis=Pendamping.Jenis.PKH,
+        mulai=datetime.date(2024, 1, 1),
+        wilayah=[ctx["kota_metro"]["Hadimulyo Barat"]],
+        user=ctx["pendamping"],
+    )
+
+
+def _sosialisasi_kirim(client: Client, profil: Pendamping, berkas: SimpleUploadedFile) -> Any:
+    return client.post(
+        reverse("pendamping:sosialisasi-create"),
+        {
+            "tanggal": "2025-03-10",
+            "tempat": "Balai kelurahan",
+            "topik": "Syarat PKH",
+            "jumlah_peserta": "20",
+            "foto": berkas,
+        },
+    )
+
+
+def _sosialisasi_tersimpan(profil: Pendamping) -> Any:
+    sosialisasi = Sosialisasi.objects.filter(pendamping=profil).first()
+    if sosialisasi is None or not sosialisasi.foto:
+        return None
+    return sosialisasi.foto, reverse("pendamping:sosialisasi-foto", args=[sosialisasi.pk])
+
+
 def _rujukan_kirim(client: Client, rujukan: Rujukan, berkas: SimpleUploadedFile) -> Any:
     return client.post(
         reverse("pendamping:rujukan-hasil", args=[rujukan.pk]),
@@ -277,6 +308,15 @@ SALURAN = {
         tersimpan=_rujukan_tersimpan,
         tipe=frozenset({"pdf", "jpg", "png", "webp"}),
         pesan_tipe="Berkas harus PDF atau foto JPG, PNG atau WEBP.",
+    ),
+    # Issue 20, RHK 9: the photo of a sosialisasi activity.
+    "pendamping.forms.rhk.SosialisasiForm.foto": Saluran(
+        siapkan=_sosialisasi,
+        kirim=_sosialisasi_kirim,
+        galat=lambda r: r.context["form"].errors.get("foto"),
+        tersimpan=_sosialisasi_tersimpan,
+        tipe=frozenset({"jpg", "png", "webp"}),
+        pesan_tipe="Berkas ini bukan foto JPG, PNG atau WEBP.",
     ),
     "pemutakhiran.forms.HasilLapanganForm.foto": Saluran(
         siapkan=_usulan,
@@ -397,6 +437,7 @@ def test_the_admin_offers_no_other_way_to_upload_a_served_file(admin):
     served = {("p2k2", "pertemuan", "foto"), ("verifikasi", "graduasi", "bukti")}
     served |= {("dtsen", "temuanriwayat", "bukti"), ("pemutakhiran", "bukti", "berkas")}
     served |= {("pengaduan", "lampiran", "berkas"), ("pendamping", "rujukan", "dokumen_jawaban")}
+    served |= {("pendamping", "sosialisasi", "foto")}
     file_fields = {
         (m._meta.app_label, m._meta.model_name, f.name)
         for m in apps.get_models()

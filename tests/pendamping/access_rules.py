@@ -9,7 +9,16 @@ by admin, operator and the family's pendamping (the koordinator reads: 403).
 import datetime
 
 from pendamping import services
-from pendamping.models import Kasus, KategoriPmks, KlienPmks, Pendamping, Rujukan
+from pendamping.models import (
+    Arahan,
+    ArahanPenerima,
+    Kasus,
+    KategoriPmks,
+    KlienPmks,
+    Pendamping,
+    Rujukan,
+    Sosialisasi,
+)
 from tests.access import Rule, ok_for
 
 LOGIN = {"anonim": 302}
@@ -38,6 +47,14 @@ def _kasus_a(world):
 
 def _rujukan_a(world):
     return {"pk": world.rujukan_a.pk}
+
+
+def _arahan_a(world):
+    return {"pk": world.arahan_a.pk}
+
+
+def _sosialisasi_a(world):
+    return {"pk": world.sosialisasi_a.pk}
 
 
 def _klien_a(world):
@@ -80,6 +97,24 @@ RULES = {
     "pendamping:klien-update": Rule(
         {**LOGIN, **ok_for("admin", "operator", "pendamping_a"), "pendamping_b": 404},
         kwargs=_klien_a,
+    ),
+    # Issue 20, RHK 7/8: reports (the pendamping sends their own; an empty POST is 400 but a
+    # GET shows the form), directives (arahan_a goes to A only: B gets 404; only A confirms).
+    "pendamping:laporan-bulanan-list": Rule({**LOGIN, **ok_for(*_ALL)}),
+    "pendamping:laporan-bulanan-kirim": Rule({**LOGIN, **ok_for("pendamping_a", "pendamping_b")}),
+    "pendamping:arahan-list": Rule({**LOGIN, **ok_for(*_ALL)}),
+    "pendamping:arahan-create": Rule({**LOGIN, **ok_for("admin", "koordinator")}),
+    "pendamping:arahan-detail": Rule(_MELIHAT_A, kwargs=_arahan_a),
+    "pendamping:arahan-konfirmasi": Rule(
+        {**LOGIN, **ok_for("pendamping_a", ok=302), "pendamping_b": 404},
+        kwargs=_arahan_a,
+        method="post",
+    ),
+    # RHK 9: sosialisasi_a (A's, without a photo: 404 for whoever may see it).
+    "pendamping:sosialisasi-list": Rule({**LOGIN, **ok_for(*_ALL)}),
+    "pendamping:sosialisasi-create": Rule({**LOGIN, **ok_for("pendamping_a", "pendamping_b")}),
+    "pendamping:sosialisasi-foto": Rule(
+        {**LOGIN, **ok_for(*_ALL, ok=404, deny=404)}, kwargs=_sosialisasi_a
     ),
     "pendamping:evaluasi": Rule({**LOGIN, **ok_for("admin", "koordinator")}),
     "pendamping:evaluasi-xlsx": Rule({**LOGIN, **ok_for("admin", "koordinator")}),
@@ -124,5 +159,20 @@ def build(world):
         kasus=world.kasus_a,
         tujuan=Rujukan.Tujuan.SEKOLAH,
         tanggal_kirim=datetime.date(2025, 3, 2),
+        dicatat_oleh=world.users["pendamping_a"],
+    )
+    world.arahan_a = Arahan.objects.create(
+        judul="Validasi data bulan ini",
+        isi="Mohon selesaikan validasi.",
+        tanggal=datetime.date(2025, 3, 3),
+        dibuat_oleh=world.users["koordinator"],
+    )
+    ArahanPenerima.objects.create(arahan=world.arahan_a, pendamping=world.profil_a)
+    world.sosialisasi_a = Sosialisasi.objects.create(
+        pendamping=world.profil_a,
+        tanggal=datetime.date(2025, 3, 4),
+        tempat="Balai kelurahan",
+        topik="Syarat PKH",
+        jumlah_peserta=20,
         dicatat_oleh=world.users["pendamping_a"],
     )
