@@ -4,6 +4,8 @@ recipient reads and acknowledges), and the sosialisasi activities with their pho
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,6 +14,7 @@ from django.views.decorators.http import require_POST
 from dinsos.errors import DomainError
 from dinsos.formatting import tanggal
 from dinsos.http import AuthedRequest, require_role
+from dinsos.pengaturan import today
 from dinsos.uploads import upload_response
 from pendamping import forms, selectors, services
 from pendamping.access import access_arahan, access_arahan_penerima, access_sosialisasi
@@ -42,7 +45,9 @@ def laporan_bulanan_kirim(request: AuthedRequest) -> HttpResponse:
     profil = selectors.pendamping_milik(user=request.user)
     if profil is None:
         return render(request, "pendamping/pendamping_tanpa_profil.html")
-    form = forms.LaporanBulananForm(request.POST or None)
+    # Reports are written in the first days of the next month: last month is the default.
+    bulan_lalu = (today().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    form = forms.LaporanBulananForm(request.POST or None, initial={"bulan": bulan_lalu})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -231,3 +231,9 @@ def test_sosialisasi_list_query_count_is_flat(
     with django_assert_num_queries(6):
         response = client.get(reverse("pendamping:sosialisasi-list"))
     assert response.context["page"].paginator.count == n
+
+
+def test_the_report_form_offers_last_month(client, profil_a):
+    client.force_login(profil_a.user)
+    response = client.get(reverse("pendamping:laporan-bulanan-kirim"))
+    assert f'value="{_bulan_lalu(1):%Y-%m}"' in response.content.decode()
