@@ -17,6 +17,8 @@ urlpatterns = [
     path("anggota/<int:pk>/nik/", views.anggota_nik_reveal, name="anggota-nik-reveal"),
     path("<int:pk>/akses/", views.keluarga_akses, name="keluarga-akses"),
     path("anggota/<int:pk>/data-pribadi/", views.anggota_data_subjek, name="anggota-data-subjek"),
+    # Issue 20: payouts per tahap from the bank/Pos lists (RHK 1).
+    path("penyaluran/", views.penyaluran_list, name="penyaluran-list"),
     # Issue 20: restriction and objection requests (UU 27/2022).
     path("pembatasan/", views.pembatasan_list, name="pembatasan-list"),
     path("pembatasan/baru/", views.pembatasan_create, name="pembatasan-create"),
@@ -30,5 +32,6 @@ def menu() -> list[ItemMenu]:
     """The registry's pages in the navigation."""
     return [
         ItemMenu(GRUP_KELUARGA, "Daftar keluarga", "kpm:keluarga-list", ALL_ROLES),
+        ItemMenu(GRUP_KELUARGA, "Penyaluran bantuan", "kpm:penyaluran-list", KANTOR),
         ItemMenu(GRUP_ADMIN, "Pembatasan data pribadi", "kpm:pembatasan-list", KANTOR),
     ]

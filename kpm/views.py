@@ -10,12 +10,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dinsos import ekspor, pencarian
+from dinsos import services as dinsos_services
 from dinsos.errors import DomainError
 from dinsos.http import AuthedRequest, require_role
-from dinsos.models import User
+from dinsos.models import AuditEvent, User
 from kpm import forms, selectors, services
 from kpm.access import access_anggota, access_keluarga, access_pembatasan
-from kpm.models import Keluarga, PermintaanPembatasan
+from kpm.models import TAHAP_PER_TAHUN, Keluarga, Penyaluran, PermintaanPembatasan
+from kpm.selectors import penyaluran
 
 R = User.Role
 PAGE_SIZE = 25
@@ -285,6 +287,38 @@ def anggota_data_subjek(request: AuthedRequest, pk: int) -> HttpResponse:
     errors = form.errors.get("alasan") or ["Alasan wajib diisi."]
     messages.error(request, " ".join(str(error) for error in errors))
     return redirect("kpm:keluarga-akses", anggota.keluarga_id)
+
+
+# --- Payouts per tahap from the bank/Pos lists (issue 20, RHK 1) ----------------------------
+def _angka_get(request: AuthedRequest, name: str, maks: int) -> int | None:
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() and 1 <= int(value) <= maks else None
+
+
+@require_role(R.ADMIN, R.OPERATOR, R.KOORDINATOR)
+def penyaluran_list(request: AuthedRequest) -> HttpResponse:
+    tahun = _angka_get(request, "tahun", 2100)
+    tahap = _angka_get(request, "tahap", TAHAP_PER_TAHUN)
+    status = request.GET.get("status", "")
+    status = status if status in Penyaluran.Status.values else ""
+    rows = penyaluran.penyaluran_list(user=request.user, tahun=tahun, tahap=tahap, status=status)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    dinsos_services.audit_record(
+        user=request.user,
+        action=AuditEvent.Action.VIEW,
+        object_type="kpm.penyaluran",
+        object_repr="Daftar penyaluran",
+        jumlah=len(page.object_list),
+    )
+    context = {
+        "page": page,
+        "tahun": tahun or "",
+        "tahap": tahap or "",
+        "status": status,
+        "tahap_choices": range(1, TAHAP_PER_TAHUN + 1),
+        "status_choices": Penyaluran.Status.choices,
+    }
+    return render(request, "kpm/penyaluran_list.html", context)
 
 
 # --- Restriction and objection requests (UU 27/2022; DOMAIN.md §10; issue 20) -------------

@@ -17,7 +17,9 @@ from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 
-from kpm.models import TAHAP_PER_TAHUN, Penyaluran
+from dinsos.models import User
+from kpm.access import scope_keluarga
+from kpm.models import TAHAP_PER_TAHUN, Keluarga, Penyaluran
 
 
 def tahap_dalam(start: datetime.date, end: datetime.date) -> list[tuple[int, int]]:
@@ -79,3 +81,19 @@ def penyaluran_per_tahap(*, tahun: int, kelurahan_ids: Iterable[int]) -> list[Pe
         .order_by("tahap")
     )
     return [PenyaluranTahap(**row) for row in rows]
+
+
+def penyaluran_list(
+    *, user: User, tahun: int | None, tahap: int | None, status: str
+) -> QuerySet[Penyaluran]:
+    """The payouts of the families `user` may see (kpm.access), newest tahap first."""
+    rows = Penyaluran.objects.filter(
+        keluarga__in=scope_keluarga(user, Keluarga.objects.all())
+    ).select_related("keluarga")
+    if tahun:
+        rows = rows.filter(tahun=tahun)
+    if tahap:
+        rows = rows.filter(tahap=tahap)
+    if status:
+        rows = rows.filter(status=status)
+    return rows.order_by("-tahun", "-tahap", "keluarga__no_kk", "pk")

@@ -68,6 +68,8 @@ RULES = {
     "kpm:anggota-data-subjek": Rule(
         {**LOGIN, **ok_for("admin", ok=302)}, kwargs=_pengurus_a, method="post"
     ),
+    # Issue 20: payouts per tahap: office staff only.
+    "kpm:penyaluran-list": Rule({**LOGIN, **ok_for("admin", "operator", "koordinator")}),
     # Issue 20: restriction requests: office staff read, admin and operator record, the admin
     # decides (an empty POST: 400 on the form, a redirect with a message on a decision).
     "kpm:pembatasan-list": Rule({**LOGIN, **ok_for("admin", "operator", "koordinator")}),

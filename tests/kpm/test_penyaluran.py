@@ -6,6 +6,8 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from dinsos.models import AuditEvent
 from kpm import services
@@ -132,3 +134,51 @@ def test_the_command_names_each_error_and_writes_nothing(dua_keluarga, admin, tm
         call_command("impor_penyaluran", str(path), user=admin.username, terapkan=True, stderr=err)
     assert "Baris 2, kolom TAHAP: TAHAP '7' harus 1 sampai 4" in err.getvalue()
     assert not Penyaluran.objects.exists()
+
+
+def _rows(keluarga_list, tahap, status):
+    Penyaluran.objects.bulk_create(
+        Penyaluran(
+            keluarga=k,
+            tahun=2026,
+            tahap=tahap,
+            nominal=750_000,
+            status=status,
+            alasan_gagal="Rekening tidak aktif" if status == "gagal" else "",
+        )
+        for k in keluarga_list
+    )
+
+
+def test_the_list_filters_by_tahap_and_status(client, admin, dua_keluarga):
+    satu, dua = dua_keluarga
+    _rows([satu, dua], 1, "tersalur")
+    _rows([satu], 2, "gagal")
+    client.force_login(admin)
+    # when
+    response = client.get("/keluarga/penyaluran/", {"tahun": 2026, "tahap": 2, "status": "gagal"})
+    # then
+    text = " ".join(response.content.decode().split())
+    assert text.count('data-testid="penyaluran-baris"') == 1
+    assert "Rekening tidak aktif" in text
+    assert "Rp750.000" in text
+    assert satu.no_kk not in text  # masked
+    assert AuditEvent.objects.filter(object_type="kpm.penyaluran", action="view").exists()
+
+
+def test_the_list_queries_do_not_grow_with_rows(client, admin, kota_metro):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/keluarga/penyaluran/")
+        assert response.status_code == 200
+        return len(captured)
+
+    kelurahan = kota_metro["Hadimulyo Barat"]
+    _rows([keluarga_with_pengurus(kelurahan=kelurahan) for _ in range(2)], 1, "tersalur")
+    client.force_login(admin)
+    client.get("/keluarga/penyaluran/")  # warm the session and settings caches
+    sedikit = queries()
+    # when: ten times the rows
+    _rows([keluarga_with_pengurus(kelurahan=kelurahan) for _ in range(20)], 2, "gagal")
+    # then
+    assert queries() == sedikit
