@@ -562,7 +562,20 @@ class PenyaluranAdmin(ReadOnlyAdmin):
     list_display = ("keluarga_tersamar", "tahun", "tahap", "nominal_rp", "status", "sumber")
     list_filter = ("tahun", "tahap", "status")
     list_select_related = ("keluarga",)
-    readonly_fields = ("keluarga_link",)
+    # Every field read-only: payouts change only by importing a newer list.
+    readonly_fields = (
+        "keluarga_link",
+        "tahun",
+        "tahap",
+        "nominal",
+        "status",
+        "alasan_gagal",
+        "sumber",
+        "nama_file",
+        "diimpor_oleh",
+        "created_at",
+        "updated_at",
+    )
     fields = (
         "keluarga_link",
         ("tahun", "tahap"),

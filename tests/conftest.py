@@ -18,6 +18,7 @@ import sys
 import time
 import urllib.parse
 from collections.abc import Iterator
+from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,21 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "var" / "test-artifacts"
 PASSWORD = "Uji-Sandi-2025!"
 R = User.Role
+
+
+# --- Reference data of data migrations ------------------------------------------------
+@pytest.fixture(autouse=True)
+def _data_migrasi(request: pytest.FixtureRequest) -> None:
+    """Put back what data migrations seed (PSKS kinds, PMKS categories) for every test that
+    uses the database: a transactional test's flush removes it for the tests after it."""
+    if not request.node.get_closest_marker("django_db") and not (
+        {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    ):
+        return
+    request.getfixturevalue("db")
+    from django.apps import apps as django_apps
+
+    import_module("pendamping.migrations.0005_psks_seed").seed(django_apps, None)
 
 
 # --- Areas and personas --------------------------------------------------------

@@ -5,6 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from dinsos.models import Persetujuan
 from kpm.models import Keluarga, RiwayatStatus
 from tests.conftest import login
 from tests.factories import keluarga_with_pengurus
@@ -37,14 +38,16 @@ def test_search_open_family_and_suspend_with_reason(page, operator, kota_metro, 
     form.get_by_label("Status baru").select_option("ditangguhkan")
     form.get_by_label("Alasan").fill("Alfa P2K2 tiga kali berturut-turut")
     form.get_by_role("button", name="Ubah status").click()
-    # then
-    expect(page.get_by_role("alert").first).to_have_text("Status diubah menjadi Ditangguhkan.")
-    assert page.get_by_test_id("status").inner_text() == "Ditangguhkan"
-    assert (
-        "Alfa P2K2 tiga kali berturut-turut" in page.get_by_test_id("riwayat-status").inner_text()
+    # then: issue 20 — a suspension waits for a second person (four eyes); nothing changes yet
+    expect(page.get_by_role("alert").first).to_have_text(
+        "Perubahan menjadi ditangguhkan diajukan; berlaku setelah disetujui petugas lain di "
+        "halaman Persetujuan."
     )
-    assert Keluarga.objects.get(pk=siti.pk).status == "ditangguhkan"
-    assert RiwayatStatus.objects.filter(keluarga=siti, ke="ditangguhkan").count() == 1
+    assert page.get_by_test_id("status").inner_text() == "Aktif"
+    assert Keluarga.objects.get(pk=siti.pk).status == "aktif"
+    assert RiwayatStatus.objects.filter(keluarga=siti, ke="ditangguhkan").count() == 0
+    usulan = Persetujuan.objects.get(status="diajukan")
+    assert "Alfa P2K2 tiga kali berturut-turut" in usulan.alasan
     overflow = page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )

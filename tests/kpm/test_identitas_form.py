@@ -157,7 +157,7 @@ def _pendamping_post(profil, **changes):
     data = {
         "user": profil.user_id,
         "nama": profil.nama,
-        "jenis": profil.jenis,
+        "jenis": profil.jenis_id,  # the kind's code (issue 20: kinds are a table)
         "nik": "",
         "telepon": "0812",
         "wilayah": [w.pk for w in profil.wilayah.all()],

@@ -1,6 +1,8 @@
+import importlib
 import time
 from typing import Any
 
+from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, transaction
@@ -43,6 +45,9 @@ class Command(BaseCommand):
             return
         if not Wilayah.objects.exists():
             call_command("load_wilayah", stdout=self.stdout)
+        # The PSKS kinds and PMKS categories are seeded by a data migration; a test database
+        # flushed by a transactional test has lost them, so put them back (idempotent).
+        importlib.import_module("pendamping.migrations.0005_psks_seed").seed(django_apps, None)
         areas = {w.kode: w for w in Wilayah.objects.filter(berlaku_sampai__isnull=True)}
         existing = set(User.objects.values_list("username", flat=True))
         for username, nama, role, kode in DEMO_ACCOUNTS:
