@@ -292,7 +292,10 @@ def anggota_data_subjek(request: AuthedRequest, pk: int) -> HttpResponse:
 # --- Payouts per tahap from the bank/Pos lists (issue 20, RHK 1) ----------------------------
 def _angka_get(request: AuthedRequest, name: str, maks: int) -> int | None:
     value = request.GET.get(name, "")
-    return int(value) if value.isdigit() and 1 <= int(value) <= maks else None
+    # Bounded before int(): an overlong string of digits must not reach the conversion.
+    if not (value.isdigit() and len(value) <= len(str(maks))):
+        return None
+    return int(value) if 1 <= int(value) <= maks else None
 
 
 @require_role(R.ADMIN, R.OPERATOR, R.KOORDINATOR)

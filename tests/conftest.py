@@ -39,8 +39,8 @@ R = User.Role
 # --- Reference data of data migrations ------------------------------------------------
 @pytest.fixture(autouse=True)
 def _data_migrasi(request: pytest.FixtureRequest) -> None:
-    """Put back what data migrations seed (PSKS kinds, PMKS categories) for every test that
-    uses the database: a transactional test's flush removes it for the tests after it."""
+    """Put back what data migrations seed (PKH amounts, PSKS kinds, PMKS categories) for every
+    test that uses the database: a transactional test's flush removes it for the tests after."""
     if not request.node.get_closest_marker("django_db") and not (
         {"db", "transactional_db", "live_server"} & set(request.fixturenames)
     ):
@@ -48,6 +48,7 @@ def _data_migrasi(request: pytest.FixtureRequest) -> None:
     request.getfixturevalue("db")
     from django.apps import apps as django_apps
 
+    import_module("kpm.migrations.0002_nominal_komponen_awal").seed(django_apps, None)
     import_module("pendamping.migrations.0005_psks_seed").seed(django_apps, None)
 
 

@@ -225,6 +225,12 @@ EXPORTS: dict[str, tuple[Download, tuple[str, ...]]] = {
         ),
         (LINK,),
     ),
+    "pendamping:evaluasi-xlsx": (
+        lambda client, d, p: _login(client, p["koordinator"]).get(
+            reverse("pendamping:evaluasi-xlsx"), {"tahun": 2025}
+        ),
+        (LINK,),
+    ),
     "dtsen:snapshot-report": (
         lambda client, d, p: _login(client, p["admin"]).get(
             reverse("dtsen:snapshot-report", args=[d["juni"].pk])
@@ -266,7 +272,20 @@ EXPORTS: dict[str, tuple[Download, tuple[str, ...]]] = {
 # Pages that hand out a file on `?format=xlsx`: their names do not say so.
 EXPORTS_BY_QUERY = {"p2k2:rekap-alfa"}
 # Names the discovery pattern matches that are pages, not files.
-NOT_EXPORTS = {"dtsen:siks-list": "the page that lists SIKS-NG exports"}
+NOT_EXPORTS = {
+    "dtsen:siks-list": "the page that lists SIKS-NG exports",
+    "laporan:laporan-list": "the page that lists stored rakor reports",
+    "laporan:laporan-create": "asks for a report (POST), returns no file",
+    "laporan:laporan-detail": "the report page",
+    "laporan:laporan-progress": "the building progress fragment",
+    # The rakor report's files hold aggregates from frozen JSON (no typed text but area and
+    # pendamping names); its XLSX goes through dinsos.ekspor's safe writer and both files are
+    # checked in tests/laporan/test_views.py. Not walked here: they need a built report.
+    "laporan:laporan-pdf": "a stored PDF, checked in tests/laporan",
+    "laporan:laporan-xlsx": "a stored XLSX through dinsos.ekspor, checked in tests/laporan",
+    "pendamping:laporan-bulanan-kirim": "the monthly report form (RHK 7)",
+    "pendamping:laporan-bulanan-list": "the list of monthly reports (RHK 7)",
+}
 # Admin exports: model → payloads readable in each format's file.
 ADMIN_EXPORTS: dict[str, tuple[str, ...]] = {
     "dinsos.wilayah": (AT, KECAMATAN),
