@@ -10,6 +10,10 @@ access matrix's rules, so a new page is walked as soon as it has a rule.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -64,6 +68,20 @@ def dunia_demo() -> World:
     for build in _builders():
         build(world)
     return world
+
+
+@contextmanager
+def dunia_bersama(django_db_blocker: Any) -> Iterator[World]:
+    """`dunia_demo()` committed for a whole module, flushed afterwards as a transactional test
+    would — also when the seeding itself fails, so the next module on this worker starts from
+    an empty database."""
+    try:
+        with django_db_blocker.unblock():
+            world = dunia_demo()
+        yield world
+    finally:
+        with django_db_blocker.unblock():
+            call_command("flush", "--noinput", verbosity=0)
 
 
 def halaman_get(world: World, persona: str) -> list[tuple[str, str]]:

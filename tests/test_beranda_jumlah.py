@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 from urllib.parse import urlencode, urlsplit
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from dinsos.pengaturan import today
-from tests.halaman import PERSONA_MASUK, dunia_demo
+from tests.halaman import PERSONA_MASUK, dunia_bersama
 
 pytestmark = pytest.mark.django_db
 
@@ -25,12 +25,9 @@ TAUTAN_JUMLAH = re.compile(r'<a\b[^>]*?\bhref="([^"]*)"[^>]*?\bdata-jumlah="(\d+
 
 
 @pytest.fixture(scope="module")
-def dunia(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        world = dunia_demo()
-    yield world
-    with django_db_blocker.unblock():  # as a transactional test leaves it
-        call_command("flush", "--noinput", verbosity=0)
+def dunia(django_db_setup: None, django_db_blocker: object) -> Iterator[object]:
+    with dunia_bersama(django_db_blocker) as world:
+        yield world
 
 
 def _jumlah_baris(response, fragment: str) -> int:

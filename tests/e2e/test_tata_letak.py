@@ -22,13 +22,12 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.core.management import call_command
 from django.test import Client
 from playwright.sync_api import Error as PlaywrightError
 from pytest_django.live_server_helper import LiveServer
 
 from tests.conftest import ARTIFACTS
-from tests.halaman import PERSONA_MASUK, dunia_demo, halaman_get
+from tests.halaman import PERSONA_MASUK, dunia_bersama, halaman_get
 
 # django_db: the test database exists only when a collected test asks for it. The seed and
 # the sign-ins are committed by the module's fixtures, which the live server's own
@@ -57,11 +56,8 @@ AXE_SUDAH: set[str] = set()
 
 @pytest.fixture(scope="module")
 def dunia(django_db_setup: None, django_db_blocker: object) -> Iterator[object]:
-    with django_db_blocker.unblock():  # type: ignore[attr-defined]
-        world = dunia_demo()
-    yield world
-    with django_db_blocker.unblock():  # type: ignore[attr-defined]  # as a transactional test
-        call_command("flush", "--noinput", verbosity=0)
+    with dunia_bersama(django_db_blocker) as world:
+        yield world
 
 
 @pytest.fixture(scope="module")

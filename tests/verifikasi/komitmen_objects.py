@@ -51,7 +51,12 @@ def build_komitmen(world) -> None:
     )
     # Issue 20: the operator's acceptance waits for a second person (four eyes).
     dinsos_services.persetujuan_setujui(
-        persetujuan=Persetujuan.objects.get(objek_id=str(world.graduasi_lulus_a.pk)),
+        # By type and id: the demo's own proposals may carry the same id for another model.
+        persetujuan=Persetujuan.objects.get(
+            objek_type="verifikasi.graduasi",
+            objek_id=str(world.graduasi_lulus_a.pk),
+            status=Persetujuan.Status.DIAJUKAN,
+        ),
         oleh=world.users["admin"],
     )
     sr = keluarga_with_pengurus(kelurahan=hadimulyo, pendamping=pendamping_a, desil=1)
