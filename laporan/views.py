@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from dinsos import services as dinsos_services
 from dinsos.ekspor import XLSX, DownloadFormat, download_file_response, download_response
 from dinsos.errors import DomainError
+from dinsos.forms import HalamanForm
 from dinsos.http import AuthedRequest, require_role
 from dinsos.models import AuditEvent, User
 from laporan import exporters, forms, selectors, services, tampilan, tasks
@@ -18,6 +20,7 @@ from laporan.models import LaporanBulanan
 
 R = User.Role
 PDF = DownloadFormat(".pdf", "application/pdf")
+PAGE_SIZE = 24  # two years of one area's monthly reports
 
 
 def _form(request: AuthedRequest, data: object = None) -> forms.LaporanBuatForm:
@@ -28,11 +31,16 @@ def _form(request: AuthedRequest, data: object = None) -> forms.LaporanBuatForm:
     )
 
 
+def _list_context(request: AuthedRequest, form: forms.LaporanBuatForm) -> dict[str, object]:
+    laporan = selectors.laporan_list(user=request.user)
+    page = Paginator(laporan, PAGE_SIZE).get_page(HalamanForm(request.GET).nomor())
+    return {"form": form, "page": page, "laporan_list": page, "query_string": ""}
+
+
 @require_GET
 @require_role(*KANTOR)
 def laporan_list(request: AuthedRequest) -> HttpResponse:
-    context = {"form": _form(request), "laporan_list": selectors.laporan_list(user=request.user)}
-    return render(request, "laporan/laporan_list.html", context)
+    return render(request, "laporan/laporan_list.html", _list_context(request, _form(request)))
 
 
 @require_POST
@@ -54,8 +62,7 @@ def laporan_create(request: AuthedRequest) -> HttpResponse:
                 request, "Laporan sedang disusun; halaman ini menampilkan kemajuannya."
             )
             return redirect("laporan:laporan-detail", laporan.pk)
-    context = {"form": form, "laporan_list": selectors.laporan_list(user=request.user)}
-    return render(request, "laporan/laporan_list.html", context, status=400)
+    return render(request, "laporan/laporan_list.html", _list_context(request, form), status=400)
 
 
 @require_GET
