@@ -1,5 +1,7 @@
 """Forms of the shared core."""
 
+import datetime
+import re
 from typing import Any, cast
 
 from django import forms
@@ -90,6 +92,7 @@ class PasswordResetForm(BootstrapFormMixin, auth_forms.PasswordResetForm):
 ID_MAKS = 2**63 - 1  # PostgreSQL bigint: the type of every primary key
 HALAMAN_MAKS = 100_000  # far past the last page of any list the portal shows
 TAHUN_MIN, TAHUN_MAKS = 2000, 2100  # the years a record of the programme can carry
+_BULAN = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 class IdField(forms.IntegerField):
@@ -123,6 +126,33 @@ class TanggalField(forms.DateField):
             raise forms.ValidationError(
                 f"Tanggal harus antara tahun {TAHUN_MIN} dan {TAHUN_MAKS}.", code="max_value"
             )
+
+
+class BulanField(forms.CharField):
+    """A month as `<input type="month">` sends it ("2025-03") → its first day, within
+    TAHUN_MIN–TAHUN_MAKS; shown back as "2025-03" so the control holds the value in effect."""
+
+    widget = forms.TextInput(attrs={"type": "month", "placeholder": "2025-03"})
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> datetime.date | None:  # type: ignore[override]
+        text = super().to_python(value)
+        if not text:
+            return None
+        match = _BULAN.match(text)
+        if not match or not 1 <= int(match.group(2)) <= 12:
+            raise forms.ValidationError("Tulis bulan seperti 2025-03.", code="invalid")
+        if not TAHUN_MIN <= int(match.group(1)) <= TAHUN_MAKS:
+            raise forms.ValidationError(
+                f"Tahun harus antara {TAHUN_MIN} dan {TAHUN_MAKS}.", code="max_value"
+            )
+        return datetime.date(int(match.group(1)), int(match.group(2)), 1)
+
+    def prepare_value(self, value: Any) -> Any:
+        return value.strftime("%Y-%m") if isinstance(value, datetime.date) else value
 
 
 class ParameterForm(forms.Form):

@@ -8,7 +8,12 @@ from typing import Any, cast
 from django import forms
 
 from dinsos.formatting import bulan_tahun
-from dinsos.forms import BootstrapFormMixin, identifier_keep_stored, identifier_or_stored
+from dinsos.forms import (
+    BootstrapFormMixin,
+    BulanField,
+    identifier_keep_stored,
+    identifier_or_stored,
+)
 from dinsos.identity import (
     IdentityError,
     nik_warnings,
@@ -75,6 +80,8 @@ class KeluargaFilterForm(BootstrapFormMixin, forms.Form):
     graduasi_bulan = forms.IntegerField(
         required=False, min_value=1, max_value=12, widget=forms.HiddenInput
     )
+    # Issue 19: the list as it stood at a month's end (the rakor report's figures link here).
+    per = BulanField(label="Status per akhir bulan")
 
     def __init__(self, *args: Any, pilihan: PilihanFilter, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -130,7 +137,14 @@ class KeluargaFilterForm(BootstrapFormMixin, forms.Form):
             sort=data.get("sort") or "",
             graduasi_tahun=data.get("graduasi_tahun"),
             graduasi_bulan=data.get("graduasi_bulan") if data.get("graduasi_tahun") else None,
+            per=data.get("per"),
         )
+
+    @property
+    def per_label(self) -> str:
+        """`Mei 2025` when the list shows the state at that month's end."""
+        per = getattr(self, "cleaned_data", {}).get("per")
+        return bulan_tahun(per) if per else ""
 
     @property
     def graduasi_label(self) -> str:

@@ -13,6 +13,7 @@ from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilar
 from django.core.cache import cache
 from django.db.models import (
     BigIntegerField,
+    Case,
     Count,
     Exists,
     F,
@@ -27,6 +28,7 @@ from django.db.models import (
     Subquery,
     TextField,
     Value,
+    When,
 )
 from django.db.models.functions import Cast, Coalesce, Greatest
 
@@ -57,6 +59,7 @@ from kpm.models import (
     RiwayatPerubahan,
     RiwayatStatus,
 )
+from kpm.selectors.status import status_akhir
 
 _DIGITS = re.compile(r"^\d+$")
 DESIL_KOSONG = "kosong"
@@ -98,6 +101,10 @@ class KeluargaFilter:
     # the pendamping's graduasi figure, which links here.
     graduasi_tahun: int | None = None
     graduasi_bulan: int | None = None
+    # The list as it stood at the end of this month (first day): families registered by
+    # then, the status filter read from the status history (the rakor report's month-end
+    # figures link here, issue 19).
+    per: datetime.date | None = None
     # Families an identifier search found (dinsos.pencarian keeps their ids, not the number);
     # None when there was none. Replaces `q`.
     ids: tuple[int, ...] | None = None
@@ -209,10 +216,22 @@ def keluarga_list(
         qs = qs.filter(kelurahan_id=filters.kelurahan)
     elif filters.kecamatan:
         qs = qs.filter(kelurahan__parent_id=filters.kecamatan)
+    status_field = "status"
+    if filters.per is not None:
+        akhir = tambah_bulan(filters.per, 1)
+        qs = qs.filter(tanggal_terdaftar__lt=akhir).annotate(status_per=status_akhir(akhir))
+        qs = qs.annotate(
+            status_per_label=Case(
+                *(When(status_per=v, then=Value(label)) for v, label in Keluarga.Status.choices),
+                default=F("status_per"),
+            ),
+            is_status_berubah=~Q(status_per=F("status")),
+        )
+        status_field = "status_per"
     if filters.status == STATUS_DIDAMPINGI:
-        qs = qs.filter(status__in=Keluarga.DIDAMPINGI)
+        qs = qs.filter(**{f"{status_field}__in": Keluarga.DIDAMPINGI})
     elif filters.status:
-        qs = qs.filter(status=filters.status)
+        qs = qs.filter(**{status_field: filters.status})
     if filters.pendamping:
         qs = qs.filter(pendamping_id=filters.pendamping)
     if filters.desil == DESIL_KOSONG:

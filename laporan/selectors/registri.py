@@ -6,6 +6,7 @@ never a query per family, kecamatan or component.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from dinsos.models import Wilayah
@@ -42,16 +43,35 @@ PERPINDAHAN = (
 STATUS_DIBAYAR = (Keluarga.Status.AKTIF, Keluarga.Status.CALON_GRADUASI)
 
 
+def sesudah_cte() -> str:
+    """`sesudah`: per family, its status just before its first status change after the
+    report month (the change's `dari`, or the `ke` of a registration row). Joined to the
+    families, `coalesce(s.status, k.status)` is the status at the month's end: the status
+    history replayed back from today in one pass over the changes since (kpm.RiwayatStatus;
+    kpm.selectors.keluarga_list's `per` filter reads it the same way)."""
+    return f"""sesudah AS (
+        SELECT DISTINCT ON (keluarga_id) keluarga_id,
+            CASE WHEN dari = '' THEN ke ELSE dari END AS status
+        FROM {RIWAYAT} WHERE created_at >= %(akhir_w)s
+        ORDER BY keluarga_id, created_at, id
+    )"""  # noqa: S608 (table names from model metadata only)
+
+
 def _per_kecamatan_status(k: Konteks) -> dict[tuple[int, str], tuple[int, int]]:
-    """(kecamatan, status) → (families, members)."""
+    """(kecamatan, status at the month's end) → (families, members), for the families
+    registered by then. Members are counted per family first (an index-only scan grouped
+    by family) and summed per group: joining every member to its family before grouping
+    hashed all 400.000 of them (bench/laporan.py)."""
     sql = f"""
-        SELECT w.parent_id, k.status, count(*), coalesce(sum(a.n), 0)::int
+        WITH {sesudah_cte()}
+        SELECT w.parent_id, coalesce(s.status, k.status), count(*), coalesce(sum(a.n), 0)::int
         FROM {KELUARGA} k
         JOIN {WILAYAH} w ON w.id = k.kelurahan_id
+        LEFT JOIN sesudah s ON s.keluarga_id = k.id
         LEFT JOIN (
             SELECT keluarga_id, count(*) AS n FROM {ANGGOTA} GROUP BY keluarga_id
         ) a ON a.keluarga_id = k.id
-        WHERE k.kelurahan_id = ANY(%(kel)s)
+        WHERE k.kelurahan_id = ANY(%(kel)s) AND k.tanggal_terdaftar < %(akhir)s
         GROUP BY 1, 2
     """  # noqa: S608 (table names from model metadata only)
     return {(kec, status): (n, m) for kec, status, n, m in rows(sql, k.params())}
@@ -62,6 +82,8 @@ def bagian_kpm(k: Konteks) -> dict[str, Any]:
     and graduated families (with the month before and the year to date), per kecamatan."""
     p = k.params()
     area = k.area_filter()
+    # The state figures link to the list as it stood at the month's end (its `per` filter).
+    akhir = {**area, "per": k.bulan.strftime("%Y-%m")}
     per = _per_kecamatan_status(k)
     status_list = list(Keluarga.Status)
     total = {s: sum(n for (_, st), (n, _) in per.items() if st == s) for s in status_list}
@@ -71,8 +93,12 @@ def bagian_kpm(k: Konteks) -> dict[str, Any]:
     komponen = dict(
         rows(
             f"""
-            SELECT c, count(*) FROM {KELUARGA}, unnest(komponen) AS c
-            WHERE kelurahan_id = ANY(%(kel)s) AND status = ANY(%(didampingi)s)
+            WITH {sesudah_cte()}
+            SELECT c, count(*)
+            FROM {KELUARGA} k LEFT JOIN sesudah s ON s.keluarga_id = k.id,
+                unnest(k.komponen) AS c
+            WHERE k.kelurahan_id = ANY(%(kel)s) AND k.tanggal_terdaftar < %(akhir)s
+                AND coalesce(s.status, k.status) = ANY(%(didampingi)s)
             GROUP BY c
             """,  # noqa: S608 (table names from model metadata only)
             {**p, "didampingi": list(Keluarga.DIDAMPINGI)},
@@ -113,11 +139,11 @@ def bagian_kpm(k: Konteks) -> dict[str, Any]:
     }
     nol = (0, 0, 0)
     angka_list = [
-        angka("Keluarga terdaftar", semua, url=url(DAFTAR_KELUARGA, **area)),
+        angka("Keluarga terdaftar", semua, url=url(DAFTAR_KELUARGA, **akhir)),
         angka(
             "Keluarga masih didampingi",
             sum(total[s] for s in Keluarga.DIDAMPINGI),
-            url=url(DAFTAR_KELUARGA, status=STATUS_DIDAMPINGI, **area),
+            url=url(DAFTAR_KELUARGA, status=STATUS_DIDAMPINGI, **akhir),
         ),
         angka("Anggota keluarga (jiwa)", sum(anggota.values())),
         angka("Keluarga baru", baru[0], lalu=baru[1], tahun=baru[2]),
@@ -139,14 +165,14 @@ def bagian_kpm(k: Konteks) -> dict[str, Any]:
         "Keluarga dan anggota per status",
         [kolom("Status", TEKS), kolom("Keluarga"), kolom("Anggota")],
         [[s.label, total[s], anggota[s]] for s in status_list],
-        tautan=[["", url(DAFTAR_KELUARGA, status=s.value, **area), ""] for s in status_list],
+        tautan=[["", url(DAFTAR_KELUARGA, status=s.value, **akhir), ""] for s in status_list],
     )
     komponen_tabel = tabel(
         "Keluarga didampingi per komponen",
         [kolom("Komponen", TEKS), kolom("Keluarga")],
         [[c.label, komponen.get(c.value, 0)] for c in Komponen],
         tautan=[
-            ["", url(DAFTAR_KELUARGA, status=STATUS_DIDAMPINGI, komponen=c.value, **area)]
+            ["", url(DAFTAR_KELUARGA, status=STATUS_DIDAMPINGI, komponen=c.value, **akhir)]
             for c in Komponen
         ],
     )
@@ -164,8 +190,11 @@ def bagian_kpm(k: Konteks) -> dict[str, Any]:
         tautan=[
             [
                 "",
-                *[url(DAFTAR_KELUARGA, kecamatan=pk, status=s.value) for s in status_list],
-                url(DAFTAR_KELUARGA, kecamatan=pk),
+                *[
+                    url(DAFTAR_KELUARGA, kecamatan=pk, status=s.value, per=akhir["per"])
+                    for s in status_list
+                ],
+                url(DAFTAR_KELUARGA, kecamatan=pk, per=akhir["per"]),
             ]
             for pk, _ in k.kecamatan
         ],
@@ -186,62 +215,101 @@ def bagian_kpm(k: Konteks) -> dict[str, Any]:
             ),
         ],
         catatan=[
-            "Status keluarga dihitung saat laporan disusun; keluarga baru, ditangguhkan, "
-            "dibatalkan dan graduasi dihitung dari perubahan dalam bulan itu (satu keluarga "
-            "sekali per jenis)."
+            "Status keluarga per akhir bulan: keluarga yang terdaftar sampai akhir bulan, "
+            "dengan status menurut riwayat perubahan status. Komponen, jumlah anggota dan "
+            "kelurahan keluarga adalah keadaan saat laporan disusun (belum ada riwayatnya). "
+            "Keluarga baru, ditangguhkan, dibatalkan dan graduasi dihitung dari perubahan "
+            "dalam bulan itu (satu keluarga sekali per jenis)."
         ],
     )
 
 
+def _nominal(tahun: int) -> tuple[dict[str, int], int | None]:
+    """The yearly amount per component in force for `tahun` (the latest table year not
+    after it, per component) and the table's latest such year."""
+    nominal: dict[str, int] = {}
+    tahun_nominal = None
+    for komponen, rp, dari in rows(
+        f"""
+        SELECT DISTINCT ON (komponen) komponen, nominal_tahunan, tahun
+        FROM {NOMINAL} WHERE tahun <= %(tahun)s ORDER BY komponen, tahun DESC
+        """,  # noqa: S608 (table names from model metadata only)
+        {"tahun": tahun},
+    ):
+        nominal[komponen] = int(rp)
+        tahun_nominal = max(tahun_nominal or dari, dari)
+    return nominal, tahun_nominal
+
+
 def _hak_per_komponen(k: Konteks) -> tuple[dict[str, tuple[int, int]], int, int, int | None]:
-    """DOMAIN.md §2 in one statement: per family, members' components in member order; at
-    most `kehamilan_maks` pregnancies and `anak_usia_dini_maks` young children; then the
-    `komponen_maks_per_keluarga` highest amounts (or the first ones, per the setting).
-    Returns component → (paid components, Rp per year), families paid, dropped components
-    and the year of the amounts table in force (the same rule as kpm.komponen.hak_keluarga)."""
+    """DOMAIN.md §2 in one statement, for the families paid at the month's end (aktif or
+    calon graduasi then, registered by then): per family, members' components in member
+    order; at most `kehamilan_maks` pregnancies and `anak_usia_dini_maks` young children;
+    then the `komponen_maks_per_keluarga` highest amounts (or the first ones, per the
+    setting). Returns component → (paid components, Rp per year), families paid, dropped
+    components and the year of the amounts table in force (the same rule as
+    kpm.komponen.hak_keluarga).
+
+    Shaped for speed (bench/laporan.py, 160.000 member-components): the amounts come in as
+    one JSON parameter, so no join breaks the family order; the member order, the per-kind
+    counts (count … FILTER as running window aggregates) share one sort; the rank runs on
+    rows still ordered by family (an incremental sort); the totals are one hashed grouping
+    set instead of a ROLLUP sorted by component. The families of the month's end are the
+    families whose status then was paid: unchanged since and paid now, or paid just before
+    their first change since (`sesudah`); kept apart so the planner estimates each."""
     aturan = k.pengaturan
-    urut_nominal = "x.nominal DESC, " if aturan["komponen_pilih_tertinggi"] else ""
+    urut_nominal = "d.nominal DESC, " if aturan["komponen_pilih_tertinggi"] else ""
+    nominal, tahun_nominal = _nominal(k.bulan.year)
     sql = f"""
-        WITH nominal AS (
-            SELECT DISTINCT ON (komponen) komponen, nominal_tahunan, tahun
-            FROM {NOMINAL} WHERE tahun <= %(tahun)s ORDER BY komponen, tahun DESC
+        WITH {sesudah_cte()}, peserta AS (
+            SELECT k.id FROM {KELUARGA} k
+            WHERE k.kelurahan_id = ANY(%(kel)s) AND k.tanggal_terdaftar < %(akhir)s
+                AND k.status = ANY(%(dibayar)s)
+                AND k.id NOT IN (SELECT keluarga_id FROM sesudah)
+            UNION ALL
+            SELECT k.id FROM sesudah s JOIN {KELUARGA} k ON k.id = s.keluarga_id
+            WHERE k.kelurahan_id = ANY(%(kel)s) AND k.tanggal_terdaftar < %(akhir)s
+                AND s.status = ANY(%(dibayar)s)
         ), pasangan AS (
             SELECT a.keluarga_id, c.komponen,
-                row_number() OVER (
-                    PARTITION BY a.keluarga_id ORDER BY a.tanggal_lahir, a.id, c.urut
-                ) AS urut,
-                row_number() OVER (
-                    PARTITION BY a.keluarga_id, c.komponen ORDER BY a.tanggal_lahir, a.id, c.urut
-                ) AS ke
+                coalesce((%(nominal)s::jsonb ->> c.komponen)::bigint, 0) AS nominal,
+                row_number() OVER w AS urut,
+                count(*) FILTER (WHERE c.komponen = %(hamil)s) OVER w AS ke_hamil,
+                count(*) FILTER (WHERE c.komponen = %(aud)s) OVER w AS ke_aud
             FROM {ANGGOTA} a
-            JOIN {KELUARGA} k ON k.id = a.keluarga_id
+            JOIN peserta p ON p.id = a.keluarga_id
             CROSS JOIN LATERAL unnest(a.komponen) WITH ORDINALITY AS c(komponen, urut)
-            WHERE k.kelurahan_id = ANY(%(kel)s) AND k.status = ANY(%(dibayar)s)
-                AND a.komponen <> '{{}}'
-        ), calon AS (
-            SELECT p.*, coalesce(n.nominal_tahunan, 0) AS nominal
-            FROM pasangan p LEFT JOIN nominal n ON n.komponen = p.komponen
-            WHERE NOT (p.komponen = %(hamil)s AND p.ke > %(hamil_maks)s)
-                AND NOT (p.komponen = %(aud)s AND p.ke > %(aud_maks)s)
+            WHERE a.komponen <> '{{}}'
+            WINDOW w AS (
+                PARTITION BY a.keluarga_id ORDER BY a.tanggal_lahir, a.id, c.urut
+                ROWS UNBOUNDED PRECEDING
+            )
+        ), ditandai AS (
+            SELECT x.*, (x.komponen = %(hamil)s AND x.ke_hamil > %(hamil_maks)s)
+                OR (x.komponen = %(aud)s AND x.ke_aud > %(aud_maks)s) AS is_lebih
+            FROM pasangan x
         ), peringkat AS (
-            SELECT x.*, row_number() OVER (
-                PARTITION BY x.keluarga_id ORDER BY {urut_nominal}x.urut
+            SELECT d.*, row_number() OVER (
+                PARTITION BY d.keluarga_id ORDER BY d.is_lebih, {urut_nominal}d.urut
             ) AS posisi
-            FROM calon x
+            FROM ditandai d
+        ), dibayar AS (
+            SELECT r.*, NOT r.is_lebih AND r.posisi <= %(maks)s AS is_dibayar FROM peringkat r
+        ), keluarga AS (
+            SELECT b.*, max(b.nominal) FILTER (WHERE b.is_dibayar) OVER (
+                PARTITION BY b.keluarga_id
+            ) AS nominal_keluarga
+            FROM dibayar b
         )
-        SELECT komponen, count(*) FILTER (WHERE posisi <= %(maks)s),
-            coalesce(sum(nominal) FILTER (WHERE posisi <= %(maks)s), 0),
-            count(*) FILTER (WHERE posisi > %(maks)s) + CASE WHEN komponen IS NULL THEN (
-                SELECT count(*) FROM pasangan p
-                WHERE (p.komponen = %(hamil)s AND p.ke > %(hamil_maks)s)
-                    OR (p.komponen = %(aud)s AND p.ke > %(aud_maks)s)
-            ) ELSE 0 END,
-            count(DISTINCT keluarga_id) FILTER (WHERE posisi <= %(maks)s AND nominal > 0)
-        FROM peringkat GROUP BY ROLLUP (komponen)
+        SELECT komponen, count(*) FILTER (WHERE is_dibayar),
+            coalesce(sum(nominal) FILTER (WHERE is_dibayar), 0),
+            count(*) FILTER (WHERE NOT is_dibayar),
+            count(*) FILTER (WHERE posisi = 1 AND nominal_keluarga > 0)
+        FROM keluarga GROUP BY GROUPING SETS ((komponen), ())
     """  # noqa: S608 (table names from model metadata only)
     params = {
         **k.params(),
-        "tahun": k.bulan.year,
+        "nominal": json.dumps(nominal),
         "dibayar": list(STATUS_DIBAYAR),
         "hamil": Komponen.IBU_HAMIL.value,
         "hamil_maks": aturan["kehamilan_maks"],
@@ -255,11 +323,7 @@ def _hak_per_komponen(k: Konteks) -> tuple[dict[str, tuple[int, int]], int, int,
         if komponen is None:
             keluarga, dropped = kk, lebih
         else:
-            hasil[komponen] = (n, rp)
-    tahun_nominal = rows(
-        f"SELECT max(tahun) FROM {NOMINAL} WHERE tahun <= %(tahun)s",  # noqa: S608
-        {"tahun": k.bulan.year},
-    )[0][0]
+            hasil[komponen] = (n, int(rp))
     return hasil, keluarga, dropped, tahun_nominal
 
 

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 import json
+import random
 
 import pytest
 
+from kpm.komponen import Aturan, hak_keluarga
+from kpm.models import Anggota, Keluarga, Komponen, RiwayatStatus
 from laporan import selectors
-from tests.laporan.dunia import JUNI, bangun
+from laporan.selectors.registri import _hak_per_komponen, _nominal
+from tests.factories import AnggotaFactory, keluarga_with_pengurus
+from tests.laporan.dunia import JUNI, bangun, waktu
+from tests.laporan.dunia import _keluarga as keluarga_baru
 
 pytestmark = pytest.mark.django_db
 
@@ -145,3 +153,94 @@ def test_kecamatan_report_covers_only_the_kecamatan(dunia):
     assert _angka(data, "graduasi")["Graduasi bulan ini"] == (1, 0, 1)  # not h (Timur)
     assert _angka(data, "sdm")["Tenaga PSKS bertugas"][0] == 2  # not the TKSK of Timur
     assert _angka(data, "bansos")["Hak tahap 2"][0] == 7_625_000
+
+
+MEI = JUNI.replace(month=5)
+
+
+def status_berubah_sesudah_mei(dunia, operator):
+    """Family i: registered on 1 April, but its registration row was written on 5 June
+    (entered late), then cancelled on 15 June. At the end of May it was aktif."""
+    i = keluarga_baru(dunia.hadimulyo, Keluarga.Status.DIBATALKAN, datetime.date(2025, 4, 1))
+    for dari, ke, hari in (("", "aktif", 5), ("aktif", "dibatalkan", 15)):
+        row = RiwayatStatus.objects.create(
+            keluarga=i, dari=dari, ke=ke, alasan="uji", oleh=operator
+        )
+        RiwayatStatus.objects.filter(pk=row.pk).update(created_at=waktu(JUNI.replace(day=hari)))
+    return i
+
+
+def test_kpm_status_at_the_end_of_may_replays_the_status_history(dunia, operator):
+    # given: the world of June, and family i registered in April, cancelled in June
+    status_berubah_sesudah_mei(dunia, operator)
+    # when
+    mei = selectors.laporan_susun(wilayah=dunia.kota, bulan=MEI)
+    # then: a and b registered in June are not there yet; d (suspended 2 June), e
+    # (graduated 30 June) and i (cancelled 15 June) were still aktif; h was cancelled in May
+    angka = _angka(mei, "kpm")
+    assert angka["Keluarga terdaftar"][0] == 7  # c d e f g h i
+    assert angka["Keluarga masih didampingi"][0] == 6
+    status = _tabel(mei, "kpm", "Keluarga dan anggota per status")
+    assert status["Aktif"] == [6, 12]  # c 6 members, d 2, e f g i 1 each
+    assert status["Ditangguhkan"] == [0, 0]
+    assert status["Graduasi"] == [0, 0]
+    assert status["Dibatalkan"] == [1, 1]  # h
+    kecamatan = _tabel(mei, "kpm", "Keluarga per kecamatan")
+    assert kecamatan["Metro Pusat"] == [4, 0, 0, 0, 0, 4]  # c d e i
+    assert kecamatan["Metro Timur"] == [2, 0, 0, 0, 1, 3]
+    # and the aid of tahap 2 goes to the families paid at the end of May: c, and d's SD
+    bansos = _angka(mei, "bansos")
+    assert bansos["Keluarga berhak tahap 2"][0] == 2
+    assert bansos["Hak tahap 2"][0] == 4_175_000 + 225_000
+    assert bansos["Komponen melebihi batas (tidak dibayar)"][0] == 1  # c's SD
+    catatan = " ".join(_bagian(mei, "kpm")["catatan"])
+    assert "Status keluarga per akhir bulan" in catatan
+    assert "keadaan saat laporan disusun" in catatan
+    # while June's report, after every change, counts the statuses of today
+    juni = _tabel(selectors.laporan_susun(wilayah=dunia.kota, bulan=JUNI), "kpm", "Keluarga dan")
+    assert juni["Dibatalkan"] == [2, 2]  # h and i
+
+
+@pytest.mark.parametrize("pilih_tertinggi", [True, False])
+def test_entitlement_statement_agrees_with_the_kpm_rule(kota_metro, pilih_tertinggi):
+    # given: 40 families with random members and components, many over the caps
+    acak = random.Random(19)
+    semua = [c.value for c in Komponen]
+    sering = [Komponen.IBU_HAMIL.value, Komponen.ANAK_USIA_DINI.value]
+    for _ in range(40):
+        keluarga = keluarga_with_pengurus(
+            kelurahan=kota_metro["Hadimulyo Barat"], tanggal_terdaftar=datetime.date(2024, 1, 1)
+        )
+        for _ in range(acak.randint(1, 7)):
+            komponen = acak.sample(semua + sering * 3, acak.randint(1, 2))
+            AnggotaFactory(
+                keluarga=keluarga,
+                komponen=list(dict.fromkeys(komponen)),
+                tanggal_lahir=datetime.date(acak.randint(1950, 2023), acak.randint(1, 12), 1),
+            )
+    k = selectors.konteks_buat(wilayah=kota_metro["Kota Metro"], bulan=JUNI)
+    k = dataclasses.replace(
+        k, pengaturan={**k.pengaturan, "komponen_pilih_tertinggi": pilih_tertinggi}
+    )
+    nominal, _ = _nominal(JUNI.year)
+    aturan = Aturan.dari_pengaturan(k.pengaturan)
+    # when
+    hasil, keluarga_dibayar, dropped, _ = _hak_per_komponen(k)
+    # then: the same as kpm.komponen.hak_keluarga family by family
+    harap: dict[str, list[int]] = {}
+    harap_keluarga = harap_dropped = 0
+    anggota = Anggota.objects.order_by("keluarga_id", "tanggal_lahir", "pk")
+    per_keluarga: dict[int, list[tuple[int, str]]] = {}
+    for a in anggota:
+        for c in a.komponen:
+            per_keluarga.setdefault(a.keluarga_id, []).append((a.pk, c))
+    for pasangan in per_keluarga.values():
+        hak = hak_keluarga(pasangan, nominal=nominal, aturan=aturan, tahun=JUNI.year)
+        for b in hak.dibayar:
+            n, rp = harap.get(b.komponen, [0, 0])
+            harap[b.komponen] = [n + 1, rp + b.nominal_tahunan]
+        harap_dropped += len(hak.tidak_dibayar)
+        harap_keluarga += any(b.nominal_tahunan > 0 for b in hak.dibayar)
+    assert {c: list(v) for c, v in hasil.items() if v[0]} == harap
+    assert (keluarga_dibayar, dropped) == (harap_keluarga, harap_dropped)
+    assert harap_dropped > 10  # the caps were exercised

@@ -16,6 +16,7 @@ from laporan import services
 from laporan.models import LaporanBulanan
 from tests.factories import keluarga_with_pengurus
 from tests.laporan.dunia import JUNI, bangun
+from tests.laporan.test_susun import MEI, status_berubah_sesudah_mei
 
 pytestmark = pytest.mark.django_db
 
@@ -191,6 +192,24 @@ def test_every_linked_figure_equals_its_list(client, dunia, admin, siapa, reques
         response = client.get(f"{parts.path}?{parts.query}")
         assert response.status_code == 200, url
         assert response.context["page"].paginator.count == nilai, (label, url)
+
+
+def test_month_end_figures_link_to_the_list_as_it_stood(client, dunia, admin, operator):
+    # given: May's report, family i cancelled in June (aktif at the end of May)
+    status_berubah_sesudah_mei(dunia, operator)
+    laporan = services.laporan_proses(
+        laporan=services.laporan_minta(wilayah=dunia.kota, bulan=MEI, oleh=admin)
+    )
+    client.force_login(admin)
+    links = [link for link in _links(laporan.data) if "per=2025-05" in link[1]]
+    assert len(links) >= 20
+    for label, url, nilai in links:
+        # then: each state figure equals the family list at the end of May, not today's
+        parts = urlsplit(url)
+        response = client.get(f"{parts.path}?{parts.query}")
+        assert response.context["page"].paginator.count == nilai, (label, url)
+    aktif = next(n for label, url, n in links if label.endswith("/ Aktif"))
+    assert aktif == 6
 
 
 @pytest.mark.parametrize("n", [1, 30])
