@@ -14,10 +14,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from kpm.models import Anggota, Komponen
-
-# DOMAIN.md §2: "paid in 4 quarterly tahap of one quarter each".
-TAHAP_PER_TAHUN = 4
+# TAHAP_PER_TAHUN: DOMAIN.md §2, "paid in 4 quarterly tahap of one quarter each" — defined once,
+# beside the payout model whose check constraint uses it.
+from kpm.models import TAHAP_PER_TAHUN, Anggota, Komponen
 
 _JENJANG_KOMPONEN = {
     Anggota.Jenjang.SD: Komponen.ANAK_SD,
