@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, transaction
 
+from demo import graduasi as demo_graduasi
 from demo import komitmen as demo_komitmen
 from demo import p2k2 as p2k2_demo
 from demo import pemutakhiran as demo_pemutakhiran
@@ -66,6 +67,9 @@ class Command(BaseCommand):
         if keluarga > 0 and not Keluarga.objects.exists():
             self._seed_keluarga(keluarga)
         pendamping_demo.generate(today=today(), tulis=self.stdout.write)  # no-op once any exist
+        # Issue 20 (D2): the graduated families' pipeline trail (no-op once every one has it).
+        if graduasi := demo_graduasi.generate_graduasi():
+            self.stdout.write(f"Graduasi demo: {angka(graduasi)} usulan diputuskan.")
         p2k2_demo.generate_p2k2(today=today(), tulis=self.stdout.write)  # no-op once a group exists
         demo_komitmen.generate_komitmen(today=today(), tulis=self.stdout.write)  # no-op once any
         demo_pengaduan.generate_pengaduan(today=today(), tulis=self.stdout.write)  # no-op once any
