@@ -8,7 +8,9 @@ unset) and always uses its own database `dinsos_bench_pdp` on the server of DATA
 (created and migrated when missing; reused when it already holds the data set). Data set:
 100 pendamping PKH, 30.000 families (demo.keluarga) with assignment history (10% moved mid-year),
 a year of visits, cases, referrals and scores (demo.pendamping.generate_catatan), graduations
-from the family generator, and a year of audit events (views, exports, full-NIK views).
+from the family generator, a year of the RHK 1, 7, 8 and 9 records (demo.rhk: payouts per
+tahap, monthly reports, directives with acknowledgements, sosialisasi), and a year of audit
+events (views, exports, full-NIK views).
 It times `pendamping.selectors.indikator.perbandingan` (the one aggregate query plus turning
 rows into indicators and scores) for the last full month and for the current year: median and
 p95 over --repeat runs after 2 warm-ups. Target: ≤ 300 ms each.
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import importlib
 import os
 import random
 import statistics
@@ -140,12 +143,14 @@ def _audit_rows(
 
 def seed(today: datetime.date) -> None:
     """Empty the bench database's data and build the data set (inside one transaction)."""
+    from django.apps import apps as django_apps
     from django.contrib.auth.hashers import make_password
     from django.core.management import call_command
     from django.db import connection, transaction
 
     from demo import pendamping as demo
     from demo.keluarga import generate_keluarga
+    from demo.rhk import generate_rhk
     from dinsos import services as dinsos_services
     from dinsos.errors import DomainError
     from dinsos.models import AuditEvent, Pengaturan, User, Wilayah
@@ -159,6 +164,8 @@ def seed(today: datetime.date) -> None:
     rng = random.Random(SEED)
     with transaction.atomic():
         call_command("load_wilayah", verbosity=0)
+        # The flush emptied the PSKS kinds a data migration seeds (issue 20): put them back.
+        importlib.import_module("pendamping.migrations.0005_psks_seed").seed(django_apps, None)
         admin = dinsos_services.user_create(
             username="admin", password=BENCH_PASSWORD, role=User.Role.ADMIN, nama="Admin"
         )
@@ -215,6 +222,7 @@ def seed(today: datetime.date) -> None:
                 except DomainError as e:
                     print(f"  (lewati pemindahan {giver} → {taker}: {e.message})")
         written = demo.generate_catatan(today=today, seed=SEED)
+        rhk = generate_rhk(today=today, oleh=admin, seed=SEED)
         family_ids = list(Keluarga.objects.values_list("pk", flat=True))
         audit_rows = _audit_rows(rng, users, family_ids, awal, today)
         columns = ["user_id", "username", "action", "object_type", "object_id", "object_repr"]
@@ -227,15 +235,21 @@ def seed(today: datetime.date) -> None:
         f"Data dibuat dalam {time.monotonic() - started:.0f} detik: {PENDAMPING} pendamping, "
         f"{_n(KELUARGA)} keluarga, {_n(written['kunjungan'])} kunjungan, "
         f"{_n(written['kasus'])} kasus, {_n(written['rujukan'])} rujukan, "
-        f"{_n(written['skor'])} skor, {_n(len(audit_rows))} catatan audit."
+        f"{_n(written['skor'])} skor, {_n(rhk.penyaluran)} penyaluran, {_n(rhk.laporan)} "
+        f"laporan bulanan, {_n(rhk.arahan_penerima)} penerima arahan, {_n(rhk.sosialisasi)} "
+        f"sosialisasi, {_n(len(audit_rows))} catatan audit."
     )
 
 
 def is_seeded() -> bool:
-    from kpm.models import Keluarga
+    from kpm.models import Keluarga, Penyaluran
     from pendamping.models import Pendamping
 
-    return Pendamping.objects.count() == PENDAMPING and Keluarga.objects.count() == KELUARGA
+    return (
+        Pendamping.objects.count() == PENDAMPING
+        and Keluarga.objects.count() == KELUARGA
+        and Penyaluran.objects.exists()  # data sets made before the RHK sources are rebuilt
+    )
 
 
 def measure(label: str, periode: Any, repeat: int) -> float:

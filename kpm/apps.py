@@ -20,7 +20,7 @@ class KpmConfig(AppConfig):
         # Issue 20: RHK 1 per pendamping from the payouts per tahap (bank/Pos lists).
         hooks.registry.register(hooks.RHK_PENDAMPING, penyaluran.rhk_penyaluran, key="penyaluran")
         hooks.registry.register(
-            hooks.RHK_PENDAMPING, penyaluran.rhk_penyaluran_dicatat, key="penyaluran_dicatat"
+            hooks.RHK_PENDAMPING, penyaluran.rhk_penyaluran_gagal, key="penyaluran_gagal"
         )
         # Issue 20: an approved four-eyes status change (ditangguhkan/dibatalkan).
         hooks.registry.register(

@@ -28,6 +28,16 @@ class Penyaluran(models.Model):
     alasan_gagal = models.CharField("alasan gagal", max_length=200, blank=True)
     sumber = models.CharField("penyalur (bank/Pos)", max_length=60, blank=True)
     nama_file = models.CharField("nama file", max_length=200, blank=True)
+    # RHK 1 credits the payout to the family's pendamping when the list was recorded: moving
+    # the family later does not move its past tahap (and the indicator reads one table).
+    pendamping = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Pendamping keluarga saat daftar penyaluran dicatat (RHK 1).",
+    )
     diimpor_oleh = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )

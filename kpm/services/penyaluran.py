@@ -16,7 +16,7 @@ from dinsos.errors import RowError
 from dinsos.models import AuditEvent, User
 from dinsos.services import audit_record
 from kpm.importers.penyaluran import BarisPenyaluran, penyaluran_baca, penyaluran_baris_berkas
-from kpm.models import Penyaluran
+from kpm.models import Keluarga, Penyaluran
 
 _KOLOM_UBAH = ("nominal", "status", "alasan_gagal", "sumber")
 
@@ -74,6 +74,11 @@ def penyaluran_terapkan(content: bytes, *, nama_file: str, user: User) -> Pratin
     if not pratinjau.bisa_diterapkan:
         return pratinjau
     with transaction.atomic():
+        pendamping = dict(
+            Keluarga.objects.filter(pk__in={b.keluarga_id for b in pratinjau.baris}).values_list(
+                "pk", "pendamping_id"
+            )
+        )
         Penyaluran.objects.bulk_create(
             [
                 Penyaluran(
@@ -86,12 +91,13 @@ def penyaluran_terapkan(content: bytes, *, nama_file: str, user: User) -> Pratin
                     sumber=b.sumber,
                     nama_file=nama_file[:200],
                     diimpor_oleh=user,
+                    pendamping_id=pendamping.get(b.keluarga_id),
                 )
                 for b in pratinjau.baris
             ],
             update_conflicts=True,
             unique_fields=["keluarga", "tahun", "tahap"],
-            update_fields=[*_KOLOM_UBAH, "nama_file", "diimpor_oleh", "updated_at"],
+            update_fields=[*_KOLOM_UBAH, "nama_file", "diimpor_oleh", "pendamping", "updated_at"],
             batch_size=2000,
         )
         audit_record(

@@ -339,10 +339,10 @@ class Indikator:
     # `jumlah` is the count the rakor report sums (laporan.selectors.sdm).
     @property
     def _rhk_penyaluran(self) -> ItemRhk:
-        if "penyaluran_dicatat" not in self.rhk_luar:
+        if "penyaluran" not in self.rhk_luar:
             return ItemRhk(1, "Penyaluran bantuan", BELUM_TERCATAT, False)
-        tersalur = self.rhk_luar.get("penyaluran", 0)
-        dicatat = self.rhk_luar["penyaluran_dicatat"]
+        tersalur = self.rhk_luar["penyaluran"]
+        dicatat = tersalur + self.rhk_luar.get("penyaluran_gagal", 0)
         if not dicatat:
             return ItemRhk(1, "Penyaluran bantuan", "belum ada data penyaluran", False)
         nilai = f"{persen(tersalur / dicatat)} tersalur ({angka(tersalur)}/{angka(dicatat)})"

@@ -9,7 +9,8 @@ import pytest
 
 from dinsos import hooks
 from dinsos import selectors as dinsos_selectors
-from kpm.models import Penyaluran
+from kpm import services as kpm_services
+from kpm.models import Keluarga, Penyaluran
 from kpm.selectors import penyaluran
 from pendamping.models import Pendamping
 from pendamping.periode import Periode
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def sumber_rhk() -> Iterator[None]:
     sumber = {
         "penyaluran": penyaluran.rhk_penyaluran,
-        "penyaluran_dicatat": penyaluran.rhk_penyaluran_dicatat,
+        "penyaluran_gagal": penyaluran.rhk_penyaluran_gagal,
     }
     with hooks.registry.override(hooks.RHK_PENDAMPING, sumber):
         yield
@@ -41,6 +42,7 @@ def _rhk1(profil: Pendamping, periode: Periode) -> tuple[str, bool, int]:
 def _salur(keluarga, tahap, status):
     Penyaluran.objects.create(
         keluarga=keluarga,
+        pendamping_id=keluarga.pendamping_id,
         tahun=2026,
         tahap=tahap,
         nominal=750_000,
@@ -68,3 +70,14 @@ def test_a_tahap_is_the_quarter_it_pays():
         (2025, 4),
         (2026, 1),
     ]
+
+
+def test_a_payout_stays_with_the_pendamping_of_its_tahap(profil_a, profil_b, keluarga_a, admin):
+    # given: the list of tahap 2 recorded while Ani accompanied the family
+    content = f"NO KK;TAHAP;TAHUN;NOMINAL;STATUS\n'{keluarga_a.no_kk};2;2026;750000;TERSALUR\n"
+    kpm_services.penyaluran_terapkan(content.encode(), nama_file="salur.csv", user=admin)
+    # when: the family later moves to Budi
+    Keluarga.objects.filter(pk=keluarga_a.pk).update(pendamping=profil_b.user)
+    # then: tahap 2 still counts for Ani, not for Budi
+    assert _rhk1(profil_a, Periode(2026, 5)) == ("100,0% tersalur (1/1)", True, 1)
+    assert _rhk1(profil_b, Periode(2026, 5))[:2] == ("belum ada data penyaluran", False)
