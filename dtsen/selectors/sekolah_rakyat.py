@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import F, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 
 from dinsos.access import scope_kelurahan_ids
 from dinsos.models import User
@@ -28,7 +28,11 @@ def anak_dtsen_bukan_kpm(
     household desil (the row's desil nasional, as an apply reads it) is ≤ desil_maks and whose
     NIK is no KPM member's. Scoped to the kelurahan of `user`'s areas; a pendamping sees none
     (they serve only the KPM families assigned to them); `user=None` is the whole office and
-    is used for the quota counts only. Restricted people are left out (UU 27/2022)."""
+    is used for the quota counts only. Restricted people are left out (UU 27/2022).
+
+    "No KPM member" is NOT EXISTS, an anti-join on the unique NIK index: as `NOT IN
+    (SELECT nik …)` PostgreSQL could not hash 404.000 NIKs in work_mem and scanned the
+    member list once per DTSEN row (issue 21: > 5 minutes at province scale, now 0,27 s)."""
     aktif = Snapshot.objects.filter(jenis=Jenis.DTSEN, status=Snapshot.Status.DITERAPKAN)
     rows = DtsenRecord.objects.filter(
         snapshot_id__in=aktif.values("pk"),
@@ -36,7 +40,7 @@ def anak_dtsen_bukan_kpm(
         tanggal_lahir__lte=lahir_sampai,
         desil_nasional__isnull=False,
         desil_nasional__lte=desil_maks,
-    ).exclude(nik__in=Anggota.objects.values("nik"))
+    ).exclude(Exists(Anggota.objects.filter(nik=OuterRef("nik"))))
     rows = exclude_dibatasi(rows, keluarga=None).annotate(desil=F("desil_nasional"))
     if user is not None:
         if user.role == User.Role.PENDAMPING:
