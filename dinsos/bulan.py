@@ -14,6 +14,8 @@ from __future__ import annotations
 import calendar
 import datetime
 
+from dinsos.formatting import JAKARTA
+
 
 def _geser(day: datetime.date, months: int) -> tuple[int, int]:
     """(year, month) of the month `months` after `day`'s month (negative: before)."""
@@ -44,3 +46,13 @@ def jumlah_bulan(awal: datetime.date, akhir: datetime.date) -> int:
     """How many calendar months from `awal`'s month to `akhir`'s month, both counted:
     January to March is 3, within one month 1, and 0 when `akhir` is before `awal`'s month."""
     return max(0, (akhir.year - awal.year) * 12 + akhir.month - awal.month + 1)
+
+
+def rentang_wib(bulan: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """[start, end) of `bulan`'s month as instants in office time (Asia/Jakarta): a record
+    stamped 30 June 23.00 WIB belongs to June. Lists filter their timestamps by it."""
+    tengah_malam = datetime.time(tzinfo=JAKARTA)
+    return (
+        datetime.datetime.combine(awal_bulan(bulan), tengah_malam),
+        datetime.datetime.combine(awal_bulan(bulan, geser=1), tengah_malam),
+    )

@@ -9,7 +9,7 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from dinsos.formatting import mask_nik
-from dinsos.models import AuditEvent
+from dinsos.models import AuditEvent, Wilayah
 
 
 class LoginForm(AuthenticationForm):
@@ -153,6 +153,37 @@ class BulanField(forms.CharField):
 
     def prepare_value(self, value: Any) -> Any:
         return value.strftime("%Y-%m") if isinstance(value, datetime.date) else value
+
+
+class WilayahChoiceField(forms.ModelChoiceField):
+    """An area picked by its name (the list already says which level it is)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.nama)
+
+
+class KecamatanFilterForm(BootstrapFormMixin, forms.Form):
+    """Base of a list's filter form with a kecamatan among the user's areas (the rakor
+    report's links narrow a list to a koordinator's kecamatan with it). A bad value is shown
+    with its message and left out; the other filters still apply (`valid()`)."""
+
+    kecamatan = WilayahChoiceField(
+        queryset=Wilayah.objects.none(),
+        required=False,
+        label="Kecamatan",
+        empty_label="Semua kecamatan",
+        error_messages={"invalid_choice": "Pilih kecamatan dari daftar."},
+    )
+
+    def __init__(self, *args: Any, kecamatan: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["kecamatan"]).queryset = kecamatan
+
+    def valid(self) -> dict[str, Any]:
+        """The cleaned value of every valid field (all of them when the form is valid)."""
+        if self.is_bound:
+            self.is_valid()
+        return getattr(self, "cleaned_data", {})
 
 
 class ParameterForm(forms.Form):

@@ -27,6 +27,16 @@ def wilayah_list(*, user: User) -> QuerySet[Wilayah]:
     )
 
 
+def kecamatan_pilihan(*, user: User) -> QuerySet[Wilayah]:
+    """Current kecamatan inside the user's areas: the choices of a list's kecamatan filter
+    (dinsos.forms.KecamatanFilterForm)."""
+    return (
+        scope_wilayah(user)
+        .filter(tingkat=Wilayah.Tingkat.KECAMATAN, berlaku_sampai__isnull=True)
+        .order_by("nama")
+    )
+
+
 def audit_list(
     *,
     action: str = "",

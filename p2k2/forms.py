@@ -13,7 +13,7 @@ from django.forms.utils import pretty_name
 
 from dinsos.errors import DomainError
 from dinsos.formatting import angka, mask_nik
-from dinsos.forms import BootstrapFormMixin
+from dinsos.forms import BootstrapFormMixin, BulanField, KecamatanFilterForm
 from dinsos.models import User, Wilayah
 from dinsos.pengaturan import today
 from dinsos.uploads import FOTO, UploadField
@@ -25,8 +25,9 @@ from p2k2.models import (
     Kelompok,
     KonflikKehadiran,
     Modul,
+    Pertemuan,
 )
-from p2k2.selectors import FilterAlfa
+from p2k2.selectors import FilterAlfa, FilterPertemuan
 from p2k2.services import Tanda
 
 ADAPTIF = "adaptif"
@@ -393,3 +394,20 @@ class JawabKepuasanForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["skor"].widget.attrs["class"] = "form-check-input"  # radios, not a box
+
+
+class PertemuanFilterForm(KecamatanFilterForm):
+    """The meeting list's month, status and kecamatan (issue 19: the rakor report's links)."""
+
+    bulan = BulanField(label="Bulan")
+    status = forms.ChoiceField(
+        required=False, label="Status", choices=[("", "Semua status"), *Pertemuan.Status.choices]
+    )
+
+    def to_filter(self) -> FilterPertemuan:
+        data = self.valid()
+        return FilterPertemuan(
+            bulan=data.get("bulan"),
+            status=data.get("status") or "",
+            kecamatan=data.get("kecamatan"),
+        )

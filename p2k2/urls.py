@@ -17,6 +17,7 @@ urlpatterns = [
     path("kelompok/<int:pk>/pertemuan/baru/", views.pertemuan_create, name="pertemuan-create"),
     path("kelompok/<int:pk>/catat/", views.kehadiran_baru, name="kehadiran-baru"),
     path("kelompok/<int:pk>/sinkron/", views.kehadiran_sinkron, name="kehadiran-sinkron"),
+    path("pertemuan/", views.pertemuan_list, name="pertemuan-list"),
     path("pertemuan/<int:pk>/", views.pertemuan_detail, name="pertemuan-detail"),
     path("pertemuan/<int:pk>/ubah/", views.pertemuan_update, name="pertemuan-update"),
     path("pertemuan/<int:pk>/kehadiran/", views.kehadiran, name="kehadiran"),

@@ -9,7 +9,13 @@ from typing import Any, cast
 from django import forms
 from django.db.models import QuerySet
 
-from dinsos.forms import BootstrapFormMixin, IdField, ParameterForm, TanggalField
+from dinsos.forms import (
+    BootstrapFormMixin,
+    IdField,
+    ParameterForm,
+    TanggalField,
+    WilayahChoiceField,
+)
 from dinsos.identity import nik_problem, no_kk_problem
 from dinsos.models import User, Wilayah
 from dinsos.uploads import DOKUMEN, FOTO, UploadField
@@ -68,6 +74,16 @@ class FilterForm(BootstrapFormMixin, ParameterForm):
     status = forms.ChoiceField(label="Status", required=False, choices=SEMUA + Status.choices)
     jenis = forms.ChoiceField(label="Jenis", required=False, choices=SEMUA + Jenis.choices)
     bulan = BulanField(label="Bulan kiriman", widget=forms.TextInput(attrs={"type": "month"}))
+    kecamatan = WilayahChoiceField(
+        label="Kecamatan",
+        required=False,
+        queryset=Wilayah.objects.none(),
+        empty_label="Semua",
+        error_messages={"invalid_choice": "Pilih kecamatan dari daftar."},
+    )
+    hasil = BulanField(
+        label="Hasil diketahui pada bulan", widget=forms.TextInput(attrs={"type": "month"})
+    )
     kelurahan = IdField(widget=forms.HiddenInput)
     tahap = forms.ChoiceField(
         required=False, choices=SEMUA + list(TAHAP_PILIHAN.items()), widget=forms.HiddenInput
@@ -82,6 +98,11 @@ class FilterForm(BootstrapFormMixin, ParameterForm):
         required=False, choices=[("belum", "belum")], widget=forms.HiddenInput
     )
 
+    def __init__(self, *args: Any, kecamatan: QuerySet[Wilayah] | None = None, **kw: Any):
+        super().__init__(*args, **kw)
+        if kecamatan is not None:
+            cast(forms.ModelChoiceField, self.fields["kecamatan"]).queryset = kecamatan
+
     def to_filter(self) -> UsulanFilter:
         v = self.nilai()
         return UsulanFilter(
@@ -89,6 +110,8 @@ class FilterForm(BootstrapFormMixin, ParameterForm):
             jenis=v["jenis"] or "",
             bulan=v["bulan"],
             kelurahan_id=v["kelurahan"],
+            kecamatan_id=v["kecamatan"].pk if v["kecamatan"] else None,
+            hasil=v["hasil"],
             tahap=v["tahap"] or "",
             is_milik_saya=v["milik"] == "saya",
             is_tugas_saya=v["tugas"] == "saya",

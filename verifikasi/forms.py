@@ -19,17 +19,25 @@ from dinsos.forms import (
     TAHUN_MIN,
     BootstrapFormMixin,
     IdField,
+    KecamatanFilterForm,
     ParameterForm,
     TahunField,
     TanggalField,
 )
 from dinsos.models import User, Wilayah
 from dinsos.uploads import DOKUMEN, UploadField
-from kpm.models import Keluarga
+from kpm.models import Keluarga, Komponen
 from verifikasi import services
 from verifikasi.importers.tata_epkh import UKURAN_BYTE_MAKS
-from verifikasi.models import Graduasi, KandidatSekolahRakyat, Komitmen
-from verifikasi.selectors import BarisKomitmen, FilterSekolahRakyat, KeluargaBulan
+from verifikasi.models import KOMPONEN_KOMITMEN, Graduasi, KandidatSekolahRakyat, Komitmen, Usulan
+from verifikasi.selectors import (
+    BarisKomitmen,
+    FilterGraduasi,
+    FilterKunjungan,
+    FilterSekolahRakyat,
+    FilterUsulan,
+    KeluargaBulan,
+)
 
 KS = Komitmen.Status
 _BULAN = re.compile(r"^(\d{4})-(\d{2})$")
@@ -360,3 +368,64 @@ class KunjunganForm(BootstrapFormMixin, forms.Form):
     catatan = forms.CharField(
         label="Catatan", required=False, max_length=500, widget=forms.Textarea({"rows": 2})
     )
+
+
+# --- The lists the rakor report links to (issue 19): month and area filters ----------------
+def _pilihan(label: str, kosong: str, choices: Any) -> forms.ChoiceField:
+    return forms.ChoiceField(required=False, label=label, choices=[("", kosong), *choices])
+
+
+class UsulanFilterForm(KecamatanFilterForm):
+    SEMUA = "semua"
+    status = forms.ChoiceField(
+        required=False, label="Status", choices=[*Usulan.Status.choices, (SEMUA, "Semua status")]
+    )
+    jenis = _pilihan("Jenis", "Semua jenis", Usulan.Jenis.choices)
+    dibuat = BulanField(label="Diusulkan pada bulan", required=False)
+    diputuskan = BulanField(label="Diputuskan pada bulan", required=False)
+    komponen = _pilihan(
+        "Komponen", "Semua komponen", [(c, Komponen(c).label) for c in KOMPONEN_KOMITMEN]
+    )
+
+    def to_filter(self) -> tuple[str, FilterUsulan]:
+        """The status to list ("" for all; proposals waiting by default) and the rest."""
+        data = self.valid()
+        status = data.get("status") or Usulan.Status.DIUSULKAN
+        filters = FilterUsulan(
+            jenis=data.get("jenis") or "",
+            dibuat=data.get("dibuat"),
+            diputuskan=data.get("diputuskan"),
+            komponen=data.get("komponen") or "",
+            kecamatan=data.get("kecamatan"),
+        )
+        return ("" if status == self.SEMUA else status), filters
+
+
+class GraduasiLulusFilterForm(KecamatanFilterForm):
+    bulan = BulanField(label="Graduasi pada bulan", required=False)
+    jenis = _pilihan("Jenis", "Semua jenis", Graduasi.Jenis.choices)
+
+    def to_filter(self) -> FilterGraduasi:
+        data = self.valid()
+        return FilterGraduasi(
+            bulan=data.get("bulan"), jenis=data.get("jenis") or "", kecamatan=data.get("kecamatan")
+        )
+
+
+class KunjunganFilterForm(KecamatanFilterForm):
+    tahun_ajaran = TahunField(label="Tahun ajaran (masuk Juli)")
+    status = _pilihan("Hasil kunjungan", "Semua hasil", KandidatSekolahRakyat.Status.choices)
+    jenjang = _pilihan("Jenjang", "Semua jenjang", KandidatSekolahRakyat.Jenjang.choices)
+    bulan = BulanField(label="Dikunjungi pada bulan", required=False)
+    setuju = forms.BooleanField(required=False, label="Hanya orang tua setuju")
+
+    def to_filter(self) -> FilterKunjungan:
+        data = self.valid()
+        return FilterKunjungan(
+            tahun_ajaran=data.get("tahun_ajaran"),
+            status=data.get("status") or "",
+            jenjang=data.get("jenjang") or "",
+            bulan=data.get("bulan"),
+            is_setuju=bool(data.get("setuju")),
+            kecamatan=data.get("kecamatan"),
+        )

@@ -29,6 +29,8 @@ urlpatterns = [
         name="usulan-putuskan",
     ),
     path("graduasi/", graduasi.graduasi_list, name="graduasi-list"),
+    # Issue 19: the rakor report's graduation and visit figures open these lists.
+    path("graduasi/lulus/", graduasi.graduasi_lulus_list, name="graduasi-lulus-list"),
     path("<int:pk>/graduasi/", graduasi.graduasi_create, name="graduasi-create"),
     path(
         "graduasi/<int:pk>/putuskan/",
@@ -41,6 +43,11 @@ urlpatterns = [
     path("graduasi/lengkapi/<int:pk>/", graduasi.graduasi_lengkapi, name="graduasi-lengkapi"),
     path("graduasi/<int:pk>/surat/", graduasi.graduasi_surat, name="graduasi-surat"),
     path("sekolah-rakyat/", sekolah_rakyat.sekolah_rakyat_list, name="sekolah-rakyat-list"),
+    path(
+        "sekolah-rakyat/kunjungan/",
+        sekolah_rakyat.sekolah_rakyat_kunjungan_list,
+        name="sekolah-rakyat-kunjungan-list",
+    ),
     path(
         "sekolah-rakyat/<int:pk>/kunjungan/",
         sekolah_rakyat.sekolah_rakyat_kunjungan,

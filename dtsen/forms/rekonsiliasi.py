@@ -7,7 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.db.models import QuerySet
 
-from dinsos.forms import BootstrapFormMixin
+from dinsos.forms import BootstrapFormMixin, BulanField
 from dinsos.models import User, Wilayah
 from dinsos.uploads import DOKUMEN, UploadField
 from dtsen.models import Kategori, Rekonsiliasi, Temuan, TemuanRiwayat
@@ -55,7 +55,11 @@ class TemuanFilterForm(BootstrapFormMixin, forms.Form):
         required=False, label="Kategori", choices=[("", "Semua"), *Kategori.choices]
     )
     kecamatan = forms.ModelChoiceField(
-        required=False, label="Kecamatan", queryset=Wilayah.objects.none(), empty_label="Semua"
+        required=False,
+        label="Kecamatan",
+        queryset=Wilayah.objects.none(),
+        empty_label="Semua",
+        error_messages={"invalid_choice": "Pilih kecamatan dari daftar."},
     )
     tahap = forms.ChoiceField(
         required=False, label="Tahap", choices=[("", "Semua"), *Temuan.Tahap.choices]
@@ -65,6 +69,9 @@ class TemuanFilterForm(BootstrapFormMixin, forms.Form):
         required=False, label="Rekonsiliasi", choices=[("", "Semua"), *Rekonsiliasi.Jenis.choices]
     )
     status = forms.ChoiceField(required=False, label="Status", choices=STATUS)
+    # Issue 19: the rakor report's "dibuka"/"ditutup" figures of a month link with these.
+    dibuka = BulanField(label="Ditemukan pada bulan")
+    ditutup = BulanField(label="Ditutup pada bulan")
 
     def __init__(
         self,
@@ -91,18 +98,21 @@ class TemuanFilterForm(BootstrapFormMixin, forms.Form):
         return str(value)
 
     def filter(self) -> FilterTemuan:
-        if not self.is_valid():
-            return FilterTemuan()
-        data = self.cleaned_data
+        """The filters in effect: every valid field (a bad one is shown and left out)."""
+        if self.is_bound:
+            self.is_valid()
+        data: dict[str, Any] = getattr(self, "cleaned_data", {})
         pendamping = data.get("pendamping", "")
         return FilterTemuan(
-            kategori=data["kategori"],
-            kecamatan=data["kecamatan"],
-            tahap=data["tahap"],
+            kategori=data.get("kategori") or "",
+            kecamatan=data.get("kecamatan"),
+            tahap=data.get("tahap") or "",
             pendamping=self._pendamping.get(pendamping),
             tanpa_pendamping=pendamping == "-",
-            jenis=data["jenis"],
-            status=data["status"] or "terbuka",
+            jenis=data.get("jenis") or "",
+            status=data.get("status") or "terbuka",
+            dibuka=data.get("dibuka"),
+            ditutup=data.get("ditutup"),
         )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -10,7 +11,7 @@ from django.db.models.functions import TruncMonth
 
 from dinsos import charts, hooks
 from dinsos.access import scope_kelurahan_ids, scope_wilayah
-from dinsos.bulan import awal_bulan
+from dinsos.bulan import awal_bulan, rentang_wib
 from dinsos.charts import Entri, Warna
 from dinsos.formatting import angka, bulan_tahun, tanggal
 from dinsos.hooks import Panel
@@ -108,6 +109,8 @@ class FilterTemuan:
     tanpa_pendamping: bool = False
     jenis: str = ""
     status: str = "terbuka"  # terbuka | ditutup | semua
+    dibuka: datetime.date | None = None  # found in this month (office time; issue 19)
+    ditutup: datetime.date | None = None  # closed in this month
 
 
 def temuan_list(*, user: User, filter: FilterTemuan | None = None) -> QuerySet[Temuan]:
@@ -130,6 +133,12 @@ def temuan_list(*, user: User, filter: FilterTemuan | None = None) -> QuerySet[T
         temuan = temuan.filter(pendamping__isnull=True)
     if f.jenis:
         temuan = temuan.filter(jenis=f.jenis)
+    if f.dibuka is not None:
+        mulai, akhir = rentang_wib(f.dibuka)
+        temuan = temuan.filter(created_at__gte=mulai, created_at__lt=akhir)
+    if f.ditutup is not None:
+        mulai, akhir = rentang_wib(f.ditutup)
+        temuan = temuan.filter(closed_at__gte=mulai, closed_at__lt=akhir)
     return temuan.select_related("kelurahan", "kecamatan", "pendamping").order_by("-id")
 
 

@@ -20,13 +20,9 @@ from kpm.selectors.penyaluran import penyaluran_per_tahap
 from laporan.access import KANTOR, scope_laporan
 from laporan.models import LaporanBulanan
 from laporan.selectors.data import bagian_dtsen, bagian_pengaduan
+from laporan.selectors.graduasi import bagian_graduasi, bagian_sekolah_rakyat
 from laporan.selectors.konteks import RUPIAH, TEKS, Konteks, angka, kolom, tabel
-from laporan.selectors.program import (
-    bagian_graduasi,
-    bagian_komitmen,
-    bagian_p2k2,
-    bagian_sekolah_rakyat,
-)
+from laporan.selectors.program import bagian_komitmen, bagian_p2k2
 from laporan.selectors.registri import bagian_bansos, bagian_kpm
 from laporan.selectors.sdm import bagian_sdm
 

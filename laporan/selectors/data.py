@@ -26,10 +26,12 @@ from laporan.selectors.konteks import (
     rasio,
     rows,
     tabel,
+    url,
 )
 from pemutakhiran.models import Jenis as JenisUsulan
 from pemutakhiran.models import Status as StatusUsulan
 from pemutakhiran.models import Usulan as UsulanPemutakhiran
+from pemutakhiran.selectors import UsulanFilter
 from pengaduan.models import Pengaduan
 from pengaduan.selectors import PengaduanFilter, q_dijawab_tepat
 
@@ -119,6 +121,19 @@ def bagian_dtsen(k: Konteks) -> dict[str, Any]:
     jenis_usulan = list(JenisUsulan)
     status_usulan = list(StatusUsulan)
     usulan_reaktivasi = sum(n for (j, _), n in usulan.items() if j == JenisUsulan.REAKTIVASI_PBIJK)
+    area = k.area_filter()
+    bulan = k.bulan.strftime("%Y-%m")
+
+    def temuan_url(kolom_bulan: str, kategori: str = "") -> str:
+        # Found or closed in the month, whatever their state now (status "semua").
+        params = {kolom_bulan: bulan, "kategori": kategori, "status": "semua", **area}
+        return url("dtsen:temuan-list", **params)
+
+    kecamatan_id = k.wilayah.pk if k.is_kecamatan else None
+
+    def usulan_url(**params: Any) -> str:
+        return UsulanFilter(kecamatan_id=kecamatan_id, **params).url()
+
     return bagian(
         "dtsen",
         "DTSEN dan PBI-JK",
@@ -129,11 +144,23 @@ def bagian_dtsen(k: Konteks) -> dict[str, Any]:
             angka("KPM desil turun (lebih miskin)", desil[1]),
             angka("KPM desil naik", desil[2]),
             angka("KPM kehilangan desil", desil[3]),
-            angka("Temuan dibuka", sum(v[0] for v in temuan.values())),
-            angka("Temuan ditutup", sum(v[1] for v in temuan.values())),
-            angka("Usulan pemutakhiran bulan ini", sum(usulan.values())),
-            angka("Usulan tercermin di DTSEN", hasil.get(StatusUsulan.DITERIMA, 0)),
-            angka("Usulan reaktivasi PBI-JK", usulan_reaktivasi),
+            angka("Temuan dibuka", sum(v[0] for v in temuan.values()), url=temuan_url("dibuka")),
+            angka("Temuan ditutup", sum(v[1] for v in temuan.values()), url=temuan_url("ditutup")),
+            angka(
+                "Usulan pemutakhiran bulan ini",
+                sum(usulan.values()),
+                url=usulan_url(bulan=k.bulan),
+            ),
+            angka(
+                "Usulan tercermin di DTSEN",
+                hasil.get(StatusUsulan.DITERIMA, 0),
+                url=usulan_url(status=StatusUsulan.DITERIMA, hasil=k.bulan),
+            ),
+            angka(
+                "Usulan reaktivasi PBI-JK",
+                usulan_reaktivasi,
+                url=usulan_url(bulan=k.bulan, jenis=JenisUsulan.REAKTIVASI_PBIJK),
+            ),
             angka("Reaktivasi PBI-JK diekspor ke SIKS-NG", reaktivasi),
         ],
         tabel_list=[
@@ -141,6 +168,10 @@ def bagian_dtsen(k: Konteks) -> dict[str, Any]:
                 "Temuan rekonsiliasi per kategori",
                 [kolom("Kategori", TEKS), kolom("Dibuka"), kolom("Ditutup")],
                 [[c.label, *temuan.get(c.value, (0, 0))] for c in Kategori],
+                tautan=[
+                    ["", temuan_url("dibuka", c.value), temuan_url("ditutup", c.value)]
+                    for c in Kategori
+                ],
             ),
             tabel(
                 "Usulan pemutakhiran bulan ini per jenis dan status",
@@ -149,11 +180,22 @@ def bagian_dtsen(k: Konteks) -> dict[str, Any]:
                     [j.label, *[usulan.get((j.value, s.value), 0) for s in status_usulan]]
                     for j in jenis_usulan
                 ],
+                tautan=[
+                    [
+                        "",
+                        *[
+                            usulan_url(bulan=k.bulan, jenis=j.value, status=s.value)
+                            for s in status_usulan
+                        ],
+                    ]
+                    for j in jenis_usulan
+                ],
             ),
             tabel(
                 "Hasil usulan yang diketahui bulan ini",
                 [kolom("Hasil", TEKS), kolom("Usulan")],
                 [[s.label, hasil.get(s.value, 0)] for s in STATUS_HASIL],
+                tautan=[["", usulan_url(status=s.value, hasil=k.bulan)] for s in STATUS_HASIL],
             ),
         ],
         grafik_list=[

@@ -78,6 +78,11 @@ class Konteks:
         return {"kecamatan": self.wilayah.pk} if self.is_kecamatan else {}
 
 
+def bulan_param(bulan: datetime.date) -> str:
+    """A month as the lists' month filters take it ("2025-06")."""
+    return bulan.strftime("%Y-%m")
+
+
 def url(name: str, **params: Any) -> str:
     """A list page's address with its filters (empty values left out)."""
     query = urlencode({k: v for k, v in params.items() if v not in ("", None)})

@@ -1,4 +1,4 @@
-"""Sections 3–6 of the rakor report: P2K2, verifikasi komitmen, graduasi, Sekolah Rakyat.
+"""Sections 3 and 4 of the rakor report: P2K2 and verifikasi komitmen.
 
 Aggregate statements over the area and the month (FILTER for the month before and the year
 to date): never a query per group, family or pendamping.
@@ -16,24 +16,26 @@ from laporan.selectors.konteks import (
     Konteks,
     angka,
     bagian,
+    bulan_param,
     grafik,
     kolom,
     rasio,
     rows,
     tabel,
+    url,
 )
 from p2k2.models import Kehadiran, Kelompok, Modul, Pertemuan, Sesi
-from pendamping.models import Pendamping
-from verifikasi.models import (
-    KOMPONEN_KOMITMEN,
-    Graduasi,
-    KandidatSekolahRakyat,
-    Komitmen,
-    Usulan,
-)
+from verifikasi.models import KOMPONEN_KOMITMEN, Komitmen, Usulan
 
 KELUARGA = db_table(Keluarga)
 TERLAKSANA = Pertemuan.Status.TERLAKSANA.value
+DAFTAR_PERTEMUAN = "p2k2:pertemuan-list"
+DAFTAR_USULAN = "verifikasi:usulan-list"
+SEMUA_STATUS = "semua"  # the proposal list's "every status" (verifikasi.forms)
+
+
+def _usulan_url(k: Konteks, **params: str) -> str:
+    return url(DAFTAR_USULAN, **params, **k.area_filter())
 
 
 def bagian_p2k2(k: Konteks) -> dict[str, Any]:
@@ -88,6 +90,7 @@ def bagian_p2k2(k: Konteks) -> dict[str, Any]:
         p,
     )
     alfa = _usulan_dibuat(k, Usulan.Jenis.P2K2_ALFA)
+    bulan = bulan_param(k.bulan)
     total_hadir = sum(hadir.values())
     status_hadir = list(Kehadiran.Status)
     return bagian(
@@ -95,8 +98,23 @@ def bagian_p2k2(k: Konteks) -> dict[str, Any]:
         "P2K2",
         angka_list=[
             angka("Kelompok P2K2", kelompok),
-            angka("Pertemuan direncanakan", pertemuan[0]),
-            angka("Pertemuan terlaksana", pertemuan[1], lalu=pertemuan[2], tahun=pertemuan[3]),
+            angka(
+                "Pertemuan direncanakan",
+                pertemuan[0],
+                url=url(DAFTAR_PERTEMUAN, bulan=bulan, **k.area_filter()),
+            ),
+            angka(
+                "Pertemuan terlaksana",
+                pertemuan[1],
+                lalu=pertemuan[2],
+                tahun=pertemuan[3],
+                url=url(
+                    DAFTAR_PERTEMUAN,
+                    bulan=bulan,
+                    status=TERLAKSANA,
+                    **k.area_filter(),
+                ),
+            ),
             angka(
                 "Tingkat kehadiran",
                 rasio(hadir.get(Kehadiran.Status.HADIR, 0), total_hadir),
@@ -107,6 +125,12 @@ def bagian_p2k2(k: Konteks) -> dict[str, Any]:
                 alfa[0],
                 lalu=alfa[1],
                 tahun=alfa[2],
+                url=_usulan_url(
+                    k,
+                    status=SEMUA_STATUS,
+                    jenis=Usulan.Jenis.P2K2_ALFA,
+                    dibuat=bulan,
+                ),
             ),
         ],
         tabel_list=[
@@ -193,6 +217,7 @@ def bagian_komitmen(k: Konteks) -> dict[str, Any]:
     tidak = sum(b[2] for b in baris)
     patuh_lalu, tidak_lalu = lalu.get(S.PATUH, 0), lalu.get(S.TIDAK_PATUH, 0)
     dibuat = _usulan_dibuat(k, Usulan.Jenis.KOMITMEN)
+    bulan_ini = bulan_param(k.bulan)
     return bagian(
         "komitmen",
         "Verifikasi komitmen",
@@ -209,9 +234,21 @@ def bagian_komitmen(k: Konteks) -> dict[str, Any]:
                 dibuat[0],
                 lalu=dibuat[1],
                 tahun=dibuat[2],
+                url=_usulan_url(
+                    k, status=SEMUA_STATUS, jenis=Usulan.Jenis.KOMITMEN, dibuat=bulan_ini
+                ),
             ),
-            angka("Usulan diputuskan: diterima", keputusan.get(Usulan.Status.DITERIMA, 0)),
-            angka("Usulan diputuskan: ditolak", keputusan.get(Usulan.Status.DITOLAK, 0)),
+            *[
+                angka(
+                    f"Usulan diputuskan: {label}",
+                    keputusan.get(status, 0),
+                    url=_usulan_url(k, status=status, diputuskan=bulan_ini),
+                )
+                for status, label in (
+                    (Usulan.Status.DITERIMA, "diterima"),
+                    (Usulan.Status.DITOLAK, "ditolak"),
+                )
+            ],
         ],
         tabel_list=[
             tabel(
@@ -224,152 +261,22 @@ def bagian_komitmen(k: Konteks) -> dict[str, Any]:
                     kolom("Kepatuhan", PERSEN),
                 ],
                 baris,
+                # The non-compliant records of a component are the flag list's rows.
+                tautan=[
+                    [
+                        "",
+                        "",
+                        _usulan_url(k, tampil="tanda", bulan=bulan_ini, komponen=c),
+                        "",
+                        "",
+                    ]
+                    for c in KOMPONEN_KOMITMEN
+                ],
             )
         ],
         grafik_list=[grafik("Kepatuhan per komponen", [(b[0], b[4]) for b in baris], fmt=PERSEN)],
         catatan=[
             "Kepatuhan = patuh ÷ (patuh + tidak patuh); yang tidak dapat diverifikasi "
             "tidak dihitung."
-        ],
-    )
-
-
-def jumlah_pendamping_pkh(k: Konteks) -> int:
-    """Pendamping PKH in service at some time in the year up to the month, with a duty area
-    inside the report's area: the base of the office's graduation target (DOMAIN.md §5)."""
-    return rows(
-        f"""
-        SELECT count(DISTINCT p.id)
-        FROM {db_table(Pendamping)} p
-        JOIN {db_table(Pendamping.wilayah.through)} pw ON pw.pendamping_id = p.id
-        WHERE p.jenis = %(pkh)s AND p.mulai < %(akhir)s
-            AND (p.selesai IS NULL OR p.selesai >= %(awal_tahun)s)
-            AND (pw.wilayah_id = ANY(%(kel)s) OR pw.wilayah_id = ANY(%(kec)s))
-        """,  # noqa: S608 (table names from model metadata only)
-        {**k.params(), "pkh": Pendamping.Jenis.PKH},
-    )[0][0]
-
-
-def bagian_graduasi(k: Konteks) -> dict[str, Any]:
-    """Graduations decided by kind in the month and the year to date, against the yearly
-    target of DOMAIN.md §5 (the setting per pendamping × pendamping PKH in the area)."""
-    per = {
-        jenis: (bulan, lalu, tahun)
-        for jenis, bulan, lalu, tahun in rows(
-            f"""
-            SELECT g.jenis,
-                count(*) FILTER (WHERE g.tanggal_graduasi >= %(awal)s),
-                count(*) FILTER (
-                    WHERE g.tanggal_graduasi >= %(awal_lalu)s AND g.tanggal_graduasi < %(awal)s
-                ),
-                count(*) FILTER (WHERE g.tanggal_graduasi >= %(awal_tahun)s)
-            FROM {db_table(Graduasi)} g JOIN {KELUARGA} k ON k.id = g.keluarga_id
-            WHERE k.kelurahan_id = ANY(%(kel)s) AND g.status = %(diterima)s
-                AND g.tanggal_graduasi >= least(%(awal_lalu)s, %(awal_tahun)s)
-                AND g.tanggal_graduasi < %(akhir)s
-            GROUP BY g.jenis
-            """,  # noqa: S608 (table names from model metadata only)
-            {**k.params(), "diterima": Graduasi.Status.DITERIMA},
-        )
-    }
-    nol = (0, 0, 0)
-    tahun = sum(v[2] for v in per.values())
-    pendamping = jumlah_pendamping_pkh(k)
-    target = pendamping * int(k.pengaturan["graduasi_target_tahunan"])
-    target_berjalan = round(target * k.bulan.month / 12)
-    return bagian(
-        "graduasi",
-        "Graduasi",
-        angka_list=[
-            angka(
-                "Graduasi bulan ini",
-                sum(v[0] for v in per.values()),
-                lalu=sum(v[1] for v in per.values()),
-                tahun=tahun,
-            ),
-            angka("Target tahunan kantor", target),
-            angka("Capaian terhadap target tahunan", rasio(tahun, target), fmt=PERSEN),
-            angka("Target sampai bulan ini (proporsional)", target_berjalan),
-        ],
-        tabel_list=[
-            tabel(
-                "Graduasi per jenis",
-                [kolom("Jenis", TEKS), kolom("Bulan ini"), kolom("Bulan lalu"), kolom("Tahun ini")],
-                [[j.label, *per.get(j.value, nol)] for j in Graduasi.Jenis],
-            )
-        ],
-        grafik_list=[
-            grafik(
-                "Graduasi tahun ini per jenis",
-                [(j.label, per.get(j.value, nol)[2]) for j in Graduasi.Jenis],
-            )
-        ],
-        catatan=[
-            f"Target: {k.pengaturan['graduasi_target_tahunan']} graduasi per pendamping PKH "
-            f"per tahun (DOMAIN.md §5) × {pendamping} pendamping PKH. Capaian per pendamping "
-            "ada di bagian SDM PSKS."
-        ],
-    )
-
-
-def bagian_sekolah_rakyat(k: Konteks) -> dict[str, Any]:
-    """Candidates recorded for the coming intake (July), home visits and parents' consents
-    in the month (DOMAIN.md §9)."""
-    tahun_ajaran = k.bulan.year if k.bulan.month < 7 else k.bulan.year + 1
-    p = {**k.params(), "tahun_ajaran": tahun_ajaran}
-    per_status = {
-        (status, jenjang): (n, setuju)
-        for status, jenjang, n, setuju in rows(
-            f"""
-            SELECT s.status, s.jenjang, count(*), count(*) FILTER (WHERE s.is_persetujuan_ortu)
-            FROM {db_table(KandidatSekolahRakyat)} s JOIN {KELUARGA} k ON k.id = s.keluarga_id
-            WHERE k.kelurahan_id = ANY(%(kel)s) AND s.tahun_ajaran = %(tahun_ajaran)s
-            GROUP BY 1, 2
-            """,  # noqa: S608 (table names from model metadata only)
-            p,
-        )
-    }
-    kunjungan = rows(
-        f"""
-        SELECT
-            count(*) FILTER (WHERE s.tanggal_kunjungan >= %(awal)s),
-            count(*) FILTER (WHERE s.tanggal_kunjungan >= %(awal)s AND s.is_persetujuan_ortu),
-            count(*) FILTER (
-                WHERE s.tanggal_kunjungan >= %(awal_lalu)s AND s.tanggal_kunjungan < %(awal)s
-            ),
-            count(*) FILTER (WHERE s.tanggal_kunjungan >= %(awal_tahun)s)
-        FROM {db_table(KandidatSekolahRakyat)} s JOIN {KELUARGA} k ON k.id = s.keluarga_id
-        WHERE k.kelurahan_id = ANY(%(kel)s)
-            AND s.tanggal_kunjungan >= least(%(awal_lalu)s, %(awal_tahun)s)
-            AND s.tanggal_kunjungan < %(akhir)s
-        """,  # noqa: S608 (table names from model metadata only)
-        p,
-    )[0]
-    jenjang = list(KandidatSekolahRakyat.Jenjang)
-    status = list(KandidatSekolahRakyat.Status)
-    return bagian(
-        "sekolah_rakyat",
-        "Sekolah Rakyat",
-        angka_list=[
-            angka(
-                f"Kandidat tercatat tahun ajaran {tahun_ajaran}",
-                sum(n for n, _ in per_status.values()),
-            ),
-            angka("Kunjungan rumah", kunjungan[0], lalu=kunjungan[2], tahun=kunjungan[3]),
-            angka("Orang tua setuju (kunjungan bulan ini)", kunjungan[1]),
-        ],
-        tabel_list=[
-            tabel(
-                f"Kandidat tahun ajaran {tahun_ajaran} per hasil kunjungan",
-                [kolom("Hasil", TEKS), *[kolom(j.label) for j in jenjang], kolom("Jumlah")],
-                [
-                    [
-                        s.label,
-                        *[per_status.get((s.value, j.value), (0, 0))[0] for j in jenjang],
-                        sum(per_status.get((s.value, j.value), (0, 0))[0] for j in jenjang),
-                    ]
-                    for s in status
-                ],
-            )
         ],
     )

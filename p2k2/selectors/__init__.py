@@ -16,11 +16,13 @@ from p2k2.selectors.alfa import (
 )
 from p2k2.selectors.kehadiran import (
     BarisKehadiran,
+    FilterPertemuan,
     Ringkasan,
     kehadiran_rows,
     konflik_terbuka,
     pertemuan_by_client_id,
     pertemuan_is_milik_lain,
+    pertemuan_list,
     pertemuan_terakhir,
     ringkasan,
 )
@@ -60,6 +62,7 @@ __all__ = [
     "Angka",
     "BarisKehadiran",
     "FilterAlfa",
+    "FilterPertemuan",
     "KelompokDetail",
     "KemajuanKelompok",
     "RekapKehadiran",
@@ -88,6 +91,7 @@ __all__ = [
     "pendamping_pilihan",
     "pertemuan_by_client_id",
     "pertemuan_is_milik_lain",
+    "pertemuan_list",
     "pertemuan_terakhir",
     "rekap_kehadiran",
     "rhk_p2k2",

@@ -6,12 +6,14 @@ import datetime
 import uuid
 from dataclasses import dataclass, field
 
-from django.db.models import F, FilteredRelation, Q, QuerySet
+from django.db.models import Count, F, FilteredRelation, Q, QuerySet
 
-from dinsos.models import User
+from dinsos.bulan import awal_bulan
+from dinsos.models import User, Wilayah
 from dinsos.pengaturan import today
 from kpm.access import scope_keluarga
 from kpm.models import Keluarga
+from p2k2.access import scope_pertemuan
 from p2k2.models import Keanggotaan, Kehadiran, Kelompok, KonflikKehadiran, Pertemuan
 
 
@@ -137,3 +139,32 @@ def ringkasan(rows: list[BarisKehadiran]) -> Ringkasan:
         key = row.status or "belum"
         setattr(r, key, getattr(r, key) + 1)
     return r
+
+
+@dataclass(frozen=True)
+class FilterPertemuan:
+    """The meeting list's narrowing (the rakor report's P2K2 figures link with it)."""
+
+    bulan: datetime.date | None = None  # held or planned in this month (first day)
+    status: str = ""
+    kecamatan: Wilayah | None = None  # the group's kelurahan lies in it
+
+
+def pertemuan_list(*, user: User, filters: FilterPertemuan) -> QuerySet[Pertemuan]:
+    """Meetings of the groups `user` may see, latest first, with their group, kelurahan and
+    session (one query for a page), and how many families were marked present."""
+    pertemuan = scope_pertemuan(user, Pertemuan.objects.all())
+    if filters.bulan is not None:
+        pertemuan = pertemuan.filter(
+            tanggal__gte=filters.bulan, tanggal__lt=awal_bulan(filters.bulan, geser=1)
+        )
+    if filters.status:
+        pertemuan = pertemuan.filter(status=filters.status)
+    if filters.kecamatan is not None:
+        pertemuan = pertemuan.filter(kelompok__kelurahan__parent=filters.kecamatan)
+    hadir = Count("kehadiran", filter=Q(kehadiran__status=Kehadiran.Status.HADIR))
+    return (
+        pertemuan.select_related("kelompok__kelurahan", "kelompok__pendamping", "sesi__modul")
+        .annotate(jumlah_hadir=hadir, jumlah_dicatat=Count("kehadiran"))
+        .order_by("-tanggal", "-pk")
+    )

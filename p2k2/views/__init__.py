@@ -13,6 +13,7 @@ from p2k2.views.kelompok import (
     pertemuan_create,
     pertemuan_detail,
     pertemuan_foto,
+    pertemuan_list,
     pertemuan_update,
     siks_ng,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "pertemuan_create",
     "pertemuan_detail",
     "pertemuan_foto",
+    "pertemuan_list",
     "pertemuan_update",
     "rekap_alfa",
     "rekap_kehadiran",

@@ -12,7 +12,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from dinsos import ekspor
+from dinsos import selectors as dinsos_selectors
 from dinsos.errors import DomainError
+from dinsos.forms import HalamanForm
 from dinsos.http import AuthedRequest, require_role
 from dinsos.models import User
 from dinsos.pengaturan import today
@@ -43,6 +45,22 @@ def kelompok_list(request: AuthedRequest) -> HttpResponse:
         "can_manage": can_manage_p2k2(request.user),
     }
     return render(request, "p2k2/kelompok_list.html", context)
+
+
+def pertemuan_list(request: AuthedRequest) -> HttpResponse:
+    """Meetings by month, status and kecamatan (the rakor report's P2K2 figures)."""
+    form = forms.PertemuanFilterForm(
+        request.GET or None, kecamatan=dinsos_selectors.kecamatan_pilihan(user=request.user)
+    )
+    pertemuan = selectors.pertemuan_list(user=request.user, filters=form.to_filter())
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": Paginator(pertemuan, PAGE_SIZE).get_page(HalamanForm(request.GET).nomor()),
+        "query_string": query.urlencode(),
+    }
+    return render(request, "p2k2/pertemuan_list.html", context)
 
 
 @require_role(*PENGELOLA)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from dinsos import selectors as dinsos_selectors
-from dinsos.bulan import tambah_bulan
+from dinsos.bulan import awal_bulan, tambah_bulan
 from dinsos.formatting import bulan_tahun
 from dinsos.hooks import ItemBeranda, ItemMenu, Panel, json_rows
 from dinsos.models import User, Wilayah
@@ -68,6 +68,8 @@ class UsulanFilter:
     jenis: str = ""
     bulan: datetime.date | None = None  # batch month (first day)
     kelurahan_id: int | None = None
+    kecamatan_id: int | None = None  # issue 19: a koordinator's rakor report links with it
+    hasil: datetime.date | None = None  # the result became known in this month
     tahap: str = ""  # reached this step (TAHAP_PILIHAN): the figures' links
     is_milik_saya: bool = False  # created by the signed-in user
     is_tugas_saya: bool = False  # ground-check assigned to the user, result not yet given
@@ -82,6 +84,8 @@ class UsulanFilter:
             "jenis": self.jenis,
             "bulan": self.bulan.strftime("%Y-%m") if self.bulan else "",
             "kelurahan": self.kelurahan_id or "",
+            "kecamatan": self.kecamatan_id or "",
+            "hasil": self.hasil.strftime("%Y-%m") if self.hasil else "",
             "tahap": self.tahap,
             "milik": "saya" if self.is_milik_saya else "",
             "tugas": "saya" if self.is_tugas_saya else "",
@@ -147,6 +151,12 @@ def usulan_list(*, user: User, filters: UsulanFilter) -> QuerySet[Usulan]:
         qs = qs.filter(bulan=filters.bulan)
     if filters.kelurahan_id:
         qs = qs.filter(kelurahan_id=filters.kelurahan_id)
+    if filters.kecamatan_id:
+        qs = qs.filter(kecamatan_id=filters.kecamatan_id)
+    if filters.hasil:
+        qs = qs.filter(
+            tanggal_hasil__gte=filters.hasil, tanggal_hasil__lt=awal_bulan(filters.hasil, geser=1)
+        )
     if filters.tahap in Q_TAHAP:
         qs = qs.filter(Q_TAHAP[filters.tahap])
     if filters.is_milik_saya:

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from dinsos import selectors as dinsos_selectors
 from dinsos.errors import DomainError
 from dinsos.forms import HalamanForm
 from dinsos.http import AuthedRequest, allow_operator_kelurahan
@@ -42,7 +43,9 @@ def _add_domain_error(form: Any, error: DomainError) -> None:
 
 @allow_operator_kelurahan
 def usulan_list(request: AuthedRequest) -> HttpResponse:
-    form = forms.FilterForm(request.GET)
+    form = forms.FilterForm(
+        request.GET, kecamatan=dinsos_selectors.kecamatan_pilihan(user=request.user)
+    )
     filters = form.to_filter()
     qs = selectors.usulan_list(user=request.user, filters=filters)
     context = {

@@ -1,11 +1,11 @@
 """dinsos.bulan: the month arithmetic every app uses, and the month label of dinsos.formatting."""
 
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 import pytest
 
-from dinsos.bulan import akhir_bulan, awal_bulan, jumlah_bulan, tambah_bulan
-from dinsos.formatting import bulan_tahun
+from dinsos.bulan import akhir_bulan, awal_bulan, jumlah_bulan, rentang_wib, tambah_bulan
+from dinsos.formatting import JAKARTA, bulan_tahun
 
 
 @pytest.mark.parametrize(
@@ -73,3 +73,11 @@ def test_jumlah_bulan_counts_both_ends(awal, akhir, expected) -> None:
 def test_bulan_tahun_writes_the_month_as_the_office_does() -> None:
     assert bulan_tahun(date(2025, 3, 31)) == "Maret 2025"
     assert bulan_tahun(date(2024, 12, 1)) == "Desember 2024"
+
+
+def test_rentang_wib_is_the_month_in_office_time() -> None:
+    mulai, akhir = rentang_wib(date(2025, 6, 17))
+    assert mulai == datetime(2025, 5, 31, 17, tzinfo=UTC)  # 1 June 00.00 WIB
+    assert akhir == datetime(2025, 6, 30, 17, tzinfo=UTC)
+    larut = datetime.combine(date(2025, 6, 30), time(23), tzinfo=JAKARTA)
+    assert mulai <= larut < akhir  # 30 June 23.00 WIB is still June

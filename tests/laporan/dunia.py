@@ -12,12 +12,18 @@ from typing import Any
 
 from dinsos.formatting import JAKARTA
 from dinsos.models import User, Wilayah
+from dtsen.models import Kategori, Rekonsiliasi, Temuan
 from kpm.models import Keluarga, Komponen, RiwayatStatus
 from p2k2.models import Kehadiran, Kelompok, Modul, Pertemuan, Sesi
+from pemutakhiran.models import Jenis as JenisPemutakhiran
+from pemutakhiran.models import Status as StatusPemutakhiran
+from pemutakhiran.models import Usulan as UsulanPemutakhiran
 from pendamping.models import Pendamping
 from pengaduan.models import Pengaduan, tiket_baru
 from tests.factories import AnggotaFactory, keluarga_with_pengurus
-from verifikasi.models import Graduasi, Komitmen
+from tests.pemutakhiran.helpers import buat as buat_usulan
+from verifikasi.models import Graduasi, KandidatSekolahRakyat, Komitmen
+from verifikasi.models import Usulan as UsulanPenangguhan
 
 JUNI = datetime.date(2025, 6, 1)
 K = Komponen
@@ -226,6 +232,11 @@ def bangun(kota_metro: dict[str, Wilayah], operator: User, pendamping: User) -> 
             )
         )
 
+    _usulan_penangguhan(kk, operator)
+    _temuan(kota_metro)
+    _pemutakhiran(kk, operator, hadimulyo, iringmulyo)
+    _sekolah_rakyat(kk, operator)
+
     # Workforce: 2 pendamping PKH (one with the account, Metro Pusat), 1 TKSK in Metro
     # Timur, 1 PSM who left in 2024 (not counted).
     profil = pendamping_baru(
@@ -249,3 +260,117 @@ def bangun(kota_metro: dict[str, Wilayah], operator: User, pendamping: User) -> 
         keluarga=kk,
         extra={"pengaduan": pengaduan},
     )
+
+
+def _usulan_penangguhan(kk: dict[str, Keluarga], operator: User) -> None:
+    """Suspension proposals. Metro Pusat: c (komitmen) and b (P2K2 alfa) proposed in June,
+    d (komitmen) proposed in May and accepted on 10 June. Metro Timur: f (komitmen)
+    proposed and refused in June. City: 2 komitmen + 1 alfa made, 1 accepted, 1 refused."""
+    S, J = UsulanPenangguhan.Status, UsulanPenangguhan.Jenis
+    for key, jenis, dibuat, status, diputuskan in (
+        ("c", J.KOMITMEN, datetime.date(2025, 6, 3), S.DIUSULKAN, None),
+        ("b", J.P2K2_ALFA, datetime.date(2025, 6, 30), S.DIUSULKAN, None),
+        ("d", J.KOMITMEN, datetime.date(2025, 5, 28), S.DITERIMA, datetime.date(2025, 6, 10)),
+        ("f", J.KOMITMEN, datetime.date(2025, 6, 4), S.DITOLAK, datetime.date(2025, 6, 11)),
+    ):
+        usulan = UsulanPenangguhan.objects.create(
+            keluarga=kk[key],
+            jenis=jenis,
+            kunci=f"uji-{key}",
+            status=status,
+            alasan={},
+            ringkasan="uji",
+            periode_awal=datetime.date(2025, 3, 1),
+            periode_akhir=datetime.date(2025, 5, 1),
+            diputuskan_oleh=operator if diputuskan else None,
+            diputuskan_at=waktu(diputuskan) if diputuskan else None,
+        )
+        UsulanPenangguhan.objects.filter(pk=usulan.pk).update(created_at=waktu(dibuat, jam=23))
+
+
+def _temuan(kota_metro: dict[str, Wilayah]) -> None:
+    """Reconciliation findings. Metro Pusat: one found in June (open), one found in May and
+    closed in June, one found in April (open). Metro Timur: one found and closed in June.
+    City in June: found 2 (KPM tidak di DTSEN), closed 2 (one of each category)."""
+    run = Rekonsiliasi.objects.create(
+        jenis=Rekonsiliasi.Jenis.KPM_DTSEN,
+        wilayah=kota_metro["Kota Metro"],
+        status=Rekonsiliasi.Status.SELESAI,
+    )
+    K = Kategori
+    for i, (kelurahan, kategori, dibuka, ditutup) in enumerate(
+        (
+            ("Hadimulyo Barat", K.KPM_TIDAK_DI_DTSEN, datetime.date(2025, 6, 5), None),
+            ("Hadimulyo Barat", K.DESIL_DI_ATAS_PKH, datetime.date(2025, 5, 20), (2025, 6, 15)),
+            ("Hadimulyo Barat", K.KPM_TIDAK_DI_DTSEN, datetime.date(2025, 4, 2), None),
+            ("Iring Mulyo", K.KPM_TIDAK_DI_DTSEN, datetime.date(2025, 6, 7), (2025, 6, 20)),
+        )
+    ):
+        temuan = Temuan.objects.create(
+            jenis=run.jenis,
+            wilayah=run.wilayah,
+            kategori=kategori,
+            kunci=f"uji-{i}",
+            sidik=f"uji-laporan-{i}",
+            kelurahan=kota_metro[kelurahan],
+            kecamatan=kota_metro[kelurahan].parent,
+            first_seen_run=run,
+            last_seen_run=run,
+            closed_run=run if ditutup else None,
+            closed_at=waktu(datetime.date(*ditutup)) if ditutup else None,
+            alasan_tutup=Temuan.AlasanTutup.ANOMALI_HILANG if ditutup else "",
+        )
+        Temuan.objects.filter(pk=temuan.pk).update(created_at=waktu(dibuka))
+
+
+def _pemutakhiran(
+    kk: dict[str, Keluarga], operator: User, hadimulyo: Wilayah, iringmulyo: Wilayah
+) -> None:
+    """DTSEN proposals of the June cycle. Hadimulyo Barat: a deactivation (submitted) of
+    June, a proposal of May reflected on 3 June. Iring Mulyo: a PBI-JK reactivation of June
+    reflected on 20 June. City: 2 proposals in June, 2 results known in June (both
+    reflected), 1 reactivation."""
+    JU, SU = JenisPemutakhiran, StatusPemutakhiran
+    for key, kelurahan, jenis, bulan, status, hasil in (
+        ("g", hadimulyo, JU.PENONAKTIFAN, JUNI, SU.DIAJUKAN, None),
+        ("h", hadimulyo, JU.PENONAKTIFAN, JUNI.replace(month=5), SU.DITERIMA, (2025, 6, 3)),
+        ("f", iringmulyo, JU.REAKTIVASI_PBIJK, JUNI, SU.DITERIMA, (2025, 6, 20)),
+    ):
+        extra = (
+            {} if jenis == JU.PENONAKTIFAN else {"alasan": "", "nilai": {"nomor_surat_faskes": "1"}}
+        )
+        usulan = buat_usulan(
+            oleh=operator, kelurahan=kelurahan, nik=kk[key].pengurus.nik, jenis=jenis, **extra
+        )
+        UsulanPemutakhiran.objects.filter(pk=usulan.pk).update(
+            bulan=bulan,
+            status=status,
+            tanggal_hasil=datetime.date(*hasil) if hasil else None,
+        )
+
+
+def _sekolah_rakyat(kk: dict[str, Keluarga], operator: User) -> None:
+    """Sekolah Rakyat home visits for the July 2025 intake, all in Metro Pusat: a's SD child
+    confirmed on 5 June (parents agree), c's SMP child refused on 9 June, c's SMA child not
+    met on 28 May. June: 3 candidates, 2 visits, 1 consent."""
+    S = KandidatSekolahRakyat.Status
+    anak_a = kk["a"].anggota.get(komponen=[K.ANAK_SD])
+    anak_c = {a.komponen[0]: a for a in kk["c"].anggota.filter(hubungan="anak")}
+    for anak, jenjang, status, hari in (
+        (anak_a, "sd", S.DIKONFIRMASI, datetime.date(2025, 6, 5)),
+        (anak_c[K.ANAK_SMP], "smp", S.TIDAK_SETUJU, datetime.date(2025, 6, 9)),
+        (anak_c[K.ANAK_SMA], "sma", S.TIDAK_DITEMUI, datetime.date(2025, 5, 28)),
+    ):
+        KandidatSekolahRakyat.objects.create(
+            anggota=anak,
+            keluarga=anak.keluarga,
+            tahun_ajaran=2025,
+            tanggal_acuan=datetime.date(2025, 7, 1),
+            jenjang=jenjang,
+            umur=10,
+            desil=1,
+            tanggal_kunjungan=hari,
+            is_persetujuan_ortu=status == S.DIKONFIRMASI,
+            status=status,
+            dicatat_oleh=operator,
+        )

@@ -105,6 +105,37 @@ def test_komitmen(kota):
     assert per["Anak SD/sederajat"] == [1, 0, 1, 1.0]
 
 
+def test_suspension_proposals_made_and_decided_in_june(kota, dunia):
+    komitmen = _angka(kota, "komitmen")
+    assert komitmen["Usulan penangguhan (tidak patuh berturut-turut)"] == (2, 1, 3)  # c f; d
+    assert komitmen["Usulan diputuskan: diterima"][0] == 1  # d, proposed in May
+    assert komitmen["Usulan diputuskan: ditolak"][0] == 1  # f
+    assert _angka(kota, "p2k2")["Usulan penangguhan karena alfa berturut-turut"][0] == 1  # b
+    pusat = selectors.laporan_susun(wilayah=dunia.metro_pusat, bulan=JUNI)
+    assert _angka(pusat, "komitmen")["Usulan diputuskan: ditolak"][0] == 0  # f is Timur's
+
+
+def test_dtsen_findings_and_proposals(kota):
+    angka = _angka(kota, "dtsen")
+    assert angka["Temuan dibuka"][0] == 2
+    assert angka["Temuan ditutup"][0] == 2
+    temuan = _tabel(kota, "dtsen", "Temuan rekonsiliasi per kategori")
+    assert temuan["Anggota KPM tidak ada di DTSEN"] == [2, 1]
+    assert temuan["Desil KPM di atas batas PKH"] == [0, 1]
+    assert angka["Usulan pemutakhiran bulan ini"][0] == 2  # g's of June, f's reactivation
+    assert angka["Usulan tercermin di DTSEN"][0] == 2  # h's (May) and f's, known in June
+    assert angka["Usulan reaktivasi PBI-JK"][0] == 1
+
+
+def test_sekolah_rakyat_visits(kota):
+    angka = _angka(kota, "sekolah_rakyat")
+    assert angka["Kandidat tercatat tahun ajaran 2025"][0] == 3
+    assert angka["Kunjungan rumah"] == (2, 1, 3)  # 5 and 9 June; 28 May
+    assert angka["Orang tua setuju (kunjungan bulan ini)"][0] == 1
+    hasil = _tabel(kota, "sekolah_rakyat", "Kandidat tahun ajaran 2025")
+    assert hasil["Dikonfirmasi, orang tua setuju"] == [1, 0, 0, 1]
+
+
 def test_graduasi_against_the_yearly_target(kota):
     angka = _angka(kota, "graduasi")
     assert angka["Graduasi bulan ini"] == (1, 0, 2)  # e in June, h in March

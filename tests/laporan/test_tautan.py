@@ -79,3 +79,138 @@ def test_bulan_field_is_shared():
     for bad in ("2025-00", "juni", "1999-12"):
         with pytest.raises(ValidationError, match=r"Tulis bulan|Tahun harus"):
             field.clean(bad)
+
+
+# --- the lists behind the other sections --------------------------------------------------
+def _saringan(response, name):
+    """The rendered control of filter `name` (its value in effect shows in it)."""
+    html = response.content.decode()
+    start = html.index(f'name="{name}"')
+    return html[html.rindex("<", 0, start) : html.index(">", start) + 1]
+
+
+@pytest.mark.parametrize(
+    ("name", "params", "jumlah"),
+    [
+        # c and f (komitmen) and b (alfa) proposed in June, whatever their status now
+        ("verifikasi:usulan-list", {"status": "semua", "dibuat": "2025-06"}, 3),
+        (
+            "verifikasi:usulan-list",
+            {"status": "semua", "jenis": "komitmen", "dibuat": "2025-06"},
+            2,
+        ),
+        ("verifikasi:usulan-list", {"status": "diterima", "diputuskan": "2025-06"}, 1),
+        ("verifikasi:graduasi-lulus-list", {"bulan": "2025-06"}, 1),
+        ("verifikasi:graduasi-lulus-list", {"bulan": "2025-03", "jenis": "paksa"}, 1),
+        ("verifikasi:sekolah-rakyat-kunjungan-list", {"bulan": "2025-06"}, 2),
+        ("verifikasi:sekolah-rakyat-kunjungan-list", {"bulan": "2025-06", "setuju": "1"}, 1),
+        ("verifikasi:sekolah-rakyat-kunjungan-list", {"tahun_ajaran": "2025"}, 3),
+        ("p2k2:pertemuan-list", {"bulan": "2025-06"}, 2),
+        ("p2k2:pertemuan-list", {"bulan": "2025-06", "status": "terlaksana"}, 1),
+        ("dtsen:temuan-list", {"status": "semua", "dibuka": "2025-06"}, 2),
+        ("dtsen:temuan-list", {"status": "semua", "ditutup": "2025-06"}, 2),
+        ("pemutakhiran:usulan-list", {"bulan": "2025-06"}, 2),
+        ("pemutakhiran:usulan-list", {"hasil": "2025-06", "status": "diterima"}, 2),
+    ],
+)
+def test_month_filters_narrow_each_list(client, dunia, admin, name, params, jumlah):
+    client.force_login(admin)
+    response, n = _count(client, name, **params)
+    assert n == jumlah
+    for field, value in params.items():
+        control = _saringan(response, field)
+        if 'type="month"' in control:
+            assert f'value="{value}"' in control, control
+
+
+@pytest.mark.parametrize(
+    ("name", "tanpa", "kecamatan"),
+    [
+        ("verifikasi:usulan-list", {"status": "semua"}, 3),  # c, b, d of Metro Pusat
+        ("verifikasi:graduasi-lulus-list", {}, 1),  # e
+        ("verifikasi:sekolah-rakyat-kunjungan-list", {}, 3),
+        ("p2k2:pertemuan-list", {}, 3),
+        ("dtsen:temuan-list", {"status": "semua"}, 3),
+        ("pemutakhiran:usulan-list", {}, 2),
+    ],
+)
+def test_kecamatan_filter_is_a_visible_choice(client, dunia, admin, name, tanpa, kecamatan):
+    client.force_login(admin)
+    response, n = _count(client, name, kecamatan=dunia.metro_pusat.pk, **tanpa)
+    assert n == kecamatan
+    html = response.content.decode()
+    assert f'<option value="{dunia.metro_pusat.pk}" selected>Metro Pusat' in html
+
+
+@pytest.mark.parametrize(
+    ("name", "field"),
+    [
+        ("verifikasi:usulan-list", "dibuat"),
+        ("verifikasi:graduasi-lulus-list", "bulan"),
+        ("verifikasi:sekolah-rakyat-kunjungan-list", "bulan"),
+        ("p2k2:pertemuan-list", "bulan"),
+        ("dtsen:temuan-list", "dibuka"),
+    ],
+)
+def test_a_bad_month_is_refused_in_indonesian(client, dunia, admin, name, field):
+    client.force_login(admin)
+    response = client.get(reverse(name), {field: "2025-13", "kecamatan": "99999"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Tulis bulan seperti 2025-03." in html
+    assert "Pilih kecamatan dari daftar." in html
+
+
+def test_koordinator_sees_only_their_kecamatan_in_the_choices(
+    client, dunia, koordinator_metro_pusat
+):
+    client.force_login(koordinator_metro_pusat)
+    response = client.get(reverse("p2k2:pertemuan-list"))
+    pilihan = list(response.context["form"].fields["kecamatan"].queryset)
+    assert pilihan == [dunia.metro_pusat]
+
+
+@pytest.mark.parametrize(
+    ("name", "ukuran"),
+    [
+        ("p2k2:pertemuan-list", 1),
+        ("verifikasi:graduasi-lulus-list", 1),
+        ("verifikasi:sekolah-rakyat-kunjungan-list", 1),
+    ],
+)
+def test_new_lists_query_count_is_flat(
+    client, dunia, admin, operator, name, ukuran, django_assert_max_num_queries
+):
+    """The same number of queries with the world's rows and with 30 more of each."""
+    client.force_login(admin)
+    with django_assert_max_num_queries(12) as sedikit:
+        client.get(reverse(name))
+    _banyakkan(dunia, operator)
+    with django_assert_max_num_queries(len(sedikit.captured_queries)):
+        response = client.get(reverse(name))
+    assert response.context["page"].paginator.count > 25
+
+
+def _banyakkan(dunia, operator):
+    """30 more meetings, graduations and visits (each row on its own family)."""
+    from p2k2.models import Kelompok, Pertemuan
+    from tests.factories import AnggotaFactory
+    from verifikasi.models import Graduasi, KandidatSekolahRakyat
+
+    kelompok = Kelompok.objects.get()
+    for i in range(30):
+        keluarga = keluarga_with_pengurus(kelurahan=dunia.iringmulyo)
+        anak = AnggotaFactory(keluarga=keluarga, hubungan="anak")
+        Pertemuan.objects.create(
+            kelompok=kelompok, tanggal=datetime.date(2025, 4, 1) + datetime.timedelta(days=i),
+            topik="Uji",
+            dibuat_oleh=operator,
+        )  # fmt: skip
+        Graduasi.objects.create(
+            keluarga=keluarga, jenis="alamiah", status="diterima", alasan="uji",
+            tanggal_usulan=JUNI, tanggal_graduasi=JUNI, diusulkan_oleh=operator,
+        )  # fmt: skip
+        KandidatSekolahRakyat.objects.create(
+            anggota=anak, keluarga=keluarga, tahun_ajaran=2025, tanggal_acuan=JUNI,
+            jenjang="sd", umur=9, desil=1, status="tidak_ditemui", dicatat_oleh=operator,
+        )  # fmt: skip

@@ -47,6 +47,8 @@ def _kelola(ok=200):
 
 RULES = {
     "p2k2:kelompok-list": Rule({**LOGIN, **ok_for(*_ALL)}),
+    # Issue 19: meetings by month and kecamatan, scoped like the groups (pendamping B: none).
+    "p2k2:pertemuan-list": Rule({**LOGIN, **ok_for(*_ALL)}),
     "p2k2:kelompok-create": Rule(
         {**LOGIN, **ok_for("admin", "operator", "pendamping_a", "pendamping_b")}
     ),

@@ -65,6 +65,9 @@ RULES = {
         {**LOGIN, **ok_for("admin", "operator", ok=400)}, kwargs=_usulan_a, method="post"
     ),
     "verifikasi:graduasi-list": Rule({**LOGIN, **ok_for(*_ALL)}),
+    # Issue 19: the rakor report's graduation and visit lists, scoped like the families.
+    "verifikasi:graduasi-lulus-list": Rule({**LOGIN, **ok_for(*_ALL)}),
+    "verifikasi:sekolah-rakyat-kunjungan-list": Rule({**LOGIN, **ok_for(*_ALL)}),
     "verifikasi:graduasi-create": Rule(
         {**LOGIN, **ok_for("admin", "operator", "pendamping_a"), "pendamping_b": 404},
         kwargs=_a,

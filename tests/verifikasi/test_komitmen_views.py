@@ -369,8 +369,9 @@ def test_proposals_page_query_count_is_flat(
         riwayat(siti, "ibu_hamil", pendamping_hadimulyo, [TP, TP, TP])
     services.usulan_evaluate(bulan_awal=bulan(2025, 1), bulan_akhir=bulan(2025, 3))
     client.force_login(operator)
-    # when / then: user, count, threshold, page, and the session save (3)
-    with django_assert_num_queries(7):
+    # when / then: user, count, threshold, page, the kecamatan filter's choices (issue 19),
+    # and the session save (3)
+    with django_assert_num_queries(8):
         response = client.get(reverse("verifikasi:usulan-list"))
     assert len(response.context["page"]) == n
 
@@ -388,8 +389,9 @@ def test_flags_page_query_count_is_flat(
         catat(siti, "ibu_hamil", bulan(2025, 3), pendamping_hadimulyo, status=TP)
         catat(budi, "anak_sd", bulan(2025, 3), pendamping_hadimulyo, persen="80")
     client.force_login(operator)
-    # when / then: user, thresholds (2), count, page, and the session save (3)
-    with django_assert_num_queries(8):
+    # when / then: user, thresholds (2), count, page, the kecamatan filter's choices (issue
+    # 19), and the session save (3)
+    with django_assert_num_queries(9):
         response = client.get(
             reverse("verifikasi:usulan-list"), {"tampil": "tanda", "bulan": MARET}
         )

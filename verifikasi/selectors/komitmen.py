@@ -26,9 +26,9 @@ from django.db.models import (
 )
 
 from dinsos import selectors as dinsos_selectors
-from dinsos.bulan import awal_bulan
+from dinsos.bulan import awal_bulan, rentang_wib
 from dinsos.formatting import JAKARTA, NAMA_BULAN, bulan_tahun
-from dinsos.models import Pengaturan, User
+from dinsos.models import Pengaturan, User, Wilayah
 from dinsos.pengaturan import DEFAULTS
 from dinsos.raw_sql import db_table
 from kpm.access import scope_keluarga
@@ -351,25 +351,57 @@ def pelanggaran_komitmen(start: datetime.date, end: datetime.date) -> list[dict[
 
 
 # --- Office lists -------------------------------------------------------------------------
-def usulan_list(*, user: User, status: str = Usulan.Status.DIUSULKAN) -> QuerySet[Usulan]:
+@dataclass(frozen=True)
+class FilterUsulan:
+    """The proposal and flag lists' narrowing (the rakor report links with them)."""
+
+    jenis: str = ""
+    dibuat: datetime.date | None = None  # proposed in this month (office time)
+    diputuskan: datetime.date | None = None  # decided in this month
+    komponen: str = ""  # flags only
+    kecamatan: Wilayah | None = None
+
+
+def _keluarga_di(user: User, kecamatan: Wilayah | None) -> QuerySet[Keluarga]:
+    keluarga = scope_keluarga(user, Keluarga.objects.all())
+    return keluarga.filter(kelurahan__parent=kecamatan) if kecamatan else keluarga
+
+
+def usulan_list(
+    *, user: User, status: str = Usulan.Status.DIUSULKAN, filters: FilterUsulan | None = None
+) -> QuerySet[Usulan]:
     """Proposals of families the user may see, newest first."""
-    proposals = Usulan.objects.filter(keluarga__in=scope_keluarga(user, Keluarga.objects.all()))
+    f = filters or FilterUsulan()
+    proposals = Usulan.objects.filter(keluarga__in=_keluarga_di(user, f.kecamatan))
     if status:
         proposals = proposals.filter(status=status)
+    if f.jenis:
+        proposals = proposals.filter(jenis=f.jenis)
+    if f.dibuat:
+        mulai, akhir = rentang_wib(f.dibuat)
+        proposals = proposals.filter(created_at__gte=mulai, created_at__lt=akhir)
+    if f.diputuskan:
+        mulai, akhir = rentang_wib(f.diputuskan)
+        proposals = proposals.filter(diputuskan_at__gte=mulai, diputuskan_at__lt=akhir)
     return proposals.select_related(
         "keluarga__pengurus", "keluarga__kelurahan", "keluarga__pendamping", "diputuskan_oleh"
     ).order_by("-updated_at", "-pk")
 
 
-def tanda_list(*, user: User, bulan: datetime.date) -> QuerySet[Komitmen]:
+def tanda_list(
+    *, user: User, bulan: datetime.date, filters: FilterUsulan | None = None
+) -> QuerySet[Komitmen]:
     """Non-compliance flags of one month (DOMAIN.md §4: < 85% school attendance, missed
     health checks) for families the user may see, education judged against the threshold
     in force that month."""
+    f = filters or FilterUsulan()
     batas = dinsos_selectors.pengaturan_get("komitmen_pendidikan_persen_min", on=bulan)
     measured = Q(komponen__in=KOMPONEN_PENDIDIKAN, persen_kehadiran__isnull=False)
     flagged = (measured & Q(persen_kehadiran__lt=batas)) | (~measured & Q(status=KS.TIDAK_PATUH))
+    if f.komponen:
+        flagged &= Q(komponen=f.komponen)
     return (
-        Komitmen.objects.filter(keluarga__in=scope_keluarga(user, Keluarga.objects.all()))
+        Komitmen.objects.filter(keluarga__in=_keluarga_di(user, f.kecamatan))
         .filter(flagged, bulan=bulan)
         .select_related("anggota", "keluarga__kelurahan", "keluarga__pendamping")
         .order_by("keluarga__kelurahan__nama", "keluarga_id", "anggota_id", "komponen")

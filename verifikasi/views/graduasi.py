@@ -8,8 +8,10 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from dinsos import selectors as dinsos_selectors
 from dinsos import services as dinsos_services
 from dinsos.errors import DomainError
+from dinsos.forms import HalamanForm
 from dinsos.http import AuthedRequest, require_role
 from dinsos.models import AuditEvent, User
 from dinsos.pengaturan import today
@@ -49,6 +51,20 @@ def graduasi_list(request: AuthedRequest) -> HttpResponse:
         "query_string": query_tanpa(request, "page"),
     }
     return render(request, "verifikasi/graduasi_list.html", context)
+
+
+def graduasi_lulus_list(request: AuthedRequest) -> HttpResponse:
+    """Accepted graduations by month, kind and kecamatan (the rakor report links here)."""
+    form = forms.GraduasiLulusFilterForm(
+        request.GET or None, kecamatan=dinsos_selectors.kecamatan_pilihan(user=request.user)
+    )
+    lulus = selectors.graduasi_lulus_list(user=request.user, filters=form.to_filter())
+    context = {
+        "form": form,
+        "page": Paginator(lulus, PAGE_SIZE).get_page(HalamanForm(request.GET).nomor()),
+        "query_string": query_tanpa(request, "page"),
+    }
+    return render(request, "verifikasi/graduasi_lulus_list.html", context)
 
 
 @require_role(R.ADMIN, R.OPERATOR, R.PENDAMPING)

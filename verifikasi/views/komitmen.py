@@ -32,7 +32,7 @@ from verifikasi.access import (
     can_record_komitmen,
 )
 from verifikasi.importers import epkh, tata_epkh
-from verifikasi.models import UnggahanEpkh, Usulan
+from verifikasi.models import UnggahanEpkh
 
 R = User.Role
 PAGE_KELUARGA = 50  # families per month-view page: one save stays far below the field limit
@@ -179,23 +179,23 @@ def usulan_list(request: AuthedRequest) -> HttpResponse:
     user = request.user
     hari_ini = today()
     tampil = "tanda" if request.GET.get("tampil") == "tanda" else "usulan"
-    status = request.GET.get("status", Usulan.Status.DIUSULKAN)
-    if status not in Usulan.Status.values:
-        status = Usulan.Status.DIUSULKAN
+    saringan = forms.UsulanFilterForm(
+        request.GET or None, kecamatan=dinsos_selectors.kecamatan_pilihan(user=user)
+    )
+    status, filters = saringan.to_filter()
     filter_form = forms.BulanFilterForm(request.GET or None, pendamping=[], hari_ini=hari_ini)
     bulan, _ = filter_form.pilihan()
     items: QuerySet[Any]
     if tampil == "tanda":
-        items = selectors.tanda_list(user=user, bulan=bulan)
+        items = selectors.tanda_list(user=user, bulan=bulan, filters=filters)
     else:
-        items = selectors.usulan_list(user=user, status=status)
+        items = selectors.usulan_list(user=user, status=status, filters=filters)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     awal = awal_bulan(hari_ini, geser=-12)
     aturan = dinsos_selectors.pengaturan_semua(on=bulan)  # threshold and D13 reading: 1 query
     context = {
         "tampil": tampil,
-        "status": status,
-        "status_pilihan": Usulan.Status.choices,
+        "saringan": saringan,
         "filter_form": filter_form,
         "bulan": bulan,
         "label_bulan": bulan_tahun(bulan),

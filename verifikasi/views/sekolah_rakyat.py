@@ -17,6 +17,7 @@ from dinsos import ekspor
 from dinsos import selectors as dinsos_selectors
 from dinsos import services as dinsos_services
 from dinsos.errors import DomainError
+from dinsos.forms import HalamanForm
 from dinsos.http import AuthedRequest, require_role
 from dinsos.models import AuditEvent, User
 from dinsos.pengaturan import today
@@ -70,6 +71,21 @@ def sekolah_rakyat_list(request: AuthedRequest) -> HttpResponse:
         "acuan_query": urlencode({"acuan": filters.tanggal_acuan.isoformat()}),
     }
     return render(request, "verifikasi/sekolah_rakyat_list.html", context)
+
+
+def sekolah_rakyat_kunjungan_list(request: AuthedRequest) -> HttpResponse:
+    """Home visits recorded, by school year, result, month and kecamatan (the rakor report
+    links here)."""
+    form = forms.KunjunganFilterForm(
+        request.GET or None, kecamatan=dinsos_selectors.kecamatan_pilihan(user=request.user)
+    )
+    kunjungan = selectors.kunjungan_list(user=request.user, filters=form.to_filter())
+    context = {
+        "form": form,
+        "page": Paginator(kunjungan, PAGE_SIZE).get_page(HalamanForm(request.GET).nomor()),
+        "query_string": query_tanpa(request, "page"),
+    }
+    return render(request, "verifikasi/sekolah_rakyat_kunjungan_list.html", context)
 
 
 def _tanggal_acuan(request: AuthedRequest) -> datetime.date:
