@@ -65,6 +65,17 @@ class ItemBeranda:
 
 
 @dataclass(frozen=True)
+class SubjekPembatasan:
+    """Who a restriction request is about when it is not a KPM family (a PMKS client, issue
+    20), as the request's list and page show it: `jenis` ("Klien PMKS"), the name, and lines
+    (label, value) of what stays processed — identifiers masked, never a full NIK."""
+
+    jenis: str
+    nama: str
+    rincian: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class ItemMenu:
     """One entry of the navigation: `grup` is the top-level group it sits under (e.g.
     "Keluarga", "Pendampingan", "P2K2", "Data DTSEN", "Laporan", "Admin"); `roles` are the
@@ -142,6 +153,21 @@ class IdentitasDibatasi(Protocol):
     one, whatever the export forgot to filter."""
 
     def __call__(self) -> frozenset[str]: ...
+
+
+# Issue 20 (UU 27/2022): restriction requests about people registered by a higher app.
+class PembatasanTerlihat(Protocol):
+    """`(user=) -> QuerySet of ids`: the kpm restriction requests about the providing app's
+    people (not KPM families) that `user` may see, by that app's scope (a subquery)."""
+
+    def __call__(self, *, user: Any) -> Any: ...
+
+
+class PembatasanSubjek(Protocol):
+    """`(permintaan_ids=) -> {id: SubjekPembatasan}`: for those of the requests that are about
+    the providing app's people, who they are (one query)."""
+
+    def __call__(self, *, permintaan_ids: Iterable[int]) -> Mapping[int, SubjekPembatasan]: ...
 
 
 # Issue 20, D5 (aturan): Sekolah Rakyat candidates from outside KPM.
@@ -251,6 +277,20 @@ EKSEKUTOR_PERSETUJUAN: Hook[EksekutorPersetujuan] = Hook(
     keyed=True,
 )
 
+# Issue 20 (UU 27/2022): a PMKS client's restriction request lives in kpm's register (one
+# list, one 3×24 h deadline for the admin); pendamping, above kpm, says which of them a user
+# may see and who they are about.
+PEMBATASAN_TERLIHAT: Hook[PembatasanTerlihat] = Hook(
+    name="pembatasan_terlihat",
+    protocol=PembatasanTerlihat,
+    description="Permintaan pembatasan tentang orang bukan KPM yang boleh dilihat pengguna.",
+)
+PEMBATASAN_SUBJEK: Hook[PembatasanSubjek] = Hook(
+    name="pembatasan_subjek",
+    protocol=PembatasanSubjek,
+    description="Siapa subjek permintaan pembatasan yang bukan keluarga KPM (disamarkan).",
+)
+
 # Issue 20, D5 (aturan): verifikasi sits below dtsen in the layers, so the candidate list
 # reads the DTSEN records through this hook rather than importing dtsen.
 ANAK_DTSEN: Hook[AnakDtsen] = Hook(
@@ -261,6 +301,8 @@ ANAK_DTSEN: Hook[AnakDtsen] = Hook(
 
 HOOKS: tuple[Hook[Any], ...] = (
     ANAK_DTSEN,
+    PEMBATASAN_TERLIHAT,
+    PEMBATASAN_SUBJEK,
     EKSEKUTOR_PERSETUJUAN,
     SNAPSHOT_DITERAPKAN,
     BERANDA,

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from dinsos import hooks
 from dinsos import services as dinsos_services
 from dinsos.access import scope_kelurahan_ids
 from dinsos.models import AuditEvent, User
@@ -24,7 +25,10 @@ M = TypeVar("M", bound=Model)
 # services that keep the aid going (status, components, payment) do not read through scope.
 def keluarga_dibatasi_ids() -> QuerySet[PermintaanPembatasan, int]:
     """Ids of the families under a restriction in force (a subquery)."""
-    berlaku = PermintaanPembatasan.objects.filter(status__in=PermintaanPembatasan.BERLAKU)
+    berlaku = PermintaanPembatasan.objects.filter(
+        status__in=PermintaanPembatasan.BERLAKU,
+        keluarga__isnull=False,  # a NULL in `NOT IN (…)` would hide every family
+    )
     return berlaku.values_list("keluarga_id", flat=True)
 
 
@@ -121,16 +125,30 @@ def access_anggota(
     return anggota
 
 
+def scope_pembatasan(
+    user: User, permintaan: QuerySet[PermintaanPembatasan]
+) -> QuerySet[PermintaanPembatasan]:
+    """Requests about families in `user`'s areas (restricted ones included: the register
+    is where they show), and about other people the apps above let `user` see (hook
+    `pembatasan_terlihat`: PMKS clients). Admin, operator and koordinator only."""
+    if user.role not in {User.Role.ADMIN, User.Role.OPERATOR, User.Role.KOORDINATOR}:
+        return permintaan.none()
+    keluarga = scope_keluarga(user, Keluarga.objects.all(), termasuk_dibatasi=True)
+    visible = Q(keluarga__in=keluarga)
+    for terlihat in hooks.registry.providers(hooks.PEMBATASAN_TERLIHAT):
+        visible |= Q(keluarga__isnull=True, pk__in=terlihat(user=user))
+    return permintaan.filter(visible)
+
+
 def access_pembatasan(
     user: User, pembatasan_id: int, *, for_update: bool = False
 ) -> PermintaanPembatasan:
-    """A restriction request about a family in `user`'s areas (admin, operator,
+    """A restriction request `user` may see (`scope_pembatasan`: admin, operator,
     koordinator; 404 otherwise); deciding or lifting it (`for_update`) is the admin's.
     The read is audited: the page names the person."""
     if user.role not in {User.Role.ADMIN, User.Role.OPERATOR, User.Role.KOORDINATOR}:
         raise PermissionDenied
-    keluarga = scope_keluarga(user, Keluarga.objects.all(), termasuk_dibatasi=True)
-    visible = PermintaanPembatasan.objects.filter(keluarga__in=keluarga).select_related(
+    visible = scope_pembatasan(user, PermintaanPembatasan.objects.all()).select_related(
         "keluarga__kelurahan", "keluarga__pengurus", "anggota", "dicatat_oleh", "diputuskan_oleh"
     )
     permintaan = get_object_or_404(visible, pk=pembatasan_id)

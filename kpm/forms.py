@@ -284,11 +284,10 @@ class RevealNikForm(BootstrapFormMixin, forms.Form):
 
 
 # --- Restriction requests (UU 27/2022; issue 20) -------------------------------------------
-class PembatasanForm(BootstrapFormMixin, forms.Form):
-    """A restriction/objection request: the person by NIK, or the family by No KK."""
+class PembatasanDasarForm(BootstrapFormMixin, forms.Form):
+    """What every restriction/objection request holds: kind, time received and its basis
+    (a PMKS client's request is recorded from the client's page with this form alone)."""
 
-    nik = forms.CharField(label="NIK pemohon", required=False, max_length=20)
-    no_kk = forms.CharField(label="atau No KK", required=False, max_length=20)
     jenis = forms.ChoiceField(label="Jenis", choices=PermintaanPembatasan.Jenis.choices)
     diterima_at = forms.DateTimeField(
         label="Diterima (WIB)",
@@ -302,6 +301,13 @@ class PembatasanForm(BootstrapFormMixin, forms.Form):
         max_length=1000,
         error_messages={"required": "Wajib diisi."},
     )
+
+
+class PembatasanForm(PembatasanDasarForm):
+    """A family's request: the person by NIK, or the family by No KK."""
+
+    nik = forms.CharField(label="NIK pemohon", required=False, max_length=20)
+    no_kk = forms.CharField(label="atau No KK", required=False, max_length=20)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -336,8 +336,10 @@ def pembatasan_list(
     can_catat = request.user.role in selectors.PENCATAT
     if can_catat and form is None:
         form = forms.PembatasanForm(initial={"diterima_at": timezone.localtime()})
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    selectors.pembatasan_subjek_lain(page.object_list)
     context = {
-        "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": page,
         "form": form if can_catat else None,
         "status": status,
         "status_choices": PermintaanPembatasan.Status.choices,
@@ -384,13 +386,15 @@ def pembatasan_create(request: AuthedRequest) -> HttpResponse:
 def pembatasan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     permintaan = access_pembatasan(request.user, pk)
     is_admin = request.user.role == R.ADMIN
+    selectors.pembatasan_subjek_lain([permintaan])
+    keluarga = permintaan.keluarga
     context = {
         "p": permintaan,
         "is_admin": is_admin,
         "putuskan_form": forms.PembatasanPutuskanForm(),
         "cabut_form": forms.PembatasanCabutForm(),
         "data_subjek_form": forms.RevealNikForm(),
-        "subjek": permintaan.anggota or permintaan.keluarga.pengurus,
+        "subjek": permintaan.anggota or (keluarga.pengurus if keluarga else None),
     }
     return render(request, "kpm/pembatasan_detail.html", context)
 
@@ -430,7 +434,7 @@ def pembatasan_cabut(request: AuthedRequest, pk: int) -> HttpResponse:
         except DomainError as e:
             messages.error(request, e.message)
         else:
-            messages.success(request, "Pembatasan dicabut; data keluarga tampil lagi.")
+            messages.success(request, "Pembatasan dicabut; datanya tampil lagi.")
     else:
         messages.error(request, "Tuliskan alasan mencabut pembatasan.")
     return redirect("kpm:pembatasan-detail", permintaan.pk)

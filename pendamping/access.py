@@ -18,7 +18,7 @@ from dinsos import services as dinsos_services
 from dinsos.access import scope_kelurahan_ids, scope_wilayah
 from dinsos.models import AuditEvent, User
 from kpm.access import access_keluarga, scope_keluarga
-from kpm.models import Keluarga
+from kpm.models import Keluarga, PermintaanPembatasan
 from pendamping.models import (
     Arahan,
     ArahanPenerima,
@@ -26,6 +26,7 @@ from pendamping.models import (
     KlienPmks,
     Kunjungan,
     LaporanBulanan,
+    PembatasanKlien,
     Pendamping,
     Rujukan,
     SkorKepuasan,
@@ -95,14 +96,27 @@ def access_keluarga_ids(user: User, keluarga_ids: Collection[int]) -> list[int]:
 
 
 # --- PMKS clients who are not KPM (issue 20) ------------------------------------------
-def scope_klien(user: User, klien: QuerySet[KlienPmks]) -> QuerySet[KlienPmks]:
+def klien_dibatasi_ids() -> QuerySet[PembatasanKlien, int]:
+    """Ids of the clients under a restriction request in force (a subquery)."""
+    berlaku = PembatasanKlien.objects.filter(permintaan__status__in=PermintaanPembatasan.BERLAKU)
+    return berlaku.values_list("klien_id", flat=True)
+
+
+def scope_klien(
+    user: User, klien: QuerySet[KlienPmks], *, termasuk_dibatasi: bool = False
+) -> QuerySet[KlienPmks]:
     """Limit `klien` to what `user` may see, as families are scoped:
 
     - admin: every client;
     - operator, koordinator: clients living in the kelurahan under their areas;
     - pendamping (any PSKS worker with a login): only the clients they handle, still inside
       their areas.
+
+    A client under a restriction request in force (UU 27/2022) is left out for every role,
+    as a restricted family is, unless `termasuk_dibatasi` (the request register only).
     """
+    if not termasuk_dibatasi:
+        klien = klien.exclude(pk__in=klien_dibatasi_ids())
     if user.role == R.ADMIN:
         return klien
     in_area = klien.filter(kelurahan_id__in=scope_kelurahan_ids(user))
@@ -129,6 +143,20 @@ def access_klien(user: User, klien_id: int, *, for_update: bool = False) -> Klie
     if not for_update:
         dinsos_services.audit_record(user=user, action=AuditEvent.Action.VIEW, obj=klien)
     return klien
+
+
+def can_catat_pembatasan(user: User) -> bool:
+    """Who records a restriction request: as for families (kpm.selectors.PENCATAT)."""
+    return user.role in {R.ADMIN, R.OPERATOR}
+
+
+def access_klien_for_pembatasan(user: User, klien_id: int) -> KlienPmks:
+    """A client (visible, not restricted yet) for whom `user` may record a restriction
+    request (admin, operator; 404 outside scope, 403 by role). Not audited here: the
+    service records the request."""
+    if not can_catat_pembatasan(user):
+        raise PermissionDenied
+    return access_klien(user, klien_id, for_update=True)
 
 
 def access_klien_for_layanan(user: User, klien_id: int) -> KlienPmks:

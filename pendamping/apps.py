@@ -18,3 +18,8 @@ class PendampingConfig(AppConfig):
         # Issue 20: RHK 1, 7, 8 and 9 from recorded data, compiled into the indicator statement.
         for key, source in rhk.SUMBER_RHK.items():
             hooks.registry.register(hooks.RHK_PENDAMPING, source, key=key)
+        # Issue 20 (UU 27/2022): PMKS clients' restriction requests in kpm's register, and
+        # their NIKs never exported while restricted.
+        hooks.registry.register(hooks.PEMBATASAN_TERLIHAT, selectors.pembatasan_klien_terlihat)
+        hooks.registry.register(hooks.PEMBATASAN_SUBJEK, selectors.pembatasan_klien_subjek)
+        hooks.registry.register(hooks.IDENTITAS_DIBATASI, selectors.klien_identitas_dibatasi)

@@ -1,8 +1,10 @@
-"""XLSX files of the comparison table and a pendamping's report, for the coordination meeting.
+"""XLSX files of the comparison table and a pendamping's report, for the coordination meeting,
+and of the PMKS client register.
 
-The files hold figures per pendamping, never family data, so they are not audit-logged as
-exports of personal data (the data-protection indicator counts those). Names are typed in the
-admin, so the workbooks are written by `dinsos.ekspor` (no cell can run as a formula).
+The indicator files hold figures per pendamping, never family data, so they are not
+audit-logged as exports of personal data (the data-protection indicator counts those); the
+client register is personal data and its view audits the export. Names are typed by users,
+so the workbooks are written by `dinsos.ekspor` (no cell can run as a formula).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from dinsos.ekspor import SafeWorkbook
+from pendamping.models import KlienPmks
 from pendamping.periode import Periode
 from pendamping.selectors.evaluasi import EvaluasiJenis
 from pendamping.selectors.kinerja import Indikator
@@ -196,6 +199,40 @@ def evaluasi_xlsx(per_jenis: list[EvaluasiJenis], rows: list[Indikator], *, tahu
                         i.skor,
                     )
                 ),
+            ]
+        )
+    return workbook.to_bytes()
+
+
+KOLOM_KLIEN = (
+    "Nama",
+    "NIK",
+    "Jenis kelamin",
+    "Tanggal lahir",
+    "Alamat",
+    "Kelurahan",
+    "Kategori PMKS",
+    "Petugas",
+)
+
+
+def klien_xlsx(klien: Iterable[KlienPmks]) -> bytes:
+    """The client register as listed (`pendamping.selectors.klien_list`, restricted clients
+    already left out; the writer also drops any row holding a restricted NIK)."""
+    workbook = SafeWorkbook()
+    sheet = workbook.add_sheet("Klien PMKS")
+    sheet.append(KOLOM_KLIEN, bold=True)
+    for k in klien:
+        sheet.append(
+            [
+                k.nama,
+                k.nik,
+                k.get_jenis_kelamin_display(),
+                k.tanggal_lahir,
+                k.alamat,
+                k.kelurahan.nama,
+                k.kategori.nama,
+                k.pendamping.nama if k.pendamping else "",
             ]
         )
     return workbook.to_bytes()

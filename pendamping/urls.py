@@ -38,9 +38,11 @@ urlpatterns = [
     path("pemutakhiran/", views_catatan.perubahan_list, name="perubahan-list"),
     # Issue 20: PMKS clients who are not KPM.
     path("klien/", views_psks.klien_list, name="klien-list"),
+    path("klien.xlsx", views_psks.klien_xlsx, name="klien-xlsx"),
     path("klien/baru/", views_psks.klien_create, name="klien-create"),
     path("klien/<int:pk>/", views_psks.klien_detail, name="klien-detail"),
     path("klien/<int:pk>/ubah/", views_psks.klien_update, name="klien-update"),
+    path("klien/<int:pk>/pembatasan/", views_psks.klien_pembatasan, name="klien-pembatasan"),
     # Issue 20, RHK 7, 8 and 9: monthly reports, directives, sosialisasi.
     path("laporan-bulanan/", views_rhk.laporan_bulanan_list, name="laporan-bulanan-list"),
     path("laporan-bulanan/kirim/", views_rhk.laporan_bulanan_kirim, name="laporan-bulanan-kirim"),

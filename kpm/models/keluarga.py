@@ -359,6 +359,10 @@ class PermintaanPembatasan(models.Model):
     waiting or granted (`BERLAKU`) the family is left out of every scoped list, search and
     export (kpm.access.scope_keluarga, exclude_dibatasi, and the export writer); what keeps
     running is the legal minimum: status, components and payment of the aid.
+
+    A request without a family is about a person another app registers (a PMKS client of
+    pendamping, issue 20): that app links it to its person, hides them, and answers the
+    hooks `pembatasan_terlihat` / `pembatasan_subjek` for this register's list and page.
     """
 
     class Jenis(models.TextChoices):
@@ -376,7 +380,9 @@ class PermintaanPembatasan(models.Model):
     BERLAKU = (Status.MENUNGGU, Status.DIKABULKAN)
 
     jenis = models.CharField(max_length=10, choices=Jenis, default=Jenis.PEMBATASAN)
-    keluarga = models.ForeignKey(Keluarga, on_delete=models.PROTECT, related_name="+")
+    keluarga = models.ForeignKey(
+        Keluarga, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     anggota = models.ForeignKey(
         Anggota, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -413,10 +419,14 @@ class PermintaanPembatasan(models.Model):
             models.CheckConstraint(
                 condition=Q(tenggat__gte=models.F("diterima_at")), name="pembatasan_tenggat"
             ),
+            models.CheckConstraint(
+                condition=Q(anggota__isnull=True) | Q(keluarga__isnull=False),
+                name="pembatasan_anggota_dalam_keluarga",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_jenis_display()} {self.keluarga}"
+        return f"{self.get_jenis_display()} {self.keluarga or 'orang bukan KPM'}"
 
     @property
     def is_berlaku(self) -> bool:

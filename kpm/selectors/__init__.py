@@ -29,6 +29,7 @@ from kpm.selectors.pembatasan import (
     pembatasan_beranda,
     pembatasan_list,
     pembatasan_subjek,
+    pembatasan_subjek_lain,
 )
 from kpm.selectors.pengurus_ganda import (
     CALON_MAKS,
@@ -65,5 +66,6 @@ __all__ = [
     "pembatasan_beranda",
     "pembatasan_list",
     "pembatasan_subjek",
+    "pembatasan_subjek_lain",
     "pengurus_kemungkinan_terdaftar",
 ]

@@ -4,16 +4,18 @@ admin's Beranda line for the ones whose 3×24 h deadline is near."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from urllib.parse import urlencode
 
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from dinsos import hooks
 from dinsos import selectors as dinsos_selectors
-from dinsos.hooks import ItemBeranda
+from dinsos.hooks import ItemBeranda, SubjekPembatasan
 from dinsos.models import User
-from kpm.access import scope_keluarga
+from kpm.access import scope_keluarga, scope_pembatasan
 from kpm.models import Anggota, Keluarga, PermintaanPembatasan
 
 P = PermintaanPembatasan
@@ -35,12 +37,12 @@ def batas_peringatan(*, now: datetime.datetime | None = None) -> datetime.dateti
 def pembatasan_list(
     *, user: User, status: str = "", tenggat: str = ""
 ) -> QuerySet[PermintaanPembatasan]:
-    """Requests about families in `user`'s areas (restricted ones included: this list is
-    where they show, as "dibatasi"), earliest deadline first."""
+    """Requests `user` may see (`kpm.access.scope_pembatasan`: families of their areas,
+    restricted ones included — this list is where they show, as "dibatasi" — and PMKS
+    clients of their scope), earliest deadline first."""
     if user.role not in PEMBACA:
         return P.objects.none()
-    keluarga = scope_keluarga(user, Keluarga.objects.all(), termasuk_dibatasi=True)
-    rows = P.objects.filter(keluarga__in=keluarga).select_related(
+    rows = scope_pembatasan(user, P.objects.all()).select_related(
         "keluarga__kelurahan", "anggota", "dicatat_oleh", "diputuskan_oleh"
     )
     if status:
@@ -48,6 +50,20 @@ def pembatasan_list(
     if tenggat == DEKAT:
         rows = rows.filter(status=P.Status.MENUNGGU, tenggat__lte=batas_peringatan())
     return rows.order_by("tenggat", "pk")
+
+
+def pembatasan_subjek_lain(rows: Iterable[PermintaanPembatasan]) -> None:
+    """Set `subjek_lain` (hooks.SubjekPembatasan, or None) on each request without a family,
+    from the apps that registered its person: one query per app, whatever the number of
+    rows (the list page calls it on its page)."""
+    rows = list(rows)
+    ids = [p.pk for p in rows if p.keluarga_id is None]
+    subjek: dict[int, SubjekPembatasan] = {}
+    if ids:
+        for provider in hooks.registry.providers(hooks.PEMBATASAN_SUBJEK):
+            subjek.update(provider(permintaan_ids=ids))
+    for p in rows:
+        p.subjek_lain = subjek.get(p.pk)  # type: ignore[attr-defined]
 
 
 def pembatasan_subjek(

@@ -46,6 +46,7 @@ from kpm.services.pembatasan import (
     TENGGAT_KEPUTUSAN,
     pembatasan_cabut,
     pembatasan_catat,
+    pembatasan_catat_lain,
     pembatasan_putuskan,
 )
 from kpm.services.penyaluran import (
@@ -91,6 +92,7 @@ __all__ = [
     "keluarga_update",
     "pembatasan_cabut",
     "pembatasan_catat",
+    "pembatasan_catat_lain",
     "pembatasan_putuskan",
     "penyaluran_pratinjau",
     "penyaluran_terapkan",

@@ -22,6 +22,11 @@ TENGGAT_KEPUTUSAN = datetime.timedelta(hours=3 * 24)
 P = PermintaanPembatasan
 
 
+def _diterima_lalu(diterima_at: datetime.datetime) -> None:
+    if diterima_at > timezone.now():
+        raise DomainError("Waktu diterima tidak boleh di masa depan.", field="diterima_at")
+
+
 def _alasan(text: str, field: str) -> str:
     text = text.strip()
     if len(text) < 5:
@@ -42,13 +47,44 @@ def pembatasan_catat(
     """Record a request received at `diterima_at`; the family is hidden from now on and
     the decision is due 3×24 h after receipt. Raises DomainError for a receipt in the
     future or a family already under a request in force."""
-    if diterima_at > timezone.now():
-        raise DomainError("Waktu diterima tidak boleh di masa depan.", field="diterima_at")
+    _diterima_lalu(diterima_at)
     if anggota is not None and anggota.keluarga_id != keluarga.pk:
         raise DomainError("Anggota itu bukan anggota keluarga ini.")
     Keluarga.objects.select_for_update().filter(pk=keluarga.pk).first()  # one request at a time
     if P.objects.filter(keluarga=keluarga, status__in=P.BERLAKU).exists():
         raise DomainError("Keluarga ini sudah dalam pembatasan yang berlaku.")
+    return _buat(
+        keluarga=keluarga, anggota=anggota, jenis=jenis, diterima_at=diterima_at, dasar=dasar,
+        oleh=oleh,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def pembatasan_catat_lain(
+    *,
+    jenis: PermintaanPembatasan.Jenis,
+    diterima_at: datetime.datetime,
+    dasar: str,
+    oleh: User,
+) -> PermintaanPembatasan:
+    """Record a request about a person another app registers (a PMKS client): the same
+    deadline, decision and audit as a family's. The calling app links it to its person in
+    the same transaction, hides them, and refuses a second request in force."""
+    _diterima_lalu(diterima_at)
+    return _buat(
+        keluarga=None, anggota=None, jenis=jenis, diterima_at=diterima_at, dasar=dasar, oleh=oleh
+    )
+
+
+def _buat(
+    *,
+    keluarga: Keluarga | None,
+    anggota: Anggota | None,
+    jenis: PermintaanPembatasan.Jenis,
+    diterima_at: datetime.datetime,
+    dasar: str,
+    oleh: User,
+) -> PermintaanPembatasan:
     permintaan = P.objects.create(
         jenis=jenis,
         keluarga=keluarga,

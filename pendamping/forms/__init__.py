@@ -25,6 +25,7 @@ from pendamping.forms.pendamping import (
 from pendamping.forms.psks import (
     KlienFilterForm,
     KlienForm,
+    KlienPembatasanForm,
     PetugasChoiceField,
 )
 from pendamping.forms.rhk import (
@@ -49,6 +50,7 @@ __all__ = [
     "KeluargaChoiceField",
     "KlienFilterForm",
     "KlienForm",
+    "KlienPembatasanForm",
     "KunjunganForm",
     "LaporanBulananForm",
     "PendampingChoiceField",

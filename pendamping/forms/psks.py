@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from dinsos.forms import BootstrapFormMixin
 from dinsos.identity import validate_nik
 from dinsos.models import Wilayah
+from kpm.forms import PembatasanDasarForm
 from pendamping.forms.pendamping import _date_widget
 from pendamping.models import KategoriPmks, KlienPmks, Pendamping
 from pendamping.selectors import KlienFilter
@@ -109,3 +110,7 @@ class KlienForm(BootstrapFormMixin, forms.Form):
             self.fields[
                 "nik"
             ].help_text = "Tersimpan; biarkan kosong untuk mempertahankan, atau ketik NIK baru."
+
+
+class KlienPembatasanForm(PembatasanDasarForm):
+    """A PMKS client's restriction/objection request (the client is the page's)."""

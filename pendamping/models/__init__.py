@@ -3,7 +3,7 @@
 from pendamping.models.catatan import Kasus, Kunjungan, RekapAkses, Rujukan, SkorKepuasan
 from pendamping.models.kepuasan import TautanKepuasan
 from pendamping.models.pendamping import NIK_PATTERN, SKOR_MAKS, SKOR_MIN, Pendamping, Penugasan
-from pendamping.models.psks import JenisPsks, KategoriPmks, KlienPmks
+from pendamping.models.psks import JenisPsks, KategoriPmks, KlienPmks, PembatasanKlien
 from pendamping.models.rhk import Arahan, ArahanPenerima, LaporanBulanan, Sosialisasi
 from pendamping.models.ringkasan import RingkasanKinerja
 
@@ -19,6 +19,7 @@ __all__ = [
     "KlienPmks",
     "Kunjungan",
     "LaporanBulanan",
+    "PembatasanKlien",
     "Pendamping",
     "Penugasan",
     "RekapAkses",

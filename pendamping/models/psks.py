@@ -16,6 +16,7 @@ from dinsos.formatting import mask_nik
 from dinsos.identity import validate_nik
 from dinsos.models import User, Wilayah
 from dinsos.pemrosesan import ANAK, KESEHATAN, DasarHukum, Pemrosesan
+from kpm.models import PermintaanPembatasan
 
 # Who sees a client (pendamping.access.scope_klien), for the record of processing activities.
 AKSES_KLIEN = (
@@ -148,3 +149,38 @@ class KlienPmks(models.Model):
     @property
     def nik_tersamar(self) -> str:
         return mask_nik(self.nik) if self.nik else "—"
+
+
+class PembatasanKlien(models.Model):
+    """A PMKS client's restriction or objection request (UU 27/2022; DOMAIN.md §10).
+
+    The request itself is a row of kpm's register (`kpm.PermintaanPembatasan` without a
+    family): one list, one 3×24 h deadline and one decision for the admin, whoever the
+    person is. This row says which client it is about. While the request is waiting or
+    granted the client is left out of every scoped list and export (pendamping.access
+    .scope_klien: the register, their cases, referrals and visits) and the export writer
+    drops rows holding their NIK; nothing is deleted.
+    """
+
+    permintaan = models.OneToOneField(
+        PermintaanPembatasan, on_delete=models.PROTECT, primary_key=True, related_name="+"
+    )
+    klien = models.ForeignKey(KlienPmks, on_delete=models.PROTECT, related_name="pembatasan")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    PEMROSESAN = Pemrosesan(
+        tujuan="Menjalankan permintaan pembatasan/keberatan klien PMKS.",
+        dasar_hukum=DasarHukum.KEWAJIBAN_HUKUM,
+        data=("permintaan", "klien"),
+        subjek="Klien PMKS bukan KPM",
+        akses="Admin; operator dan koordinator di wilayah klien.",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "permintaan_id"]
+        verbose_name = "pembatasan klien PMKS"
+        verbose_name_plural = "pembatasan klien PMKS"
+
+    def __str__(self) -> str:
+        return f"Pembatasan {self.klien}"

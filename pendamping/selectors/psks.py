@@ -4,22 +4,25 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 
 from dinsos import selectors as dinsos_selectors
 from dinsos.access import scope_kelurahan_ids
+from dinsos.hooks import SubjekPembatasan
 from dinsos.models import User, Wilayah
 from dinsos.pengaturan import today
 from dinsos.raw_sql import db_table
-from pendamping.access import scope_klien, scope_pendamping, scope_rujukan
+from pendamping.access import klien_dibatasi_ids, scope_klien, scope_pendamping, scope_rujukan
 from pendamping.models import (
     JenisPsks,
     Kasus,
     KategoriPmks,
     KlienPmks,
     Kunjungan,
+    PembatasanKlien,
     Pendamping,
     Rujukan,
 )
@@ -80,6 +83,41 @@ def klien_list(*, user: User, filters: KlienFilter) -> QuerySet[KlienPmks]:
     if filters.kelurahan:
         qs = qs.filter(kelurahan_id=filters.kelurahan)
     return qs.select_related("kategori", "kelurahan", "pendamping").order_by("nama", "pk")
+
+
+# --- Restriction requests of clients (UU 27/2022; hooks of kpm's register) ----------------
+def pembatasan_klien_terlihat(*, user: User) -> QuerySet[PembatasanKlien, int]:
+    """hooks.PEMBATASAN_TERLIHAT: requests about the clients `user` may see (restricted
+    ones included: the register is where they show)."""
+    klien = scope_klien(user, KlienPmks.objects.all(), termasuk_dibatasi=True)
+    return PembatasanKlien.objects.filter(klien__in=klien).values_list("permintaan_id", flat=True)
+
+
+def pembatasan_klien_subjek(*, permintaan_ids: Iterable[int]) -> dict[int, SubjekPembatasan]:
+    """hooks.PEMBATASAN_SUBJEK: the client of each request, masked (one query)."""
+    rows = PembatasanKlien.objects.filter(permintaan_id__in=list(permintaan_ids)).select_related(
+        "klien__kategori", "klien__kelurahan"
+    )
+    return {
+        p.permintaan_id: SubjekPembatasan(
+            jenis="Klien PMKS",
+            nama=p.klien.nama,
+            rincian=(
+                ("NIK", p.klien.nik_tersamar),
+                ("Kategori PMKS", p.klien.kategori.nama),
+                ("Kelurahan", p.klien.kelurahan.nama),
+                ("Catatan layanan", "Disimpan; tidak tampil di daftar dan ekspor."),
+            ),
+        )
+        for p in rows
+    }
+
+
+def klien_identitas_dibatasi() -> frozenset[str]:
+    """hooks.IDENTITAS_DIBATASI: NIKs of the restricted clients (one query), so the export
+    writer drops any row holding one."""
+    nik = KlienPmks.objects.filter(pk__in=klien_dibatasi_ids()).exclude(nik="")
+    return frozenset(nik.values_list("nik", flat=True))
 
 
 def klien_pilihan(*, user: User) -> QuerySet[KlienPmks]:

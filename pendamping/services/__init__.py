@@ -28,7 +28,12 @@ from pendamping.services.penugasan import (
     pendamping_wilayah_sync,
     penugasan_lengkapi,
 )
-from pendamping.services.psks import KLIEN_FIELDS, klien_create, klien_update
+from pendamping.services.psks import (
+    KLIEN_FIELDS,
+    klien_create,
+    klien_pembatasan_catat,
+    klien_update,
+)
 from pendamping.services.rekap_akses import REKAP_BATCH_HARI, rekap_akses_harian
 from pendamping.services.rhk import (
     arahan_buat,
@@ -59,6 +64,7 @@ __all__ = [
     "kasus_status_ubah",
     "keluarga_tugaskan",
     "klien_create",
+    "klien_pembatasan_catat",
     "klien_update",
     "kunjungan_catat",
     "laporan_batas",

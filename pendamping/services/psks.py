@@ -6,6 +6,7 @@ audited, and a NIK that is already registered is refused with a message, not a c
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,7 +16,9 @@ from dinsos import services as dinsos_services
 from dinsos.errors import DomainError
 from dinsos.models import AuditEvent, User
 from dinsos.pengaturan import today
-from pendamping.models import KlienPmks, Pendamping
+from kpm import services as kpm_services
+from kpm.models import PermintaanPembatasan
+from pendamping.models import KlienPmks, PembatasanKlien, Pendamping
 from pendamping.services.ringkasan import ringkasan_kinerja_basi
 
 KLIEN_FIELDS = (
@@ -86,3 +89,30 @@ def klien_update(*, klien: KlienPmks, data: Mapping[str, Any], oleh: User) -> Kl
     if sebelumnya != klien.pendamping_id:
         _ringkasan_basi(sebelumnya, klien.pendamping_id)
     return klien
+
+
+# --- Restriction requests (UU 27/2022; DOMAIN.md §10) ------------------------------------
+@transaction.atomic
+def klien_pembatasan_catat(
+    *,
+    klien: KlienPmks,
+    jenis: PermintaanPembatasan.Jenis,
+    diterima_at: datetime.datetime,
+    dasar: str,
+    oleh: User,
+) -> PermintaanPembatasan:
+    """Record a client's restriction/objection request in kpm's register (deadline 3×24 h
+    after receipt, decided and lifted there by the admin, audited); the client is hidden
+    from now on. Raises DomainError for a receipt in the future or a client already under a
+    request in force."""
+    locked = KlienPmks.objects.select_for_update().get(pk=klien.pk)  # one request at a time
+    berlaku = PembatasanKlien.objects.filter(
+        klien=locked, permintaan__status__in=PermintaanPembatasan.BERLAKU
+    )
+    if berlaku.exists():
+        raise DomainError("Klien ini sudah dalam pembatasan yang berlaku.")
+    permintaan = kpm_services.pembatasan_catat_lain(
+        jenis=jenis, diterima_at=diterima_at, dasar=dasar, oleh=oleh
+    )
+    PembatasanKlien.objects.create(permintaan=permintaan, klien=locked)
+    return permintaan

@@ -8,27 +8,62 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from dinsos import selectors as dinsos_selectors
+from dinsos import services as dinsos_services
 from dinsos.ekspor import XLSX, download_response
 from dinsos.errors import DomainError
 from dinsos.http import AuthedRequest, require_role
+from dinsos.models import AuditEvent
 from pendamping import exporters, forms, selectors, services
-from pendamping.access import access_klien, can_record_layanan
+from pendamping.access import (
+    access_klien,
+    access_klien_for_pembatasan,
+    can_catat_pembatasan,
+    can_record_layanan,
+)
 from pendamping.models import KlienPmks
 from pendamping.periode import Periode
-from pendamping.views import PENCATAT, R, _add_domain_error, _form_status, _page, _query_string
+from pendamping.views import (
+    KANTOR,
+    PENCATAT,
+    R,
+    _add_domain_error,
+    _form_status,
+    _page,
+    _query_string,
+)
+
+
+def _klien_filter(request: AuthedRequest) -> forms.KlienFilterForm:
+    return forms.KlienFilterForm(request.GET or None, kategori_qs=selectors.kategori_pmks_pilihan())
 
 
 def klien_list(request: AuthedRequest) -> HttpResponse:
-    form = forms.KlienFilterForm(request.GET or None, kategori_qs=selectors.kategori_pmks_pilihan())
+    form = _klien_filter(request)
     context = {
         "form": form,
         "page": _page(request, selectors.klien_list(user=request.user, filters=form.to_filter())),
         "query_string": _query_string(request),
         "can_create": can_record_layanan(request.user),
+        "can_export": request.user.role in KANTOR,
     }
     return render(request, "pendamping/klien_list.html", context)
+
+
+@require_role(*KANTOR)
+def klien_xlsx(request: AuthedRequest) -> HttpResponse:
+    """The client register as filtered on the list (restricted clients left out), audited."""
+    rows = list(selectors.klien_list(user=request.user, filters=_klien_filter(request).to_filter()))
+    dinsos_services.audit_record(
+        user=request.user,
+        action=AuditEvent.Action.EXPORT,
+        object_type=KlienPmks._meta.label_lower,
+        reason="Ekspor daftar klien PMKS",
+        jumlah=len(rows),
+    )
+    return download_response(exporters.klien_xlsx(rows), name="klien-pmks", fmt=XLSX)
 
 
 def _klien_form(
@@ -86,8 +121,37 @@ def klien_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "klien": klien,
         **selectors.klien_catatan(klien=klien),
         "can_record": can_record_layanan(request.user),
+        "can_pembatasan": can_catat_pembatasan(request.user),
     }
     return render(request, "pendamping/klien_detail.html", context)
+
+
+@require_role(R.ADMIN, R.OPERATOR)
+def klien_pembatasan(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Record a client's restriction/objection request (UU 27/2022): into kpm's register,
+    whose page then shows it; the client is hidden from lists and exports at once."""
+    klien = access_klien_for_pembatasan(request.user, pk)
+    form = forms.KlienPembatasanForm(
+        request.POST or None, initial={"diterima_at": timezone.localtime()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            permintaan = services.klien_pembatasan_catat(
+                klien=klien, **form.cleaned_data, oleh=request.user
+            )
+        except DomainError as e:
+            _add_domain_error(form, e)
+        else:
+            messages.success(
+                request,
+                "Permintaan tercatat; data klien ini kini disembunyikan dari daftar dan ekspor. "
+                "Putuskan paling lambat 3×24 jam sejak diterima.",
+            )
+            return redirect("kpm:pembatasan-detail", permintaan.pk)
+    context = {"form": form, "klien": klien}
+    return render(
+        request, "pendamping/klien_pembatasan.html", context, status=_form_status(request)
+    )
 
 
 # --- The yearly PSKS evaluation -------------------------------------------------------------

@@ -32,6 +32,7 @@ from p2k2.models import Pertemuan, Sesi
 from pemutakhiran.models import BatchSiks
 from pemutakhiran.models import Jenis as JenisUsulan
 from pemutakhiran.models import Status as StatusUsulan
+from pendamping.models import KategoriPmks, KlienPmks
 from tests.dtsen.conftest import HEADERS, muat, write_csv  # noqa: F401  (muat: a fixture)
 from tests.dtsen.rekonsiliasi_data import Orang, dtsen_row, jalankan, keluarga
 from tests.factories import AnggotaFactory, keluarga_with_pengurus
@@ -141,6 +142,11 @@ def dunia(
     )  # fmt: skip
     # Pendamping: a name typed in the admin
     profil = buat_profil(None, nama=LINK, wilayah=[hadimulyo])
+    # A PMKS client (issue 20) named LINK, living at TAB
+    KlienPmks.objects.create(
+        nama=LINK, alamat=TAB, jenis_kelamin="L", kelurahan=hadimulyo, pendamping=profil,
+        kategori=KategoriPmks.objects.get(kode="lansia_terlantar"), dicatat_oleh=operator,
+    )  # fmt: skip
     # Admin reference tables
     Sesi.objects.filter(pk=pertemuan.sesi_id).update(judul=MINUS)
     PemetaanKolom.objects.create(jenis=Jenis.DTSEN, header=LINK, field="nama", created_by=admin)
@@ -224,6 +230,10 @@ EXPORTS: dict[str, tuple[Download, tuple[str, ...]]] = {
             reverse("pendamping:perbandingan-xlsx"), {"tahun": 2025, "bulan": 3}
         ),
         (LINK,),
+    ),
+    "pendamping:klien-xlsx": (
+        lambda client, d, p: _login(client, p["operator"]).get(reverse("pendamping:klien-xlsx")),
+        (LINK, TAB),
     ),
     "pendamping:evaluasi-xlsx": (
         lambda client, d, p: _login(client, p["koordinator"]).get(

@@ -98,6 +98,10 @@ RULES = {
         {**LOGIN, **ok_for("admin", "operator", "pendamping_a"), "pendamping_b": 404},
         kwargs=_klien_a,
     ),
+    # UU 27/2022: the register's export (office), and a client's restriction request, which
+    # admin and operator record (the GET shows the form; others are refused by role).
+    "pendamping:klien-xlsx": Rule({**LOGIN, **ok_for(*_KANTOR)}),
+    "pendamping:klien-pembatasan": Rule({**LOGIN, **ok_for("admin", "operator")}, kwargs=_klien_a),
     # Issue 20, RHK 7/8: reports (the pendamping sends their own; an empty POST is 400 but a
     # GET shows the form), directives (arahan_a goes to A only: B gets 404; only A confirms).
     "pendamping:laporan-bulanan-list": Rule({**LOGIN, **ok_for(*_ALL)}),
