@@ -1,8 +1,11 @@
 import pytest
 from django.core.management import call_command
 
+from dinsos.bulan import awal_bulan
 from dinsos.demo import DEMO_ACCOUNTS
 from dinsos.models import User, Wilayah
+from dinsos.pengaturan import today
+from laporan.models import LaporanBulanan
 
 pytestmark = pytest.mark.django_db
 
@@ -28,3 +31,18 @@ def test_seed_demo_twice_does_not_duplicate():
     assert User.objects.count() == first
     demo_usernames = {username for username, *_ in DEMO_ACCOUNTS}
     assert demo_usernames <= set(User.objects.values_list("username", flat=True))
+
+
+def test_seed_demo_leaves_last_months_rakor_report_stored_once():
+    # when: seeded twice
+    call_command("seed_demo", "--keluarga", "20")
+    call_command("seed_demo", "--keluarga", "20")
+    # then: one finished report of last month for the city, with its files
+    laporan = LaporanBulanan.objects.get()
+    assert laporan.bulan == awal_bulan(today(), geser=-1)
+    assert laporan.wilayah.kode == "18.72"
+    assert laporan.is_selesai
+    assert laporan.berkas_pdf.read(4) == b"%PDF"
+    kpm = next(b for b in laporan.data["bagian"] if b["kunci"] == "kpm")
+    terdaftar = next(a for a in kpm["angka"] if a["label"] == "Keluarga terdaftar")
+    assert terdaftar["nilai"] > 0

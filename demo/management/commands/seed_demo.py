@@ -9,6 +9,7 @@ from django.db import connection, transaction
 
 from demo import graduasi as demo_graduasi
 from demo import komitmen as demo_komitmen
+from demo import laporan as demo_laporan
 from demo import p2k2 as p2k2_demo
 from demo import pemutakhiran as demo_pemutakhiran
 from demo import pendamping as pendamping_demo
@@ -74,6 +75,8 @@ class Command(BaseCommand):
         demo_komitmen.generate_komitmen(today=today(), tulis=self.stdout.write)  # no-op once any
         demo_pengaduan.generate_pengaduan(today=today(), tulis=self.stdout.write)  # no-op once any
         demo_pemutakhiran.generate_usulan(today=today(), tulis=self.stdout.write)  # no-op once any
+        # Issue 19: last month's rakor report, stored as the beat would (no-op once any).
+        demo_laporan.generate_laporan(tulis=self.stdout.write)
         # Issue 21: the generators write hundreds of thousands of rows by COPY; without fresh
         # planner statistics the first pages planned on empty-table estimates (/pendamping/saya/
         # 4,2 s before ANALYZE, 0,8 s after, measured by the kinerja bench).
