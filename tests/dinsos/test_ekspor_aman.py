@@ -22,12 +22,14 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from import_export.admin import ExportMixin
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from dinsos import ekspor
-from dinsos.models import User, Wilayah
+from dinsos.models import AuditEvent, User, Wilayah
 from dtsen import services as dtsen_services
 from dtsen.models import EksporSiks, Jenis, PemetaanKolom, Rekonsiliasi, Temuan
 from kpm.models import Anggota
+from laporan import services as laporan_services
 from p2k2.models import Pertemuan, Sesi
 from pemutakhiran.models import BatchSiks
 from pemutakhiran.models import Jenis as JenisUsulan
@@ -61,7 +63,9 @@ DESEMBER = datetime.date(2025, 12, 1)  # the SIKS-NG proposal batch (tests/pemut
 SEPTEMBER = datetime.date(2025, 9, 30)
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The admin names its files after the model ("Wilayah-2026-01-31.csv"): capitals allowed.
-SAFE_DISPOSITION = re.compile(r'attachment; filename="[A-Za-z0-9][A-Za-z0-9_-]*\.(xlsx|csv|json)"')
+SAFE_DISPOSITION = re.compile(
+    r'attachment; filename="[A-Za-z0-9][A-Za-z0-9_-]*\.(xlsx|csv|json|pdf)"'
+)
 
 
 def _escaped(payload: str) -> str:
@@ -153,7 +157,15 @@ def dunia(
     # Area names, renamed last (the importers above look areas up by code)
     Wilayah.objects.filter(pk=hadimulyo.pk).update(nama=AT)
     Wilayah.objects.filter(pk=kota_metro["Metro Pusat"].pk).update(nama=KECAMATAN)
+    # The rakor report of March (issue 19), built after the renames: its tables name the
+    # kecamatan and, in the workforce section, the pendamping.
+    laporan = laporan_services.laporan_proses(
+        laporan=laporan_services.laporan_minta(
+            wilayah=kota_metro["Kota Metro"], bulan=MARET, oleh=admin
+        )
+    )
     return {
+        "laporan": laporan,
         "juni": juni,
         "september": september,
         "metro_pusat": kota_metro["Metro Pusat"],
@@ -278,6 +290,20 @@ EXPORTS: dict[str, tuple[Download, tuple[str, ...]]] = {
     ),
     "pemutakhiran:batch-ekspor": (_batch_ekspor, (LINK, AT, KECAMATAN)),
     "pemutakhiran:batch-unduh": (_batch_unduh, (LINK, AT, KECAMATAN)),
+    # The rakor report (issue 19): the stored files as the admin downloads them (with the
+    # workforce section), and the operator's, made from the same frozen figures without it.
+    "laporan:laporan-xlsx": (
+        lambda client, d, p: _login(client, p["admin"]).get(
+            reverse("laporan:laporan-xlsx", args=[d["laporan"].pk])
+        ),
+        (KECAMATAN,),
+    ),
+    "laporan:laporan-pdf": (
+        lambda client, d, p: _login(client, p["operator"]).get(
+            reverse("laporan:laporan-pdf", args=[d["laporan"].pk])
+        ),
+        (),  # a PDF runs no formula; its text is checked for identifiers below
+    ),
 }
 # Pages that hand out a file on `?format=xlsx`: their names do not say so.
 EXPORTS_BY_QUERY = {"p2k2:rekap-alfa"}
@@ -288,11 +314,6 @@ NOT_EXPORTS = {
     "laporan:laporan-create": "asks for a report (POST), returns no file",
     "laporan:laporan-detail": "the report page",
     "laporan:laporan-progress": "the building progress fragment",
-    # The rakor report's files hold aggregates from frozen JSON (no typed text but area and
-    # pendamping names); its XLSX goes through dinsos.ekspor's safe writer and both files are
-    # checked in tests/laporan/test_views.py. Not walked here: they need a built report.
-    "laporan:laporan-pdf": "a stored PDF, checked in tests/laporan",
-    "laporan:laporan-xlsx": "a stored XLSX through dinsos.ekspor, checked in tests/laporan",
     "pendamping:laporan-bulanan-kirim": "the monthly report form (RHK 7)",
     "pendamping:laporan-bulanan-list": "the list of monthly reports (RHK 7)",
 }
@@ -341,8 +362,8 @@ def _cells(response) -> list[tuple[str, object, str]]:
         return [
             (f"{r + 1}:{c + 1}", v, "s") for r, row in enumerate(rows) for c, v in enumerate(row)
         ]
-    if content_type.startswith("application/json"):
-        return []
+    if content_type.startswith(("application/json", "application/pdf")):
+        return []  # no spreadsheet opens them; a PDF's text is read by _pdf_text
     raise ValueError(f"a download no spreadsheet check covers: {content_type}")
 
 
@@ -463,3 +484,44 @@ def test_identifiers_are_text_cells_in_the_text_format():
         ("001", "s", "@"),
         ("18.72.01", "s", "@"),
     ]
+
+
+def test_rakor_report_files_are_audited_and_carry_no_identifier(
+    dunia, admin, operator, koordinator_metro_pusat, pendamping_hadimulyo
+):
+    # given: the March report of the world above (aggregates; names only of pendamping)
+    personas = {"admin": admin, "operator": operator}
+    laporan = dunia["laporan"]
+    identitas = re.compile(r"(?<!\d)\d{16}(?!\d)")  # a full NIK or No KK
+    for name in ("laporan:laporan-xlsx", "laporan:laporan-pdf"):
+        for persona, user in personas.items():
+            sebelum = AuditEvent.objects.filter(
+                action=AuditEvent.Action.EXPORT, object_id=str(laporan.pk), user=user
+            ).count()
+            # when: each persona downloads the file
+            url = reverse(name, args=[laporan.pk])
+            response = _login(Client(), user).get(url)
+            # then: it is recorded as an export of that report, by that user
+            assert response.status_code == 200, (name, persona)
+            assert (
+                AuditEvent.objects.filter(
+                    action=AuditEvent.Action.EXPORT,
+                    object_type="laporan.laporanbulanan",
+                    object_id=str(laporan.pk),
+                    user=user,
+                ).count()
+                == sebelum + 1
+            ), (name, persona)
+            # and no full identifier is in it, whoever downloads it
+            body = _body(response)
+            if name.endswith("pdf"):
+                text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(body)).pages)
+                assert text.startswith("Dinas Sosial") or "Laporan Rakor" in text
+            else:
+                workbook = load_workbook(io.BytesIO(body))
+                text = " ".join(
+                    str(v) for sheet in workbook for row in sheet.iter_rows(values_only=True)
+                    for v in row if v is not None
+                )  # fmt: skip
+            assert not identitas.search(text), (name, persona)
+            assert (persona == "admin") == ("9. SDM PSKS" in text), (name, persona)
