@@ -18,6 +18,8 @@ from dtsen.models.snapshot import BATAS_TANPA_KEMAJUAN, PEMROSESAN_REKONSILIASI,
 # PBI-JK status texts that mean the person no longer has state-paid cover ("nonaktif",
 # "non aktif", "non-aktif", "tidak aktif", "dinonaktifkan"); anything else counts as active.
 PBIJK_NONAKTIF_REGEX = r"non\s*-?\s*aktif|tidak\s+aktif"
+_KELURAHAN = ["kelurahan", "closed_at", "kategori"]  # temuan_kelurahan_isi (Temuan.Meta)
+_ISI = ["pendamping", "tahap", "kecamatan", "jenis", "keluarga", "nik", "no_kk"]
 
 
 def _bukti_path(instance: TemuanRiwayat, filename: str) -> str:
@@ -185,7 +187,7 @@ class Temuan(models.Model):
     )
     kelurahan = models.ForeignKey(
         Wilayah, on_delete=models.PROTECT, related_name="+", db_index=False
-    )  # temuan_kelurahan serves it
+    )  # temuan_kelurahan_isi serves it
     kecamatan = models.ForeignKey(
         Wilayah, on_delete=models.PROTECT, related_name="+", db_index=False
     )
@@ -262,9 +264,8 @@ class Temuan(models.Model):
                 condition=Q(closed_at__isnull=True),
                 name="temuan_terbuka",
             ),
-            # Area scoping counts and lists open findings per kelurahan (and category) from
-            # the index alone (bench/reconcile.py: list count at 300.000 findings 510 → 20 ms).
-            models.Index(fields=["kelurahan", "kategori", "closed_at"], name="temuan_kelurahan"),
+            # Scoped counts read only this index (issue 21: 600 → 40 ms; no run column: HOT).
+            models.Index(fields=_KELURAHAN, include=_ISI, name="temuan_kelurahan_isi"),
             models.Index(fields=["kecamatan", "kategori"], name="temuan_kecamatan"),
             models.Index(fields=["pendamping", "tahap"], name="temuan_pendamping"),
         ]

@@ -274,7 +274,12 @@ def temuan_ringkasan(*, user: User) -> Ringkasan:
     visible = scope_temuan(user, Temuan.objects.all())
     groups = (
         visible.values_list("kategori", "kecamatan_id", "tahap")
-        .annotate(terbuka=Count("id", filter=Q(closed_at__isnull=True)), semua=Count("id"))
+        # Counted on kelurahan (never null), not the id: the scoped scan stays on the index
+        # temuan_kelurahan_isi alone (issue 21: operator at 300.000 findings 650 → 90 ms).
+        .annotate(
+            terbuka=Count("kelurahan", filter=Q(closed_at__isnull=True)),
+            semua=Count("kelurahan"),
+        )
         .order_by()
     )
     by_kategori: dict[str, int] = defaultdict(int)
