@@ -226,6 +226,9 @@ class Kunjungan(models.Model):
             models.Index(fields=["keluarga", "tanggal"], name="kunjungan_kel_tanggal"),
             models.Index(fields=["klien", "tanggal"], name="kunjungan_klien_tanggal"),
             models.Index(fields=["pendamping", "tanggal"], name="kunjungan_pdp_tanggal"),
+            # The visit list, newest first: a page walks this index instead of sorting every
+            # visit in scope (issue 21: province scale 215 → 25 ms).
+            models.Index(fields=["-tanggal", "-id"], name="kunjungan_terbaru"),
         ]
 
     def __str__(self) -> str:
