@@ -87,6 +87,20 @@ def tanggal_jam(value: datetime | None) -> str:
     return f"{tanggal(local.date())} {local:%H.%M} {ZONA_WAKTU}"
 
 
+def diperbarui(value: datetime | None, *, today: date | None = None) -> str:
+    """When a summary figure was computed, as text (templates/dinsos/_diperbarui.html in a
+    sentence): `Angka dari ringkasan, diperbarui 14.05 WIB.`, with the date when it is not
+    today (Jakarta); None gives ""."""
+    if value is None:
+        return ""
+    local = _in_jakarta(value)
+    hari = today or datetime.now(JAKARTA).date()
+    waktu = f"{local:%H.%M} {ZONA_WAKTU}"
+    if local.date() != hari:
+        waktu = f"{tanggal(local.date())} {waktu}"
+    return f"Angka dari ringkasan, diperbarui {waktu}."
+
+
 def mask_nik(value: str | None) -> str:
     """Hide a NIK but its region prefix and last 2 digits (`1872**********07`); None gives ""."""
     if not value:

@@ -11,15 +11,16 @@ from urllib.parse import urlencode
 from django.urls import reverse
 
 from dinsos import selectors as dinsos_selectors
+from dinsos.formatting import diperbarui
 from dinsos.hooks import ItemBeranda
 from dinsos.models import User
 from dinsos.pengaturan import today
 from pendamping.periode import Periode
-from pendamping.selectors.indikator import perbandingan
 from pendamping.selectors.keluarga import keluarga_kunjungan_jatuh_tempo, kunjungan_batas_hari
 from pendamping.selectors.pendamping import PendampingFilter, pendamping_list
 from pendamping.selectors.psks import rujukan_batas_hari, rujukan_terlambat
 from pendamping.selectors.rhk_daftar import arahan_diterima_list
+from pendamping.selectors.ringkasan import perbandingan_ringkas
 
 R = User.Role
 TERENDAH = 3  # the month's lowest scores named on a koordinator's Beranda
@@ -71,13 +72,20 @@ def _arahan_belum(user: User) -> ItemBeranda:
 
 
 def _ringkasan_bulan(user: User) -> ItemBeranda:
+    """Issue 21: the scores come from the performance summary (`RingkasanKinerja`, kept by
+    the writes and the beat), as on the comparison table the line opens, not from a month's
+    aggregate of every pendamping of the area on each Beranda view."""
     sekarang = today()
     periode = Periode(sekarang.year, sekarang.month)
-    rows = perbandingan(user=user, periode=periode, pengaturan=dinsos_selectors.pengaturan_semua())
+    rows, waktu = perbandingan_ringkas(
+        user=user, periode=periode, pengaturan=dinsos_selectors.pengaturan_semua()
+    )
     dinilai = sorted((r for r in rows if r.skor is not None), key=lambda r: r.skor or 0)
     terendah = ", ".join(f"{r.pendamping.nama} ({r.skor_teks})" for r in dinilai[:TERENDAH])
     url = f"{reverse('pendamping:perbandingan')}?{urlencode(periode.params)}"
     keterangan = f"Skor terendah: {terendah}." if terendah else "Belum ada skor bulan ini."
+    if terendah and waktu:
+        keterangan = f"{keterangan} {diperbarui(waktu, today=sekarang)}"
     return ItemBeranda(f"Kinerja pendamping {periode.label}", None, url, keterangan=keterangan)
 
 

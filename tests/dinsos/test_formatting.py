@@ -108,6 +108,24 @@ def test_tanggal_jam(value: datetime | None, expected: str) -> None:
     assert result == expected
 
 
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (datetime(2025, 6, 30, 7, 5, tzinfo=UTC), "Angka dari ringkasan, diperbarui 14.05 WIB."),
+        (
+            datetime(2025, 6, 29, 7, 5, tzinfo=UTC),
+            "Angka dari ringkasan, diperbarui 29 Juni 2025 14.05 WIB.",
+        ),
+        (None, ""),
+    ],
+)
+def test_diperbarui_says_when_a_summary_was_computed(value: datetime | None, expected: str) -> None:
+    # when: read on 30 June 2025 (Jakarta), as templates/dinsos/_diperbarui.html shows it
+    result = formatting.diperbarui(value, today=date(2025, 6, 30))
+    # then: the date only when it is not today
+    assert result == expected
+
+
 def test_tanggal_jam_rejects_a_naive_datetime() -> None:
     # given
     value = datetime(2025, 6, 30, 14, 5)  # noqa: DTZ001 — the case under test

@@ -9,7 +9,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from dinsos.formatting import JAKARTA
 from dinsos.models import User
+from dinsos.pengaturan import today
 from kpm.models import Keluarga
 from pendamping import services
 from pendamping.models import Pendamping, RingkasanKinerja
@@ -129,3 +131,35 @@ def test_pages_say_when_the_summary_was_computed(client, admin: User, profil_a: 
         assert 'data-testid="diperbarui"' in html
         assert "Angka dari ringkasan, diperbarui" in html
         assert re.search(r"diperbarui\s+\d{2}\.\d{2} WIB", html)
+
+
+def test_koordinator_beranda_names_the_lowest_scores_from_the_summary(
+    client, koordinator_metro_pusat: User, profil_a: Pendamping, keluarga_a: Keluarga
+):
+    """Issue 21: the Beranda line reads the same stored rows as the comparison table it
+    links to (not a month's aggregate of the whole area on every view) and says when."""
+    assert profil_a.user is not None
+    hari = today()
+    services.kunjungan_catat(
+        keluarga=keluarga_a,
+        data={"tanggal": hari, "jenis": "kunjungan", "catatan": ""},
+        oleh=profil_a.user,
+    )
+    bulan = Periode(hari.year, hari.month)
+    services.ringkasan_kinerja_segarkan(pendamping_ids=[profil_a.pk], periodes=[bulan])
+    # given the month's row was computed at 10 minutes ago (still fresh: 15 minutes)
+    dihitung = timezone.now() - datetime.timedelta(minutes=10)
+    RingkasanKinerja.objects.filter(
+        pendamping=profil_a, tahun=bulan.tahun, bulan=bulan.bulan
+    ).update(dihitung_pada=dihitung)
+    client.force_login(koordinator_metro_pusat)
+    # when
+    items = client.get(reverse("home")).context["worklist"]
+    (line,) = [i for i in items if i.judul == f"Kinerja pendamping {bulan.label}"]
+    # then: the score the comparison table shows, and the summary's time
+    table = client.get(reverse("pendamping:perbandingan"), bulan.params).context["rows"]
+    (row,) = [r for r in table if r.pendamping == profil_a]
+    assert row.skor is not None
+    assert f"{profil_a.nama} ({row.skor_teks})" in line.keterangan
+    jam = dihitung.astimezone(JAKARTA).strftime("%H.%M")
+    assert line.keterangan.endswith(f"Angka dari ringkasan, diperbarui {jam} WIB.")
