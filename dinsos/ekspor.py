@@ -13,7 +13,8 @@ Every XLSX and CSV the portal produces is written here (CONVENTIONS.md 3.1, the 
 - **Numbers stay numbers**, dates stay dates (aware datetimes in local time, as Excel has no
   time zones).
 - **Restricted people** (UU 27/2022, DOMAIN.md §10): a row holding the NIK or No KK of a
-  person under a restriction request (hook `identitas_dibatasi`, provided by kpm) is never
+  person under a restriction request (hook `identitas_dibatasi`: kpm's families, pendamping's
+  PMKS clients) is never
   written, even by an export whose query forgot to leave them out. Title and header rows
   (`bold`) are not checked.
 - **Download headers**: the filename is a slug (a kecamatan name with a quote or CRLF can
@@ -105,11 +106,14 @@ def safe_value(value: object) -> CellValue:
 
 # --- Restricted people --------------------------------------------------------------------
 def identitas_dibatasi() -> frozenset[str]:
-    """NIKs and No KKs that no export may hold (module docstring); one query per export."""
-    found: set[str] = set()
-    for provider in hooks.registry.providers(hooks.IDENTITAS_DIBATASI):
-        found |= provider()
-    return frozenset(found)
+    """NIKs and No KKs that no export may hold (module docstring): the providers' querysets
+    in one UNION, so one query per export however many apps keep people."""
+    sources = [
+        provider().order_by() for provider in hooks.registry.providers(hooks.IDENTITAS_DIBATASI)
+    ]
+    if not sources:
+        return frozenset()
+    return frozenset(str(i) for i in sources[0].union(*sources[1:]) if i)
 
 
 def is_row_dibatasi(values: Iterable[object], dibatasi: frozenset[str]) -> bool:

@@ -148,11 +148,12 @@ class EksekutorPersetujuan(Protocol):
 
 
 class IdentitasDibatasi(Protocol):
-    """`() -> {NIK, No KK}`: identifiers of the people under a restriction request in force
-    (UU 27/2022, DOMAIN.md §10); the export writer (dinsos.ekspor) drops every row holding
-    one, whatever the export forgot to filter."""
+    """`() -> QuerySet of str`: identifiers (NIK, No KK) of the people under a restriction
+    request in force (UU 27/2022, DOMAIN.md §10), as a one-column queryset (`values_list(…,
+    flat=True)`); the export writer (dinsos.ekspor) unions every provider's into one query
+    and drops every row holding one, whatever the export forgot to filter."""
 
-    def __call__(self) -> frozenset[str]: ...
+    def __call__(self) -> Any: ...
 
 
 # Issue 20 (UU 27/2022): restriction requests about people registered by a higher app.

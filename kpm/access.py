@@ -2,7 +2,7 @@
 
 import operator
 from functools import reduce
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
@@ -52,13 +52,13 @@ def exclude_dibatasi(
     return rows.exclude(reduce(operator.or_, about)) if about else rows
 
 
-def identitas_dibatasi() -> frozenset[str]:
+def identitas_dibatasi() -> QuerySet[Any, str]:
     """Every NIK and No KK of the restricted families, for the export writer's last check
-    (hooks.IDENTITAS_DIBATASI); one query."""
-    pairs = Anggota.objects.filter(keluarga_id__in=keluarga_dibatasi_ids()).values_list(
-        "nik", "keluarga__no_kk"
-    )
-    return frozenset(identifier for pair in pairs for identifier in pair)
+    (hooks.IDENTITAS_DIBATASI; a one-column queryset the writer unions)."""
+    ids = keluarga_dibatasi_ids()
+    nik = Anggota.objects.filter(keluarga_id__in=ids).values_list("nik", flat=True).order_by()
+    no_kk = Keluarga.objects.filter(pk__in=ids).values_list("no_kk", flat=True).order_by()
+    return nik.union(no_kk)
 
 
 def scope_keluarga(

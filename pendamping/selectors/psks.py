@@ -113,11 +113,11 @@ def pembatasan_klien_subjek(*, permintaan_ids: Iterable[int]) -> dict[int, Subje
     }
 
 
-def klien_identitas_dibatasi() -> frozenset[str]:
-    """hooks.IDENTITAS_DIBATASI: NIKs of the restricted clients (one query), so the export
-    writer drops any row holding one."""
+def klien_identitas_dibatasi() -> QuerySet[KlienPmks, str]:
+    """hooks.IDENTITAS_DIBATASI: NIKs of the restricted clients (a one-column queryset the
+    export writer unions with the families'), so it drops any row holding one."""
     nik = KlienPmks.objects.filter(pk__in=klien_dibatasi_ids()).exclude(nik="")
-    return frozenset(nik.values_list("nik", flat=True))
+    return nik.values_list("nik", flat=True).order_by()
 
 
 def klien_pilihan(*, user: User) -> QuerySet[KlienPmks]:
