@@ -28,14 +28,16 @@ import csv
 import datetime
 import io
 import re
-from collections.abc import Iterable, Mapping
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
+from xml.sax.saxutils import escape
 
 import tablib
-from django.http import FileResponse, HttpResponse, HttpResponseBase
+from django.http import FileResponse, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
@@ -186,6 +188,189 @@ class SafeWorkbook:
         return buffer.getvalue()
 
 
+class _Tampung(io.RawIOBase):
+    """An unseekable sink that hands over what was written so far (zipfile then writes
+    each part with a data descriptor, as a stream)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._chunks: list[bytes] = []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        self._chunks.append(bytes(data))
+        return len(data)
+
+    def ambil(self) -> bytes:
+        data = b"".join(self._chunks)
+        self._chunks.clear()
+        return data
+
+
+_XLSX_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_XLSX_PARTS = {
+    "[Content_Types].xml": (
+        f'{_XML}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" '
+        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        '<Override PartName="/xl/styles.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>'
+    ),
+    "_rels/.rels": (
+        f'{_XML}<Relationships xmlns="{_PKG_NS}"><Relationship Id="rId1" '
+        f'Type="{_REL_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+    ),
+    "xl/_rels/workbook.xml.rels": (
+        f'{_XML}<Relationships xmlns="{_PKG_NS}">'
+        f'<Relationship Id="rId1" Type="{_REL_NS}/worksheet" Target="worksheets/sheet1.xml"/>'
+        f'<Relationship Id="rId2" Type="{_REL_NS}/styles" Target="styles.xml"/></Relationships>'
+    ),
+    # Cell styles: 0 plain, 1 bold, 2 Text format (numFmt 49 is "@"), 3 bold Text.
+    "xl/styles.xml": (
+        f'{_XML}<styleSheet xmlns="{_XLSX_NS}">'
+        '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
+        '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
+        '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+        '<fill><patternFill patternType="gray125"/></fill></fills>'
+        '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
+        '</cellStyleXfs><cellXfs count="4">'
+        '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+        '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+        '<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+        '<xf numFmtId="49" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" '
+        'applyNumberFormat="1"/></cellXfs>'
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+        "</styleSheet>"
+    ),
+}
+
+
+def _kolom(n: int) -> str:
+    """Column letters of the n-th column (0 → A, 26 → AA)."""
+    letters = ""
+    n += 1
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _xml_text(text: str) -> str:
+    if "&" in text or "<" in text or ">" in text:
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text
+
+
+class SafeXlsxStream:
+    """A one-sheet XLSX written while it is sent: rows go out in compressed chunks as they
+    are produced (a query's iterator), so a big export neither waits for its last row
+    before the first byte nor holds the rows or the file in memory. The cells follow the
+    same rules as `SafeSheet` (text never a formula, identifiers as Text cells, restricted
+    people's rows dropped) but are written as inline strings by this module instead of
+    openpyxl, about 20× faster (issue 21: 25.000 candidates in under a second).
+
+        stream = SafeXlsxStream("Kandidat")
+        return download_stream_response(stream.chunks(title_rows, rows), name=…, fmt=XLSX)
+
+    Values: text, integers, Decimal/float and None (dates: format them as text first).
+    """
+
+    BATCH = 500  # rows per compressed chunk handed to the response
+
+    def __init__(self, title: str) -> None:
+        self.title = safe_sheet_title(title)
+        self._dibatasi = identitas_dibatasi()
+        self.dilewati = 0
+        self._sel: dict[tuple[str, bool], str] = {}
+
+    def chunks(
+        self, bold_rows: Iterable[Iterable[object]], rows: Iterable[Iterable[object]]
+    ) -> Iterator[bytes]:
+        """The file's bytes: `bold_rows` (title, headers) then `rows`."""
+        sink = _Tampung()
+        # Level 1: three times faster than the default for a file ~20 % larger.
+        with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+            for name, content in _XLSX_PARTS.items():
+                zf.writestr(name, content)
+            zf.writestr(
+                "xl/workbook.xml",
+                f'{_XML}<workbook xmlns="{_XLSX_NS}" xmlns:r="{_REL_NS}"><sheets><sheet '
+                f'name="{escape(self.title, {chr(34): "&quot;"})}" sheetId="1" r:id="rId1"/>'
+                "</sheets></workbook>",
+            )
+            yield sink.ambil()
+            with zf.open("xl/worksheets/sheet1.xml", "w") as sheet:
+                sheet.write(f'{_XML}<worksheet xmlns="{_XLSX_NS}"><sheetData>'.encode())
+                nomor = 0
+                batch: list[str] = []
+                for bold, source in ((True, bold_rows), (False, rows)):
+                    for values in source:
+                        row = self._row(nomor + 1, list(values), bold=bold)
+                        if row is None:
+                            continue
+                        nomor += 1
+                        batch.append(row)
+                        if len(batch) == self.BATCH:
+                            sheet.write("".join(batch).encode())
+                            batch.clear()
+                            yield sink.ambil()
+                sheet.write("".join(batch).encode())
+                sheet.write(b"</sheetData></worksheet>")
+        yield sink.ambil()
+
+    def _row(self, nomor: int, values: list[object], *, bold: bool) -> str | None:
+        if not bold and is_row_dibatasi(values, self._dibatasi):
+            self.dilewati += 1
+            return None
+        cells = []
+        tersimpan = self._sel
+        for i, value in enumerate(values):
+            if value is None or value == "":  # no cell, as openpyxl reads back an empty text
+                continue
+            # A column repeats its values (kelurahan, labels, "Tidak"): each is made safe once.
+            isi = tersimpan.get((value, bold)) if type(value) is str else None
+            if isi is None:
+                isi = _isi_sel(value, bold)
+                if type(value) is str:
+                    if len(tersimpan) > 20_000:
+                        tersimpan.clear()
+                    tersimpan[(value, bold)] = isi
+            cells.append(f'<c r="{_KOLOM[i]}{nomor}"{isi}</c>')
+        return f'<row r="{nomor}">{"".join(cells)}</row>'
+
+
+_KOLOM = [_kolom(i) for i in range(16384)]  # A … XFD, Excel's last column
+
+
+def _isi_sel(value: object, bold: bool) -> str:
+    """A cell's attributes and content after its reference, by `safe_value`'s rules (text
+    is written inline, Text format for identifiers, style 1 bold)."""
+    safe = value if type(value) is str else safe_value(value)
+    if isinstance(safe, str):
+        safe = safe_text(safe)
+        is_text = IDENTIFIER.fullmatch(safe) is not None or safe in ERROR_CODES
+        style = (2 if is_text else 0) + (1 if bold else 0)
+        gaya = f' s="{style}"' if style else ""
+        return f' t="inlineStr"{gaya}><is><t xml:space="preserve">{_xml_text(safe)}</t></is>'
+    tebal = ' s="1"' if bold else ""
+    if isinstance(safe, bool):
+        return f' t="b"{tebal}><v>{int(safe)}</v>'
+    if isinstance(safe, int | float | Decimal):
+        return f"{tebal}><v>{safe}</v>"
+    raise TypeError(f"SafeXlsxStream menulis teks dan angka, bukan {type(safe).__name__}")
+
+
 def safe_sheet_title(title: str) -> str:
     """A sheet name Excel accepts: at most 31 characters, none of []:*?/\\."""
     return re.sub(r"[\[\]:*?/\\]", "-", title)[:31] or "Lembar"
@@ -280,6 +465,15 @@ def set_download_headers(response: HttpResponseBase, *, name: str, fmt: Download
 def download_response(content: bytes | str, *, name: str, fmt: DownloadFormat) -> HttpResponse:
     """An export built in memory, as a download."""
     response = HttpResponse(content, content_type=fmt.content_type)
+    set_download_headers(response, name=name, fmt=fmt)
+    return response
+
+
+def download_stream_response(
+    chunks: Iterator[bytes], *, name: str, fmt: DownloadFormat
+) -> StreamingHttpResponse:
+    """An export written while it is sent (`SafeXlsxStream`), as a download."""
+    response = StreamingHttpResponse(chunks, content_type=fmt.content_type)
     set_download_headers(response, name=name, fmt=fmt)
     return response
 

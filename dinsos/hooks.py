@@ -176,7 +176,7 @@ class AnakDtsen(Protocol):
     """`(user=, lahir_setelah=, lahir_sampai=, desil_maks=) -> QuerySet`: people of the active
     DTSEN snapshots who are not KPM members, born after `lahir_setelah` and on or before
     `lahir_sampai`, with a desil ≤ `desil_maks`, in the areas `user` may see (`user=None`:
-    the whole office, for counts only), restricted people left out. A queryset (fields
+    the whole office, for the candidate summary), restricted people left out. A queryset (fields
     `nik`, `nama`, `tanggal_lahir`, `jenis_kelamin`, `no_kk`, `kelurahan`, `desil`) so the
     caller can add age and level in the same SQL."""
 

@@ -19,6 +19,11 @@ class VerifikasiConfig(AppConfig):
         hooks.registry.register(hooks.MENU, urls.menu)
         hooks.registry.register(hooks.BERANDA, selectors.beranda_komitmen)
         hooks.registry.register(hooks.BERANDA, selectors.beranda_graduasi_tanpa_proses)
+        # Issue 21: a snapshot applied or undone changes desil and DTSEN children, so the
+        # Sekolah Rakyat candidate summaries are computed again on their next read.
+        hooks.registry.register(
+            hooks.SNAPSHOT_DITERAPKAN, services.sekolah_rakyat_snapshot_diterapkan
+        )
         # Issue 20: what an approved four-eyes proposal of this app carries out.
         J = Persetujuan.Jenis
         for jenis, executor in (

@@ -7,9 +7,10 @@ last digit in Excel) and no cell can run as a formula. The caller records the ex
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
-from dinsos.ekspor import SafeWorkbook
+from dinsos.ekspor import SafeXlsxStream
 from dinsos.formatting import tanggal
 from kpm.models import Anggota
 from verifikasi.models import KandidatSekolahRakyat
@@ -38,40 +39,52 @@ KOLOM_SEKOLAH_RAKYAT = (
 )
 
 
-def _baris(a: Anggota) -> list[object]:
-    keluarga = a.keluarga
-    kelurahan = keluarga.kelurahan
+JENIS_KELAMIN = dict(Anggota.JenisKelamin.choices)
+JENJANG = dict(KandidatSekolahRakyat.Jenjang.choices)
+HASIL_KUNJUNGAN = dict(KandidatSekolahRakyat.Status.choices)
+
+
+def _baris(row: Sequence[Any]) -> list[object]:
+    """One candidate's row from `verifikasi.selectors.KOLOM_EKSPOR` values."""
+    (
+        nik, nama, jenis_kelamin, lahir, umur, jenjang, is_cadangan, desil, desil_per, no_kk,
+        pengurus, alamat, rt, rw, kelurahan, kecamatan, pdp_depan, pdp_belakang, pdp_akun,
+        status, tanggal_kunjungan, is_persetujuan_ortu,
+    ) = row  # fmt: skip
+    pendamping = f"{pdp_depan or ''} {pdp_belakang or ''}".strip() or (pdp_akun or "")
     return [
-        a.nik,
-        a.nama,
-        a.get_jenis_kelamin_display(),
-        tanggal(a.tanggal_lahir),
-        getattr(a, "umur", None),
-        KandidatSekolahRakyat.Jenjang(a.jenjang_sr).label,  # type: ignore[attr-defined]
-        "Cadangan" if getattr(a, "is_cadangan", False) else "Utama",
-        keluarga.desil,
-        tanggal(keluarga.desil_per),
-        keluarga.no_kk,
-        keluarga.pengurus.nama if keluarga.pengurus else "",
-        keluarga.alamat,
-        keluarga.rt,
-        keluarga.rw,
-        kelurahan.nama,
-        kelurahan.parent.nama if kelurahan.parent else "",
-        str(keluarga.pendamping) if keluarga.pendamping else "",
-        getattr(a, "sr_status_label", ""),
-        tanggal(getattr(a, "sr_tanggal_kunjungan", None)),
-        "Ya" if getattr(a, "sr_is_persetujuan_ortu", False) else "Tidak",
+        nik,
+        nama,
+        JENIS_KELAMIN.get(jenis_kelamin, jenis_kelamin),
+        tanggal(lahir),
+        umur,
+        JENJANG[jenjang],
+        "Cadangan" if is_cadangan else "Utama",
+        desil,
+        tanggal(desil_per),
+        no_kk,
+        pengurus or "",
+        alamat,
+        rt,
+        rw,
+        kelurahan,
+        kecamatan or "",
+        pendamping,
+        HASIL_KUNJUNGAN.get(status, "Belum dikunjungi"),
+        tanggal(tanggal_kunjungan),
+        "Ya" if is_persetujuan_ortu else "Tidak",
     ]
 
 
-def sekolah_rakyat_xlsx(kandidat: Iterable[Anggota], *, tanggal_acuan: datetime.date) -> bytes:
-    """One sheet: a title row, the headers, one row per candidate (as listed by
-    `verifikasi.selectors.sekolah_rakyat_kandidat`)."""
-    workbook = SafeWorkbook()
-    sheet = workbook.add_sheet("Kandidat Sekolah Rakyat")
-    sheet.append([f"Kandidat Sekolah Rakyat — umur per {tanggal(tanggal_acuan)}"], bold=True)
-    sheet.append(KOLOM_SEKOLAH_RAKYAT, bold=True)
-    for anggota in kandidat:
-        sheet.append(_baris(anggota))
-    return workbook.to_bytes()
+def sekolah_rakyat_xlsx(
+    kandidat: Iterable[Sequence[Any]], *, tanggal_acuan: datetime.date
+) -> Iterator[bytes]:
+    """One sheet, written while it is sent (issue 21): a title row, the headers, one row per
+    candidate (`verifikasi.selectors.sekolah_rakyat_ekspor_baris`, read in chunks, so the
+    rows never all sit in memory)."""
+    judul = [
+        [f"Kandidat Sekolah Rakyat — umur per {tanggal(tanggal_acuan)}"],
+        KOLOM_SEKOLAH_RAKYAT,
+    ]
+    stream = SafeXlsxStream("Kandidat Sekolah Rakyat")
+    return stream.chunks(judul, (_baris(row) for row in kandidat))

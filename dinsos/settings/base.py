@@ -369,6 +369,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "pendamping.tasks.ringkasan_kinerja_task",
         "schedule": 300.0,
     },
+    # Every 5 minutes (issue 21): the next intake's Sekolah Rakyat candidates, so the list
+    # and its export read a summary younger than the setting `ringkasan_umur_menit`.
+    "ringkasan-sekolah-rakyat": {
+        "task": "verifikasi.tasks.sekolah_rakyat_ringkasan_task",
+        "schedule": 300.0,
+    },
     # 06.00 WIB, before the office opens: complaints that passed their deadline overnight
     # reach the koordinator's Beranda by the first look of the day.
     "pengaduan-eskalasi": {

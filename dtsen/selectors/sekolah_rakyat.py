@@ -27,8 +27,9 @@ def anak_dtsen_bukan_kpm(
     """People of the applied DTSEN snapshots born in (lahir_setelah, lahir_sampai] whose
     household desil (the row's desil nasional, as an apply reads it) is ≤ desil_maks and whose
     NIK is no KPM member's. Scoped to the kelurahan of `user`'s areas; a pendamping sees none
-    (they serve only the KPM families assigned to them); `user=None` is the whole office and
-    is used for the quota counts only. Restricted people are left out (UU 27/2022).
+    (they serve only the KPM families assigned to them); `user=None` is the whole office, for
+    the Sekolah Rakyat summary (verifikasi scopes its rows when reading them). Restricted
+    people are left out (UU 27/2022).
 
     "No KPM member" is NOT EXISTS, an anti-join on the unique NIK index: as `NOT IN
     (SELECT nik …)` PostgreSQL could not hash 404.000 NIKs in work_mem and scanned the

@@ -35,13 +35,15 @@ from verifikasi.selectors.riwayat import (
     kunjungan_list,
 )
 from verifikasi.selectors.sekolah_rakyat import (
+    KOLOM_EKSPOR,
     FilterSekolahRakyat,
     KuotaJenjang,
     RingkasSekolahRakyat,
     kelurahan_pilihan,
     sekolah_rakyat_anggota,
+    sekolah_rakyat_anggota_list,
     sekolah_rakyat_dtsen,
-    sekolah_rakyat_jendela,
+    sekolah_rakyat_ekspor_baris,
     sekolah_rakyat_kandidat,
     sekolah_rakyat_kuota,
     sekolah_rakyat_ringkas,
@@ -50,6 +52,7 @@ from verifikasi.selectors.sekolah_rakyat import (
 
 __all__ = [
     "JADWAL_KESEHATAN",
+    "KOLOM_EKSPOR",
     "STATUS_PESERTA",
     "BarisKomitmen",
     "BarisPanel",
@@ -80,8 +83,9 @@ __all__ = [
     "rhk_komitmen",
     "ringkasan_komitmen",
     "sekolah_rakyat_anggota",
+    "sekolah_rakyat_anggota_list",
     "sekolah_rakyat_dtsen",
-    "sekolah_rakyat_jendela",
+    "sekolah_rakyat_ekspor_baris",
     "sekolah_rakyat_kandidat",
     "sekolah_rakyat_kuota",
     "sekolah_rakyat_ringkas",

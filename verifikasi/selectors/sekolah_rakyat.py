@@ -1,9 +1,15 @@
-"""Reads for Sekolah Rakyat candidates (DOMAIN.md §9), always scoped through kpm.access."""
+"""Reads for Sekolah Rakyat candidates (DOMAIN.md §9), always scoped through kpm.access.
+
+The candidates themselves come from the summary of the reference date
+(`RingkasanSekolahRakyat`, issue 21; the views get it from
+`services.sekolah_rakyat_ringkasan_siapkan`); seats, home visits, the user's scope and
+restriction requests are read live.
+"""
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,35 +19,30 @@ from django.db.models import (
     Count,
     F,
     FilteredRelation,
-    Func,
-    IntegerField,
     Q,
     QuerySet,
     Value,
     When,
 )
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from dinsos import hooks
 from dinsos import selectors as dinsos_selectors
+from dinsos.access import scope_kelurahan_ids
 from dinsos.models import User, Wilayah
 from dinsos.pengaturan import today
-from kpm.access import scope_anggota, scope_keluarga
+from kpm.access import exclude_dibatasi, keluarga_dibatasi_ids, scope_anggota, scope_keluarga
 from kpm.models import Anggota, Keluarga
 from verifikasi.models import (
+    BarisSekolahRakyat,
     KandidatSekolahRakyat,
     KuotaSekolahRakyat,
+    RingkasanSekolahRakyat,
 )
-from verifikasi.services import JendelaUsia, jendela_usia
+from verifikasi.services import jendela_usia
 
 R = User.Role
-
-
-class _Umur(Func):
-    """Age in full years on a date: EXTRACT(YEAR FROM AGE(date, tanggal_lahir))."""
-
-    template = "EXTRACT(YEAR FROM AGE(%(expressions)s))::int"
-    output_field = IntegerField()
+SUMBER = BarisSekolahRakyat.Sumber
 
 
 @dataclass(frozen=True)
@@ -53,46 +54,70 @@ class FilterSekolahRakyat:
     is_cadangan: bool | None = None
 
 
-def sekolah_rakyat_jendela(*, on: datetime.date | None = None) -> list[JendelaUsia]:
-    """The age windows in force (DOMAIN.md §9)."""
-    return jendela_usia(dinsos_selectors.pengaturan_semua(on=on or today()))
-
-
 def sekolah_rakyat_kandidat(
-    *, user: User, filters: FilterSekolahRakyat, kuota: list[KuotaJenjang] | None = None
-) -> QuerySet[Anggota]:
-    """DOMAIN.md §9: children of desil 1–2 families (desil 3 as reserve) whose age on the
-    reference date is inside a level's window, with the home visit recorded for that
-    school year, if any (one query). Desil bounds and windows are settings."""
-    pengaturan = dinsos_selectors.pengaturan_semua(on=today())
-    jendela = jendela_usia(pengaturan)
-    utama = int(pengaturan["desil_maks_sekolah_rakyat"])
-    cadangan = int(pengaturan["desil_cadangan_sekolah_rakyat"])
-    ref = Value(filters.tanggal_acuan)
-    children = (
-        scope_anggota(user, Anggota.objects.all())
-        .filter(keluarga__desil__isnull=False, keluarga__desil__lte=cadangan)
-        .filter(**_lahir_dalam_jendela(filters.tanggal_acuan, jendela))
+    *,
+    user: User,
+    filters: FilterSekolahRakyat,
+    ringkasan: RingkasanSekolahRakyat,
+    kuota: list[KuotaJenjang],
+) -> QuerySet[BarisSekolahRakyat]:
+    """DOMAIN.md §9: children of desil 1–2 families (desil 3 as reserve, only for a level
+    whose seats desil 1–2 leave open: issue 20, D5) whose age on the reference date is inside
+    a level's window: the summary's KPM rows the user may see, in the list's order.
+    `sekolah_rakyat_anggota_list` turns a page of rows into members."""
+    terbuka = [k.jenjang for k in kuota if k.is_cadangan_terbuka]
+    rows = _kpm_terlihat(
+        user,
+        BarisSekolahRakyat.objects.filter(
+            Q(is_cadangan=False) | Q(jenjang__in=terbuka), ringkasan=ringkasan, sumber=SUMBER.KPM
+        ),
+    )
+    if filters.kelurahan:
+        rows = rows.filter(kelurahan_id=filters.kelurahan)
+    if filters.pendamping:
+        rows = rows.filter(pendamping_id=filters.pendamping)
+    if filters.jenjang:
+        rows = rows.filter(jenjang=filters.jenjang)
+    if filters.is_cadangan is not None:
+        rows = rows.filter(is_cadangan=filters.is_cadangan)
+    return rows.order_by("urutan")
+
+
+def _kpm_terlihat(user: User, rows: QuerySet[BarisSekolahRakyat]) -> QuerySet[BarisSekolahRakyat]:
+    """`kpm.access.scope_keluarga`'s rule on the summary's copy of each family's kelurahan
+    and pendamping (no join to 100.000 families on every count): restricted families left
+    out (read live), admin every family, operator and koordinator the kelurahan under their
+    areas, a pendamping their own families there. The members shown are checked live again
+    (`sekolah_rakyat_anggota_list`), so a reassignment since the summary was computed
+    changes only counts, until the next computation."""
+    rows = rows.exclude(keluarga_id__in=keluarga_dibatasi_ids())
+    if user.role == R.ADMIN:
+        return rows
+    in_area = rows.filter(kelurahan_id__in=scope_kelurahan_ids(user))
+    if user.role == R.PENDAMPING:
+        return in_area.filter(pendamping=user)
+    if user.role in {R.OPERATOR, R.KOORDINATOR}:
+        return in_area
+    return rows.none()
+
+
+def sekolah_rakyat_anggota_list(
+    *, user: User, baris: Iterable[BarisSekolahRakyat], tahun_ajaran: int
+) -> list[Anggota]:
+    """The members of these summary rows, in their order (one query): each with the
+    summary's `umur`, `jenjang_sr` and `is_cadangan`, the home visit recorded for the school
+    year (`sr_status`, `sr_status_label`, `sr_tanggal_kunjungan`, `sr_is_persetujuan_ortu`),
+    its family, kelurahan, kecamatan, pendamping and pengurus. A member the user no longer
+    sees is left out."""
+    rows = list(baris)
+    members = (
+        scope_anggota(user, Anggota.objects.filter(pk__in=[r.anggota_id for r in rows]))
         .annotate(
-            umur=_Umur(ref, F("tanggal_lahir")),
             kunjungan=FilteredRelation(
-                "sekolah_rakyat",
-                condition=Q(sekolah_rakyat__tahun_ajaran=filters.tanggal_acuan.year),
+                "sekolah_rakyat", condition=Q(sekolah_rakyat__tahun_ajaran=tahun_ajaran)
             ),
         )
         .annotate(
-            jenjang_sr=Case(
-                *(
-                    When(umur__gte=w.usia_min, umur__lte=w.usia_maks, then=Value(w.jenjang))
-                    for w in jendela
-                ),
-                default=Value(""),
-                output_field=CharField(),
-            ),
-            is_cadangan=Case(
-                When(keluarga__desil__gt=utama, then=Value(True)),
-                default=Value(False),
-            ),
             sr_status=F("kunjungan__status"),
             sr_status_label=Case(
                 *(
@@ -105,52 +130,67 @@ def sekolah_rakyat_kandidat(
             sr_tanggal_kunjungan=F("kunjungan__tanggal_kunjungan"),
             sr_is_persetujuan_ortu=F("kunjungan__is_persetujuan_ortu"),
         )
-        .exclude(jenjang_sr="")
+        .select_related("keluarga__kelurahan__parent", "keluarga__pendamping", "keluarga__pengurus")
     )
-    # Issue 20, D5 (DOMAIN.md §3): desil 3 only for a level whose quota desil 1–2 leave open.
-    children = children.filter(
-        Q(is_cadangan=False)
-        | Q(jenjang_sr__in=_jenjang_cadangan_terbuka(filters.tanggal_acuan, kuota))
+    by_pk = {m.pk: m for m in members}
+    result: list[Anggota] = []
+    for row in rows:
+        member = by_pk.get(row.anggota_id)  # type: ignore[arg-type]
+        if member is None:
+            continue
+        member.umur = row.umur  # type: ignore[attr-defined]
+        member.jenjang_sr = row.jenjang  # type: ignore[attr-defined]
+        member.is_cadangan = row.is_cadangan  # type: ignore[attr-defined]
+        result.append(member)
+    return result
+
+
+# The export's columns, read as plain values (no model instances: 25.000 candidates with
+# family, kelurahan, kecamatan, pendamping and pengurus were 175.000 objects, 6 s).
+KOLOM_EKSPOR = (
+    "anggota__nik",
+    "anggota__nama",
+    "anggota__jenis_kelamin",
+    "anggota__tanggal_lahir",
+    "umur",
+    "jenjang",
+    "is_cadangan",
+    "anggota__keluarga__desil",
+    "anggota__keluarga__desil_per",
+    "anggota__keluarga__no_kk",
+    "anggota__keluarga__pengurus__nama",
+    "anggota__keluarga__alamat",
+    "anggota__keluarga__rt",
+    "anggota__keluarga__rw",
+    "anggota__keluarga__kelurahan__nama",
+    "anggota__keluarga__kelurahan__parent__nama",
+    "anggota__keluarga__pendamping__first_name",
+    "anggota__keluarga__pendamping__last_name",
+    "anggota__keluarga__pendamping__username",
+    "kunjungan__status",
+    "kunjungan__tanggal_kunjungan",
+    "kunjungan__is_persetujuan_ortu",
+)
+
+
+def sekolah_rakyat_ekspor_baris(
+    *, user: User, kandidat: QuerySet[BarisSekolahRakyat], tahun_ajaran: int
+) -> Iterator[tuple[Any, ...]]:
+    """The candidates of `kandidat` with their member, family and the home visit of the
+    school year, as `KOLOM_EKSPOR` tuples in the list's order: one statement read 2.000 rows
+    at a time, so an export never holds them all. Members are checked against the user's
+    scope live, as on the list."""
+    rows = (
+        kandidat.filter(anggota__keluarga__in=scope_keluarga(user, Keluarga.objects.all()))
+        .annotate(
+            kunjungan=FilteredRelation(
+                "anggota__sekolah_rakyat",
+                condition=Q(anggota__sekolah_rakyat__tahun_ajaran=tahun_ajaran),
+            )
+        )
+        .values_list(*KOLOM_EKSPOR)
     )
-    if filters.kelurahan:
-        children = children.filter(keluarga__kelurahan_id=filters.kelurahan)
-    if filters.pendamping:
-        children = children.filter(keluarga__pendamping_id=filters.pendamping)
-    if filters.jenjang:
-        children = children.filter(jenjang_sr=filters.jenjang)
-    if filters.is_cadangan is not None:
-        children = children.filter(is_cadangan=filters.is_cadangan)
-    # The pengurus is read for the page only: joined, it was matched for every candidate
-    # before the sort (a hash join over every member of the registry).
-    return (
-        children.select_related("keluarga__kelurahan__parent", "keluarga__pendamping")
-        .prefetch_related("keluarga__pengurus")
-        .order_by("is_cadangan", "keluarga__desil", "keluarga__kelurahan__nama", "nama", "pk")
-    )
-
-
-def _lahir_dalam_jendela(
-    acuan: datetime.date, jendela: list[JendelaUsia]
-) -> dict[str, datetime.date]:
-    """Birth dates that can fall inside any age window on `acuan`, a few days wide on each
-    side: a plain date range the planner can use, so the exact age (AGE() per member) is
-    computed for these children only, not for every member of a desil 1–3 family (6.000
-    families: 170 of 270 ms of the list's query under load). The windows still decide."""
-    if not jendela:
-        return {"pk__in": []}  # type: ignore[dict-item]
-    muda = min(w.usia_min for w in jendela)
-    tua = max(w.usia_maks for w in jendela)
-    return {
-        "tanggal_lahir__lte": _tahun_sebelum(acuan, muda) + datetime.timedelta(days=2),
-        "tanggal_lahir__gt": _tahun_sebelum(acuan, tua + 1) - datetime.timedelta(days=2),
-    }
-
-
-def _tahun_sebelum(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
+    return rows.iterator(chunk_size=2000)
 
 
 @dataclass(frozen=True)
@@ -162,22 +202,30 @@ class RingkasSekolahRakyat:
     dikonfirmasi: int
 
 
-def sekolah_rakyat_ringkas(*, kandidat: QuerySet[Anggota]) -> list[RingkasSekolahRakyat]:
-    """Candidates per kelurahan and pendamping (one GROUP BY over the filtered list)."""
+def sekolah_rakyat_ringkas(
+    *, kandidat: QuerySet[BarisSekolahRakyat], tahun_ajaran: int
+) -> list[RingkasSekolahRakyat]:
+    """Candidates per kelurahan and pendamping (one GROUP BY over the filtered list), with
+    those confirmed by a home visit in the school year."""
+    # Uncorrelated, so PostgreSQL hashes the confirmed children once (as EXISTS it ran a
+    # subplan for each of 25.000 rows at province scale: 60 of 88 ms).
+    dikonfirmasi = KandidatSekolahRakyat.objects.filter(
+        tahun_ajaran=tahun_ajaran, status=KandidatSekolahRakyat.Status.DIKONFIRMASI
+    ).values("anggota_id")
     rows = (
         kandidat.order_by()
-        .values("keluarga__kelurahan__nama", "keluarga__pendamping__first_name")
+        .values("kelurahan__nama", "pendamping__first_name")
         .annotate(
             utama=Count("pk", filter=Q(is_cadangan=False)),
             cadangan=Count("pk", filter=Q(is_cadangan=True)),
-            dikonfirmasi=Count("pk", filter=Q(sr_status=KandidatSekolahRakyat.Status.DIKONFIRMASI)),
+            dikonfirmasi=Count("pk", filter=Q(anggota_id__in=dikonfirmasi)),
         )
-        .order_by("keluarga__kelurahan__nama", "keluarga__pendamping__first_name")
+        .order_by("kelurahan__nama", "pendamping__first_name")
     )
     return [
         RingkasSekolahRakyat(
-            kelurahan=r["keluarga__kelurahan__nama"],
-            pendamping=r["keluarga__pendamping__first_name"] or "(belum ada pendamping)",
+            kelurahan=r["kelurahan__nama"],
+            pendamping=r["pendamping__first_name"] or "(belum ada pendamping)",
             utama=r["utama"],
             cadangan=r["cadangan"],
             dikonfirmasi=r["dikonfirmasi"],
@@ -186,12 +234,21 @@ def sekolah_rakyat_ringkas(*, kandidat: QuerySet[Anggota]) -> list[RingkasSekola
     ]
 
 
-def sekolah_rakyat_anggota(*, user: User, anggota_id: int, tanggal_acuan: datetime.date) -> Anggota:
+def sekolah_rakyat_anggota(
+    *, user: User, anggota_id: int, tanggal_acuan: datetime.date, ringkasan: RingkasanSekolahRakyat
+) -> Anggota:
     """A candidate child the user may see (404 when not visible or not a candidate)."""
     kandidat = sekolah_rakyat_kandidat(
-        user=user, filters=FilterSekolahRakyat(tanggal_acuan=tanggal_acuan)
+        user=user,
+        filters=FilterSekolahRakyat(tanggal_acuan=tanggal_acuan),
+        ringkasan=ringkasan,
+        kuota=sekolah_rakyat_kuota(ringkasan=ringkasan),
     )
-    return get_object_or_404(kandidat, pk=anggota_id)
+    row = get_object_or_404(kandidat, anggota_id=anggota_id)
+    found = sekolah_rakyat_anggota_list(user=user, baris=[row], tahun_ajaran=tanggal_acuan.year)
+    if not found:
+        raise Http404
+    return found[0]
 
 
 def sekolah_rakyat_tercatat(*, anggota: Anggota, tahun_ajaran: int) -> KandidatSekolahRakyat | None:
@@ -227,128 +284,59 @@ class KuotaJenjang:
         return bool(self.sisa)
 
 
-def _dengan_jenjang(rows: QuerySet[Any], acuan: datetime.date, jendela: list[JendelaUsia]) -> Any:
-    """Rows with a `tanggal_lahir`, annotated with `umur` and `jenjang_sr` on `acuan`, those
-    outside every window left out (the same SQL as the KPM list)."""
-    return (
-        rows.annotate(umur=_Umur(Value(acuan), F("tanggal_lahir")))
-        .annotate(
-            jenjang_sr=Case(
-                *(
-                    When(umur__gte=w.usia_min, umur__lte=w.usia_maks, then=Value(w.jenjang))
-                    for w in jendela
-                ),
-                default=Value(""),
-                output_field=CharField(),
-            )
-        )
-        .exclude(jenjang_sr="")
-    )
-
-
-def _anak_dtsen(
-    *, user: User | None, acuan: datetime.date, jendela: list[JendelaUsia], desil_maks: int
-) -> QuerySet[Any] | None:
-    """Children of DTSEN families who are not KPM, from the dtsen app's hook (None when no
-    app provides it): verifikasi is below dtsen in the layers (pyproject.toml), so it reads
-    them through dinsos.hooks.ANAK_DTSEN instead of importing dtsen's models."""
-    providers = hooks.registry.providers(hooks.ANAK_DTSEN)
-    if not providers or not jendela:
-        return None
-    lahir = _lahir_dalam_jendela(acuan, jendela)
-    rows = providers[0](
-        user=user,
-        lahir_setelah=lahir["tanggal_lahir__gt"],
-        lahir_sampai=lahir["tanggal_lahir__lte"],
-        desil_maks=desil_maks,
-    )
-    return _dengan_jenjang(rows, acuan, jendela)  # type: ignore[no-any-return]
+def _baris(ringkasan: RingkasanSekolahRakyat) -> QuerySet[BarisSekolahRakyat]:
+    """The summary's rows, less people whose family asked for a restriction since it was
+    computed (UU 27/2022): DTSEN rows by their NIK and No KK (KPM rows leave them blank;
+    their family is checked by `scope_anggota`)."""
+    return exclude_dibatasi(BarisSekolahRakyat.objects.filter(ringkasan=ringkasan), keluarga=None)
 
 
 def sekolah_rakyat_kuota(
-    *, tanggal_acuan: datetime.date, pengaturan: Mapping[str, Any] | None = None
+    *, ringkasan: RingkasanSekolahRakyat, pengaturan: Mapping[str, Any] | None = None
 ) -> list[KuotaJenjang]:
     """The intake's seats per level next to the desil 1–2 candidates of the whole office
-    (KPM members and DTSEN children outside KPM): three queries, whatever the size.
+    (KPM members and DTSEN children outside KPM, counted with the summary): one query.
     `pengaturan`: the settings in force, when the caller already read them."""
     if pengaturan is None:
         pengaturan = dinsos_selectors.pengaturan_semua(on=today())
-    jendela = jendela_usia(pengaturan)
-    utama_maks = int(pengaturan["desil_maks_sekolah_rakyat"])
     kursi = dict(
-        KuotaSekolahRakyat.objects.filter(tahun_ajaran=tanggal_acuan.year).values_list(
+        KuotaSekolahRakyat.objects.filter(tahun_ajaran=ringkasan.tanggal_acuan.year).values_list(
             "jenjang", "jumlah_kursi"
         )
     )
-    kpm = _dengan_jenjang(
-        Anggota.objects.filter(
-            keluarga__desil__isnull=False, keluarga__desil__lte=utama_maks
-        ).filter(**_lahir_dalam_jendela(tanggal_acuan, jendela)),
-        tanggal_acuan,
-        jendela,
-    )
-    utama: dict[str, int] = {}
-    sumber = [
-        kpm,
-        _anak_dtsen(user=None, acuan=tanggal_acuan, jendela=jendela, desil_maks=utama_maks),
-    ]
-    for rows in sumber:
-        if rows is None:
-            continue
-        for r in rows.order_by().values("jenjang_sr").annotate(n=Count("pk")):
-            utama[r["jenjang_sr"]] = utama.get(r["jenjang_sr"], 0) + r["n"]
     return [
         KuotaJenjang(
             jenjang=w.jenjang,
             label=KandidatSekolahRakyat.Jenjang(w.jenjang).label,
             kursi=kursi.get(w.jenjang),
-            utama=utama.get(w.jenjang, 0),
+            utama=int(ringkasan.utama.get(w.jenjang, 0)),
         )
-        for w in jendela
+        for w in jendela_usia(pengaturan)
     ]
-
-
-def _jenjang_cadangan_terbuka(
-    acuan: datetime.date, kuota: list[KuotaJenjang] | None = None
-) -> list[str]:
-    """Levels whose reserve is open (the caller's quota figures, or computed now)."""
-    if kuota is None:
-        kuota = sekolah_rakyat_kuota(tanggal_acuan=acuan)
-    return [k.jenjang for k in kuota if k.is_cadangan_terbuka]
 
 
 def sekolah_rakyat_dtsen(
     *,
     user: User,
     filters: FilterSekolahRakyat,
+    ringkasan: RingkasanSekolahRakyat,
     kuota: list[KuotaJenjang],
-    pengaturan: Mapping[str, Any] | None = None,
-) -> QuerySet[Any]:
+) -> QuerySet[BarisSekolahRakyat]:
     """DTSEN children outside KPM the user may see, as candidates (desil 1–2) or as reserve
-    (desil 3, only for a level with seats left), with the list's filters; empty when no app
-    provides them or a pendamping filter is set (they have no pendamping yet)."""
-    if pengaturan is None:
-        pengaturan = dinsos_selectors.pengaturan_semua(on=today())
-    jendela = jendela_usia(pengaturan)
-    utama_maks = int(pengaturan["desil_maks_sekolah_rakyat"])
-    rows = _anak_dtsen(
-        user=user,
-        acuan=filters.tanggal_acuan,
-        jendela=jendela,
-        desil_maks=int(pengaturan["desil_cadangan_sekolah_rakyat"]),
-    )
-    if rows is None or filters.pendamping:
-        return Anggota.objects.none()
+    (desil 3, only for a level with seats left), with the list's filters; empty for a
+    pendamping (they serve only the KPM families assigned to them) or with a pendamping
+    filter (these children have no pendamping yet)."""
+    if user.role == R.PENDAMPING or filters.pendamping:
+        return BarisSekolahRakyat.objects.none()
     terbuka = [k.jenjang for k in kuota if k.is_cadangan_terbuka]
-    rows = rows.annotate(
-        is_cadangan=Case(When(desil__gt=utama_maks, then=Value(True)), default=Value(False))
-    ).filter(Q(is_cadangan=False) | Q(jenjang_sr__in=terbuka))
+    rows = _baris(ringkasan).filter(sumber=SUMBER.DTSEN)
+    if user.role != R.ADMIN:
+        rows = rows.filter(kelurahan_id__in=scope_kelurahan_ids(user))
+    rows = rows.filter(Q(is_cadangan=False) | Q(jenjang__in=terbuka))
     if filters.kelurahan:
         rows = rows.filter(kelurahan_id=filters.kelurahan)
     if filters.jenjang:
-        rows = rows.filter(jenjang_sr=filters.jenjang)
+        rows = rows.filter(jenjang=filters.jenjang)
     if filters.is_cadangan is not None:
         rows = rows.filter(is_cadangan=filters.is_cadangan)
-    return rows.select_related("kelurahan").order_by(  # type: ignore[no-any-return]
-        "is_cadangan", "desil", "kelurahan__nama", "nama", "pk"
-    )
+    return rows.annotate(jenjang_sr=F("jenjang")).select_related("kelurahan").order_by("urutan")

@@ -27,6 +27,13 @@ from verifikasi.services.komitmen import (
     usulan_decide,
     usulan_evaluate,
 )
+from verifikasi.services.ringkasan import (
+    sekolah_rakyat_ringkasan_basi,
+    sekolah_rakyat_ringkasan_berkala,
+    sekolah_rakyat_ringkasan_hitung,
+    sekolah_rakyat_ringkasan_siapkan,
+    sekolah_rakyat_snapshot_diterapkan,
+)
 from verifikasi.services.sekolah_rakyat import (
     JendelaUsia,
     jendela_usia,
@@ -59,6 +66,11 @@ __all__ = [
     "persetujuan_sekolah_rakyat",
     "sekolah_rakyat_kunjungan_ajukan",
     "sekolah_rakyat_kunjungan_record",
+    "sekolah_rakyat_ringkasan_basi",
+    "sekolah_rakyat_ringkasan_berkala",
+    "sekolah_rakyat_ringkasan_hitung",
+    "sekolah_rakyat_ringkasan_siapkan",
+    "sekolah_rakyat_snapshot_diterapkan",
     "status_pendidikan",
     "tanggal_acuan_bawaan",
     "tipe_bukti",

@@ -23,6 +23,8 @@ from dinsos.pemrosesan import (
     Pemrosesan,
 )
 from kpm.models import Anggota, Keluarga, Komponen
+from verifikasi.models.ringkasan import BarisSekolahRakyat as BarisSekolahRakyat
+from verifikasi.models.ringkasan import RingkasanSekolahRakyat as RingkasanSekolahRakyat
 
 # DOMAIN.md §4: education is checked per school-age child, health per ibu hamil, anak usia
 # dini, lansia and disabilitas berat. Korban HAM carries no commitment.
