@@ -45,6 +45,7 @@ from dinsos.models import User, Wilayah  # noqa: E402
 from dtsen import services  # noqa: E402
 from dtsen.models import Jenis, MasalahBaris, Penerapan, Snapshot  # noqa: E402
 from dtsen.selectors.dampak import snapshot_dampak  # noqa: E402
+from dtsen.services import partisi  # noqa: E402
 from kpm.models import PerubahanDesil  # noqa: E402
 
 BENCH_USER = "bench-dtsen"
@@ -62,8 +63,10 @@ def cleanup(user: User) -> None:
     PerubahanDesil.objects.filter(sumber__in=sumber).delete()
     penerapan.delete()
     with connection.cursor() as cursor:
-        for table in ("dtsen_dtsenrecord", "dtsen_pbijkrecord", "dtsen_masalahbaris"):
+        for table in ("dtsen_pbijkrecord", "dtsen_masalahbaris"):
             cursor.execute(f"DELETE FROM {table} WHERE snapshot_id = ANY(%s)", [ids])  # noqa: S608
+    for snapshot_id in ids:  # a DTSEN snapshot's records are its partition
+        partisi.hapus(snapshot_id)
     for snapshot in Snapshot.objects.filter(pk__in=ids):
         snapshot.file.delete(save=False)
         if snapshot.laporan:

@@ -65,6 +65,7 @@ from dinsos.models import Pengaturan, User, Wilayah  # noqa: E402
 from dinsos.names import normalize_nama  # noqa: E402
 from dtsen import services  # noqa: E402
 from dtsen.models import Jenis, Rekonsiliasi, Snapshot, Temuan  # noqa: E402
+from dtsen.services import partisi  # noqa: E402
 from dtsen.tasks import rekonsiliasi_run_task  # noqa: E402
 from kpm.models import Anggota, Keluarga  # noqa: E402
 
@@ -299,7 +300,7 @@ DTSEN_COLUMNS = [
 def _snapshot(
     user: User, kota: Wilayah, jenis: str, tanggal: datetime.date, status: str
 ) -> Snapshot:
-    return Snapshot.objects.create(
+    snapshot = Snapshot.objects.create(
         jenis=jenis,
         file=f"bench/{jenis}-{tanggal}.csv",
         nama_file=f"bench-{jenis}-{tanggal}.csv",
@@ -312,6 +313,9 @@ def _snapshot(
         created_by=user,
         baris_valid=0,
     )
+    if jenis == Jenis.DTSEN:  # its records are copied in below, past the loader
+        partisi.siapkan(snapshot.pk)
+    return snapshot
 
 
 def reset() -> None:

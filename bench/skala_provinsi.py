@@ -388,6 +388,10 @@ def _dtsen(target: int) -> None:
             """,
             params,
         )
+        # The snapshots' partitions of the record table (the loader would attach them).
+        from dtsen.services import partisi
+
+        partisi.siapkan_semua()
         # Every KPM member, with the family's desil (a few moved up or missing) ...
         anggota = _run(
             """

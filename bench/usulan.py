@@ -105,6 +105,7 @@ def seed(baris: int, usulan: int, *, reuse: bool, database: str) -> int:
     from dinsos.models import User, Wilayah
     from dinsos.raw_sql import db_table
     from dtsen.models import DtsenRecord, Snapshot
+    from dtsen.services import partisi
     from pemutakhiran.models import BatchSiks, Riwayat, Usulan
 
     call_command("migrate", verbosity=0)
@@ -150,6 +151,7 @@ def seed(baris: int, usulan: int, *, reuse: bool, database: str) -> int:
         baris_valid=baris,
         created_by=operator,
     )
+    partisi.siapkan(snapshot.pk)  # its records are written below, past the loader
     batch = [
         BatchSiks.objects.create(
             bulan=BULAN,

@@ -51,6 +51,9 @@ class HasilBatch:
     valid: int = 0
     rejected: int = 0
     warned: int = 0
+    # (row, NIK) of the rejected rows whose NIK was valid: one NIK twice in a file is a
+    # duplicate even when one copy was rejected for another reason.
+    ditolak_nik: list[tuple[int, str]] = field(default_factory=list)
 
     def csv(self) -> bytes:
         """The frame as CSV for `COPY … (FORMAT csv)`: NULL unquoted empty, '' quoted."""
@@ -82,6 +85,9 @@ class RowChecker:
     TABEL: ClassVar[TabelKolom]
     MODEL: ClassVar[type[models.Model]]
     COPY_COLUMNS: ClassVar[tuple[str, ...]]
+    # Rows loaded into a table of their own, attached as the snapshot's partition at the end
+    # (dtsen.services.partisi); otherwise straight into the model's table.
+    PARTISI: ClassVar[bool] = False
 
     def __init__(
         self,
@@ -152,6 +158,8 @@ class RowChecker:
                 )
             if per_row.record is None:
                 hasil.rejected += 1
+                if per_row.nik:
+                    hasil.ditolak_nik.append((number, per_row.nik))
             else:
                 hasil.records.append(per_row.record)
                 hasil.valid += 1

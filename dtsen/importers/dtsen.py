@@ -218,6 +218,7 @@ TABEL_DTSEN = TabelKolom(
 class DtsenChecker(RowChecker):
     TABEL = TABEL_DTSEN
     MODEL = DtsenRecord
+    PARTISI = True
     COPY_COLUMNS = (
         "snapshot_id",
         "baris",

@@ -329,6 +329,8 @@ class PemeriksaKolom:
                 )
             if per_row.record is None:
                 hasil.rejected += 1
+                if per_row.nik:
+                    hasil.ditolak_nik.append((numbers[position], per_row.nik))
             else:
                 hasil.records.append(per_row.record)
                 hasil.valid += 1

@@ -2,10 +2,13 @@
 on a row naming its best match, never a rejection (two people may share a birth date, a
 kelurahan and a name).
 
-Set-based like the rest of the loader, and linear in the file: one query sorts the
-snapshot's rows into blocks of birth date + kelurahan + the sound of the name's last word (a
-cheap block that keeps a million-row file to a few seconds), and Python scores the pairs
-inside each block with the shared rule (`dinsos.kecocokan`), then one COPY of the warnings.
+Set-based like the rest of the loader, and linear in the file: the rows are put into blocks
+of birth date + kelurahan + the sound of the name's last word by one vectorised group-by of
+the keys gathered while the rows streamed (dtsen.importers.kunci_ganda; the sound is
+PostgreSQL's soundex, dtsen.importers.bunyi), one query streams the rows of the blocks in
+block order, and Python scores the pairs inside each block with the shared rule
+(`dinsos.kecocokan`), then one COPY of the warnings. (The blocks used to be formed in SQL over
+the loaded table: a sort or hash of a million text keys, ~3 s of a million-row import.)
 
 Record-linkage practice bounds the blocks: a block of more than `BLOK_MAKS` rows (a
 synthetic file, a default birth date typed for a whole village) is not compared pair by pair
@@ -19,8 +22,10 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
+import polars as pl
 from django.db import connection
 
 from dinsos import kecocokan
@@ -35,25 +40,18 @@ from dtsen.models import MasalahBaris
 BLOK_MAKS = 50
 FETCH = 10_000
 
-# Rows of blocks with 2..BLOK_MAKS rows, in block order; a larger block sends only its first
-# row with its size, so it is counted without being read.
+# The rows of the blocks with 2..BLOK_MAKS rows, block by block (ganda_blok: row → block).
 _BLOK = """
-    WITH t AS (
-        SELECT baris, nik, nama, tanggal_lahir, jenis_kelamin, kelurahan_id, no_kk,
-            soundex(reverse(split_part(reverse(btrim(nama)), ' ', 1))) AS bunyi
-        FROM {table} WHERE snapshot_id = %(id)s AND tanggal_lahir IS NOT NULL
-    ), u AS (
-        SELECT t.*,
-            count(*) OVER blok AS ukuran,
-            row_number() OVER (blok ORDER BY baris) AS urutan
-        FROM t
-        WINDOW blok AS (PARTITION BY tanggal_lahir, kelurahan_id, bunyi)
-    )
-    SELECT baris, nik, nama, tanggal_lahir, jenis_kelamin, kelurahan_id, no_kk, bunyi, ukuran
-    FROM u
-    WHERE ukuran BETWEEN 2 AND %(maks)s OR (ukuran > %(maks)s AND urutan = 1)
-    ORDER BY tanggal_lahir, kelurahan_id, bunyi, baris
+    SELECT r.baris, r.nik, r.nama, r.tanggal_lahir, r.jenis_kelamin, r.kelurahan_id, r.no_kk,
+        b.blok, b.ukuran
+    FROM {table} r JOIN pg_temp.ganda_blok b USING (baris)
+    WHERE r.snapshot_id = %(id)s
+    ORDER BY b.blok, r.baris
 """
+_BLOK_SIAPKAN = (
+    "DROP TABLE IF EXISTS pg_temp.ganda_blok",
+    "CREATE TEMP TABLE ganda_blok (baris integer, blok integer, ukuran integer) ON COMMIT DROP",
+)
 PESAN = "Mungkin orang yang sama dengan baris {baris} (NIK lain; {pita}): {alasan}"
 
 
@@ -79,8 +77,22 @@ def _orang(row: Sequence[Any]) -> Orang:
 
 
 def _blok(rows: Iterable[Sequence[Any]]) -> Iterable[list[Sequence[Any]]]:
-    for _, blok in itertools.groupby(rows, key=lambda r: (r[3], r[5], r[7])):
+    for _, blok in itertools.groupby(rows, key=itemgetter(7)):
         yield list(blok)
+
+
+def _anggota_blok(kandidat: pl.DataFrame) -> tuple[pl.DataFrame, int, int]:
+    """(row, block, block size) of the blocks to compare, in the order of their keys, and
+    the blocks and rows left out for their size."""
+    calon = kandidat.filter(pl.col("dimuat") & pl.col("lahir").is_not_null())
+    kunci = ["lahir", "kel", "bunyi"]
+    blok = calon.group_by(kunci).agg(ukuran=pl.len()).filter(pl.col("ukuran") > 1)
+    besar = blok.filter(pl.col("ukuran") > BLOK_MAKS)
+    kecil = blok.filter(pl.col("ukuran") <= BLOK_MAKS).sort(kunci).with_row_index("blok")
+    anggota = calon.join(kecil, on=kunci).select(
+        "baris", pl.col("blok").cast(pl.Int32), pl.col("ukuran").cast(pl.Int32)
+    )
+    return anggota, besar.height, int(besar["ukuran"].sum())
 
 
 def _terbaik(
@@ -104,23 +116,30 @@ def _terbaik(
     return best
 
 
-def mark_probable_duplicates(*, snapshot_id: int, record_table: str, kolom: str) -> HasilGanda:
+def mark_probable_duplicates(
+    *, snapshot_id: int, record_table: str, kolom: str, kandidat: pl.DataFrame
+) -> HasilGanda:
     """Warn on every row that is probably the same person as another row under another NIK,
-    naming its best match, in the bands the office proposes for a check."""
+    naming its best match, in the bands the office proposes for a check. `kandidat` are the
+    keys of the rows left after the duplicate-NIK rejection (dtsen.importers.kunci_ganda)."""
     pengaturan = pengaturan_semua()
     aturan = Aturan.dari(pengaturan["pencocokan_bobot"], pengaturan["pencocokan_ambang"])
     usulan = set(pengaturan["pencocokan_pita_usulan"])
     warnings: list[tuple[object, ...]] = []
-    blok_dilewati = baris_dilewati = 0
+    anggota, blok_dilewati, baris_dilewati = _anggota_blok(kandidat)
+    if anggota.is_empty():
+        return HasilGanda(0, blok_dilewati, baris_dilewati)
+    with connection.cursor() as cursor:
+        for sql in _BLOK_SIAPKAN:
+            cursor.execute(sql)
+        with cursor.copy("COPY pg_temp.ganda_blok (baris, blok, ukuran) FROM STDIN") as copy:
+            for row in anggota.iter_rows():
+                copy.write_row(row)
+        cursor.execute("ANALYZE pg_temp.ganda_blok")
     with connection.chunked_cursor() as cursor:
-        cursor.execute(_BLOK.format(table=record_table), {"id": snapshot_id, "maks": BLOK_MAKS})
+        cursor.execute(_BLOK.format(table=record_table), {"id": snapshot_id})
         rows = itertools.chain.from_iterable(iter(lambda: cursor.fetchmany(FETCH), []))
         for blok in _blok(rows):
-            ukuran = blok[0][8]
-            if ukuran > BLOK_MAKS:
-                blok_dilewati += 1
-                baris_dilewati += ukuran
-                continue
             nik = {r[0]: r[1] for r in blok}
             for baris, (hasil, other) in _terbaik(blok, aturan=aturan, usulan=usulan).items():
                 alasan = "; ".join(hasil.teks) or "nama dan tanggal lahir sama"

@@ -22,7 +22,6 @@ from dinsos.errors import DomainError
 from dinsos.kode_wilayah import KOLOM_WILAYAH, SAMPEL_DETEKSI, PenentuWilayah, Sistem
 from dinsos.models import Wilayah
 from dinsos.pengaturan import today
-from dinsos.raw_sql import db_table
 from dinsos.spreadsheet import (
     Batas,
     FileDitolak,
@@ -40,10 +39,11 @@ from dtsen.importers.checker import (
     kode_wilayah_field,
 )
 from dtsen.importers.columns import HasilPencocokan, canonical, find_header_row, match_headers
+from dtsen.importers.kunci_ganda import KunciGanda
 from dtsen.importers.report import write_report
 from dtsen.lock_objects import snapshot_load_lock
 from dtsen.models import MasalahBaris, PemetaanKolom, Snapshot
-from dtsen.services import ganda_mungkin
+from dtsen.services import ganda_mungkin, ganda_nik, partisi
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +51,6 @@ BATCH = 10_000
 HEADER_SEARCH_ROWS = 10  # title rows above the header are skipped
 PROGRES_MEMBACA = 99  # 100 only when the snapshot is ready
 MASALAH_COLUMNS = ("snapshot_id", "baris", "kolom", "pesan", "is_peringatan", "nik")
-GANDA_TAMPIL = 10  # other rows named in a duplicate-NIK message
 
 
 def batas_file() -> Batas:
@@ -110,17 +109,27 @@ class Loader:
         self.snapshot = snapshot
         self.peta = {canonical(h): f for h, f in (peta or {}).items()}
         self.checker_class = CHECKERS[snapshot.jenis]
-        self.record_table = self.checker_class.MODEL._meta.db_table
+        # DTSEN rows go into a loose table attached as the snapshot's partition at the end.
+        self.partisi = self.checker_class.PARTISI
+        self.record_table = (
+            partisi.nama(snapshot.pk) if self.partisi else self.checker_class.MODEL._meta.db_table
+        )
         self.abaikan = abaikan_kolom_tak_dikenal
         self.durasi: dict[str, float] = {}
         self._pending: list[tuple[int, Row]] = []  # rows read while looking for the header
+        # The duplicate checks' keys of every row, and the rows loaded (dtsen.services.ganda_*).
+        self.kunci = KunciGanda(self.checker_class.COPY_COLUMNS)
+        self.dimuat = 0
 
     def purge(self) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"DELETE FROM {self.record_table} WHERE snapshot_id = %(id)s",  # noqa: S608
-                {"id": self.snapshot.pk},
-            )
+        if self.partisi:
+            partisi.hapus(self.snapshot.pk)
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"DELETE FROM {self.record_table} WHERE snapshot_id = %(id)s",  # noqa: S608
+                    {"id": self.snapshot.pk},
+                )
         MasalahBaris.objects.filter(snapshot=self.snapshot).delete()
 
     def run(self) -> None:
@@ -159,6 +168,8 @@ class Loader:
                 if len(self._pending) >= SAMPEL_DETEKSI:
                     break
             penentu.detect(checker.wilayah_cells(cells) for _, cells in self._pending)
+            if self.partisi:
+                partisi.tabel_muat_buat(self.snapshot.pk)
             pemilah = PemilahRingkasan(
                 identitas=[cocok.posisi[f] for f in IDENTITAS_FIELDS if f in cocok.posisi]
             )
@@ -177,14 +188,17 @@ class Loader:
         )
         self._finish(cocok)
         self.durasi["total"] = time.perf_counter() - started
-        _update(
-            self.snapshot,
-            status=Snapshot.Status.SIAP_DITINJAU,
-            tahap="Selesai",
-            progres=100,
-            progres_pada=timezone.now(),
-            durasi={k: round(v, 2) for k, v in self.durasi.items()},
-        )
+        with transaction.atomic():
+            if self.partisi:  # the rows become the snapshot's partition with its new status
+                partisi.pasang(self.snapshot.pk)
+            _update(
+                self.snapshot,
+                status=Snapshot.Status.SIAP_DITINJAU,
+                tahap="Selesai",
+                progres=100,
+                progres_pada=timezone.now(),
+                durasi={k: round(v, 2) for k, v in self.durasi.items()},
+            )
         logger.info(
             "snapshot %s dimuat: %s dibaca, %s valid, %s ditolak",
             self.snapshot.pk,
@@ -249,6 +263,7 @@ class Loader:
             nonlocal read, valid, rejected, warned, t_check, t_load
             t0 = time.perf_counter()
             hasil = checker.check_batch(numbers, batch)
+            self.kunci.tambah(hasil)
             t1 = time.perf_counter()
             t_check += t1 - t0
             read += len(batch)
@@ -279,6 +294,7 @@ class Loader:
                 gc.enable()
         total = time.perf_counter() - loop_started
         self.durasi.update(baca=total - t_check - t_load, validasi=t_check, muat=t_load)
+        self.dimuat = valid
         if read == 0:
             raise FileDitolak("File tidak berisi baris data (hanya judul kolom).")
 
@@ -310,74 +326,40 @@ class Loader:
     def _finish(self, cocok: HasilPencocokan) -> None:
         t0 = time.perf_counter()
         _update(self.snapshot, tahap="Mencari NIK ganda", progres_pada=timezone.now())
+        sid, table, kolom = self.snapshot.pk, self.record_table, cocok.header["nik"]
+        kunci = self.kunci.frame()
         with transaction.atomic():
-            self._mark_duplicates(cocok.header["nik"])
-            ganda = ganda_mungkin.mark_probable_duplicates(
-                snapshot_id=self.snapshot.pk,
-                record_table=self.record_table,
-                kolom=cocok.header["nik"],
+            if self.partisi:
+                partisi.statistik(sid)
+            ganda_nik.siapkan_sesi()
+            dihapus, kandidat = ganda_nik.mark_duplicates(
+                snapshot_id=sid, record_table=table, kolom=kolom, kunci=kunci
             )
-            self._count()
+            del kunci
+            ganda = ganda_mungkin.mark_probable_duplicates(
+                snapshot_id=sid, record_table=table, kolom=kolom, kandidat=kandidat
+            )
+            del kandidat
+            rejected, warned = ganda_nik.hitung(snapshot_id=sid)
+            _update(
+                self.snapshot,
+                baris_valid=self.dimuat - dihapus,
+                baris_ditolak=rejected,
+                baris_peringatan=warned,
+            )
             pembacaan = {**self.snapshot.pembacaan, "ganda_mungkin": ganda.ringkasan()}
             _update(self.snapshot, pembacaan=pembacaan)
         self.durasi["ganda"] = time.perf_counter() - t0
+        if self.partisi:
+            t0 = time.perf_counter()
+            _update(self.snapshot, tahap="Menyusun indeks", progres_pada=timezone.now())
+            with transaction.atomic():
+                partisi.indeks_bangun(self.snapshot.pk)
+            self.durasi["indeks"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         _update(self.snapshot, tahap="Menulis laporan masalah", progres_pada=timezone.now())
         self._write_report()
         self.durasi["laporan"] = time.perf_counter() - t0
-
-    def _mark_duplicates(self, nik_header: str) -> None:
-        """Reject every copy of a NIK that appears on more than one row, naming the others."""
-        masalah = db_table(MasalahBaris)
-        sql = f"""
-            WITH semua AS (
-                SELECT nik, baris FROM {self.record_table} WHERE snapshot_id = %(id)s
-                UNION
-                SELECT nik, baris FROM {masalah}
-                WHERE snapshot_id = %(id)s AND nik <> '' AND NOT is_peringatan
-            ),
-            ganda AS (
-                SELECT nik, array_agg(baris ORDER BY baris) AS daftar
-                FROM semua GROUP BY nik HAVING count(*) > 1
-            ),
-            tandai AS (
-                INSERT INTO {masalah}
-                    (snapshot_id, baris, kolom, pesan, is_peringatan, nik)
-                SELECT %(id)s, s.baris, %(kolom)s,
-                    'NIK ganda dalam file: juga di baris '
-                    || array_to_string((array_remove(g.daftar, s.baris))[1:%(tampil)s], ', ')
-                    || CASE WHEN cardinality(g.daftar) - 1 > %(tampil)s
-                        THEN ' dan ' || (cardinality(g.daftar) - 1 - %(tampil)s) || ' baris lain'
-                        ELSE '' END,
-                    false, s.nik
-                FROM ganda g JOIN semua s USING (nik)
-                RETURNING 1
-            )
-            DELETE FROM {self.record_table} r USING ganda g
-            WHERE r.snapshot_id = %(id)s AND r.nik = g.nik
-        """  # noqa: S608
-        with connection.cursor() as cursor:
-            cursor.execute(
-                sql, {"id": self.snapshot.pk, "kolom": nik_header, "tampil": GANDA_TAMPIL}
-            )
-
-    def _count(self) -> None:
-        """Exact counts from the tables, after duplicates moved rows from valid to rejected."""
-        masalah = db_table(MasalahBaris)
-        sql = f"""
-            SELECT
-                (SELECT count(*) FROM {self.record_table} WHERE snapshot_id = %(id)s),
-                (SELECT count(DISTINCT baris) FROM {masalah}
-                 WHERE snapshot_id = %(id)s AND NOT is_peringatan),
-                (SELECT count(DISTINCT m.baris) FROM {masalah} m
-                 WHERE m.snapshot_id = %(id)s AND m.is_peringatan AND NOT EXISTS (
-                    SELECT 1 FROM {masalah} x WHERE x.snapshot_id = %(id)s
-                    AND x.baris = m.baris AND NOT x.is_peringatan))
-        """  # noqa: S608
-        with connection.cursor() as cursor:
-            cursor.execute(sql, {"id": self.snapshot.pk})
-            valid, rejected, warned = cursor.fetchone()
-        _update(self.snapshot, baris_valid=valid, baris_ditolak=rejected, baris_peringatan=warned)
 
     def _write_report(self) -> None:
         problems = (

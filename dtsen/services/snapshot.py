@@ -19,7 +19,8 @@ from dinsos.models import AuditEvent, User, Wilayah
 from dinsos.pengaturan import today
 from dtsen.importers import CHECKERS
 from dtsen.importers.columns import ABAIKAN, canonical
-from dtsen.models import DtsenRecord, Jenis, MasalahBaris, PbiJkRecord, PemetaanKolom, Snapshot
+from dtsen.models import Jenis, MasalahBaris, PbiJkRecord, PemetaanKolom, Snapshot
+from dtsen.services import partisi
 
 logger = logging.getLogger(__name__)
 HASH_CHUNK = 1 << 20
@@ -243,8 +244,10 @@ def snapshot_cancel(*, snapshot: Snapshot, user: User) -> Snapshot:
         raise DomainError("Snapshot yang sudah diterapkan tidak bisa dibatalkan.")
     if locked.status in {Snapshot.Status.DIBATALKAN}:
         raise DomainError("Snapshot ini sudah dibatalkan.")
-    model = DtsenRecord if locked.jenis == Jenis.DTSEN else PbiJkRecord
-    model.objects.filter(snapshot=locked).delete()
+    if locked.jenis == Jenis.DTSEN:
+        partisi.kosongkan(locked.pk)
+    else:
+        PbiJkRecord.objects.filter(snapshot=locked).delete()
     MasalahBaris.objects.filter(snapshot=locked).delete()
     locked.status = Snapshot.Status.DIBATALKAN
     locked.tahap = ""

@@ -19,6 +19,7 @@ from bench.gen_dtsen import generate
 from dinsos.celery import app as celery_app
 from dtsen import services, tasks
 from dtsen.models import DtsenRecord, Jenis, Snapshot
+from dtsen.services import partisi
 from dtsen.tasks import snapshot_load_rows_task
 from kpm.models import Keluarga
 from tests.conftest import _database_url_for_worker, spawn_celery_worker, wait_until
@@ -100,10 +101,11 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait(timeout=30)
 
 
-def _loaded_rows(snapshot: Snapshot) -> tuple[int, int]:
+def _loaded_rows(snapshot: Snapshot, table: str = "dtsen_dtsenrecord") -> tuple[int, int]:
+    """Rows of the snapshot in the record table (or in its loading table, `partisi.nama`)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*), count(DISTINCT baris) FROM dtsen_dtsenrecord WHERE snapshot_id = %s",
+            f"SELECT count(*), count(DISTINCT baris) FROM {table} WHERE snapshot_id = %s",  # noqa: S608
             [snapshot.pk],
         )
         return cursor.fetchone()
@@ -136,11 +138,13 @@ def test_a_worker_killed_mid_load_leaves_a_rerunnable_snapshot(admin, kota_metro
         worker.wait(timeout=10)
     finally:
         _stop(worker)
-    # then: half-loaded rows are there, but nothing is applied and nothing else changed
+    # then: half-loaded rows are in the snapshot's loading table, none in the record table
+    # others read; nothing is applied and nothing else changed
     snapshot.refresh_from_db()
-    partial, _ = _loaded_rows(snapshot)
+    partial, _ = _loaded_rows(snapshot, table=partisi.nama(snapshot.pk))
     assert snapshot.status == Snapshot.Status.DIBACA
     assert 0 < partial < KILL_ROWS
+    assert _loaded_rows(snapshot) == (0, 0)
     assert not snapshot.is_aktif
     assert Keluarga.objects.get(pk=keluarga.pk).desil == 7
 

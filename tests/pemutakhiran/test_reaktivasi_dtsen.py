@@ -12,6 +12,7 @@ from dinsos.pengaturan import today
 from dinsos.selectors import beranda_items
 from dtsen.models import DtsenRecord, Snapshot
 from dtsen.models import Jenis as JenisSnapshot
+from dtsen.services import partisi
 from pemutakhiran.models import Jenis, Status, Usulan
 from pemutakhiran.selectors import UsulanFilter, usulan_list
 
@@ -52,6 +53,7 @@ def _snapshot_dtsen(*, tanggal, niks, oleh, wilayah, status=Snapshot.Status.DITE
         applied_by=oleh,
         applied_at=timezone.now(),
     )
+    partisi.siapkan(snapshot.pk)  # records written past the loader need their partition
     DtsenRecord.objects.bulk_create(
         DtsenRecord(
             snapshot=snapshot,

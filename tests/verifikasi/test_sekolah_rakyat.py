@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from dinsos.models import AuditEvent, Pengaturan
 from dtsen.models import DtsenRecord, Snapshot
 from dtsen.models import Jenis as JenisSnapshot
+from dtsen.services import partisi
 from kpm.models import Anggota
 from tests.factories import AnggotaFactory, keluarga_with_pengurus
 from tests.verifikasi.empat_mata import empat_mata_mati  # noqa: F401  (issue 20)
@@ -174,6 +175,7 @@ def _dtsen_aktif(kota_metro, oleh, rows, *, status=Snapshot.Status.DITERAPKAN, s
         wilayah=wilayah, status=status, created_by=oleh, applied_by=oleh,
         applied_at=timezone.now(),
     )  # fmt: skip
+    partisi.siapkan(snapshot.pk)  # records written past the loader need their partition
     DtsenRecord.objects.bulk_create(
         DtsenRecord(
             snapshot=snapshot,
