@@ -15,6 +15,7 @@ from dtsen.selectors.snapshot import (
     perubahan_desil_detail,
     perubahan_desil_ringkasan,
     snapshot_aktif,
+    snapshot_aktif_ids,
     snapshot_list,
     snapshot_pembanding_list,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "perubahan_desil_detail",
     "perubahan_desil_ringkasan",
     "snapshot_aktif",
+    "snapshot_aktif_ids",
     "snapshot_list",
     "snapshot_pembanding_list",
 ]

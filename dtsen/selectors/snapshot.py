@@ -68,6 +68,20 @@ def snapshot_aktif(*, jenis: str, wilayah: Wilayah) -> Snapshot | None:
     ).first()
 
 
+def snapshot_aktif_ids(*, jenis: str = Jenis.DTSEN) -> list[int]:
+    """The applied snapshots of a kind, every area (1 query).
+
+    Read them first and filter the record table with the ids as values: DTSEN records are
+    partitioned per snapshot, and only a literal list lets PostgreSQL read just those
+    partitions. Given `snapshot_id IN (SELECT …)` or a join with the snapshots, it planned a
+    scan of every snapshot ever loaded (the history grows by one each month)."""
+    return list(
+        Snapshot.objects.filter(jenis=jenis, status=Snapshot.Status.DITERAPKAN)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def penerapan_list(*, snapshot: Snapshot) -> list[Penerapan]:
     """The snapshot's applies (proposed, done, undone, refused), newest first, with who
     proposed, approved and undid them."""

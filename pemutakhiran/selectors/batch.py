@@ -13,7 +13,7 @@ from dinsos import selectors as dinsos_selectors
 from dinsos.identity import nik_problem, no_kk_problem
 from dinsos.models import User, Wilayah
 from dinsos.pengaturan import today
-from dtsen.models import DtsenRecord, Snapshot
+from dtsen.models import DtsenRecord
 from dtsen.models import Jenis as JenisSnapshot
 from dtsen.selectors.siks import (
     NIK_GANDA_DI_DAFTAR,
@@ -22,6 +22,7 @@ from dtsen.selectors.siks import (
     reaktivasi_alasan_waktu,
     reaktivasi_sebelumnya,
 )
+from dtsen.selectors.snapshot import snapshot_aktif_ids
 from pemutakhiran.access import scope_usulan
 from pemutakhiran.models import BatchSiks, Bukti, Jenis, Status, Usulan
 
@@ -70,10 +71,9 @@ def calon_kiriman(*, user: User, bulan: datetime.date, jenis: str) -> list[Usula
 
 
 def nik_di_dtsen_aktif(niks: list[str]) -> set[str]:
-    """The NIKs present in an applied (active) DTSEN snapshot (1 query)."""
-    aktif = Snapshot.objects.filter(
-        jenis=JenisSnapshot.DTSEN, status=Snapshot.Status.DITERAPKAN
-    ).values("pk")
+    """The NIKs present in an applied (active) DTSEN snapshot (2 queries: the snapshots'
+    ids first, so that only their partitions are read, dtsen.selectors.snapshot_aktif_ids)."""
+    aktif = snapshot_aktif_ids(jenis=JenisSnapshot.DTSEN)
     return set(
         DtsenRecord.objects.filter(snapshot_id__in=aktif, nik__in=niks).values_list(
             "nik", flat=True

@@ -21,20 +21,22 @@ from dinsos.errors import DomainError
 from dinsos.formatting import bulan_tahun
 from dinsos.models import AuditEvent, User
 from dinsos.raw_sql import db_table
-from dtsen.models import DtsenRecord, Snapshot
+from dtsen.models import DtsenRecord
+from dtsen.models import Jenis as JenisSnapshot
+from dtsen.selectors.snapshot import snapshot_aktif_ids
 from pemutakhiran.exporters import batch_workbook
 from pemutakhiran.models import BatchSiks, Jenis, Riwayat, Status, Usulan
 from pemutakhiran.selectors.batch import CalonKiriman, batch_periksa
 
 # The desil each sent proposal starts from: its person's in the active DTSEN snapshot (a
-# re-survey or an objection is answered when the next snapshot shows another one).
+# re-survey or an objection is answered when the next snapshot shows another one). The
+# active snapshots' ids are values, so only their partitions are read (snapshot_aktif_ids).
 _DESIL_AWAL = f"""
     UPDATE {db_table(Usulan)} u SET desil_awal = r.desil
     FROM (
         SELECT DISTINCT ON (x.nik) x.nik, x.desil_nasional AS desil
         FROM {db_table(DtsenRecord)} x
-        JOIN {db_table(Snapshot)} s ON s.id = x.snapshot_id
-        WHERE s.jenis = 'dtsen' AND s.status = 'diterapkan' AND x.nik = ANY(%(nik)s)
+        WHERE x.snapshot_id = ANY(%(aktif)s) AND x.nik = ANY(%(nik)s)
         ORDER BY x.nik, x.baris
     ) r
     WHERE u.batch_id = %(batch)s AND u.nik = r.nik
@@ -99,7 +101,14 @@ def batch_ekspor(*, bulan: datetime.date, jenis: str, oleh: User) -> BatchSiks:
     ids = [u.pk for u in rows]
     Usulan.objects.filter(pk__in=ids).update(status=Status.DIKIRIM, batch=batch, updated_at=now)
     with connection.cursor() as cursor:
-        cursor.execute(_DESIL_AWAL, {"nik": [u.nik for u in rows], "batch": batch.pk})
+        cursor.execute(
+            _DESIL_AWAL,
+            {
+                "aktif": snapshot_aktif_ids(jenis=JenisSnapshot.DTSEN),
+                "nik": [u.nik for u in rows],
+                "batch": batch.pk,
+            },
+        )
     catatan = f"Dikirim dalam kiriman SIKS-NG {bulan_tahun(bulan)} (#{batch.pk})."
     Riwayat.objects.bulk_create(
         Riwayat(usulan_id=pk, dari=Status.DISETUJUI, ke=Status.DIKIRIM, catatan=catatan, oleh=oleh)
