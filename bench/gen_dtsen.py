@@ -8,7 +8,9 @@ date and sex (DOMAIN.md §8) and are unique; No KK start with the kecamatan code
 region codes in the BPS system (DTSEN's own, default) or Kemendagri; one desil per family.
 `--dirty` is the share of rows that carry one of the data-quality problems the importer
 reports (bad or numeric NIK, short No KK, impossible date, sex against NIK, desil 11,
-unknown wilayah code, duplicate NIK). The output is the same for the same `--seed`.
+unknown wilayah code, duplicate NIK). `--ganda 0.3` makes 30% of the rows reuse an earlier
+row's NIK and `--nik-sama 100000` puts one NIK on 100.000 rows (the duplicate check's worst
+cases). The output is the same for the same `--seed`.
 """
 
 from __future__ import annotations
@@ -441,6 +443,30 @@ def write_xlsx(path: Path, headers: list[str], rows: Iterator[list[object]]) -> 
     workbook.close()
 
 
+def gandakan(
+    rows: Iterator[list[object]], *, count: int, ganda: float, nik_sama: int, seed: int
+) -> Iterator[list[object]]:
+    """The in-file duplicate worst cases (issue 21): with `ganda`, that share of rows takes
+    the NIK of an earlier row (a pool of 10.000 recent NIKs: mostly pairs and triples); with
+    `nik_sama`, that many rows spread evenly over the file carry one NIK."""
+    rng = random.Random(seed + 21)
+    pool: list[object] = []
+    langkah = max(1, count // nik_sama) if nik_sama else 0
+    sama: object = None
+    for i, row in enumerate(rows):
+        if langkah and i % langkah == 0 and i // langkah < nik_sama:
+            if sama is None:
+                sama = row[0]
+            row[0] = sama
+        elif pool and rng.random() < ganda:
+            row[0] = pool[rng.randrange(len(pool))]
+        elif len(pool) < 10_000:
+            pool.append(row[0])
+        else:
+            pool[rng.randrange(10_000)] = row[0]
+        yield row
+
+
 def generate(
     *,
     rows: int,
@@ -451,15 +477,20 @@ def generate(
     kode: str = "bps",
     jenis: str = "dtsen",
     delimiter: str = "|",
+    ganda: float = 0.0,
+    nik_sama: int = 0,
 ) -> Path:
     """Write `rows` person rows to `out` and return the path."""
     out.parent.mkdir(parents=True, exist_ok=True)
     gen = Generator(seed=seed, dirty=dirty, kode=kode, jenis=jenis, xlsx=fmt == "xlsx")
     headers = DTSEN_HEADERS if jenis == "dtsen" else PBIJK_HEADERS
+    stream = gen.rows(rows)
+    if ganda or nik_sama:
+        stream = gandakan(stream, count=rows, ganda=ganda, nik_sama=nik_sama, seed=seed)
     if fmt == "xlsx":
-        write_xlsx(out, headers, gen.rows(rows))
+        write_xlsx(out, headers, stream)
     else:
-        write_csv(out, headers, gen.rows(rows), delimiter)
+        write_csv(out, headers, stream, delimiter)
     return out
 
 
@@ -473,6 +504,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kode", choices=("bps", "kemendagri"), default="bps")
     parser.add_argument("--jenis", choices=("dtsen", "pbijk"), default="dtsen")
     parser.add_argument("--delimiter", default="|", help="CSV only: | (DTSEN v3), ; or ,")
+    parser.add_argument("--ganda", type=float, default=0.0, help="share of rows reusing a NIK")
+    parser.add_argument("--nik-sama", type=int, default=0, help="rows carrying one NIK")
     args = parser.parse_args(argv)
     path = generate(
         rows=args.rows,
@@ -483,6 +516,8 @@ def main(argv: list[str] | None = None) -> int:
         kode=args.kode,
         jenis=args.jenis,
         delimiter=args.delimiter,
+        ganda=args.ganda,
+        nik_sama=args.nik_sama,
     )
     print(f"{args.rows} baris ditulis ke {path} ({path.stat().st_size / 1e6:.1f} MB)")
     return 0
