@@ -8,11 +8,17 @@ such as `python -m dinsos.devstack`, and a default here would leak into their ch
 from __future__ import annotations
 
 import json
+import logging
+from collections.abc import Callable
 from typing import Any
 
 from celery import Celery, Task
+from django.db import transaction
+from kombu.exceptions import OperationalError as BrokerError
 
 from dinsos.log_filters import contains_identifier
+
+logger = logging.getLogger(__name__)
 
 
 class IdentifierInTaskArguments(ValueError):
@@ -37,3 +43,39 @@ class DinsosTask(Task):  # type: ignore[misc]
 app = Celery("dinsos", task_cls=DinsosTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+# --- Jobs behind a row the browser polls (imports, reports) -------------------------------
+class TugasBaris(DinsosTask):
+    """A task whose first argument is the id of the row its page polls (an upload, a
+    report): an error it does not retry marks that row failed (`tandai_gagal`), so the page
+    stops waiting and offers to run it again."""
+
+    abstract = True
+
+    def tandai_gagal(self, objek_id: int, exc: BaseException) -> None:
+        raise NotImplementedError
+
+    def on_failure(
+        self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any
+    ) -> None:
+        objek_id = args[0] if args else None
+        if isinstance(objek_id, int):
+            self.tandai_gagal(objek_id, exc)
+
+
+def antrekan_setelah_commit(
+    task: Task, objek_id: int, *, tidak_tersedia: Callable[[int], None]
+) -> None:
+    """Queue `task(objek_id)` once the current transaction commits. With the broker down
+    the message never leaves: `tidak_tersedia(objek_id)` marks the row (failed, re-runnable)
+    at once, so its page says the queue is unavailable instead of waiting forever."""
+
+    def send() -> None:
+        try:
+            task.delay(objek_id)
+        except BrokerError as exc:
+            logger.warning("tugas %s untuk %s tidak bisa diantrekan: %s", task.name, objek_id, exc)
+            tidak_tersedia(objek_id)
+
+    transaction.on_commit(send)

@@ -12,7 +12,7 @@ from dinsos import hooks
 from dinsos import services as dinsos_services
 from dinsos.access import scope_kelurahan_ids
 from dinsos.models import AuditEvent, User
-from kpm.models import Anggota, Keluarga, PermintaanPembatasan
+from kpm.models import Anggota, Keluarga, PermintaanPembatasan, UnggahanPenyaluran
 
 M = TypeVar("M", bound=Model)
 
@@ -156,3 +156,34 @@ def access_pembatasan(
         raise PermissionDenied
     dinsos_services.audit_record(user=user, action=AuditEvent.Action.VIEW, obj=permintaan)
     return permintaan
+
+
+# --- Payout lists uploaded in the browser (issue 20, RHK 1) --------------------------------
+PENGUNGGAH_PENYALURAN = frozenset({User.Role.ADMIN, User.Role.OPERATOR})
+
+
+def can_unggah_penyaluran(user: User) -> bool:
+    return user.role in PENGUNGGAH_PENYALURAN
+
+
+def scope_unggahan_penyaluran(
+    user: User, unggahan: QuerySet[UnggahanPenyaluran]
+) -> QuerySet[UnggahanPenyaluran]:
+    """Uploaded payout lists `user` may see: an admin every one, an operator their own (the
+    checked rows point at families of their areas only); nobody else."""
+    if user.role == User.Role.ADMIN:
+        return unggahan
+    if user.role == User.Role.OPERATOR:
+        return unggahan.filter(diunggah_oleh=user)
+    return unggahan.none()
+
+
+def access_unggahan_penyaluran(user: User, unggahan_id: int) -> UnggahanPenyaluran:
+    """An uploaded payout list `user` may see and act on (403 by role, 404 otherwise). Not
+    audited here: the page shows counts and masked errors, the services audit each step."""
+    if not can_unggah_penyaluran(user):
+        raise PermissionDenied
+    visible = scope_unggahan_penyaluran(user, UnggahanPenyaluran.objects.all())
+    return get_object_or_404(
+        visible.select_related("diunggah_oleh", "diterapkan_oleh"), pk=unggahan_id
+    )

@@ -6,6 +6,7 @@ import datetime
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 
 from dinsos.formatting import bulan_tahun
 from dinsos.forms import (
@@ -21,6 +22,10 @@ from dinsos.identity import (
     parse_nik,
     parse_no_kk,
 )
+from dinsos.spreadsheet import FileDitolak, upload_path
+from dinsos.spreadsheet.base import MSG_KOSONG
+from kpm.importers.kolom import KolomTidakLengkap
+from kpm.importers.penyaluran import penyaluran_pintu
 from kpm.models import Anggota, Keluarga, Komponen, PermintaanPembatasan
 from kpm.selectors import DESIL_KOSONG, SORTS, STATUS_DIDAMPINGI, KeluargaFilter, PilihanFilter
 
@@ -345,3 +350,35 @@ class PembatasanCabutForm(BootstrapFormMixin, forms.Form):
         max_length=1000,
         error_messages={"required": "Wajib diisi."},
     )
+
+
+# --- Payout lists (issue 20, RHK 1) ---------------------------------------------------------
+class PenyaluranUnggahForm(BootstrapFormMixin, forms.Form):
+    """The bank/Pos distribution list: checked at the door (a spreadsheet, with a header row
+    holding the required columns) before anything is stored."""
+
+    berkas = forms.FileField(
+        label="Daftar penyaluran",
+        help_text=(
+            "Excel (.xlsx atau .xls), LibreOffice (.ods) atau CSV. Kolom: NIK atau NO KK, "
+            "TAHAP, TAHUN, NOMINAL, STATUS (TERSALUR/GAGAL), ALASAN (wajib bila GAGAL), "
+            "PENYALUR (boleh kosong). Format kolom NIK/NO KK sebagai Teks."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.ods,.csv,.txt"}),
+        error_messages={"empty": MSG_KOSONG, "required": "Pilih file daftar penyaluran."},
+    )
+
+    def clean_berkas(self) -> Any:
+        berkas = self.cleaned_data["berkas"]
+        batas = settings.PENYALURAN_UPLOAD_MAX_BYTES
+        if berkas.size > batas:
+            mb = 1024 * 1024
+            raise forms.ValidationError(
+                f"File terlalu besar ({berkas.size / mb:.0f} MB); batasnya {batas / mb:.0f} MB."
+            )
+        try:
+            with upload_path(berkas) as path:
+                penyaluran_pintu(path)
+        except (FileDitolak, KolomTidakLengkap) as e:
+            raise forms.ValidationError(e.message) from e
+        return berkas

@@ -2,7 +2,9 @@ from django.urls import path
 
 from dinsos.hooks import ItemMenu
 from dinsos.navigation import ALL_ROLES, GRUP_ADMIN, GRUP_KELUARGA, KANTOR
-from kpm import views
+from kpm.views import keluarga as views
+from kpm.views import pembatasan as views_pembatasan
+from kpm.views import penyaluran as views_penyaluran
 
 app_name = "kpm"
 
@@ -18,13 +20,38 @@ urlpatterns = [
     path("<int:pk>/akses/", views.keluarga_akses, name="keluarga-akses"),
     path("anggota/<int:pk>/data-pribadi/", views.anggota_data_subjek, name="anggota-data-subjek"),
     # Issue 20: payouts per tahap from the bank/Pos lists (RHK 1).
-    path("penyaluran/", views.penyaluran_list, name="penyaluran-list"),
+    path("penyaluran/", views_penyaluran.penyaluran_list, name="penyaluran-list"),
+    path("penyaluran/unggah/", views_penyaluran.unggahan_create, name="penyaluran-unggah"),
+    path(
+        "penyaluran/unggah/<int:pk>/",
+        views_penyaluran.unggahan_detail,
+        name="penyaluran-unggahan",
+    ),
+    path(
+        "penyaluran/unggah/<int:pk>/kemajuan/",
+        views_penyaluran.unggahan_progress,
+        name="penyaluran-unggahan-progress",
+    ),
+    path(
+        "penyaluran/unggah/<int:pk>/terapkan/",
+        views_penyaluran.unggahan_terapkan,
+        name="penyaluran-unggahan-terapkan",
+    ),
+    path(
+        "penyaluran/unggah/<int:pk>/batal/",
+        views_penyaluran.unggahan_batal,
+        name="penyaluran-unggahan-batal",
+    ),
     # Issue 20: restriction and objection requests (UU 27/2022).
-    path("pembatasan/", views.pembatasan_list, name="pembatasan-list"),
-    path("pembatasan/baru/", views.pembatasan_create, name="pembatasan-create"),
-    path("pembatasan/<int:pk>/", views.pembatasan_detail, name="pembatasan-detail"),
-    path("pembatasan/<int:pk>/putuskan/", views.pembatasan_putuskan, name="pembatasan-putuskan"),
-    path("pembatasan/<int:pk>/cabut/", views.pembatasan_cabut, name="pembatasan-cabut"),
+    path("pembatasan/", views_pembatasan.pembatasan_list, name="pembatasan-list"),
+    path("pembatasan/baru/", views_pembatasan.pembatasan_create, name="pembatasan-create"),
+    path("pembatasan/<int:pk>/", views_pembatasan.pembatasan_detail, name="pembatasan-detail"),
+    path(
+        "pembatasan/<int:pk>/putuskan/",
+        views_pembatasan.pembatasan_putuskan,
+        name="pembatasan-putuskan",
+    ),
+    path("pembatasan/<int:pk>/cabut/", views_pembatasan.pembatasan_cabut, name="pembatasan-cabut"),
 ]
 
 

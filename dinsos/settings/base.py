@@ -302,6 +302,16 @@ DINSOS_PROVINSI_NAMA = "Lampung"
 # DTSEN/PBI-JK files (dtsen app): the largest upload accepted, and the zip-bomb guards an
 # XLSX must pass before any row is read (a 1,000,000-row DTSEN XLSX unpacks to ~1 GB, 10x).
 DTSEN_UPLOAD_MAX_BYTES = env_int("DTSEN_UPLOAD_MAX_BYTES", default=512 * 1024 * 1024, minimum=1)
+# Bank/Pos payout lists (kpm, issue 20): the largest upload, and up to which size a list is
+# checked and applied in the request; a larger one runs as a Celery task with progress
+# (about 3.000 CSV rows per 256 KB; an XLSX holds several times more).
+PENYALURAN_UPLOAD_MAX_BYTES = env_int(
+    "PENYALURAN_UPLOAD_MAX_BYTES", default=64 * 1024 * 1024, minimum=1
+)
+PENYALURAN_LANGSUNG_MAX_BYTES = env_int(
+    "PENYALURAN_LANGSUNG_MAX_BYTES", default=256 * 1024, minimum=0
+)
+PENYALURAN_LANGSUNG_MAX_BARIS = env_int("PENYALURAN_LANGSUNG_MAX_BARIS", default=5000, minimum=0)
 DTSEN_XLSX_MAX_UNCOMPRESSED_BYTES = env_int(
     "DTSEN_XLSX_MAX_UNCOMPRESSED_BYTES", default=4 * 1024 * 1024 * 1024, minimum=1
 )
@@ -345,7 +355,11 @@ CELERY_TASK_SOFT_TIME_LIMIT = 2 * 60 * 60
 CELERY_TASK_TIME_LIMIT = 2 * 60 * 60 + 5 * 60
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_HEAVY_QUEUE = "berat"  # imports and reconciliation: long, memory-hungry jobs
-CELERY_TASK_ROUTES = {"dtsen.tasks.*": {"queue": CELERY_HEAVY_QUEUE}}
+CELERY_TASK_ROUTES = {
+    "dtsen.tasks.*": {"queue": CELERY_HEAVY_QUEUE},
+    "kpm.tasks.penyaluran_periksa_task": {"queue": CELERY_HEAVY_QUEUE},
+    "kpm.tasks.penyaluran_terapkan_task": {"queue": CELERY_HEAVY_QUEUE},
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_WORKER_SEND_TASK_EVENTS = False
@@ -386,6 +400,12 @@ CELERY_BEAT_SCHEDULE = {
     "epkh-unggahan-kedaluwarsa": {
         "task": "verifikasi.tasks.epkh_unggahan_hapus_kedaluwarsa_task",
         "schedule": crontab(minute=5),
+    },
+    # 01.30 WIB daily (issue 20): a payout list uploaded but not applied within a week holds
+    # families' payouts in staging rows; close it then, outside office hours.
+    "penyaluran-kedaluwarsa": {
+        "task": "kpm.tasks.penyaluran_kedaluwarsa_task",
+        "schedule": crontab(hour=1, minute=30),
     },
     # 00.15 WIB daily: the day after the SIKS-NG cut-off (a dated setting), proposals not yet
     # sent move to the batch now open, so lists and figures show where they will go.

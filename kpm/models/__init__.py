@@ -12,11 +12,17 @@ from kpm.models.keluarga import (
     RiwayatPerubahan,
     RiwayatStatus,
 )
-from kpm.models.penyaluran import TAHAP_PER_TAHUN, Penyaluran
+from kpm.models.penyaluran import (
+    TAHAP_PER_TAHUN,
+    BarisUnggahanPenyaluran,
+    Penyaluran,
+    UnggahanPenyaluran,
+)
 
 __all__ = [
     "TAHAP_PER_TAHUN",
     "Anggota",
+    "BarisUnggahanPenyaluran",
     "Keluarga",
     "KeluargaTidakAdaDiImpor",
     "Komponen",
@@ -26,4 +32,5 @@ __all__ = [
     "PerubahanDesil",
     "RiwayatPerubahan",
     "RiwayatStatus",
+    "UnggahanPenyaluran",
 ]

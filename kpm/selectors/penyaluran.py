@@ -19,8 +19,8 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet, Sum
 
 from dinsos.models import User
-from kpm.access import scope_keluarga
-from kpm.models import TAHAP_PER_TAHUN, Keluarga, Penyaluran
+from kpm.access import scope_keluarga, scope_unggahan_penyaluran
+from kpm.models import TAHAP_PER_TAHUN, Keluarga, Penyaluran, UnggahanPenyaluran
 
 
 def tahap_dalam(start: datetime.date, end: datetime.date) -> list[tuple[int, int]]:
@@ -101,3 +101,29 @@ def penyaluran_list(
     if status:
         rows = rows.filter(status=status)
     return rows.order_by("-tahun", "-tahap", "keluarga__no_kk", "pk")
+
+
+# --- Uploaded lists -------------------------------------------------------------------------
+RIWAYAT_TAMPIL = 20  # recent uploads on the upload page
+
+
+def unggahan_penyaluran_list(*, user: User) -> list[UnggahanPenyaluran]:
+    """The latest lists `user` may see (kpm.access), newest first."""
+    rows = scope_unggahan_penyaluran(user, UnggahanPenyaluran.objects.all())
+    return list(
+        rows.select_related("diunggah_oleh").order_by("-created_at", "-pk")[:RIWAYAT_TAMPIL]
+    )
+
+
+def unggahan_penyaluran_sama(*, unggahan: UnggahanPenyaluran) -> UnggahanPenyaluran | None:
+    """An earlier upload of the very same file that was applied (so applying this one
+    changes nothing the other did not), for the preview's notice."""
+    return (
+        UnggahanPenyaluran.objects.filter(
+            sha256=unggahan.sha256, status=UnggahanPenyaluran.Status.DITERAPKAN
+        )
+        .exclude(pk=unggahan.pk)
+        .select_related("diterapkan_oleh")
+        .order_by("-diterapkan_at")
+        .first()
+    )

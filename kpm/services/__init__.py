@@ -50,9 +50,15 @@ from kpm.services.pembatasan import (
     pembatasan_putuskan,
 )
 from kpm.services.penyaluran import (
-    PratinjauPenyaluran,
-    penyaluran_pratinjau,
+    PESAN_ANTREAN,
+    PESAN_GAGAL_SISTEM,
+    penyaluran_batal,
+    penyaluran_gagal,
+    penyaluran_kedaluwarsa,
+    penyaluran_periksa,
     penyaluran_terapkan,
+    penyaluran_terapkan_mulai,
+    penyaluran_unggah,
 )
 
 __all__ = [
@@ -63,6 +69,8 @@ __all__ = [
     "HUBUNGAN_PENGURUS_IMPOR",
     "KELUARGA_FIELDS",
     "KOMPONEN_BATCH",
+    "PESAN_ANTREAN",
+    "PESAN_GAGAL_SISTEM",
     "STATUS_LEWAT_GRADUASI",
     "STATUS_MENCABUT",
     "STATUS_SELESAI",
@@ -71,7 +79,6 @@ __all__ = [
     "HasilFinalClosing",
     "HasilPengembalianDesil",
     "KeluargaBaruImpor",
-    "PratinjauPenyaluran",
     "S",
     "anggota_create",
     "anggota_data_subjek_record",
@@ -94,7 +101,12 @@ __all__ = [
     "pembatasan_catat",
     "pembatasan_catat_lain",
     "pembatasan_putuskan",
-    "penyaluran_pratinjau",
+    "penyaluran_batal",
+    "penyaluran_gagal",
+    "penyaluran_kedaluwarsa",
+    "penyaluran_periksa",
     "penyaluran_terapkan",
+    "penyaluran_terapkan_mulai",
+    "penyaluran_unggah",
     "persetujuan_status_keluarga",
 ]

@@ -332,6 +332,7 @@ TIDAK_DISAJIKAN = {
     "verifikasi.forms.EpkhUploadForm.berkas": "CSV e-PKH: dibaca, tidak disimpan",
     "dtsen.forms.snapshot.SnapshotUploadForm.file": "file DTSEN/PBI-JK: diimpor, tak disajikan",
     "kpm.admin.FinalClosingImportForm.import_file": "Final Closing: diimpor oleh admin",
+    "kpm.forms.PenyaluranUnggahForm.berkas": "daftar penyaluran bank/Pos: diperiksa, diterapkan",
 }
 PESAN_RUSAK = "Foto tidak bisa dibaca (rusak atau bukan foto); unggah foto aslinya."
 
@@ -449,7 +450,9 @@ def test_the_admin_offers_no_other_way_to_upload_a_served_file(admin):
     # the rakor report's files are rendered by the portal (issue 19), never uploaded
     generated |= {("laporan", "laporanbulanan", "berkas_pdf")}
     generated |= {("laporan", "laporanbulanan", "berkas_xlsx")}
-    assert file_fields == served | generated | {("dtsen", "snapshot", "file")}
+    # uploaded spreadsheets the portal reads and never serves back (DTSEN, payout lists)
+    dibaca = {("dtsen", "snapshot", "file"), ("kpm", "unggahanpenyaluran", "berkas")}
+    assert file_fields == served | generated | dibaca
     request = RequestFactory().get("/admin/")
     request.user = User.objects.get(pk=admin.pk)
     editable = set()

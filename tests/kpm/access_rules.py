@@ -1,5 +1,6 @@
 """Access rules of the kpm URLs for tests/test_access_matrix.py."""
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from kpm import services
@@ -29,10 +30,27 @@ def build(world) -> None:
         dasar="Uji matriks akses.",
         oleh=world.users["admin"],
     )
+    # Issue 20, RHK 1: a payout list the operator uploaded for family A, checked.
+    daftar = f"NO KK;TAHAP;TAHUN;NOMINAL;STATUS\n'{world.keluarga_a.no_kk};1;2026;750000;TERSALUR\n"
+    world.unggahan_penyaluran = services.penyaluran_unggah(
+        berkas=ContentFile(daftar.encode(), name="salur.csv"),
+        nama_file="salur.csv",
+        oleh=world.users["operator"],
+    )
+    services.penyaluran_periksa(unggahan_id=world.unggahan_penyaluran.pk)
 
 
 def _pembatasan(world):
     return {"pk": world.pembatasan.pk}
+
+
+def _unggahan(world):
+    return {"pk": world.unggahan_penyaluran.pk}
+
+
+# Uploading payout lists: admin and operator (each sees their own uploads, the admin all);
+# applying or cancelling redirects to the list's page with the outcome as a message.
+_UNGGAH = {**LOGIN, **ok_for("admin", "operator")}
 
 
 RULES = {
@@ -70,6 +88,15 @@ RULES = {
     ),
     # Issue 20: payouts per tahap: office staff only.
     "kpm:penyaluran-list": Rule({**LOGIN, **ok_for("admin", "operator", "koordinator")}),
+    "kpm:penyaluran-unggah": Rule(_UNGGAH),
+    "kpm:penyaluran-unggahan": Rule(_UNGGAH, kwargs=_unggahan),
+    "kpm:penyaluran-unggahan-progress": Rule(_UNGGAH, kwargs=_unggahan),
+    "kpm:penyaluran-unggahan-terapkan": Rule(
+        {**LOGIN, **ok_for("admin", "operator", ok=302)}, kwargs=_unggahan, method="post"
+    ),
+    "kpm:penyaluran-unggahan-batal": Rule(
+        {**LOGIN, **ok_for("admin", "operator", ok=302)}, kwargs=_unggahan, method="post"
+    ),
     # Issue 20: restriction requests: office staff read, admin and operator record, the admin
     # decides (an empty POST: 400 on the form, a redirect with a message on a decision).
     "kpm:pembatasan-list": Rule({**LOGIN, **ok_for("admin", "operator", "koordinator")}),

@@ -10,37 +10,32 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from dinsos.models import AuditEvent
-from kpm import services
-from kpm.models import Penyaluran
+from kpm.models import Penyaluran, UnggahanPenyaluran
 from tests.factories import keluarga_with_pengurus
+from tests.kpm.salur import daftar_csv, kesalahan, periksa, terapkan
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def dua_keluarga(kota_metro):
-    kelurahan = kota_metro["Hadimulyo Barat"]
-    return keluarga_with_pengurus(kelurahan=kelurahan), keluarga_with_pengurus(kelurahan=kelurahan)
-
-
-def _csv(*rows: str, header: str = "NO KK;NIK;TAHAP;TAHUN;NOMINAL;STATUS;ALASAN;BANK") -> bytes:
-    return ("\n".join([header, *rows]) + "\n").encode()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_sementara")]
 
 
 def test_a_good_list_is_previewed_then_applied_once(dua_keluarga, admin):
     # given: one family by No KK, one by the pengurus' NIK
     satu, dua = dua_keluarga
-    content = _csv(
+    content = daftar_csv(
         f"'{satu.no_kk};;2;2026;Rp750.000;Tersalur;;BRI",
         f";'{dua.pengurus.nik};2;2026;750000;GAGAL;Rekening tidak aktif;Pos",
     )
     # when
-    pratinjau = services.penyaluran_pratinjau(content)
+    pratinjau = periksa(content, admin)
     # then: counted, nothing written yet
-    assert (pratinjau.errors, pratinjau.baru, pratinjau.tersalur, pratinjau.gagal) == ([], 2, 1, 1)
+    assert (pratinjau.kesalahan, pratinjau.baru, pratinjau.tersalur, pratinjau.gagal) == (
+        [],
+        2,
+        1,
+        1,
+    )
     assert not Penyaluran.objects.exists()
     # when
-    services.penyaluran_terapkan(content, nama_file="salur.csv", user=admin)
+    terapkan(content, admin)
     # then
     rows = {
         p.keluarga_id: (p.tahun, p.tahap, p.nominal, p.status, p.alasan_gagal, p.sumber)
@@ -53,24 +48,20 @@ def test_a_good_list_is_previewed_then_applied_once(dua_keluarga, admin):
     assert AuditEvent.objects.filter(
         action=AuditEvent.Action.APPLY, object_type="kpm.penyaluran", jumlah=2
     ).exists()
+    ditulis = list(Penyaluran.objects.order_by("pk").values_list("updated_at", flat=True))
     # when: the same file again
-    again = services.penyaluran_terapkan(content, nama_file="salur.csv", user=admin)
-    # then: nothing new, nothing changed
+    again = terapkan(content, admin)
+    # then: nothing new, nothing changed, nothing even rewritten
     assert (again.baru, again.diubah, again.tetap) == (0, 0, 2)
     assert Penyaluran.objects.count() == 2
+    assert list(Penyaluran.objects.order_by("pk").values_list("updated_at", flat=True)) == ditulis
 
 
 def test_a_later_list_updates_the_same_tahap(dua_keluarga, admin):
     satu, _ = dua_keluarga
-    services.penyaluran_terapkan(
-        _csv(f"'{satu.no_kk};;1;2026;750000;GAGAL;Rekening dibekukan;BRI"),
-        nama_file="a.csv",
-        user=admin,
-    )
+    terapkan(daftar_csv(f"'{satu.no_kk};;1;2026;750000;GAGAL;Rekening dibekukan;BRI"), admin)
     # when: the re-sent payout succeeded
-    hasil = services.penyaluran_terapkan(
-        _csv(f"'{satu.no_kk};;1;2026;750000;TERSALUR;;BRI"), nama_file="b.csv", user=admin
-    )
+    hasil = terapkan(daftar_csv(f"'{satu.no_kk};;1;2026;750000;TERSALUR;;BRI"), admin)
     # then
     assert hasil.diubah == 1
     assert list(Penyaluran.objects.values_list("status", "alasan_gagal")) == [("tersalur", "")]
@@ -78,7 +69,7 @@ def test_a_later_list_updates_the_same_tahap(dua_keluarga, admin):
 
 def test_bad_rows_are_reported_by_row_and_column_and_nothing_is_written(dua_keluarga, admin):
     satu, dua = dua_keluarga
-    content = _csv(
+    content = daftar_csv(
         f"'{satu.no_kk};;2;2026;750000;TERSALUR;;BRI",  # good, but the file has errors
         "'1872019999999999;;2;2026;750000;TERSALUR;;BRI",
         f"'{dua.no_kk};;5;2026;banyak;LUNAS;;BRI",
@@ -86,9 +77,10 @@ def test_bad_rows_are_reported_by_row_and_column_and_nothing_is_written(dua_kelu
         f"'{satu.no_kk};;2;2026;750000;TERSALUR;;BRI",
     )
     # when
-    hasil = services.penyaluran_terapkan(content, nama_file="salur.csv", user=admin)
+    hasil = terapkan(content, admin)
     # then
-    assert [(e.row, e.column, e.message) for e in hasil.errors] == [
+    assert (hasil.status, hasil.jumlah_kesalahan) == (UnggahanPenyaluran.Status.DITOLAK, 6)
+    assert kesalahan(hasil) == [
         (3, "NO KK", "NO KK tidak terdaftar sebagai KPM"),
         (4, "TAHAP", "TAHAP '5' harus 1 sampai 4"),
         (4, "NOMINAL", "NOMINAL 'banyak' bukan jumlah rupiah"),
@@ -100,18 +92,18 @@ def test_bad_rows_are_reported_by_row_and_column_and_nothing_is_written(dua_kelu
     assert not AuditEvent.objects.filter(object_type="kpm.penyaluran").exists()
 
 
-def test_an_identifier_typed_as_a_number_is_refused(dua_keluarga):
+def test_an_identifier_typed_as_a_number_is_refused(dua_keluarga, admin):
     satu, _ = dua_keluarga
     # when: Excel turned the No KK into a number (scientific notation)
-    hasil = services.penyaluran_pratinjau(_csv(f"{int(satu.no_kk):.5e};;1;2026;750000;TERSALUR;;"))
+    hasil = periksa(daftar_csv(f"{int(satu.no_kk):.5e};;1;2026;750000;TERSALUR;;"), admin)
     # then
-    assert [(e.row, e.column) for e in hasil.errors] == [(2, "NO KK")]
+    assert [(baris, kolom) for baris, kolom, _ in kesalahan(hasil)] == [(2, "NO KK")]
 
 
 def test_the_command_previews_then_applies(dua_keluarga, admin, tmp_path):
     satu, _ = dua_keluarga
     path = tmp_path / "salur.csv"
-    path.write_bytes(_csv(f"'{satu.no_kk};;2;2026;750000;TERSALUR;;BRI"))
+    path.write_bytes(daftar_csv(f"'{satu.no_kk};;2;2026;750000;TERSALUR;;BRI"))
     out = io.StringIO()
     # when: a preview
     call_command("impor_penyaluran", str(path), user=admin.username, stdout=out)
@@ -128,7 +120,7 @@ def test_the_command_previews_then_applies(dua_keluarga, admin, tmp_path):
 def test_the_command_names_each_error_and_writes_nothing(dua_keluarga, admin, tmp_path):
     satu, _ = dua_keluarga
     path = tmp_path / "salur.csv"
-    path.write_bytes(_csv(f"'{satu.no_kk};;7;2026;750000;TERSALUR;;BRI"))
+    path.write_bytes(daftar_csv(f"'{satu.no_kk};;7;2026;750000;TERSALUR;;BRI"))
     err = io.StringIO()
     with pytest.raises(CommandError, match="1 kesalahan; tidak ada yang dicatat"):
         call_command("impor_penyaluran", str(path), user=admin.username, terapkan=True, stderr=err)

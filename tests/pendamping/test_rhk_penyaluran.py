@@ -9,12 +9,12 @@ import pytest
 
 from dinsos import hooks
 from dinsos import selectors as dinsos_selectors
-from kpm import services as kpm_services
 from kpm.models import Keluarga, Penyaluran
 from kpm.selectors import penyaluran
 from pendamping.models import Pendamping
 from pendamping.periode import Periode
 from pendamping.selectors import indikator
+from tests.kpm.salur import terapkan
 
 pytestmark = pytest.mark.django_db
 
@@ -72,10 +72,13 @@ def test_a_tahap_is_the_quarter_it_pays():
     ]
 
 
-def test_a_payout_stays_with_the_pendamping_of_its_tahap(profil_a, profil_b, keluarga_a, admin):
+def test_a_payout_stays_with_the_pendamping_of_its_tahap(
+    profil_a, profil_b, keluarga_a, admin, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
     # given: the list of tahap 2 recorded while Ani accompanied the family
     content = f"NO KK;TAHAP;TAHUN;NOMINAL;STATUS\n'{keluarga_a.no_kk};2;2026;750000;TERSALUR\n"
-    kpm_services.penyaluran_terapkan(content.encode(), nama_file="salur.csv", user=admin)
+    terapkan(content.encode(), admin)
     # when: the family later moves to Budi
     Keluarga.objects.filter(pk=keluarga_a.pk).update(pendamping=profil_b.user)
     # then: tahap 2 still counts for Ani, not for Budi
