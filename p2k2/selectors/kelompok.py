@@ -29,8 +29,15 @@ from dinsos.models import User, Wilayah
 from kpm.access import scope_keluarga
 from kpm.models import Keluarga
 from p2k2.access import can_manage_p2k2, scope_kelompok
-from p2k2.models import Keanggotaan, Kehadiran, Kelompok, Modul, Pertemuan, Sesi
-from p2k2.services import STATUS_BOLEH_BERGABUNG
+from p2k2.models import (
+    STATUS_BOLEH_BERGABUNG,
+    Keanggotaan,
+    Kehadiran,
+    Kelompok,
+    Modul,
+    Pertemuan,
+    Sesi,
+)
 
 # Group names in natural order ("Kelompok 2" before "Kelompok 10"), ignoring case: the name
 # without its digits, then its first number (up to 18 digits, so it fits a bigint). Written

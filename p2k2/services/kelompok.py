@@ -17,16 +17,11 @@ from dinsos.pengaturan import today
 from kpm.models import Keluarga
 from p2k2.lock_objects import kelompok_lock
 from p2k2.models import (
+    STATUS_BOLEH_BERGABUNG,
     Keanggotaan,
     Kelompok,
 )
 
-# Families still in the programme may be in a group (graduated/ended ones may not join).
-STATUS_BOLEH_BERGABUNG = (
-    Keluarga.Status.AKTIF,
-    Keluarga.Status.DITANGGUHKAN,
-    Keluarga.Status.CALON_GRADUASI,
-)
 KELOMPOK_FIELDS = ("nama", "pendamping", "kelurahan", "tempat")
 
 

@@ -25,6 +25,12 @@ DESKRIPSI_MAKS = 1000
 # DOMAIN.md §6: up to 3 speakers on the SIKS-NG activity form.
 NARASUMBER_MAKS = 3
 FOTO_EKSTENSI = ["jpg", "jpeg", "png", "webp"]
+# Families still in the programme may be in a group (graduated/ended ones may not join).
+STATUS_BOLEH_BERGABUNG = (
+    Keluarga.Status.AKTIF,
+    Keluarga.Status.DITANGGUHKAN,
+    Keluarga.Status.CALON_GRADUASI,
+)
 # The order of a group's meetings (consecutive alfa, DOMAIN.md §4): by date, then start time,
 # then the order they were entered.
 URUTAN_PERTEMUAN = ("tanggal", "jam_mulai", "id")
