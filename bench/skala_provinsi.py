@@ -243,6 +243,15 @@ def _p2k2(target: int) -> None:
     if existing < target and tanpa:
         _kelompok(tanpa, target - existing)
     _pertemuan()
+    _ringkasan_p2k2()
+
+
+def _ringkasan_p2k2() -> None:
+    """The recaps read summaries kept by the services; these rows came by SQL (issue 21)."""
+    from p2k2.services.ringkasan import ringkasan_bangun_ulang
+
+    with _Stage("ringkasan P2K2"):
+        ringkasan_bangun_ulang()
 
 
 def _kelompok(tanpa: int, baru: int) -> None:

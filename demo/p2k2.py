@@ -25,6 +25,7 @@ from dinsos.models import User, Wilayah
 from kpm.models import Keluarga
 from p2k2.models import Keanggotaan, Kehadiran, Kelompok, Pertemuan, Sesi
 from p2k2.services import STATUS_BOLEH_BERGABUNG
+from p2k2.services import ringkasan as ringkasan_services
 
 SEED = 1872
 BATCH = 5000
@@ -238,6 +239,8 @@ def generate_p2k2(
     Kehadiran.objects.bulk_create(rows, batch_size=BATCH)
     written += len(rows)
     Pertemuan.objects.bulk_update([p for p, _ in meetings], ["deskripsi"], batch_size=BATCH)
+    # Written in bulk, past the services that keep the recaps' summaries: build them now.
+    ringkasan_services.ringkasan_bangun_ulang()
     stats = StatistikDemo(
         kelompok=len(groups), keanggotaan=len(anggota), pertemuan=len(meetings), kehadiran=written
     )

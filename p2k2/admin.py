@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from import_export.admin import ImportExportModelAdmin
 
@@ -14,6 +17,7 @@ from p2k2.models import (
     Sesi,
 )
 from p2k2.resources import SesiResource
+from p2k2.services import ringkasan as ringkasan_services
 
 
 class _ReadOnly(admin.ModelAdmin):
@@ -85,6 +89,27 @@ class PertemuanAdmin(admin.ModelAdmin):
     # The photo comes only through the meeting form, which checks and re-encodes it.
     readonly_fields = ("client_id", "foto")
     date_hierarchy = "tanggal"
+
+    # Issue 21: an edit here (date, status, session, group) or a deletion (with its marks)
+    # changes the recaps; recompute what it touched in the same transaction.
+    def save_model(self, request: HttpRequest, obj: Pertemuan, form: Any, change: bool) -> None:
+        lama = form.initial.get("kelompok") if change else None
+        super().save_model(request, obj, form, change)
+        ringkasan_services.ringkasan_pertemuan_segarkan(pertemuan=obj)
+        if lama and lama != obj.kelompok_id:
+            ringkasan_services.ringkasan_kelompok_segarkan(kelompok_ids=[lama])
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Pertemuan]) -> None:
+        kelompok = set(queryset.values_list("kelompok_id", flat=True))
+        keluarga = set(
+            Kehadiran.objects.filter(pertemuan__in=queryset).values_list("keluarga_id", flat=True)
+        )
+        super().delete_queryset(request, queryset)
+        ringkasan_services.ringkasan_kelompok_segarkan(kelompok_ids=kelompok)
+        ringkasan_services.ringkasan_runtun_segarkan(keluarga_ids=keluarga)
+
+    def delete_model(self, request: HttpRequest, obj: Pertemuan) -> None:
+        self.delete_queryset(request, Pertemuan.objects.filter(pk=obj.pk))
 
 
 @admin.register(Kehadiran)

@@ -421,6 +421,12 @@ CELERY_BEAT_SCHEDULE = {
     },
     # 01.00 WIB, outside office hours: remove history rows past their retention period.
     "retensi": {"task": "dinsos.tasks.retensi_hapus_task", "schedule": crontab(hour=1, minute=0)},
+    # 01.30 WIB (issue 21): the P2K2 summaries are kept by the services that write meetings
+    # and marks; rebuild them from the records nightly for writes made any other way.
+    "ringkasan-p2k2": {
+        "task": "p2k2.tasks.ringkasan_bangun_ulang_task",
+        "schedule": crontab(hour=1, minute=30),
+    },
 }
 
 # --- Retention (DOMAIN.md §10: delete data when its retention ends) ------------

@@ -2,9 +2,9 @@
 
 Split by subject; callers import `p2k2.selectors` and use the names re-exported here: groups
 and curriculum (`kelompok`), meetings and attendance (`kehadiran`), runs of consecutive alfa
-(`alfa`), the office recaps as aggregate SQL (`rekap`) and what P2K2 gives the apps above it
-(`sumber`). The hook modules `beranda` (the Beranda's lines) and `pelanggaran` (the komitmen
-rule) are registered in `p2k2.apps`.
+(`alfa`), the office recaps read from the summaries (`rekap`, `kurikulum`) and what P2K2
+gives the apps above it (`sumber`). The hook modules `beranda` (the Beranda's lines) and
+`pelanggaran` (the komitmen rule) are registered in `p2k2.apps`.
 """
 
 from p2k2.selectors.alfa import (
@@ -31,6 +31,7 @@ from p2k2.selectors.kelompok import (
     anggota_keluarga,
     anggota_list,
     kelompok_detail,
+    kelompok_diperbarui,
     kelompok_list,
     kelompok_tujuan,
     keluarga_pilihan,
@@ -40,18 +41,22 @@ from p2k2.selectors.kelompok import (
     pendamping_pilihan,
     sesi_belum,
 )
+from p2k2.selectors.kurikulum import (
+    KemajuanKelompok,
+    jumlah_kurikulum_tertinggal,
+    kemajuan_kurikulum,
+    kemajuan_kurikulum_halaman,
+)
 from p2k2.selectors.rekap import (
     Angka,
     FilterAlfa,
-    KemajuanKelompok,
     RekapKehadiran,
     RuntunAlfaKeluarga,
     grafik_bulan,
     grafik_kecamatan,
-    jumlah_kurikulum_tertinggal,
-    kemajuan_kurikulum,
-    kemajuan_kurikulum_halaman,
+    jumlah_runtun_alfa,
     rekap_kehadiran,
+    runtun_alfa_halaman,
     runtun_alfa_rekap,
     tahun_pilihan,
 )
@@ -75,8 +80,10 @@ __all__ = [
     "grafik_bulan",
     "grafik_kecamatan",
     "jumlah_kurikulum_tertinggal",
+    "jumlah_runtun_alfa",
     "kehadiran_rows",
     "kelompok_detail",
+    "kelompok_diperbarui",
     "kelompok_list",
     "kelompok_tujuan",
     "keluarga_panel",
@@ -98,6 +105,7 @@ __all__ = [
     "ringkasan",
     "runtun_alfa_batas",
     "runtun_alfa_berlangsung",
+    "runtun_alfa_halaman",
     "runtun_alfa_list",
     "runtun_alfa_pertemuan",
     "runtun_alfa_rekap",

@@ -58,38 +58,72 @@ class RuntunAlfa:
 
 
 _URUTAN_SQL = ", ".join(f"p.{column}" for column in URUTAN_PERTEMUAN)
+# Both readings of D13 at once (the summary keeps both, `p2k2.models.RingkasanRuntunAlfa`):
+# every mark twice, once per reading, each partitioned on its own.
+_DUA_BACAAN = "CROSS JOIN (VALUES (TRUE), (FALSE)) AS j(memutus)"
 
 
-def _runtun_alfa_sql(where: list[str], having: list[str]) -> str:
+def _runtun_alfa_sql(where: list[str], having: list[str], *, dua_bacaan: bool = False) -> str:
     # Window functions number each family's marks in meeting order and start a new block at
     # every mark that ends a run (hadir; izin and sakit too when they end runs, otherwise they
     # are filtered out before); the alfa of one block form one run, and the family's last
-    # block is the run still going.
+    # block is the run still going. With `dua_bacaan` the reading is a column (`memutus`)
+    # instead of the setting, and the statement answers for both readings.
+    memutus = "j.memutus" if dua_bacaan else _JEDA_MEMUTUS_SQL
+    bacaan = "j.memutus" if dua_bacaan else "TRUE"
+    partisi = "j.memutus, k.keluarga_id" if dua_bacaan else "k.keluarga_id"
+    where = [*where, f"(k.status IN (%(hadir)s, %(alfa)s) OR {memutus})"]
     return f"""
 WITH tanda AS (
-    SELECT k.keluarga_id, k.pertemuan_id, k.status, p.tanggal,
-           SUM(CASE WHEN k.status = %(hadir)s OR k.status <> %(alfa)s AND {_JEDA_MEMUTUS_SQL}
+    SELECT {bacaan} AS memutus, k.keluarga_id, k.pertemuan_id, k.status, p.tanggal,
+           SUM(CASE WHEN k.status = %(hadir)s OR k.status <> %(alfa)s AND {memutus}
                     THEN 1 ELSE 0 END) OVER w AS blok,
            ROW_NUMBER() OVER w AS urut
     FROM {db_table(Kehadiran)} k
     JOIN {db_table(Pertemuan)} p ON p.id = k.pertemuan_id
+    {_DUA_BACAAN if dua_bacaan else ""}
     WHERE {" AND ".join(where)}
-    WINDOW w AS (PARTITION BY k.keluarga_id ORDER BY {_URUTAN_SQL})
+    WINDOW w AS (PARTITION BY {partisi} ORDER BY {_URUTAN_SQL})
 ), akhir AS (
-    SELECT keluarga_id, MAX(blok) AS blok_akhir FROM tanda GROUP BY keluarga_id
+    SELECT memutus, keluarga_id, MAX(blok) AS blok_akhir FROM tanda GROUP BY memutus, keluarga_id
 )
 SELECT t.keluarga_id,
        ARRAY_AGG(t.pertemuan_id ORDER BY t.urut) AS pertemuan_ids,
        MIN(t.tanggal) AS dari,
        MAX(t.tanggal) AS sampai,
-       BOOL_AND(t.blok = a.blok_akhir) AS is_berlangsung
+       BOOL_AND(t.blok = a.blok_akhir) AS is_berlangsung,
+       t.memutus
 FROM tanda t
-JOIN akhir a ON a.keluarga_id = t.keluarga_id
+JOIN akhir a ON a.keluarga_id = t.keluarga_id AND a.memutus = t.memutus
 WHERE t.status = %(alfa)s
-GROUP BY t.keluarga_id, t.blok
+GROUP BY t.memutus, t.keluarga_id, t.blok
 HAVING {" AND ".join(having)}
 ORDER BY BOOL_AND(t.blok = a.blok_akhir) DESC, MAX(t.tanggal) DESC, t.keluarga_id
 """  # noqa: S608 (table names from model metadata, the subquery compiled by the ORM)
+
+
+def _params(batas: int, hari_aturan: datetime.date) -> dict[str, Any]:
+    return {
+        "hadir": Kehadiran.Status.HADIR.value,
+        "alfa": Kehadiran.Status.ALFA.value,
+        "terlaksana": Pertemuan.Status.TERLAKSANA.value,
+        "batas": batas,
+        "kunci_jeda": KUNCI_JEDA,
+        "hari_aturan": hari_aturan,
+        "jeda_bawaan": bool(DEFAULTS[KUNCI_JEDA].default),
+    }
+
+
+def runtun_alfa_semua_bacaan_sql(keluarga_ids: list[int] | None) -> tuple[str, dict[str, Any]]:
+    """The statement of `runtun_alfa_list` for both readings of D13 and every length (rows:
+    keluarga_id, pertemuan_ids, dari, sampai, is_berlangsung, memutus), for these families
+    (None: every family). `p2k2.services.ringkasan` stores what it returns."""
+    params = _params(1, today())
+    where = ["p.status = %(terlaksana)s"]
+    if keluarga_ids is not None:
+        where.append("k.keluarga_id = ANY(%(keluarga_ids)s)")
+        params["keluarga_ids"] = list(keluarga_ids)
+    return _runtun_alfa_sql(where, ["COUNT(*) >= %(batas)s"], dua_bacaan=True), params
 
 
 def runtun_alfa_list(
@@ -106,19 +140,8 @@ def runtun_alfa_list(
     komitmen rule). `sampai` counts only meetings up to that day, so "ongoing" means "not
     ended by then"; `berakhir_sejak` keeps runs whose last alfa is on or after that day.
     """
-    params: dict[str, Any] = {
-        "hadir": Kehadiran.Status.HADIR.value,
-        "alfa": Kehadiran.Status.ALFA.value,
-        "terlaksana": Pertemuan.Status.TERLAKSANA.value,
-        "batas": batas,
-        "kunci_jeda": KUNCI_JEDA,
-        "hari_aturan": sampai or today(),
-        "jeda_bawaan": bool(DEFAULTS[KUNCI_JEDA].default),
-    }
-    where = [
-        "p.status = %(terlaksana)s",
-        f"(k.status IN (%(hadir)s, %(alfa)s) OR {_JEDA_MEMUTUS_SQL})",
-    ]
+    params = _params(batas, sampai or today())
+    where = ["p.status = %(terlaksana)s"]
     having = ["COUNT(*) >= %(batas)s"]
     if keluarga is not None:
         keluarga_sql, keluarga_params = queryset_sql(keluarga.values("pk"), prefix="keluarga")
@@ -132,7 +155,7 @@ def runtun_alfa_list(
         params["berakhir_sejak"] = berakhir_sejak
     with connection.cursor() as cursor:
         cursor.execute(_runtun_alfa_sql(where, having), params)
-        return [RuntunAlfa(*row) for row in cursor.fetchall()]
+        return [RuntunAlfa(*row[:5]) for row in cursor.fetchall()]
 
 
 def runtun_alfa_pertemuan(runs: list[RuntunAlfa]) -> dict[int, Pertemuan]:

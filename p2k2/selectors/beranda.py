@@ -17,7 +17,8 @@ from dinsos.models import User
 from dinsos.pengaturan import today
 from p2k2.access import scope_kelompok
 from p2k2.models import Kelompok, Pertemuan
-from p2k2.selectors.rekap import FilterAlfa, jumlah_kurikulum_tertinggal, runtun_alfa_rekap
+from p2k2.selectors.kurikulum import jumlah_kurikulum_tertinggal
+from p2k2.selectors.rekap import FilterAlfa, jumlah_runtun_alfa
 
 R = User.Role
 # The attendance screen's offline queue (static/p2k2/kehadiran.js, ANTRIAN).
@@ -74,12 +75,12 @@ def beranda_items(*, user: User) -> list[ItemBeranda]:
                 kunci_lokal=ANTRIAN_KEHADIRAN,
             )
         )
-    alfa = runtun_alfa_rekap(user=user, filter=FilterAlfa(hanya_berlangsung=True))
+    alfa = jumlah_runtun_alfa(user=user, filter=FilterAlfa(hanya_berlangsung=True))
     url_alfa = f"{reverse('p2k2:rekap-alfa')}?{urlencode({'status': HANYA_BERLANGSUNG})}"
     items.append(
         ItemBeranda(
             "Keluarga dengan alfa P2K2 berturut-turut",
-            len(alfa),
+            alfa,
             url_alfa,
             "bahaya" if alfa else "info",
         )

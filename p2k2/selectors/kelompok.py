@@ -3,25 +3,29 @@ p2k2.access / kpm.access."""
 
 from __future__ import annotations
 
+import datetime
+import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.postgres.fields import ArrayField
 from django.db.models import (
     BigIntegerField,
+    Case,
     Count,
     Exists,
     F,
     Func,
     IntegerField,
-    Max,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Value,
+    When,
 )
-from django.db.models.functions import Cast, Coalesce, Lower
+from django.db.models.functions import Coalesce
 
 from dinsos import selectors as dinsos_selectors
 from dinsos.access import scope_wilayah
@@ -31,25 +35,13 @@ from kpm.models import Keluarga
 from p2k2.access import can_manage_p2k2, scope_kelompok
 from p2k2.models import (
     STATUS_BOLEH_BERGABUNG,
+    URUTAN_NAMA_ALAMI,
     Keanggotaan,
     Kehadiran,
     Kelompok,
     Modul,
     Pertemuan,
     Sesi,
-)
-
-# Group names in natural order ("Kelompok 2" before "Kelompok 10"), ignoring case: the name
-# without its digits, then its first number (up to 18 digits, so it fits a bigint). Written
-# in SQL rather than as an ICU collation because the embedded PostgreSQL of `make test` is
-# built without ICU.
-URUTAN_NAMA_ALAMI = (
-    Lower(Func(F("nama"), Value("[0-9]+"), Value(""), Value("g"), function="regexp_replace")),
-    Cast(Func(F("nama"), Value("[0-9]{1,18}"), function="substring"), BigIntegerField()).asc(
-        nulls_first=True
-    ),
-    "nama",
-    "pk",
 )
 
 
@@ -66,33 +58,69 @@ def kurikulum_sesi() -> QuerySet[Sesi]:
     return Sesi.objects.filter(modul__is_aktif=True, modul__is_adaptif=False)
 
 
+def kurikulum_sidik(kurikulum: Iterable[int]) -> str:
+    """The curriculum's fingerprint as `RingkasanKelompok.kurikulum_sidik` stores it: md5 of
+    its session ids, ascending, joined by commas."""
+    ids = ",".join(map(str, sorted(kurikulum)))
+    return hashlib.md5(ids.encode(), usedforsecurity=False).hexdigest()
+
+
+def sesi_kurikulum_sql(alias: str) -> str:
+    """SQL for the curriculum sessions held by the group of summary row `alias` (named
+    parameters `kurikulum`, the ids, and `kurikulum_sidik`): the stored count while the
+    curriculum is the one it was computed for, else counted from the sessions held."""
+    return f"""CASE WHEN {alias}.kurikulum_sidik = %(kurikulum_sidik)s THEN {alias}.sesi_kurikulum
+        ELSE (SELECT COUNT(*) FROM unnest({alias}.sesi_terlaksana) AS s (id)
+              WHERE s.id = ANY(%(kurikulum)s::bigint[])) END"""  # noqa: S608 (an alias of ours)
+
+
+class _SesiDalamKurikulum(Func):
+    """How many ids of an array (sessions held) are in a list of ids (the curriculum)."""
+
+    template = "(SELECT COUNT(*) FROM unnest(%(expressions)s::bigint[]))"
+    arg_joiner = ") AS s (id) WHERE s.id = ANY("
+    output_field = IntegerField()
+
+    def __init__(self, held: Any, kurikulum: list[int]) -> None:
+        super().__init__(held, Value(kurikulum, output_field=ArrayField(BigIntegerField())))
+
+
+def _sesi_kurikulum(kurikulum: list[int]) -> Case:
+    """`sesi_kurikulum_sql` for a queryset of groups (through their `ringkasan`)."""
+    return Case(
+        When(
+            ringkasan__kurikulum_sidik=kurikulum_sidik(kurikulum),
+            then=F("ringkasan__sesi_kurikulum"),
+        ),
+        default=_SesiDalamKurikulum(F("ringkasan__sesi_terlaksana"), kurikulum),
+        output_field=IntegerField(),
+    )
+
+
 def kelompok_list(*, user: User) -> QuerySet[Kelompok]:
     """Groups the user may see with their size, meetings held, last meeting and sessions not
-    yet held; a fixed number of queries whatever the number of groups."""
-    ref = OuterRef("pk")
-    members = _anggota_aktif(ref).values("kelompok_id").annotate(n=Count("pk")).values("n")
-    held = _terlaksana(ref).values("kelompok_id").annotate(n=Count("pk")).values("n")
-    sessions = (
-        _terlaksana(ref)
-        .filter(sesi__in=kurikulum_sesi())
-        .values("kelompok_id")
-        .annotate(n=Count("sesi_id", distinct=True))
-        .values("n")
-    )
-    last = _terlaksana(ref).values("kelompok_id").annotate(t=Max("tanggal")).values("t")
-    total = kurikulum_sesi().count()
+    yet held, from the summary (`RingkasanKelompok`, issue 21; `diperbarui`: when the row
+    was computed): 1 query for the curriculum, then a plain scan of the groups."""
+    kurikulum = list(kurikulum_sesi().values_list("pk", flat=True))
     return (
         scope_kelompok(user, Kelompok.objects.all())
         .select_related("pendamping", "kelurahan__parent")
         .annotate(
-            jumlah_anggota=Coalesce(Subquery(members, output_field=IntegerField()), 0),
-            jumlah_pertemuan=Coalesce(Subquery(held, output_field=IntegerField()), 0),
-            sesi_dilaksanakan=Coalesce(Subquery(sessions, output_field=IntegerField()), 0),
-            pertemuan_terakhir=Subquery(last),
+            jumlah_anggota=Coalesce(F("ringkasan__jumlah_anggota"), 0),
+            jumlah_pertemuan=Coalesce(F("ringkasan__pertemuan_terlaksana"), 0),
+            sesi_dilaksanakan=_sesi_kurikulum(kurikulum),
+            pertemuan_terakhir=F("ringkasan__pertemuan_terakhir"),
+            diperbarui=F("ringkasan__dihitung_pada"),
         )
-        .annotate(sesi_belum=total - F("sesi_dilaksanakan"))
+        .annotate(sesi_belum=len(kurikulum) - F("sesi_dilaksanakan"))
         .order_by(*URUTAN_NAMA_ALAMI)
     )
+
+
+def kelompok_diperbarui(kelompok: Iterable[Kelompok]) -> datetime.datetime | None:
+    """When the newest summary row of these groups (from `kelompok_list`) was computed."""
+    waktu = [w for k in kelompok if (w := getattr(k, "diperbarui", None))]
+    return max(waktu, default=None)
 
 
 def sesi_belum(*, kelompok: Kelompok) -> list[Sesi]:

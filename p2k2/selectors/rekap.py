@@ -1,36 +1,36 @@
-"""Office recaps of P2K2 as aggregate SQL: attendance rates, consecutive alfa, curriculum.
+"""Office recaps of P2K2: attendance rates per group, pendamping, area and month, and the
+runs of consecutive alfa, read from the summaries (`p2k2.models.ringkasan`, issue 21).
 
-Every figure comes from a few set-based queries whatever the number of groups; Python only
-adds up already-aggregated rows (a few thousand at most) into the views the page shows.
+A recap reads one summary row per group and month (or per run) in one statement whatever the
+number of groups; Python only adds those rows up (12.000 groups at province scale) into the
+views the page shows. Each result says when its newest row was computed (`diperbarui`).
 """
 
 from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import ExtractMonth
+from django.db.models import QuerySet
 
 from dinsos import charts
-from dinsos.bulan import jumlah_bulan
+from dinsos import selectors as dinsos_selectors
 from dinsos.charts import Entri
 from dinsos.formatting import NAMA_BULAN, persen
-from dinsos.models import User
+from dinsos.models import User, Wilayah
 from dinsos.pengaturan import today
 from dinsos.raw_sql import db_table, queryset_sql
 from kpm.access import scope_keluarga
 from kpm.models import Keluarga
 from p2k2.access import scope_kelompok
-from p2k2.models import Keanggotaan, Kehadiran, Kelompok, Pertemuan, Sesi
-from p2k2.selectors.alfa import runtun_alfa_batas, runtun_alfa_list, runtun_alfa_pertemuan
-from p2k2.selectors.kelompok import kurikulum_sesi
-
-S = Kehadiran.Status
+from p2k2.models import Kelompok, Pertemuan, RingkasanKelompokBulan, RingkasanRuntunAlfa
+from p2k2.models.ringkasan import BULAN_SETAHUN
+from p2k2.selectors.alfa import KUNCI_JEDA, runtun_alfa_batas
 
 
 @dataclass
@@ -60,22 +60,37 @@ class Angka:
 class RekapKehadiran:
     tahun: int
     total: Angka
-    kelompok: list[Angka]
+    kelompok: list[Angka]  # one page of groups, by name (`halaman` of `jumlah_kelompok`)
     pendamping: list[Angka]
     kelurahan: list[Angka]
     kecamatan: list[Angka]
     bulan: list[Angka]  # always 12, January first
+    jumlah_kelompok: int = 0  # every group with a counted mark, over all pages
+    halaman: int = 1
+    diperbarui: datetime.datetime | None = None  # the newest summary row read
 
 
-def _terlaksana(user: User) -> QuerySet[Pertemuan]:
-    held = Pertemuan.objects.filter(status=Pertemuan.Status.TERLAKSANA)
+def nomor_halaman(halaman: str | int | None) -> int:
+    """A requested page number as `Paginator.get_page` reads it before it knows the count:
+    not a number is page 1 (a number out of range is clamped in the statement)."""
+    try:
+        return int(float(halaman or 1))
+    except (TypeError, ValueError):
+        return 1
+
+
+def _scope_sql(user: User) -> tuple[str, dict[str, Any]]:
+    """`AND r.kelompok_id IN (<the user's groups>)`, nothing for an admin (every group)."""
     if user.role == User.Role.ADMIN:
-        return held
-    return held.filter(kelompok__in=scope_kelompok(user, Kelompok.objects.all()))
+        return "", {}
+    sql, params = queryset_sql(
+        scope_kelompok(user, Kelompok.objects.all()).order_by().values("pk"), prefix="scope"
+    )
+    return f"AND r.kelompok_id IN ({sql})", params
 
 
-def _sorted(groups: dict[object, Angka]) -> list[Angka]:
-    return sorted(groups.values(), key=lambda a: (a.label.lower(), str(a.kunci)))
+def _sorted(rows: list[Angka]) -> list[Angka]:
+    return sorted(rows, key=lambda a: (a.label.lower(), str(a.kunci)))
 
 
 def _angka(kunci: object, label: str, keterangan: str, counts: list[int]) -> Angka:
@@ -83,85 +98,122 @@ def _angka(kunci: object, label: str, keterangan: str, counts: list[int]) -> Ang
     return Angka(kunci, label, keterangan, pertemuan, hadir, izin, sakit, alfa)
 
 
-def _add(target: list[int], counts: tuple[int, ...]) -> None:
-    for index, value in enumerate(counts):
-        target[index] += value
+# Kinds of rows `_rekap_sql` returns (its first column).
+_KELOMPOK, _PENDAMPING, _KELURAHAN, _KECAMATAN, _TOTAL, _BULAN, _HALAMAN = range(7)
 
 
-def rekap_kehadiran(*, user: User, tahun: int) -> RekapKehadiran:
-    """Attendance of the year per group, pendamping, kelurahan, kecamatan and month, for the
-    groups the user may see: 3 queries. The database counts marks per held meeting (a few
-    thousand rows a year); Python adds those rows up per group and per month, then the groups
-    (a few hundred, names and areas from a small query) per pendamping, kelurahan, kecamatan."""
-    held = _terlaksana(user).filter(tanggal__year=tahun)
-    meetings = {
-        pk: (kelompok_id, bulan)
-        for pk, kelompok_id, bulan in held.values_list(
-            "pk", "kelompok_id", ExtractMonth("tanggal")
-        ).order_by()
-    }
-    # Grouped by one integer key with no join in the outer query: twice as fast as grouping
-    # the joined rows by group and month (measured on 50.000 marks).
-    rows = (
-        Kehadiran.objects.filter(pertemuan__in=held.values("pk"))
-        .values("pertemuan_id")
-        .annotate(
-            hadir=Count("pk", filter=Q(status=S.HADIR)),
-            izin=Count("pk", filter=Q(status=S.IZIN)),
-            sakit=Count("pk", filter=Q(status=S.SAKIT)),
-            alfa=Count("pk", filter=Q(status=S.ALFA)),
-        )
-        .values_list("pertemuan_id", "hadir", "izin", "sakit", "alfa")
-        .order_by()
+def _rekap_sql(scope: str) -> str:
+    # The year rows of the user's groups (only groups with a counted mark: a held meeting
+    # without marks adds nothing, as before) with their names and areas: one page of them in
+    # name order (as Python sorts: lower case, then the id as text, code point by code
+    # point), and all of them added up per pendamping, kelurahan, kecamatan and in total;
+    # then the month rows of the same groups added up per month. The scope is evaluated
+    # once, in `g`. A page past the last (or below 1) is the last, as Paginator.get_page.
+    return f"""
+WITH g AS MATERIALIZED (
+    SELECT r.kelompok_id, r.tercatat AS pertemuan, r.hadir, r.izin, r.sakit, r.alfa,
+           k.nama, k.pendamping_id, k.kelurahan_id, w.nama AS kelurahan,
+           c.id AS kecamatan_id, c.nama AS kecamatan
+    FROM {db_table(RingkasanKelompokBulan)} r
+    JOIN {db_table(Kelompok)} k ON k.id = r.kelompok_id
+    JOIN {db_table(Wilayah)} w ON w.id = k.kelurahan_id
+    LEFT JOIN {db_table(Wilayah)} c ON c.id = w.parent_id
+    WHERE r.tahun = %(tahun)s AND r.bulan = %(setahun)s AND r.tercatat > 0 {scope}
+), halaman AS (
+    SELECT CASE WHEN %(halaman)s BETWEEN 1 AND akhir THEN %(halaman)s ELSE akhir END AS nomor
+    FROM (SELECT GREATEST(CEIL(COUNT(*) / %(per)s::numeric), 1)::int AS akhir FROM g) AS n
+), urut AS (
+    SELECT g.*, ROW_NUMBER() OVER (
+        ORDER BY LOWER(g.nama) COLLATE "C", g.kelompok_id::text COLLATE "C"
+    ) AS n
+    FROM g
+)
+SELECT {_KELOMPOK}, u.kelompok_id, u.nama, u.kelurahan,
+       u.pertemuan, u.hadir, u.izin, u.sakit, u.alfa, NULL::timestamptz
+FROM urut u, halaman h
+WHERE u.n > (h.nomor - 1) * %(per)s AND u.n <= h.nomor * %(per)s
+UNION ALL
+SELECT CASE WHEN GROUPING(g.pendamping_id) = 0 THEN {_PENDAMPING}
+            WHEN GROUPING(g.kelurahan_id) = 0 THEN {_KELURAHAN}
+            WHEN GROUPING(g.kecamatan_id) = 0 THEN {_KECAMATAN} ELSE {_TOTAL} END,
+       CASE WHEN GROUPING(g.pendamping_id) = 0 THEN g.pendamping_id
+            WHEN GROUPING(g.kelurahan_id) = 0 THEN g.kelurahan_id
+            WHEN GROUPING(g.kecamatan_id) = 0 THEN g.kecamatan_id ELSE COUNT(*) END,
+       CASE WHEN GROUPING(g.kelurahan_id) = 0 THEN MIN(g.kelurahan)
+            WHEN GROUPING(g.kecamatan_id) = 0 THEN MIN(g.kecamatan) END,
+       CASE WHEN GROUPING(g.kelurahan_id) = 0 THEN MIN(g.kecamatan) END,
+       COALESCE(SUM(g.pertemuan), 0)::bigint, COALESCE(SUM(g.hadir), 0)::bigint,
+       COALESCE(SUM(g.izin), 0)::bigint, COALESCE(SUM(g.sakit), 0)::bigint,
+       COALESCE(SUM(g.alfa), 0)::bigint, NULL
+FROM g
+GROUP BY GROUPING SETS ((g.pendamping_id), (g.kelurahan_id), (g.kecamatan_id), ())
+UNION ALL
+SELECT {_BULAN}, r.bulan, NULL, NULL, SUM(r.tercatat)::bigint, SUM(r.hadir)::bigint,
+       SUM(r.izin)::bigint, SUM(r.sakit)::bigint, SUM(r.alfa)::bigint, MAX(r.dihitung_pada)
+FROM {db_table(RingkasanKelompokBulan)} r
+{"JOIN g ON g.kelompok_id = r.kelompok_id" if scope else ""}
+WHERE r.tahun = %(tahun)s AND r.bulan <> %(setahun)s AND r.tercatat > 0
+GROUP BY r.bulan
+UNION ALL
+SELECT {_HALAMAN}, h.nomor, NULL, NULL, 0, 0, 0, 0, 0, NULL FROM halaman h
+"""  # noqa: S608 (table names from model metadata, the scope compiled by the ORM)
+
+
+def rekap_kehadiran(
+    *, user: User, tahun: int, halaman: str | int | None = 1, per_halaman: int = 50
+) -> RekapKehadiran:
+    """Attendance of the year per pendamping, kelurahan, kecamatan and month, and one page
+    of groups (`per_halaman`, by name), for the groups the user may see, from the summary's
+    year and month rows: 2 queries whatever the number of groups (every figure in one
+    statement, the pendamping's names)."""
+    scope, params = _scope_sql(user)
+    params.update(
+        tahun=tahun, setahun=BULAN_SETAHUN, halaman=nomor_halaman(halaman), per=per_halaman
     )
-    per_kelompok: dict[int, list[int]] = defaultdict(lambda: [0] * 5)
-    per_bulan: dict[int, list[int]] = defaultdict(lambda: [0] * 5)
-    for pertemuan_id, *counts in rows:
-        kelompok_id, bulan = meetings[pertemuan_id]
-        meeting = (1, *counts)
-        _add(per_kelompok[kelompok_id], meeting)
-        _add(per_bulan[bulan], meeting)
-    groups = Kelompok.objects.filter(pk__in=list(per_kelompok)).select_related(
-        "pendamping", "kelurahan__parent"
-    )
-    per: dict[str, dict[object, tuple[str, str, list[int]]]] = defaultdict(dict)
-    kelompok: list[Angka] = []
-    for k in groups:
-        counts = per_kelompok[k.pk]
-        kecamatan = k.kelurahan.parent
-        kelompok.append(_angka(k.pk, k.nama, k.kelurahan.nama, counts))
-        keys = {
-            "pendamping": (k.pendamping_id, str(k.pendamping), ""),
-            "kelurahan": (k.kelurahan_id, k.kelurahan.nama, kecamatan.nama if kecamatan else ""),
-            "kecamatan": (
-                kecamatan.pk if kecamatan else None,
-                kecamatan.nama if kecamatan else "—",
-                "",
-            ),
-        }
-        for name, (kunci, label, keterangan) in keys.items():
-            _add(per[name].setdefault(kunci, (label, keterangan, [0] * 5))[2], tuple(counts))
-    total = [0] * 5
-    for counts in per_kelompok.values():
-        _add(total, tuple(counts))
-
-    def slices(name: str) -> list[Angka]:
-        return _sorted({k: _angka(k, label, ket, c) for k, (label, ket, c) in per[name].items()})
-
+    with connection.cursor() as cursor:
+        cursor.execute(_rekap_sql(scope), params)
+        found = cursor.fetchall()
+    rows: dict[int, list[Angka]] = defaultdict(list)
+    total = Angka(tahun, str(tahun))
+    jumlah_kelompok = 0
+    nomor = 1
+    per_bulan: dict[int, Angka] = {}
+    waktu = []
+    for jenis, kunci, label, keterangan, *counts, diperbarui in found:
+        if jenis == _TOTAL:
+            total, jumlah_kelompok = _angka(tahun, str(tahun), "", counts), kunci
+        elif jenis == _HALAMAN:
+            nomor = kunci
+        elif jenis == _BULAN:
+            per_bulan[kunci] = _angka(kunci, NAMA_BULAN[kunci - 1], "", counts)
+            waktu.append(diperbarui)
+        else:
+            rows[jenis].append(_angka(kunci, label or "", keterangan or "", counts))
+    pendamping = User.objects.in_bulk([a.kunci for a in rows[_PENDAMPING]])
+    for a in rows[_PENDAMPING]:
+        a.label, a.keterangan = str(pendamping[a.kunci]), ""
+    for a in rows[_KECAMATAN]:
+        a.label, a.keterangan = a.label or "—", ""
     return RekapKehadiran(
         tahun=tahun,
-        total=_angka(tahun, str(tahun), "", total),
-        kelompok=_sorted({a.kunci: a for a in kelompok}),
-        pendamping=slices("pendamping"),
-        kelurahan=slices("kelurahan"),
-        kecamatan=slices("kecamatan"),
-        bulan=[_angka(m, NAMA_BULAN[m - 1], "", per_bulan[m]) for m in range(1, 13)],
+        total=total,
+        kelompok=_sorted(rows[_KELOMPOK]),
+        pendamping=_sorted(rows[_PENDAMPING]),
+        kelurahan=_sorted(rows[_KELURAHAN]),
+        kecamatan=_sorted(rows[_KECAMATAN]),
+        bulan=[per_bulan.get(m) or Angka(m, NAMA_BULAN[m - 1]) for m in range(1, 13)],
+        jumlah_kelompok=jumlah_kelompok,
+        halaman=nomor,
+        diperbarui=max(waktu, default=None),
     )
 
 
 def tahun_pilihan(*, user: User) -> list[int]:
     """Years with held meetings the user may see, newest first (this year at least)."""
-    years = {d.year for d in _terlaksana(user).dates("tanggal", "year")}
+    rows = RingkasanKelompokBulan.objects.filter(bulan=BULAN_SETAHUN)
+    if user.role != User.Role.ADMIN:
+        rows = rows.filter(kelompok__in=scope_kelompok(user, Kelompok.objects.all()))
+    years = set(rows.order_by().values_list("tahun", flat=True).distinct())
     years.add(today().year)
     return sorted(years, reverse=True)
 
@@ -169,8 +221,8 @@ def tahun_pilihan(*, user: User) -> list[int]:
 # --- Consecutive alfa (DOMAIN.md §4) ---------------------------------------------------
 @dataclass
 class RuntunAlfaKeluarga:
-    """One run of consecutive alfa (`p2k2.selectors.alfa.runtun_alfa_list`) with its family and
-    meetings loaded for the recap page."""
+    """One run of consecutive alfa (`p2k2.selectors.alfa`, kept in `RingkasanRuntunAlfa`)
+    with its family and meetings loaded for the recap page."""
 
     keluarga: Keluarga
     jumlah: int
@@ -178,6 +230,10 @@ class RuntunAlfaKeluarga:
     sampai: datetime.date
     is_berlangsung: bool  # no hadir since: the family is a candidate for suspension now
     pertemuan: list[Pertemuan] = field(default_factory=list)
+    dihitung_pada: datetime.datetime | None = None
+
+
+RUNTUN_PER_HALAMAN = 50
 
 
 @dataclass(frozen=True)
@@ -188,29 +244,35 @@ class FilterAlfa:
     hanya_berlangsung: bool = False
 
 
-def runtun_alfa_rekap(
-    *,
-    user: User,
-    batas: int | None = None,
-    on: datetime.date | None = None,
-    filter: FilterAlfa | None = None,
-) -> list[RuntunAlfaKeluarga]:
-    """Runs of at least `p2k2_alfa_berturut` consecutive alfa of the families the user may
-    see, ongoing runs first, each with its family and meetings: 3 queries (and the setting
-    when `batas` is not given). The rule is read as `p2k2.selectors.alfa` documents it. The
-    Beranda counts the same list (p2k2.selectors.beranda)."""
-    f = filter or FilterAlfa()
-    if batas is None:
-        batas = runtun_alfa_batas(on=on)
-    keluarga_qs = scope_keluarga(user, Keluarga.objects.all())
+def _runtun_tersimpan(
+    user: User, batas: int, jeda_memutus: bool | None, f: FilterAlfa
+) -> QuerySet[RingkasanRuntunAlfa]:
+    """The stored runs of at least `batas` alfa of the families the user may see, under the
+    D13 reading in force today (or `jeda_memutus`), ongoing runs first, then the latest."""
+    if jeda_memutus is None:
+        jeda_memutus = bool(dinsos_selectors.pengaturan_get(KUNCI_JEDA))
+    keluarga = scope_keluarga(user, Keluarga.objects.all())
     if f.kelurahan:
-        keluarga_qs = keluarga_qs.filter(kelurahan_id=f.kelurahan)
-    runs = runtun_alfa_list(batas=batas, keluarga=keluarga_qs)
+        keluarga = keluarga.filter(kelurahan_id=f.kelurahan)
+    runs = RingkasanRuntunAlfa.objects.filter(
+        is_jeda_memutus=jeda_memutus, jumlah__gte=batas, keluarga__in=keluarga
+    )
     if f.hanya_berlangsung:
-        runs = [run for run in runs if run.is_berlangsung]
+        runs = runs.filter(is_berlangsung=True)
+    return runs.order_by("-is_berlangsung", "-sampai", "keluarga_id", "dari")
+
+
+def _muat_runtun(
+    runs: Sequence[RingkasanRuntunAlfa], *, dengan_pertemuan: bool
+) -> list[RuntunAlfaKeluarga]:
+    """Stored runs with their families (1 query) and, for the page, their meetings (1)."""
     if not runs:
         return []
-    pertemuan = runtun_alfa_pertemuan(runs)
+    pertemuan: dict[int, Pertemuan] = {}
+    if dengan_pertemuan:
+        pertemuan = Pertemuan.objects.select_related("kelompok", "sesi").in_bulk(
+            {pk for run in runs for pk in run.pertemuan_ids}
+        )
     keluarga = Keluarga.objects.select_related("pengurus", "kelurahan").in_bulk(
         {run.keluarga_id for run in runs}
     )
@@ -221,169 +283,57 @@ def runtun_alfa_rekap(
             dari=run.dari,
             sampai=run.sampai,
             is_berlangsung=run.is_berlangsung,
-            pertemuan=[pertemuan[pk] for pk in run.pertemuan_ids],
+            pertemuan=[pertemuan[pk] for pk in run.pertemuan_ids] if dengan_pertemuan else [],
+            dihitung_pada=run.dihitung_pada,
         )
         for run in runs
     ]
 
 
-# --- Curriculum progress -------------------------------------------------------------
-@dataclass
-class KemajuanKelompok:
-    kelompok: Kelompok
-    bulan_berjalan: int  # months since the group's first member joined
-    sesi_dilaksanakan: int
-    sesi_belum: list[str]
-
-    @property
-    def is_tertinggal(self) -> bool:
-        """P2K2 meets monthly (DOMAIN.md §6): fewer sessions held than months running (up
-        to the whole curriculum) means the group is behind."""
-        target = min(self.bulan_berjalan, self.sesi_dilaksanakan + len(self.sesi_belum))
-        return self.sesi_dilaksanakan < target
-
-
-def _sesi_kurikulum() -> list[Sesi]:
-    return list(kurikulum_sesi().select_related("modul").order_by("modul__urutan", "urutan"))
-
-
-@dataclass(frozen=True)
-class _Kemajuan:
-    """One group's curriculum figures, before the page loads its details."""
-
-    kelompok_id: int
-    nama: str
-    bulan_berjalan: int
-    sesi_dilaksanakan: int
-    sesi_total: int
-
-    @property
-    def is_tertinggal(self) -> bool:  # as KemajuanKelompok.is_tertinggal
-        return self.sesi_dilaksanakan < min(self.bulan_berjalan, self.sesi_total)
-
-    @property
-    def urutan(self) -> tuple[bool, int, str, int]:
-        return (not self.is_tertinggal, self.sesi_dilaksanakan, self.nama, self.kelompok_id)
-
-
-def _kemajuan_semua(user: User, day: datetime.date, kurikulum: list[int]) -> list[_Kemajuan]:
-    """Every group the user may see with its months running and curriculum sessions held,
-    behind groups first: one statement, nothing per group (issue 21: the former correlated
-    subqueries per group took 1,6–2,9 s at 235 groups and 22 s at 12.000)."""
-    # One statement; the scope (for a koordinator it looks at every active membership) is
-    # evaluated once, as a materialised CTE, and each table is grouped once.
-    scope_sql, params = queryset_sql(
-        scope_kelompok(user, Kelompok.objects.all()).order_by().values("pk", "nama"),
-        prefix="scope",
-    )
-    sql = f"""
-        WITH k (id, nama) AS MATERIALIZED ({scope_sql}),
-        held AS (
-            SELECT p.kelompok_id, COUNT(DISTINCT p.sesi_id) AS n FROM {db_table(Pertemuan)} p
-            WHERE p.kelompok_id IN (SELECT id FROM k) AND p.status = %(terlaksana)s
-              AND p.sesi_id = ANY(%(kurikulum)s)
-            GROUP BY p.kelompok_id
-        ),
-        mulai AS (
-            SELECT a.kelompok_id, MIN(a.mulai) AS mulai FROM {db_table(Keanggotaan)} a
-            WHERE a.kelompok_id IN (SELECT id FROM k)
-            GROUP BY a.kelompok_id
-        )
-        SELECT k.id, k.nama, mulai.mulai, COALESCE(held.n, 0)
-        FROM k LEFT JOIN held ON held.kelompok_id = k.id LEFT JOIN mulai ON mulai.kelompok_id = k.id
-    """  # noqa: S608 (table names from model metadata, the scope compiled by the ORM)
-    params.update(terlaksana=Pertemuan.Status.TERLAKSANA.value, kurikulum=kurikulum)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        found = cursor.fetchall()
-    rows = [
-        _Kemajuan(
-            kelompok_id=pk,
-            nama=nama,
-            bulan_berjalan=jumlah_bulan(awal, day) if awal else 0,
-            sesi_dilaksanakan=n,
-            sesi_total=len(kurikulum),
-        )
-        for pk, nama, awal, n in found
-    ]
-    return sorted(rows, key=lambda r: r.urutan)
-
-
-def _kemajuan_detail(rows: list[_Kemajuan], sessions: list[Sesi]) -> list[KemajuanKelompok]:
-    """The groups of `rows` loaded with their pendamping and the sessions not held yet
-    (2 queries for the rows given, whatever their number)."""
-    ids = [r.kelompok_id for r in rows]
-    groups = Kelompok.objects.select_related("pendamping").in_bulk(ids)
-    held: dict[int, set[int]] = defaultdict(set)
-    pairs: Iterable[tuple[int, int]] = (
-        Pertemuan.objects.filter(
-            kelompok__in=ids, status=Pertemuan.Status.TERLAKSANA, sesi__isnull=False
-        )
-        .order_by()
-        .values_list("kelompok_id", "sesi_id")
-        .distinct()
-    )
-    for kelompok_id, sesi_id in pairs:
-        held[kelompok_id].add(sesi_id)
-    return [
-        KemajuanKelompok(
-            kelompok=groups[r.kelompok_id],
-            bulan_berjalan=r.bulan_berjalan,
-            sesi_dilaksanakan=r.sesi_dilaksanakan,
-            sesi_belum=[
-                f"{s.modul.nama} — Sesi {s.urutan}: {s.judul}"
-                for s in sessions
-                if s.pk not in held[r.kelompok_id]
-            ],
-        )
-        for r in rows
-    ]
-
-
-def kemajuan_kurikulum(*, user: User, on: datetime.date | None = None) -> list[KemajuanKelompok]:
-    """Per group the curriculum sessions not yet held, behind groups first (every group; the
-    page shows one page of them with `kemajuan_kurikulum_halaman`): 6 queries."""
-    sessions = _sesi_kurikulum()
-    rows = _kemajuan_semua(user, on or today(), [s.pk for s in sessions])
-    return _kemajuan_detail(rows, sessions)
-
-
-def jumlah_kurikulum_tertinggal(*, user: User, on: datetime.date | None = None) -> int:
-    """How many of the user's groups are behind the curriculum (4 queries)."""
-    kurikulum = list(kurikulum_sesi().values_list("pk", flat=True))
-    return sum(1 for r in _kemajuan_semua(user, on or today(), kurikulum) if r.is_tertinggal)
-
-
-KEMAJUAN_PER_HALAMAN = 50
-
-
-@dataclass
-class KemajuanHalaman:
-    page: Page[_Kemajuan]
-    kemajuan: list[KemajuanKelompok]  # the page's groups
-    jumlah_tertinggal: int  # over every group the user may see
-
-
-def kemajuan_kurikulum_halaman(
+def runtun_alfa_rekap(
     *,
     user: User,
-    halaman: str | int | None,
-    hanya_tertinggal: bool = False,
+    batas: int | None = None,
     on: datetime.date | None = None,
-) -> KemajuanHalaman:
-    """The curriculum page: one page of groups (behind groups first) with their sessions not
-    held, and the number of behind groups: 6 queries whatever the number of groups."""
-    sessions = _sesi_kurikulum()
-    rows = _kemajuan_semua(user, on or today(), [s.pk for s in sessions])
-    tertinggal = [r for r in rows if r.is_tertinggal]
-    page = Paginator(tertinggal if hanya_tertinggal else rows, KEMAJUAN_PER_HALAMAN).get_page(
-        halaman
-    )
-    return KemajuanHalaman(
-        page=page,
-        kemajuan=_kemajuan_detail(list(page.object_list), sessions),
-        jumlah_tertinggal=len(tertinggal),
-    )
+    filter: FilterAlfa | None = None,
+    jeda_memutus: bool | None = None,
+    dengan_pertemuan: bool = True,
+) -> list[RuntunAlfaKeluarga]:
+    """Runs of at least `p2k2_alfa_berturut` consecutive alfa of the families the user may
+    see, ongoing runs first, each with its family (and its meetings, unless the caller —
+    the XLSX — does not need them): 3 queries (and the settings when `batas` and
+    `jeda_memutus` are not given), from the summary. The rule is read as
+    `p2k2.selectors.alfa` documents it; the Beranda counts the same rows
+    (`jumlah_runtun_alfa`)."""
+    if batas is None:
+        batas = runtun_alfa_batas(on=on)
+    runs = list(_runtun_tersimpan(user, batas, jeda_memutus, filter or FilterAlfa()))
+    return _muat_runtun(runs, dengan_pertemuan=dengan_pertemuan)
+
+
+def runtun_alfa_halaman(
+    *,
+    user: User,
+    batas: int,
+    jeda_memutus: bool,
+    filter: FilterAlfa,
+    halaman: str | int | None,
+    per_halaman: int = RUNTUN_PER_HALAMAN,
+) -> tuple[Page[RingkasanRuntunAlfa], list[RuntunAlfaKeluarga]]:
+    """One page of `runtun_alfa_rekap` (issue 21: a province has hundreds of runs, each
+    listing its meetings): 4 queries (count, page, meetings, families), 1 when none."""
+    runs = _runtun_tersimpan(user, batas, jeda_memutus, filter)
+    page = Paginator(runs, per_halaman).get_page(halaman)
+    if not page.paginator.count:
+        return page, []
+    return page, _muat_runtun(list(page.object_list), dengan_pertemuan=True)
+
+
+def jumlah_runtun_alfa(*, user: User, filter: FilterAlfa | None = None) -> int:
+    """How many runs `runtun_alfa_rekap` lists with this filter (3 queries: the threshold,
+    the D13 reading, the count)."""
+    runs = _runtun_tersimpan(user, runtun_alfa_batas(), None, filter or FilterAlfa())
+    return runs.count()
 
 
 # --- Charts of the recap page ----------------------------------------------------------

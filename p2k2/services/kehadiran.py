@@ -25,6 +25,11 @@ from p2k2.models import (
     Pertemuan,
 )
 from p2k2.services.pertemuan import PertemuanGanda, pertemuan_create
+from p2k2.services.ringkasan import (
+    ringkasan_kelompok_segarkan,
+    ringkasan_pertemuan_segarkan,
+    ringkasan_runtun_segarkan,
+)
 
 
 # --- Attendance sync ---------------------------------------------------------------
@@ -79,7 +84,8 @@ def kehadiran_submit(
 
     Five queries whatever the group size: lock the meeting (marking it held), look up the
     submission id, read members with their current marks, upsert the marks, store the
-    submission (a sixth stores conflicts, when there are any).
+    submission (a sixth stores conflicts, when there are any); then the summaries of the
+    group and of the families marked (`ringkasan_pertemuan_segarkan`, 8 more).
     """
     Pertemuan.objects.filter(pk=pertemuan.pk).update(
         status=Pertemuan.Status.TERLAKSANA, updated_at=timezone.now()
@@ -193,6 +199,8 @@ def kehadiran_submit(
     kiriman.save()
     if konflik:
         KonflikKehadiran.objects.bulk_create(konflik)
+    # Issue 21: the recaps read summaries; this meeting is held now and its marks changed.
+    ringkasan_pertemuan_segarkan(pertemuan=pertemuan)
     return dict(kiriman.hasil)
 
 
@@ -234,7 +242,11 @@ def konflik_resolve(
 ) -> Kehadiran:
     """Close an attendance conflict: keep the stored mark, or apply the conflicting one
     (which raises the family's version, so phones holding the old one see a conflict)."""
-    konflik = KonflikKehadiran.objects.select_for_update().get(pk=konflik.pk)
+    konflik = (
+        KonflikKehadiran.objects.select_for_update(of=("self",))
+        .select_related("pertemuan")
+        .get(pk=konflik.pk)
+    )
     if not konflik.is_terbuka:
         raise DomainError("Konflik ini sudah diselesaikan.")
     kehadiran = Kehadiran.objects.select_for_update().get(
@@ -249,6 +261,8 @@ def konflik_resolve(
         kehadiran.save(
             update_fields=["status", "pemahaman", "versi", "perangkat", "recorded_by", "updated_at"]
         )
+        ringkasan_kelompok_segarkan(kelompok_ids=[konflik.pertemuan.kelompok_id])
+        ringkasan_runtun_segarkan(keluarga_ids=[konflik.keluarga_id])
     konflik.pilihan = pilihan
     konflik.diselesaikan_oleh = oleh
     konflik.diselesaikan_at = timezone.now()

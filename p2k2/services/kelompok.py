@@ -21,6 +21,7 @@ from p2k2.models import (
     Keanggotaan,
     Kelompok,
 )
+from p2k2.services.ringkasan import ringkasan_kelompok_segarkan
 
 KELOMPOK_FIELDS = ("nama", "pendamping", "kelurahan", "tempat")
 
@@ -132,6 +133,7 @@ def keanggotaan_tambah(
             )
     except IntegrityError as exc:  # another request added one of them meanwhile
         raise DomainError("Sebagian keluarga baru saja ditambahkan ke kelompok lain.") from exc
+    ringkasan_kelompok_segarkan(kelompok_ids=[kelompok.pk])  # members, months running
     return len(keluarga)
 
 
@@ -169,6 +171,7 @@ def keanggotaan_pindah(
     Keanggotaan.objects.bulk_create(
         [Keanggotaan(kelompok=ke, keluarga=k, mulai=day, oleh=oleh) for k in keluarga]
     )
+    ringkasan_kelompok_segarkan(kelompok_ids={ke.pk, *(a.kelompok_id for a in sekarang)})
     return len(keluarga)
 
 
@@ -192,4 +195,5 @@ def keanggotaan_akhiri(
     if kelompok.ketua_id in keluarga_ids:
         kelompok.ketua = None
         kelompok.save(update_fields=["ketua", "updated_at"])
+    ringkasan_kelompok_segarkan(kelompok_ids=[kelompok.pk])
     return jumlah

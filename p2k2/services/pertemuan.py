@@ -20,6 +20,7 @@ from p2k2.models import (
     Pertemuan,
     Sesi,
 )
+from p2k2.services.ringkasan import ringkasan_pertemuan_segarkan
 
 PERTEMUAN_FIELDS = (
     "sesi",
@@ -153,6 +154,8 @@ def pertemuan_update(*, pertemuan: Pertemuan, data: Mapping[str, Any], oleh: Use
     for key in changed:
         setattr(pertemuan, key, _value(data, key))
     pertemuan.save(update_fields=[*changed, "updated_at"])
+    # A new date or session moves the recaps (month, curriculum) and the alfa order.
+    ringkasan_pertemuan_segarkan(pertemuan=pertemuan)
     return pertemuan
 
 

@@ -23,6 +23,7 @@ from dinsos.uploads import upload_response
 from p2k2 import exporters, forms, selectors, services
 from p2k2.access import access_kelompok, access_konflik, access_pertemuan, can_manage_p2k2
 from p2k2.models import Kelompok, Pertemuan
+from p2k2.views.rekap import KETERANGAN_RINGKASAN
 from pendamping import services as pendamping_services
 
 R = User.Role
@@ -40,9 +41,12 @@ def _add_error(form: Any, error: DomainError) -> None:
 
 def kelompok_list(request: AuthedRequest) -> HttpResponse:
     kelompok = selectors.kelompok_list(user=request.user)
+    page = Paginator(kelompok, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
-        "page": Paginator(kelompok, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": page,
         "can_manage": can_manage_p2k2(request.user),
+        "diperbarui": selectors.kelompok_diperbarui(page),
+        "keterangan_ringkasan": KETERANGAN_RINGKASAN,
     }
     return render(request, "p2k2/kelompok_list.html", context)
 

@@ -16,6 +16,11 @@ from dinsos.models import AuditEvent
 from p2k2 import exporters, forms, selectors
 
 KELOMPOK_PER_HALAMAN = 50  # rows of the recap's per-group table
+# Issue 21: what "diperbarui HH.MM" under a figure from the P2K2 summaries guarantees.
+KETERANGAN_RINGKASAN = (
+    "Pertemuan dan kehadiran yang dicatat di portal langsung terhitung; seluruh ringkasan "
+    "dihitung ulang setiap malam."
+)
 
 
 def _tahun(request: AuthedRequest) -> tuple[forms.RekapForm, int]:
@@ -27,9 +32,15 @@ def _tahun(request: AuthedRequest) -> tuple[forms.RekapForm, int]:
 
 def rekap_kehadiran(request: AuthedRequest) -> HttpResponse:
     form, tahun = _tahun(request)
-    data = selectors.rekap_kehadiran(user=request.user, tahun=tahun)
-    # Issue 21: the per-group table one page at a time (a province has 12.000 groups).
-    page = Paginator(data.kelompok, KELOMPOK_PER_HALAMAN).get_page(request.GET.get("page"))
+    # Issue 21: the per-group table one page at a time (a province has 12.000 groups), the
+    # page chosen by the statement that counts them.
+    data = selectors.rekap_kehadiran(
+        user=request.user,
+        tahun=tahun,
+        halaman=request.GET.get("page"),
+        per_halaman=KELOMPOK_PER_HALAMAN,
+    )
+    page = Paginator(range(data.jumlah_kelompok), KELOMPOK_PER_HALAMAN).get_page(data.halaman)
     context = {
         "form": form,
         "rekap": data,
@@ -37,6 +48,8 @@ def rekap_kehadiran(request: AuthedRequest) -> HttpResponse:
         "query_string": urlencode({"tahun": tahun}),
         "grafik_bulan": selectors.grafik_bulan(data.bulan, tahun),
         "grafik_kecamatan": selectors.grafik_kecamatan(data.kecamatan, tahun),
+        "diperbarui": data.diperbarui,
+        "keterangan_ringkasan": KETERANGAN_RINGKASAN,
     }
     return render(request, "p2k2/rekap.html", context)
 
@@ -47,27 +60,54 @@ def rekap_alfa(request: AuthedRequest) -> HttpResponse:
     )
     aturan = dinsos_selectors.pengaturan_semua()  # the threshold and the D13 reading: 1 query
     batas = int(aturan["p2k2_alfa_berturut"])
-    runs = selectors.runtun_alfa_rekap(user=request.user, batas=batas, filter=form.filter())
-    is_xlsx = request.GET.get("format") == "xlsx"
-    if runs or is_xlsx:
+    jeda_memutus = bool(aturan["runtun_jeda_berketerangan_memutus"])
+    if request.GET.get("format") == "xlsx":  # every run, without the meetings
+        semua = selectors.runtun_alfa_rekap(
+            user=request.user,
+            batas=batas,
+            filter=form.filter(),
+            jeda_memutus=jeda_memutus,
+            dengan_pertemuan=False,
+        )
         dinsos_services.audit_record(
             user=request.user,
-            action=AuditEvent.Action.EXPORT if is_xlsx else AuditEvent.Action.VIEW,
+            action=AuditEvent.Action.EXPORT,
+            object_type="p2k2.alfaberturut",
+            reason="Daftar alfa P2K2 berturut-turut",
+            jumlah=len(semua),
+        )
+        content = exporters.runtun_alfa_xlsx(semua, batas=batas)
+        return ekspor.download_response(content, name="alfa-p2k2", fmt=ekspor.XLSX)
+    # Issue 21: one page of runs (a province has hundreds), the count over all of them.
+    page, runs = selectors.runtun_alfa_halaman(
+        user=request.user,
+        batas=batas,
+        jeda_memutus=jeda_memutus,
+        filter=form.filter(),
+        halaman=request.GET.get("page"),
+    )
+    if runs:
+        dinsos_services.audit_record(
+            user=request.user,
+            action=AuditEvent.Action.VIEW,
             object_type="p2k2.alfaberturut",
             reason="Daftar alfa P2K2 berturut-turut",
             jumlah=len(runs),
         )
-    if is_xlsx:
-        content = exporters.runtun_alfa_xlsx(runs, batas=batas)
-        return ekspor.download_response(content, name="alfa-p2k2", fmt=ekspor.XLSX)
     query = request.GET.copy()
+    query.pop("page", None)
+    query_string = query.urlencode()
     query["format"] = "xlsx"
     context = {
         "runs": runs,
+        "page": page,
+        "query_string": query_string,
         "batas": batas,
         "form": form,
         "query_xlsx": query.urlencode(),
-        "jeda_memutus": aturan["runtun_jeda_berketerangan_memutus"],
+        "jeda_memutus": jeda_memutus,
+        "diperbarui": max((r.dihitung_pada for r in runs if r.dihitung_pada), default=None),
+        "keterangan_ringkasan": KETERANGAN_RINGKASAN,
     }
     return render(request, "p2k2/rekap_alfa.html", context)
 
@@ -84,5 +124,7 @@ def rekap_kurikulum(request: AuthedRequest) -> HttpResponse:
         "query_string": "tertinggal=on" if hanya_tertinggal else "",
         "jumlah_tertinggal": data.jumlah_tertinggal,
         "hanya_tertinggal": hanya_tertinggal,
+        "diperbarui": data.diperbarui,
+        "keterangan_ringkasan": KETERANGAN_RINGKASAN,
     }
     return render(request, "p2k2/rekap_kurikulum.html", context)

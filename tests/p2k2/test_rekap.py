@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from p2k2.models import Pertemuan
+from p2k2.selectors import kurikulum as kemajuan_selectors
 from p2k2.selectors import rekap
 from tests.p2k2.conftest import buat_kelompok, buat_keluarga, buat_pertemuan, catat, sesi
 
@@ -93,7 +94,7 @@ def test_curriculum_progress_names_the_sessions_not_held(dua_kelompok, admin, pe
         p = buat_pertemuan(melati, datetime.date(2025, 3, day), sesi("Kesehatan dan Gizi", urutan))
         catat(p, {})
     # when
-    kemajuan = rekap.kemajuan_kurikulum(user=admin, on=datetime.date(2025, 3, 31))
+    kemajuan = kemajuan_selectors.kemajuan_kurikulum(user=admin, on=datetime.date(2025, 3, 31))
     # then
     rows = [
         (k.kelompok.nama, k.bulan_berjalan, k.sesi_dilaksanakan, len(k.sesi_belum), k.is_tertinggal)
@@ -132,7 +133,8 @@ def test_group_list_query_count_is_flat(
 ):
     _grow(n, kota_metro, pendamping_hadimulyo)
     client.force_login(pendamping_hadimulyo)
-    # user, curriculum size, paginator count, the page of groups; +3 for the session save
+    # user, the curriculum's sessions, paginator count, the page of groups with their
+    # summaries; +3 for the session save
     # (SESSION_SAVE_EVERY_REQUEST: savepoint, update, release)
     with django_assert_num_queries(7):
         response = client.get(reverse("p2k2:kelompok-list"))
@@ -145,9 +147,9 @@ def test_recap_query_count_is_flat(
 ):
     _grow(n, kota_metro, pendamping_hadimulyo)
     client.force_login(pendamping_hadimulyo)
-    # user, years, the year's meetings, marks counted per meeting, the groups' names;
-    # +3 for the session save
-    with django_assert_num_queries(8):
+    # user, years, the year's month summaries added up per group and month (one statement),
+    # the pendamping's names; +3 for the session save
+    with django_assert_num_queries(7):
         response = client.get(reverse("p2k2:rekap"), {"tahun": 2025})
     assert response.context["rekap"].total.pertemuan == n
 
@@ -162,10 +164,10 @@ def test_alfa_and_curriculum_recap_query_counts_are_flat(
     # query; +3 session save
     with django_assert_num_queries(7):
         client.get(reverse("p2k2:rekap-alfa"))
-    # user, the curriculum's sessions, every group's months and sessions held (one statement),
-    # the page's groups, their sessions held (the session's idle expiry was pushed by the
-    # request above: no save within the minute)
-    with django_assert_num_queries(5):
+    # user, the curriculum's sessions, every group's summary row (one statement), the page's
+    # groups with their sessions held (the session's idle expiry was pushed by the request
+    # above: no save within the minute)
+    with django_assert_num_queries(4):
         response = client.get(reverse("p2k2:rekap-kurikulum"))
     assert len(response.context["kemajuan"]) == n
     assert Pertemuan.objects.count() == n
@@ -175,7 +177,7 @@ def test_curriculum_recap_shows_one_page_and_counts_every_behind_group(
     client, kurikulum, kota_metro, pendamping_hadimulyo, monkeypatch
 ):
     # given 5 groups, each one month in with a meeting held but no curriculum session
-    monkeypatch.setattr(rekap, "KEMAJUAN_PER_HALAMAN", 2)
+    monkeypatch.setattr(kemajuan_selectors, "KEMAJUAN_PER_HALAMAN", 2)
     _grow(5, kota_metro, pendamping_hadimulyo)
     client.force_login(pendamping_hadimulyo)
     # when
@@ -198,6 +200,6 @@ def test_attendance_recap_lists_groups_one_page_at_a_time(
     # when the second page is opened
     response = client.get(reverse("p2k2:rekap"), {"tahun": 2025, "page": 2})
     # then it lists the third group, while the totals still count all three
-    assert [a.label for a in response.context["page"].object_list] == ["Grup 2"]
+    assert [a.label for a in response.context["rekap"].kelompok] == ["Grup 2"]
     assert response.context["rekap"].total.pertemuan == 3
     assert "Halaman 2 dari 2" in response.content.decode()
