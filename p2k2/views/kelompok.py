@@ -18,7 +18,7 @@ from dinsos.forms import HalamanForm
 from dinsos.http import AuthedRequest, require_role
 from dinsos.models import User
 from dinsos.pengaturan import today
-from dinsos.twofactor import qr_svg
+from dinsos.twofactor import qr_svg_banyak
 from dinsos.uploads import upload_response
 from p2k2 import exporters, forms, selectors, services
 from p2k2.access import access_kelompok, access_konflik, access_pertemuan, can_manage_p2k2
@@ -299,11 +299,13 @@ def daftar_hadir(request: AuthedRequest, pk: int) -> HttpResponse:
     token = pendamping_services.tautan_siapkan(
         keluarga_ids=[r.keluarga_id for r in rows], hari=today()
     )
-    kupon = [
-        (r, qr_svg(request.build_absolute_uri(reverse("p2k2:kepuasan-isi", args=[token[k]]))))
+    alamat = {
+        r.keluarga_id: request.build_absolute_uri(reverse("p2k2:kepuasan-isi", args=[t]))
         for r in rows
-        if (k := r.keluarga_id) in token
-    ]
+        if (t := token.get(r.keluarga_id))
+    }
+    qr = qr_svg_banyak(alamat.values())
+    kupon = [(r, qr[alamat[r.keluarga_id]]) for r in rows if r.keluarga_id in alamat]
     context = {
         "pertemuan": pertemuan,
         "rows": rows,
