@@ -291,6 +291,8 @@ class Pertemuan(models.Model):
         indexes = [
             models.Index(fields=["kelompok", "tanggal"], name="pertemuan_kelompok_tgl"),
             models.Index(fields=["tanggal", "status"], name="pertemuan_tgl_status"),
+            # The meeting list, latest first (issue 21: a page without sorting 143.000).
+            models.Index(fields=["-tanggal", "-id"], name="pertemuan_terbaru"),
         ]
 
     def __str__(self) -> str:

@@ -304,3 +304,25 @@ def test_group_list_sorts_numbers_in_names_as_numbers(client, kurikulum, kota_me
         "kelompok 3",
         "Kelompok 10",
     ]
+
+
+def test_meeting_list_counts_each_meetings_marks(
+    client, pertemuan_a, kelompok_a, keluarga_a, operator
+):
+    # given a held meeting (3 of 5 present) and a planned one without marks
+    catat(
+        pertemuan_a, dict(zip(keluarga_a, ["hadir", "hadir", "izin", "hadir", "alfa"], strict=True))
+    )
+    Pertemuan.objects.create(
+        kelompok=kelompok_a,
+        tanggal=datetime.date(2025, 4, 10),
+        topik="Rencana",
+        dibuat_oleh=kelompok_a.pendamping,
+    )
+    client.force_login(operator)
+    # when
+    response = client.get(reverse("p2k2:pertemuan-list"))
+    # then: latest first, each with its own marks
+    rows = [(p.tanggal.month, p.jumlah_hadir, p.jumlah_dicatat) for p in response.context["page"]]
+    assert rows == [(4, 0, 0), (3, 3, 5)]
+    assert "3 dari 5" in response.content.decode()
