@@ -73,6 +73,29 @@ def snapshot_load_rows_task(self: SnapshotTask, snapshot_id: int) -> None:
         raise self.retry(exc=exc, countdown=RETRY_DELAY) from exc
 
 
+# --- Desil changes between snapshots (issue 21) -----------------------------------------
+def perubahan_desil_queue(*, snapshot_id: int) -> None:
+    """After an apply commits, count the summary page's default pair in the background.
+    With Redis down nothing is lost: the page counts the pair on its first view."""
+
+    def send() -> None:
+        try:
+            perubahan_desil_siapkan_task.delay(snapshot_id)
+        except BrokerError as exc:
+            logger.warning("perubahan desil %s tidak bisa diantrekan: %s", snapshot_id, exc)
+
+    transaction.on_commit(send)
+
+
+@shared_task(bind=True, base=DinsosTask, max_retries=3)
+def perubahan_desil_siapkan_task(self: DinsosTask, snapshot_id: int) -> None:
+    """Count the desil changes of the pair the summary page opens with; safe to re-run."""
+    try:
+        services.perbandingan_desil_siapkan(snapshot_id=snapshot_id)
+    except OperationalError as exc:  # transient: database restart or lock timeout
+        raise self.retry(exc=exc, countdown=RETRY_DELAY) from exc
+
+
 # --- Reconciliation ---------------------------------------------------------------------
 PESAN_REKONSILIASI_GAGAL = (
     "Terjadi kesalahan sistem saat rekonsiliasi ({error}). Temuan lama tidak berubah; "

@@ -3,6 +3,11 @@
 The private upload-path functions are re-exported because migrations name them here.
 """
 
+from dtsen.models.perubahan import (
+    PerbandinganDesil,
+    PerubahanDesilKelurahan,
+    PerubahanDesilOrang,
+)
 from dtsen.models.rekonsiliasi import (
     PBIJK_NONAKTIF_REGEX,
     EksporSiks,
@@ -44,6 +49,9 @@ __all__ = [
     "PbiJkRecord",
     "PemetaanKolom",
     "Penerapan",
+    "PerbandinganDesil",
+    "PerubahanDesilKelurahan",
+    "PerubahanDesilOrang",
     "Rekonsiliasi",
     "Snapshot",
     "Temuan",

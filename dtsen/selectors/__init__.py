@@ -1,19 +1,25 @@
-"""Reads of the dtsen app, by subject; the snapshot reads are re-exported here."""
+"""Reads of the dtsen app, by subject; the snapshot and desil-change reads are re-exported
+here."""
 
+from dtsen.selectors.perubahan import (
+    Perubahan,
+    RingkasanKecamatan,
+    perbandingan_ada,
+    perubahan_desil_detail,
+    perubahan_desil_halaman,
+    perubahan_desil_potongan,
+    perubahan_desil_ringkasan,
+)
 from dtsen.selectors.snapshot import (
     PRATINJAU_MASALAH,
     STATUS_MENUNGGU_PERSETUJUAN,
     STATUS_TERHENTI,
-    Perubahan,
-    RingkasanKecamatan,
     data_subjek,
     kabkota_pilihan,
     masalah_pratinjau,
     pasangan_default,
     pemetaan_pilihan,
     penerapan_list,
-    perubahan_desil_detail,
-    perubahan_desil_ringkasan,
     snapshot_aktif,
     snapshot_aktif_ids,
     snapshot_list,
@@ -32,7 +38,10 @@ __all__ = [
     "pasangan_default",
     "pemetaan_pilihan",
     "penerapan_list",
+    "perbandingan_ada",
     "perubahan_desil_detail",
+    "perubahan_desil_halaman",
+    "perubahan_desil_potongan",
     "perubahan_desil_ringkasan",
     "snapshot_aktif",
     "snapshot_aktif_ids",

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from dinsos import selectors as dinsos_selectors
-from dinsos.access import scope_kelurahan_ids, scope_wilayah
+from dinsos.access import scope_wilayah
 from dinsos.hooks import json_rows
 from dinsos.models import User, Wilayah
-from dinsos.raw_sql import db_table
 from dtsen.access.snapshot import scope_snapshot
 from dtsen.importers import CHECKERS
 from dtsen.importers.columns import ABAIKAN
@@ -135,198 +131,6 @@ def pasangan_default(*, user: User, jenis: str) -> tuple[Snapshot | None, Snapsh
     baru = applied[0] if applied else None
     lama = applied[1] if len(applied) > 1 else None
     return lama, baru
-
-
-@dataclass
-class RingkasanKecamatan:
-    """Desil changes between two snapshots in one kecamatan."""
-
-    kecamatan: Wilayah
-    masuk_pkh: int = 0
-    keluar_pkh: int = 0
-    masuk_pbijk: int = 0
-    keluar_pbijk: int = 0
-    muncul: int = 0
-    hilang: int = 0
-
-    @property
-    def total(self) -> int:
-        return (
-            self.masuk_pkh
-            + self.keluar_pkh
-            + self.masuk_pbijk
-            + self.keluar_pbijk
-            + self.muncul
-            + self.hilang
-        )
-
-
-@dataclass
-class Perubahan:
-    """One person whose desil or presence changed between two snapshots."""
-
-    nik: str
-    nama: str
-    kelurahan: str
-    desil_lama: int | None
-    desil_baru: int | None
-    kategori: list[str] = field(default_factory=list)
-
-
-def _table(snapshot: Snapshot) -> str:
-    model = DtsenRecord if snapshot.jenis == Jenis.DTSEN else PbiJkRecord
-    return model._meta.db_table
-
-
-def _batas() -> dict[str, int]:
-    """DOMAIN.md §3 cut-offs, read from the dated settings."""
-    return {
-        "pkh": int(dinsos_selectors.pengaturan_get("desil_maks_pkh")),
-        "pbijk": int(dinsos_selectors.pengaturan_get("desil_maks_pbijk")),
-    }
-
-
-def _joined(lama: Snapshot, baru: Snapshot, user: User) -> tuple[str, dict[str, Any]]:
-    """Every person of either snapshot (FULL OUTER JOIN on NIK), inside the user's areas."""
-    table = _table(baru)
-    sql = f"""
-        WITH lama AS (
-            SELECT nik, nama, desil_nasional AS desil, kelurahan_id
-            FROM {table} WHERE snapshot_id = %(lama)s
-        ),
-        baru AS (
-            SELECT nik, nama, desil_nasional AS desil, kelurahan_id
-            FROM {table} WHERE snapshot_id = %(baru)s
-        ),
-        gabung AS (
-            SELECT coalesce(b.nik, l.nik) AS nik, coalesce(b.nama, l.nama) AS nama,
-                coalesce(b.kelurahan_id, l.kelurahan_id) AS kelurahan_id,
-                l.nik IS NOT NULL AS ada_lama, b.nik IS NOT NULL AS ada_baru,
-                l.desil AS desil_lama, b.desil AS desil_baru,
-                coalesce(l.desil <= %(pkh)s, false) AS pkh_lama,
-                coalesce(b.desil <= %(pkh)s, false) AS pkh_baru,
-                coalesce(l.desil <= %(pbijk)s, false) AS pbijk_lama,
-                coalesce(b.desil <= %(pbijk)s, false) AS pbijk_baru
-            FROM lama l FULL OUTER JOIN baru b ON l.nik = b.nik
-        )
-        SELECT g.*, w.nama AS kelurahan, w.parent_id AS kecamatan_id
-        FROM gabung g JOIN {db_table(Wilayah)} w ON w.id = g.kelurahan_id
-        WHERE %(semua)s OR g.kelurahan_id = ANY(%(kelurahan)s)
-    """  # noqa: S608
-    is_admin = user.role == User.Role.ADMIN
-    kelurahan = [] if is_admin else list(scope_kelurahan_ids(user))
-    params: dict[str, Any] = {
-        "lama": lama.pk,
-        "baru": baru.pk,
-        "semua": is_admin,
-        "kelurahan": kelurahan,
-        **_batas(),
-    }
-    return sql, params
-
-
-_BERUBAH = """
-    (NOT ada_lama OR NOT ada_baru OR pkh_lama <> pkh_baru OR pbijk_lama <> pbijk_baru)
-"""
-
-
-def perubahan_desil_ringkasan(
-    *, user: User, lama: Snapshot, baru: Snapshot
-) -> list[RingkasanKecamatan]:
-    """Per kecamatan the user may see: who entered or left desil 1–4 (PKH) and 1–5 (PBI-JK)
-    among people in both snapshots, who appeared and who disappeared (one SQL query)."""
-    joined, params = _joined(lama, baru, user)
-    sql = f"""
-        SELECT kecamatan_id,
-            count(*) FILTER (WHERE ada_lama AND ada_baru AND NOT pkh_lama AND pkh_baru),
-            count(*) FILTER (WHERE ada_lama AND ada_baru AND pkh_lama AND NOT pkh_baru),
-            count(*) FILTER (WHERE ada_lama AND ada_baru AND NOT pbijk_lama AND pbijk_baru),
-            count(*) FILTER (WHERE ada_lama AND ada_baru AND pbijk_lama AND NOT pbijk_baru),
-            count(*) FILTER (WHERE NOT ada_lama),
-            count(*) FILTER (WHERE NOT ada_baru)
-        FROM ({joined}) x GROUP BY kecamatan_id
-    """  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        counts = {row[0]: row[1:] for row in cursor.fetchall()}
-    kecamatan = scope_wilayah(user).filter(
-        tingkat=Wilayah.Tingkat.KECAMATAN,
-        berlaku_sampai__isnull=True,
-        kode__startswith=f"{baru.wilayah.kode}.",
-    )
-    result = []
-    for kec in kecamatan.order_by("nama"):
-        row = RingkasanKecamatan(kecamatan=kec)
-        values = counts.get(kec.pk)
-        if values:
-            (
-                row.masuk_pkh,
-                row.keluar_pkh,
-                row.masuk_pbijk,
-                row.keluar_pbijk,
-                row.muncul,
-                row.hilang,
-            ) = values
-        result.append(row)
-    return result
-
-
-def perubahan_desil_detail(
-    *,
-    user: User,
-    lama: Snapshot,
-    baru: Snapshot,
-    kecamatan: Wilayah | None,
-    limit: int | None = None,
-    offset: int = 0,
-) -> list[Perubahan]:
-    """The people behind the counts, in one kecamatan (or every one the user may see)."""
-    batas = _batas()
-    joined, params = _joined(lama, baru, user)
-    where = _BERUBAH
-    if kecamatan is not None:
-        where += " AND kecamatan_id = %(kecamatan)s"
-        params["kecamatan"] = kecamatan.pk
-    page = ""
-    if limit is not None:
-        page = " LIMIT %(limit)s OFFSET %(offset)s"
-        params.update(limit=limit, offset=offset)
-    sql = f"""
-        SELECT nik, nama, kelurahan, desil_lama, desil_baru, ada_lama, ada_baru,
-            pkh_lama, pkh_baru, pbijk_lama, pbijk_baru
-        FROM ({joined}) x WHERE {where} ORDER BY kelurahan, nama, nik{page}
-    """  # noqa: S608
-    result = []
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for row in cursor.fetchall():
-            nik, nama, kelurahan, desil_lama, desil_baru, ada_lama, ada_baru = row[:7]
-            pkh_lama, pkh_baru, pbijk_lama, pbijk_baru = row[7:]
-            kategori = []
-            if not ada_lama:
-                kategori.append("Muncul")
-            elif not ada_baru:
-                kategori.append("Hilang")
-            else:
-                if pkh_baru and not pkh_lama:
-                    kategori.append(f"Masuk desil 1–{batas['pkh']}")
-                if pkh_lama and not pkh_baru:
-                    kategori.append(f"Keluar desil 1–{batas['pkh']}")
-                if pbijk_baru and not pbijk_lama:
-                    kategori.append(f"Masuk desil 1–{batas['pbijk']}")
-                if pbijk_lama and not pbijk_baru:
-                    kategori.append(f"Keluar desil 1–{batas['pbijk']}")
-            result.append(
-                Perubahan(
-                    nik=nik,
-                    nama=nama,
-                    kelurahan=kelurahan,
-                    desil_lama=desil_lama,
-                    desil_baru=desil_baru,
-                    kategori=kategori,
-                )
-            )
-    return result
 
 
 def data_subjek(*, anggota: Any) -> dict[str, Any]:

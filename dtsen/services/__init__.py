@@ -19,6 +19,11 @@ from dtsen.services.penerapan import (
     snapshot_propose,
     snapshot_undo,
 )
+from dtsen.services.perubahan import (
+    perbandingan_desil_pastikan,
+    perbandingan_desil_siapkan,
+    perubahan_desil_simpan_orang,
+)
 from dtsen.services.rekonsiliasi import (
     rekonsiliasi_cancel,
     rekonsiliasi_create,
@@ -48,7 +53,10 @@ __all__ = [
     "pemetaan_kolom_save",
     "penerapan_approve",
     "penerapan_reject",
+    "perbandingan_desil_pastikan",
+    "perbandingan_desil_siapkan",
     "perubahan_desil_export",
+    "perubahan_desil_simpan_orang",
     "rekonsiliasi_begin",
     "rekonsiliasi_cancel",
     "rekonsiliasi_chunk",

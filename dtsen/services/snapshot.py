@@ -10,6 +10,7 @@ from pathlib import PurePath
 
 from django.core.files import File
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from dinsos import services as dinsos_services
@@ -19,7 +20,14 @@ from dinsos.models import AuditEvent, User, Wilayah
 from dinsos.pengaturan import today
 from dtsen.importers import CHECKERS
 from dtsen.importers.columns import ABAIKAN, canonical
-from dtsen.models import Jenis, MasalahBaris, PbiJkRecord, PemetaanKolom, Snapshot
+from dtsen.models import (
+    Jenis,
+    MasalahBaris,
+    PbiJkRecord,
+    PemetaanKolom,
+    PerbandinganDesil,
+    Snapshot,
+)
 from dtsen.services import partisi
 
 logger = logging.getLogger(__name__)
@@ -249,6 +257,8 @@ def snapshot_cancel(*, snapshot: Snapshot, user: User) -> Snapshot:
     else:
         PbiJkRecord.objects.filter(snapshot=locked).delete()
     MasalahBaris.objects.filter(snapshot=locked).delete()
+    # Issue 21: counts of desil changes against its rows are gone with them.
+    PerbandinganDesil.objects.filter(Q(lama=locked) | Q(baru=locked)).delete()
     locked.status = Snapshot.Status.DIBATALKAN
     locked.tahap = ""
     locked.save(update_fields=["status", "tahap"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -30,6 +31,10 @@ from dtsen.selectors import dampak as dampak_selectors
 R = User.Role
 PAGE_SIZE = 25
 PERUBAHAN_PAGE_SIZE = 100
+# Issue 21: what "diperbarui" means on the desil-change pages (templates/dinsos/_diperbarui).
+KETERANGAN_PERUBAHAN = (
+    "Dihitung sekali untuk pasangan snapshot ini: baris snapshot tidak berubah setelah dimuat."
+)
 
 
 @require_role(R.ADMIN)
@@ -180,6 +185,7 @@ def snapshot_apply(request: AuthedRequest, pk: int) -> HttpResponse:
                     "menunggu persetujuan admin kedua.",
                 )
             else:
+                tasks.perubahan_desil_queue(snapshot_id=snapshot.pk)
                 messages.success(
                     request,
                     f"Snapshot diterapkan. Desil {penerapan.jumlah_berubah} keluarga KPM "
@@ -199,6 +205,7 @@ def penerapan_approve(request: AuthedRequest, pk: int) -> HttpResponse:
     except DomainError as e:
         messages.error(request, e.message)
     else:
+        tasks.perubahan_desil_queue(snapshot_id=done.snapshot_id)
         messages.success(
             request,
             f"Penerapan disetujui. Desil {done.jumlah_berubah} keluarga KPM diperbarui.",
@@ -308,10 +315,21 @@ def _pair(
 @require_role(R.ADMIN, R.OPERATOR, R.KOORDINATOR)
 def perubahan_desil(request: AuthedRequest) -> HttpResponse:
     form, lama, baru = _pair(request, Jenis.DTSEN)
-    ringkasan = None
+    ringkasan, perbandingan = None, None
     if lama and baru:
-        ringkasan = selectors.perubahan_desil_ringkasan(user=request.user, lama=lama, baru=baru)
-    context = {"form": form, "lama": lama, "baru": baru, "ringkasan": ringkasan}
+        # Issue 21: counted once per pair (snapshot rows never change), then read.
+        perbandingan = services.perbandingan_desil_pastikan(lama=lama, baru=baru)
+        ringkasan = selectors.perubahan_desil_ringkasan(
+            user=request.user, perbandingan=perbandingan, baru=baru
+        )
+    context = {
+        "form": form,
+        "lama": lama,
+        "baru": baru,
+        "ringkasan": ringkasan,
+        "diperbarui": perbandingan.dihitung_pada if perbandingan else None,
+        "keterangan_ringkasan": KETERANGAN_PERUBAHAN,
+    }
     return render(request, "dtsen/perubahan_desil.html", context)
 
 
@@ -323,13 +341,28 @@ def perubahan_desil_kecamatan(
     baru = access_snapshot_pembanding(request.user, baru_id)
     kecamatan = access_kecamatan(request.user, kecamatan_id)
     number = dinsos_forms.HalamanForm(request.GET).nomor()
-    rows = selectors.perubahan_desil_detail(
+    # Issue 21: the pair's counts say which kelurahan the page falls in; their people are
+    # stored on the first view and read by place afterwards.
+    perbandingan = services.perbandingan_desil_pastikan(lama=lama, baru=baru)
+    potongan = selectors.perubahan_desil_potongan(
         user=request.user,
-        lama=lama,
-        baru=baru,
+        perbandingan=perbandingan,
         kecamatan=kecamatan,
         limit=PERUBAHAN_PAGE_SIZE + 1,
         offset=(number - 1) * PERUBAHAN_PAGE_SIZE,
+    )
+    if not all(p.disimpan for p in potongan):
+        services.perubahan_desil_simpan_orang(
+            perbandingan=perbandingan, lama=lama, baru=baru, potongan=potongan
+        )
+        potongan = [replace(p, disimpan=len(p.kelurahan) == 1) for p in potongan]
+    rows = selectors.perubahan_desil_halaman(
+        user=request.user,
+        perbandingan=perbandingan,
+        lama=lama,
+        baru=baru,
+        kecamatan=kecamatan,
+        potongan=potongan,
     )
     dinsos_services.audit_record(
         user=request.user,
@@ -345,6 +378,8 @@ def perubahan_desil_kecamatan(
         "rows": rows[:PERUBAHAN_PAGE_SIZE],
         "page_number": number,
         "has_next": len(rows) > PERUBAHAN_PAGE_SIZE,
+        "diperbarui": perbandingan.dihitung_pada,
+        "keterangan_ringkasan": KETERANGAN_PERUBAHAN,
     }
     return render(request, "dtsen/perubahan_desil_kecamatan.html", context)
 

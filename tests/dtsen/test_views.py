@@ -316,3 +316,118 @@ def test_snapshot_controls_show_the_pair_compared(client, admin, pasangan):
     # then
     assert _selected(html, "lama") == [str(september.pk)]
     assert _selected(html, "baru") == [str(juni.pk)]
+
+
+# --- Issue 21: the pair is counted once; a kecamatan page joins only its kelurahan ------------
+IMOPURO_BPS, METRO_BPS = "1872022002", "1872022001"  # Metro Pusat, like Hadimulyo Barat
+
+
+@pytest.fixture
+def pasangan_tiga_kelurahan(muat, tmp_path, admin):
+    """June → September in three kelurahan of Metro Pusat; person 3 moves from Imopuro to
+    Hadimulyo Barat (counted there), person 6 leaves Metro, person 7 appears in Imopuro."""
+    juni = [
+        orang(1, desil="3"),
+        orang(2, desil="6"),
+        orang(3, desil="2", kode=IMOPURO_BPS),
+        orang(4, desil="8", kode=IMOPURO_BPS),
+        orang(5, desil="4", kode=IMOPURO_BPS),
+        orang(6, desil="1", kode=METRO_BPS),
+    ]
+    september = [
+        orang(1, desil="6"),  # leaves 1-4 and 1-5
+        orang(2, desil="6"),  # unchanged
+        orang(3, desil="9"),  # moved here, leaves both
+        orang(4, desil="5", kode=IMOPURO_BPS),  # enters 1-5
+        orang(5, desil="4", kode=IMOPURO_BPS),  # unchanged
+        orang(7, desil="2", kode=IMOPURO_BPS),  # appears
+    ]
+    lama = muat(write_csv(tmp_path / "juni.csv", juni), tanggal=JUNI)
+    services.snapshot_apply(snapshot=lama, applied_by=admin)
+    baru = muat(write_csv(tmp_path / "sept.csv", september), tanggal=SEPTEMBER)
+    services.snapshot_apply(snapshot=baru, applied_by=admin)
+    return lama, baru
+
+
+def test_kecamatan_pages_follow_kelurahan_name_then_person_across_pages(
+    client, monkeypatch, koordinator_metro_pusat, pasangan_tiga_kelurahan, kota_metro
+):
+    from dtsen.views import snapshot as views_snapshot
+
+    lama, baru = pasangan_tiga_kelurahan
+    monkeypatch.setattr(views_snapshot, "PERUBAHAN_PAGE_SIZE", 2)
+    client.force_login(koordinator_metro_pusat)
+    url = reverse(
+        "dtsen:perubahan-desil-kecamatan", args=[lama.pk, baru.pk, kota_metro["Metro Pusat"].pk]
+    )
+    seen = []
+    for page in (1, 2, 3):
+        response = client.get(url, {"page": page})
+        seen.append([(r.kelurahan, r.nama, r.kategori) for r in response.context["rows"]])
+        assert response.context["has_next"] is (page < 3)
+    assert seen == [
+        [
+            ("Hadimulyo Barat", "Warga 1", ["Keluar desil 1–4", "Keluar desil 1–5"]),
+            ("Hadimulyo Barat", "Warga 3", ["Keluar desil 1–4", "Keluar desil 1–5"]),
+        ],
+        [
+            ("Imopuro", "Warga 4", ["Masuk desil 1–5"]),
+            ("Imopuro", "Warga 7", ["Muncul"]),
+        ],
+        [("Metro", "Warga 6", ["Hilang"])],
+    ]
+    # the people were stored as places on the first view of each kelurahan, and read so
+    from dtsen.models import PerubahanDesilOrang
+
+    assert PerubahanDesilOrang.objects.count() == 5
+    again = client.get(url, {"page": 2})
+    assert [(r.kelurahan, r.nama) for r in again.context["rows"]] == [
+        ("Imopuro", "Warga 4"),
+        ("Imopuro", "Warga 7"),
+    ]
+
+
+def test_the_pair_is_counted_once_and_the_page_says_when(
+    client, admin, pasangan_tiga_kelurahan, django_assert_max_num_queries
+):
+    from dtsen.models import PerbandinganDesil, PerubahanDesilKelurahan
+
+    client.force_login(admin)
+    first = client.get(reverse("dtsen:perubahan-desil"))
+    assert ("Metro Pusat", 0, 2, 1, 2, 1, 1) in _ringkasan(first)
+    assert PerbandinganDesil.objects.count() == 1
+    # Hadimulyo Barat (2 changed), Imopuro (2), Metro (1); the move is counted where it went
+    assert sorted(PerubahanDesilKelurahan.objects.values_list("kelurahan__nama", "berubah")) == [
+        ("Hadimulyo Barat", 2),
+        ("Imopuro", 2),
+        ("Metro", 1),
+    ]
+    html = first.content.decode()
+    assert "Angka dari ringkasan, diperbarui" in html
+    assert "Dihitung sekali untuk pasangan snapshot ini" in html
+    # when: opened again, the counts are read, not joined again
+    again = client.get(reverse("dtsen:perubahan-desil"))
+    assert _ringkasan(again) == _ringkasan(first)
+    assert PerbandinganDesil.objects.count() == 1
+
+
+def test_the_apply_counts_the_default_pair_ahead(admin, pasangan_tiga_kelurahan):
+    from dtsen.models import PerbandinganDesil
+
+    lama, baru = pasangan_tiga_kelurahan
+    perbandingan = services.perbandingan_desil_siapkan(snapshot_id=baru.pk)
+    assert perbandingan is not None
+    assert (perbandingan.lama, perbandingan.baru) == (lama, baru)
+    assert PerbandinganDesil.objects.count() == 1
+
+
+def test_cancelling_a_snapshot_drops_the_counts_against_its_rows(
+    admin, pasangan_tiga_kelurahan, muat, tmp_path
+):
+    from dtsen.models import PerbandinganDesil
+
+    _, baru = pasangan_tiga_kelurahan
+    ditinjau = muat(write_csv(tmp_path / "des.csv", [orang(1, desil="1")]), tanggal=SEPTEMBER)
+    services.perbandingan_desil_pastikan(lama=baru, baru=ditinjau)
+    services.snapshot_cancel(snapshot=ditinjau, user=admin)
+    assert not PerbandinganDesil.objects.filter(baru=ditinjau).exists()
