@@ -7,7 +7,8 @@ Rules (one condition per line, heavily tested):
 - a user with no area sees nothing.
 """
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Concat
 from django.db.models.lookups import Exact, StartsWith
 from django.shortcuts import get_object_or_404
@@ -40,6 +41,26 @@ def scope_kelurahan_ids(user: User) -> QuerySet[Wilayah, int]:
     return (
         scope_wilayah(user).filter(tingkat=Wilayah.Tingkat.KELURAHAN).values_list("pk", flat=True)
     )
+
+
+class _SamaSalahSatu(Func):
+    """`expression = ANY(ARRAY(subquery))`, true when the value is one of the subquery's."""
+
+    template = "(%(expressions)s))"
+    arg_joiner = " = ANY("
+    output_field = BooleanField()
+
+
+def di_kelurahan_scope(user: User, field: str = "kelurahan_id") -> Func:
+    """A filter condition: `field` is one of the kelurahan the user may see.
+
+    The same rows as `field__in=scope_kelurahan_ids(user)`, written `= ANY(ARRAY(…))` so
+    PostgreSQL reads the user's kelurahan once, then the table once. As an IN (subquery)
+    it joined the areas first and, guessing one kelurahan where there were 22, read the
+    family table once per kelurahan (issue 21, province scale: an operator's count of
+    85.000 families 0,32 s instead of 0,09 s, a page by pengurus name 1,1 s instead of 30 ms).
+    """
+    return _SamaSalahSatu(F(field), ArraySubquery(scope_kelurahan_ids(user)))
 
 
 def access_persetujuan(user: User, persetujuan_id: int) -> Persetujuan:

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from dinsos import hooks
 from dinsos import services as dinsos_services
-from dinsos.access import scope_kelurahan_ids
+from dinsos.access import di_kelurahan_scope
 from dinsos.models import AuditEvent, User
 from kpm.models import Anggota, Keluarga, PermintaanPembatasan, UnggahanPenyaluran
 
@@ -77,7 +77,7 @@ def scope_keluarga(
         keluarga = keluarga.exclude(pk__in=keluarga_dibatasi_ids())
     if user.role == User.Role.ADMIN:
         return keluarga
-    in_area = keluarga.filter(kelurahan_id__in=scope_kelurahan_ids(user))
+    in_area = keluarga.filter(di_kelurahan_scope(user))
     if user.role == User.Role.PENDAMPING:
         return in_area.filter(pendamping=user)
     if user.role in {User.Role.OPERATOR, User.Role.KOORDINATOR}:
