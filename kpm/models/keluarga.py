@@ -212,6 +212,8 @@ class Anggota(models.Model):
             # Lists ordered by the head's name read a page by walking names in order (issue 21:
             # families due a visit, pendamping.selectors.keluarga).
             models.Index(fields=["nama", "id"], name="anggota_nama_urut"),
+            # The same by search name (issue 21: the komitmen month view, by pengurus__nama_cari).
+            models.Index(fields=["nama_cari", "id"], name="anggota_nama_cari_urut"),
         ]
 
     def __str__(self) -> str:

@@ -4,6 +4,14 @@ Split by subject; callers import `verifikasi.selectors` and use the names re-exp
 """
 
 from verifikasi.selectors.beranda import beranda_graduasi_tanpa_proses, beranda_komitmen
+from verifikasi.selectors.bulan import (
+    BarisKomitmen,
+    KeluargaBulan,
+    KeluargaUrutPengurus,
+    keluarga_komitmen,
+    komitmen_bulan,
+    pendamping_pilihan,
+)
 from verifikasi.selectors.graduasi import (
     KemajuanGraduasi,
     graduasi_alamiah_kandidat,
@@ -15,13 +23,8 @@ from verifikasi.selectors.keluarga import BarisPanel, data_subjek, keluarga_pane
 from verifikasi.selectors.komitmen import (
     JADWAL_KESEHATAN,
     STATUS_PESERTA,
-    BarisKomitmen,
     FilterUsulan,
-    KeluargaBulan,
-    keluarga_komitmen,
-    komitmen_bulan,
     pelanggaran_komitmen,
-    pendamping_pilihan,
     rentang_bulan,
     rhk_komitmen,
     ringkasan_komitmen,
@@ -61,6 +64,7 @@ __all__ = [
     "FilterSekolahRakyat",
     "FilterUsulan",
     "KeluargaBulan",
+    "KeluargaUrutPengurus",
     "KemajuanGraduasi",
     "KuotaJenjang",
     "RingkasSekolahRakyat",

@@ -16,8 +16,9 @@ from dinsos.hooks import ItemBeranda
 from dinsos.models import User
 from dinsos.pengaturan import today
 from verifikasi.models import Usulan
+from verifikasi.selectors.bulan import keluarga_komitmen
 from verifikasi.selectors.graduasi import graduasi_tanpa_proses_list
-from verifikasi.selectors.komitmen import keluarga_komitmen, usulan_list
+from verifikasi.selectors.komitmen import usulan_list
 
 R = User.Role
 

@@ -9,18 +9,15 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.db import connection
 from django.db.models import (
     Count,
-    Exists,
     F,
-    OuterRef,
     Q,
     QuerySet,
 )
@@ -34,7 +31,6 @@ from dinsos.raw_sql import db_table
 from kpm.access import scope_keluarga
 from kpm.models import Anggota, Keluarga, Komponen
 from verifikasi.models import (
-    KOMPONEN_KOMITMEN,
     KOMPONEN_PENDIDIKAN,
     Komitmen,
     Usulan,
@@ -60,128 +56,6 @@ JADWAL_KESEHATAN: dict[str, str] = {
     Komponen.LANSIA: "Hadir di posyandu lansia tiap bulan",
     Komponen.DISABILITAS_BERAT: "Diperiksa di posyandu lansia/fasilitas kesehatan tiap bulan",
 }
-
-
-# --- Month view -------------------------------------------------------------------------
-@dataclass
-class BarisKomitmen:
-    """One member-component of the month view, with what was recorded (if anything)."""
-
-    anggota_id: int
-    nama: str
-    nik: str
-    komponen: str
-    petunjuk: str
-    status: str = ""
-    persen_kehadiran: Decimal | None = None
-    catatan: str = ""
-    sumber: str = ""
-
-    @property
-    def kunci(self) -> str:
-        return f"{self.anggota_id}-{self.komponen}"
-
-    @property
-    def komponen_label(self) -> str:
-        return Komponen(self.komponen).label
-
-    @property
-    def is_pendidikan(self) -> bool:
-        return self.komponen in KOMPONEN_PENDIDIKAN
-
-
-@dataclass
-class KeluargaBulan:
-    keluarga: Keluarga
-    baris: list[BarisKomitmen] = field(default_factory=list)
-
-
-def keluarga_komitmen(
-    *, user: User, pendamping_id: int | None = None, belum_bulan: datetime.date | None = None
-) -> QuerySet[Keluarga]:
-    """Participating families the user may see that have a component with a commitment,
-    by pengurus name (the month view pages through these); with `belum_bulan`, only those
-    with a member's commitment component not yet recorded for that month (the rows the
-    month view shows empty)."""
-    families = scope_keluarga(user, Keluarga.objects.all()).filter(
-        status__in=STATUS_PESERTA, komponen__overlap=list(KOMPONEN_KOMITMEN)
-    )
-    if pendamping_id:
-        families = families.filter(pendamping_id=pendamping_id)
-    if belum_bulan is not None:
-        families = families.filter(_ada_belum_dicatat(belum_bulan))
-    return families.select_related("pengurus").order_by("pengurus__nama_cari", "pk")
-
-
-def _ada_belum_dicatat(bulan: datetime.date) -> Q:
-    # One EXISTS per commitment component (a handful): a member holding it with no record
-    # of it that month. The month view draws the same member-components (komitmen_bulan).
-    kosong = Q()
-    for komponen in KOMPONEN_KOMITMEN:
-        dicatat = Komitmen.objects.filter(anggota_id=OuterRef("pk"), komponen=komponen, bulan=bulan)
-        anggota = Anggota.objects.filter(
-            keluarga_id=OuterRef("pk"), komponen__contains=[komponen]
-        ).filter(~Exists(dicatat))
-        kosong |= Q(Exists(anggota))
-    return kosong
-
-
-def komitmen_bulan(
-    *, keluarga: list[Keluarga], bulan: datetime.date, batas: int
-) -> list[KeluargaBulan]:
-    """The month view's rows for families the caller already scoped: each member's
-    commitment components and what was recorded that month (2 queries)."""
-    ids = [k.pk for k in keluarga]
-    members = (
-        Anggota.objects.filter(keluarga_id__in=ids)
-        .order_by("keluarga_id", "tanggal_lahir", "pk")
-        .values("pk", "keluarga_id", "nama", "nik", "komponen")
-    )
-    recorded = {
-        (k.anggota_id, k.komponen): k
-        for k in Komitmen.objects.filter(keluarga_id__in=ids, bulan=bulan).only(
-            "anggota_id", "komponen", "status", "persen_kehadiran", "catatan", "sumber"
-        )
-    }
-    per_member: dict[int, set[str]] = defaultdict(set)
-    for anggota_id, recorded_komponen in recorded:
-        per_member[anggota_id].add(recorded_komponen)
-    result = {k.pk: KeluargaBulan(k) for k in keluarga}
-    for m in members:
-        checked = {k for k in m["komponen"] if k in KOMPONEN_KOMITMEN} | per_member[m["pk"]]
-        for k in sorted(checked, key=KOMPONEN_KOMITMEN.index):
-            found = recorded.get((m["pk"], k))
-            petunjuk = (
-                f"Hadir ≥ {batas}% hari efektif sekolah"
-                if k in KOMPONEN_PENDIDIKAN
-                else JADWAL_KESEHATAN[k]
-            )
-            result[m["keluarga_id"]].baris.append(
-                BarisKomitmen(
-                    anggota_id=m["pk"],
-                    nama=m["nama"],
-                    nik=m["nik"],
-                    komponen=k,
-                    petunjuk=petunjuk,
-                    status=found.status if found else "",
-                    persen_kehadiran=found.persen_kehadiran if found else None,
-                    catatan=found.catatan if found else "",
-                    sumber=found.get_sumber_display() if found else "",
-                )
-            )
-    return [r for r in result.values() if r.baris]
-
-
-def pendamping_pilihan(*, user: User) -> list[User]:
-    """Pendamping with a family the user may see (office users pick one on the month view)."""
-    if user.role == R.PENDAMPING:
-        return []
-    families = scope_keluarga(user, Keluarga.objects.all()).values("pendamping_id")
-    return list(
-        User.objects.filter(role=R.PENDAMPING, is_active=True, pk__in=families).order_by(
-            "first_name", "username"
-        )
-    )
 
 
 # --- The monthly rule (hooks.PELANGGARAN_KOMITMEN) ----------------------------------

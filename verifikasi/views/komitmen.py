@@ -55,14 +55,14 @@ def komitmen_bulan(request: AuthedRequest) -> HttpResponse:
         request.GET or None, pendamping=selectors.pendamping_pilihan(user=user), hari_ini=hari_ini
     )
     bulan, pendamping_id = filter_form.pilihan()
+    if keluarga_id := forms.KeluargaParameterForm(request.GET).nilai()["keluarga"]:
+        keluarga_id = access_keluarga(user, keluarga_id, audit=False).pk
     keluarga_qs = selectors.keluarga_komitmen(
         user=user,
         pendamping_id=pendamping_id,
         belum_bulan=bulan if filter_form.is_hanya_belum else None,
+        keluarga_id=keluarga_id,
     )
-    if keluarga_id := forms.KeluargaParameterForm(request.GET).nilai()["keluarga"]:
-        keluarga = access_keluarga(user, keluarga_id, audit=False)
-        keluarga_qs = keluarga_qs.filter(pk=keluarga.pk)
     page = Paginator(keluarga_qs, PAGE_KELUARGA).get_page(request.GET.get("page"))
     batas = dinsos_selectors.pengaturan_get("komitmen_pendidikan_persen_min", on=bulan)
     rows = selectors.komitmen_bulan(keluarga=list(page), bulan=bulan, batas=batas)
