@@ -21,6 +21,7 @@ from dinsos.forms import (
     IdField,
     KecamatanFilterForm,
     ParameterForm,
+    PilihanCepat,
     TahunField,
     TanggalField,
 )
@@ -64,6 +65,8 @@ class BulanField(forms.CharField):
 
 
 class PendampingChoiceField(forms.ModelChoiceField):
+    widget = PilihanCepat
+
     def label_from_instance(self, obj: Any) -> str:
         return str(obj)
 
@@ -303,7 +306,10 @@ class GraduasiTahunForm(ParameterForm):
 class SekolahRakyatFilterForm(BootstrapFormMixin, forms.Form):
     tanggal_acuan = TanggalField(label="Umur per tanggal")
     kelurahan = forms.ModelChoiceField(
-        queryset=Wilayah.objects.none(), required=False, empty_label="Semua kelurahan"
+        queryset=Wilayah.objects.none(),
+        required=False,
+        empty_label="Semua kelurahan",
+        widget=PilihanCepat,
     )
     pendamping = PendampingChoiceField(
         queryset=User.objects.none(), required=False, empty_label="Semua pendamping"
