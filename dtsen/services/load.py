@@ -44,6 +44,7 @@ from dtsen.importers.report import write_report
 from dtsen.lock_objects import snapshot_load_lock
 from dtsen.models import MasalahBaris, PemetaanKolom, Snapshot
 from dtsen.services import ganda_mungkin, ganda_nik, partisi
+from dtsen.services.penulis import PenulisBatch
 
 logger = logging.getLogger(__name__)
 
@@ -259,6 +260,9 @@ class Loader:
             yield from self._pending
             yield from rows
 
+        # Each batch is written on a thread of its own while the next one is checked.
+        penulis = PenulisBatch(self._flush)
+
         def flush() -> None:
             nonlocal read, valid, rejected, warned, t_check, t_load
             t0 = time.perf_counter()
@@ -270,8 +274,9 @@ class Loader:
             valid += hasil.valid
             rejected += hasil.rejected
             warned += hasil.warned
-            self._flush(hasil, checker.COPY_COLUMNS, read, valid, rejected, warned, reader)
-            t_load += time.perf_counter() - t1
+            progres = min(PROGRES_MEMBACA, int(reader.fraction_done() * 100))
+            penulis.tulis(hasil, checker.COPY_COLUMNS, (read, valid, rejected, warned, progres))
+            t_load += time.perf_counter() - t1  # the write, or waiting for the previous one
             numbers.clear()
             batch.clear()
 
@@ -289,7 +294,11 @@ class Loader:
                     flush()
                     gc.collect(1)
             flush()
+            t_tunggu = time.perf_counter()
+            penulis.tunggu()
+            t_load += time.perf_counter() - t_tunggu
         finally:
+            penulis.tutup()
             if was_enabled:
                 gc.enable()
         total = time.perf_counter() - loop_started
@@ -299,15 +308,11 @@ class Loader:
             raise FileDitolak("File tidak berisi baris data (hanya judul kolom).")
 
     def _flush(
-        self,
-        hasil: HasilBatch,
-        columns: tuple[str, ...],
-        read: int,
-        valid: int,
-        rejected: int,
-        warned: int,
-        reader: TableReader,
+        self, hasil: HasilBatch, columns: tuple[str, ...], jumlah: tuple[int, int, int, int, int]
     ) -> None:
+        """One batch's rows, problems and progress, in one transaction (on PenulisBatch's
+        thread when there is one)."""
+        read, valid, rejected, warned, progres = jumlah
         with transaction.atomic():
             _copy_csv(self.record_table, columns, hasil.csv())
             _copy(self.record_table, columns, hasil.records)
@@ -319,7 +324,7 @@ class Loader:
                 baris_valid=valid,
                 baris_ditolak=rejected,
                 baris_peringatan=warned,
-                progres=min(PROGRES_MEMBACA, int(reader.fraction_done() * 100)),
+                progres=progres,
                 progres_pada=timezone.now(),
             )
 
