@@ -4,12 +4,14 @@ Both checks compare every row with every other, so they need something of each r
 file is read: the duplicate-NIK rejection its NIK, the probable-duplicate warning the block
 key birth date + kelurahan + the sound of the name's last word (dtsen.importers.bunyi). They
 used to be read back from the loaded table with SQL (hash aggregates over text keys: ~5 s of
-a million-row import); kept here as numbers they cost ~30 bytes a row (30 MB for a million)
-and one vectorised group-by each (dtsen.services.ganda_nik, ganda_mungkin).
+a million-row import). Here each row keeps three numbers, ~21 bytes (21 MB for a million):
+its row, its NIK and its block key packed into one integer, and each check sorts one column
+to find the keys that repeat (dtsen.services.ganda_nik, ganda_mungkin).
 """
 
 from __future__ import annotations
 
+import datetime
 from operator import itemgetter
 
 import polars as pl
@@ -21,10 +23,14 @@ SKEMA = {
     "baris": pl.Int32,
     "nik": pl.Int64,
     "dimuat": pl.Boolean,  # loaded (a record), not a rejected row with a valid NIK
-    "lahir": pl.Date,
-    "kel": pl.Int64,
-    "bunyi": pl.UInt16,
+    "blok": pl.Int64,  # null without a birth date (never in a block)
 }
+# The block key: days since 1900-01-01 (birth dates start there), then the kelurahan's code
+# in this file (0, 1, 2… in order of appearance, < 2^20: Indonesia has ~84.000 desa and
+# kelurahan), then the sound (< 2^15): one integer per (birth date, kelurahan, sound).
+AWAL = datetime.date(1900, 1, 1)
+GESER_HARI = 35
+GESER_KELURAHAN = 15
 
 
 class KunciGanda:
@@ -36,6 +42,20 @@ class KunciGanda:
             *(posisi[c] for c in ("baris", "nik", "nama", "tanggal_lahir", "kelurahan_id"))
         )
         self._bagian: list[pl.DataFrame] = []
+        self._kode_kelurahan: dict[int, int] = {}
+
+    def _kode(self, kelurahan_id: int) -> int:
+        return self._kode_kelurahan.setdefault(kelurahan_id, len(self._kode_kelurahan))
+
+    def _blok(self, lahir: pl.Series, kelurahan: pl.Series, bunyi: pl.Series) -> pl.Series:
+        unik = kelurahan.unique().drop_nulls()
+        kode = kelurahan.replace_strict(
+            unik, [self._kode(k) for k in unik.to_list()], return_dtype=pl.Int64
+        )
+        hari = (lahir - AWAL).dt.total_days().cast(pl.Int64)
+        return (
+            hari * (1 << GESER_HARI) + kode * (1 << GESER_KELURAHAN) + bunyi.cast(pl.Int64)
+        ).rename("blok")
 
     def tambah(self, hasil: HasilBatch) -> None:
         if hasil.frame is not None and not hasil.frame.is_empty():
@@ -46,9 +66,11 @@ class KunciGanda:
                         "baris": f["baris"].cast(pl.Int32),
                         "nik": f["nik"].cast(pl.Int64),
                         "dimuat": pl.repeat(True, f.height, eager=True),
-                        "lahir": f["tanggal_lahir"].cast(pl.Date),
-                        "kel": f["kelurahan_id"].cast(pl.Int64),
-                        "bunyi": bunyi_kolom(f["nama"]),
+                        "blok": self._blok(
+                            f["tanggal_lahir"].cast(pl.Date),
+                            f["kelurahan_id"].cast(pl.Int64),
+                            bunyi_kolom(f["nama"]),
+                        ),
                     }
                 )
             )
@@ -57,37 +79,59 @@ class KunciGanda:
             self._bagian.append(
                 pl.DataFrame(
                     {
-                        "baris": baris,
-                        "nik": [int(n) for n in nik],
-                        "dimuat": [True] * len(baris),
-                        "lahir": lahir,
-                        "kel": kel,
-                        "bunyi": [bunyi_nama(n) for n in nama],
-                    },
-                    schema=SKEMA,
+                        "baris": pl.Series(baris, dtype=pl.Int32),
+                        "nik": pl.Series([int(n) for n in nik], dtype=pl.Int64),
+                        "dimuat": pl.repeat(True, len(baris), eager=True),
+                        "blok": self._blok(
+                            pl.Series(lahir, dtype=pl.Date),
+                            pl.Series(kel, dtype=pl.Int64),
+                            pl.Series([bunyi_nama(n) for n in nama], dtype=pl.UInt16),
+                        ),
+                    }
                 )
             )
         if hasil.ditolak_nik:
             baris, nik = zip(*hasil.ditolak_nik, strict=True)
-            kosong = [None] * len(baris)
             self._bagian.append(
                 pl.DataFrame(
                     {
                         "baris": baris,
                         "nik": [int(n) for n in nik],
                         "dimuat": [False] * len(baris),
-                        "lahir": kosong,
-                        "kel": kosong,
-                        "bunyi": kosong,
+                        "blok": [None] * len(baris),
                     },
                     schema=SKEMA,
                 )
             )
 
     def frame(self) -> pl.DataFrame:
-        """Every row's keys (row order not guaranteed)."""
+        """Every row's keys (row order not guaranteed), the batches' frames as chunks."""
         if not self._bagian:
             return pl.DataFrame(schema=SKEMA)
-        frame = pl.concat(self._bagian, rechunk=True)
+        frame = pl.concat(self._bagian, rechunk=False)
         self._bagian = []
         return frame
+
+
+def berulang(kunci: pl.Series, **ikut: pl.Series) -> pl.DataFrame:
+    """The rows whose `kunci` another row shares (a null never does), sorted by it (rows of a
+    group in no particular order), with the `ikut` columns of those rows and `awal` True on
+    each group's first row.
+
+    The repeated values come from sorting a copy of the one integer column and comparing
+    neighbours; only the rows holding them are then gathered and sorted. A hash table of a
+    million keys held ~150 MB and sorting the frame with a row index ~50 MB; this needs the
+    column once more (8 MB for a million rows) and the repeated rows."""
+    urut = kunci.drop_nulls().sort()
+    sama = urut.slice(1) == urut.slice(0, max(urut.len() - 1, 0))
+    nilai = urut.slice(1).filter(sama).unique()
+    del urut, sama
+    pilih = kunci.is_in(nilai.implode()).fill_null(False)
+    kolom = pl.col(kunci.name)
+    return (
+        pl.DataFrame(
+            {kunci.name: kunci.filter(pilih), **{k: v.filter(pilih) for k, v in ikut.items()}}
+        )
+        .sort(kunci.name)
+        .with_columns(awal=(kolom != kolom.shift(1)).fill_null(True))
+    )

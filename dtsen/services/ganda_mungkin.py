@@ -32,6 +32,7 @@ from dinsos import kecocokan
 from dinsos.kecocokan import Aturan, Hasil, Orang
 from dinsos.raw_sql import db_table
 from dinsos.selectors import pengaturan_semua
+from dtsen.importers.kunci_ganda import berulang
 from dtsen.models import MasalahBaris
 
 # Rows in one block that are compared pair by pair: at most BLOK_MAKS²/2 pairs per block and
@@ -81,18 +82,22 @@ def _blok(rows: Iterable[Sequence[Any]]) -> Iterable[list[Sequence[Any]]]:
         yield list(blok)
 
 
-def _anggota_blok(kandidat: pl.DataFrame) -> tuple[pl.DataFrame, int, int]:
+def _anggota_blok(kunci: pl.DataFrame, ganda: pl.Series) -> tuple[pl.DataFrame, int, int]:
     """(row, block, block size) of the blocks to compare, in the order of their keys, and
-    the blocks and rows left out for their size."""
-    calon = kandidat.filter(pl.col("dimuat") & pl.col("lahir").is_not_null())
-    kunci = ["lahir", "kel", "bunyi"]
-    blok = calon.group_by(kunci).agg(ukuran=pl.len()).filter(pl.col("ukuran") > 1)
-    besar = blok.filter(pl.col("ukuran") > BLOK_MAKS)
-    kecil = blok.filter(pl.col("ukuran") <= BLOK_MAKS).sort(kunci).with_row_index("blok")
-    anggota = calon.join(kecil, on=kunci).select(
-        "baris", pl.col("blok").cast(pl.Int32), pl.col("ukuran").cast(pl.Int32)
+    the blocks and rows left out for their size. Candidates: the loaded rows with a birth
+    date, but the copies of a duplicate NIK (rejected, `ganda`)."""
+    calon = pl.col("dimuat") & ~pl.col("baris").is_in(ganda.implode())
+    blok = kunci.select(pl.when(calon).then(pl.col("blok")).alias("blok")).to_series()
+    rows = berulang(blok, baris=kunci["baris"])
+    rows = rows.select(  # blocks numbered in the order of their keys
+        "baris", blok=pl.col("awal").cum_sum().cast(pl.Int32)
+    ).with_columns(ukuran=pl.len().over("blok").cast(pl.Int32))
+    besar = rows.filter(pl.col("ukuran") > BLOK_MAKS)
+    return (
+        rows.filter(pl.col("ukuran") <= BLOK_MAKS),
+        besar["blok"].n_unique(),
+        besar.height,
     )
-    return anggota, besar.height, int(besar["ukuran"].sum())
 
 
 def _terbaik(
@@ -117,16 +122,17 @@ def _terbaik(
 
 
 def mark_probable_duplicates(
-    *, snapshot_id: int, record_table: str, kolom: str, kandidat: pl.DataFrame
+    *, snapshot_id: int, record_table: str, kolom: str, kunci: pl.DataFrame, ganda: pl.Series
 ) -> HasilGanda:
     """Warn on every row that is probably the same person as another row under another NIK,
-    naming its best match, in the bands the office proposes for a check. `kandidat` are the
-    keys of the rows left after the duplicate-NIK rejection (dtsen.importers.kunci_ganda)."""
+    naming its best match, in the bands the office proposes for a check. `kunci` are the
+    file's keys (dtsen.importers.kunci_ganda), `ganda` the rows the duplicate-NIK rejection
+    took out."""
     pengaturan = pengaturan_semua()
     aturan = Aturan.dari(pengaturan["pencocokan_bobot"], pengaturan["pencocokan_ambang"])
     usulan = set(pengaturan["pencocokan_pita_usulan"])
     warnings: list[tuple[object, ...]] = []
-    anggota, blok_dilewati, baris_dilewati = _anggota_blok(kandidat)
+    anggota, blok_dilewati, baris_dilewati = _anggota_blok(kunci, ganda)
     if anggota.is_empty():
         return HasilGanda(0, blok_dilewati, baris_dilewati)
     with connection.cursor() as cursor:

@@ -19,6 +19,7 @@ import polars as pl
 from django.db import connection
 
 from dinsos.raw_sql import db_table
+from dtsen.importers.kunci_ganda import berulang
 from dtsen.models import MasalahBaris
 
 GANDA_TAMPIL = 10  # other rows named in a duplicate-NIK message
@@ -72,20 +73,19 @@ def _masalah(
 
 def mark_duplicates(
     *, snapshot_id: int, record_table: str, kolom: str, kunci: pl.DataFrame
-) -> tuple[int, pl.DataFrame]:
+) -> tuple[int, pl.Series]:
     """Reject every copy of a NIK on more than one row; returns the loaded copies removed and
-    the keys of the other rows (the probable-duplicate check's candidates)."""
-    duplikat = pl.col("nik").is_duplicated()
-    ganda = kunci.filter(duplikat).sort("baris")
+    the rows of all copies (left out of the probable-duplicate check)."""
+    ganda = berulang(kunci["nik"], baris=kunci["baris"], dimuat=kunci["dimuat"])
     if ganda.is_empty():
-        return 0, kunci
+        return 0, pl.Series("baris", [], dtype=pl.Int32)
     kelompok = {
         nik: (jumlah, awal)
         for nik, jumlah, awal in ganda.group_by("nik")
         .agg(pl.len(), pl.col("baris").sort().head(GANDA_TAMPIL + 1))
         .iter_rows()
     }
-    rows = _masalah(snapshot_id, kolom, ganda, kelompok)
+    rows = _masalah(snapshot_id, kolom, ganda.sort("baris"), kelompok)
     with connection.cursor() as cursor:
         while chunk := list(islice(rows, COPY_BATCH)):
             with cursor.copy(
@@ -100,7 +100,7 @@ def mark_duplicates(
             {"id": snapshot_id, "baris": dimuat},
         )
         dihapus = cursor.rowcount
-    return dihapus, kunci.filter(~duplikat)
+    return dihapus, ganda["baris"]
 
 
 def hitung(*, snapshot_id: int) -> tuple[int, int]:

@@ -337,14 +337,13 @@ class Loader:
             if self.partisi:
                 partisi.statistik(sid)
             ganda_nik.siapkan_sesi()
-            dihapus, kandidat = ganda_nik.mark_duplicates(
+            dihapus, baris_ganda = ganda_nik.mark_duplicates(
                 snapshot_id=sid, record_table=table, kolom=kolom, kunci=kunci
             )
-            del kunci
             ganda = ganda_mungkin.mark_probable_duplicates(
-                snapshot_id=sid, record_table=table, kolom=kolom, kandidat=kandidat
+                snapshot_id=sid, record_table=table, kolom=kolom, kunci=kunci, ganda=baris_ganda
             )
-            del kandidat
+            del kunci
             rejected, warned = ganda_nik.hitung(snapshot_id=sid)
             _update(
                 self.snapshot,

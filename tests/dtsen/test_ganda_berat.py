@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import datetime
 
+import polars as pl
 import pytest
 
+from dtsen.importers.kunci_ganda import berulang
 from dtsen.models import DtsenRecord, Snapshot
 from dtsen.services.ganda_nik import pesan_ganda
 from tests.dtsen.conftest import masalah, orang, write_csv
@@ -77,3 +79,18 @@ def test_a_message_names_ten_rows_at_most_however_big_the_group():
     assert pesan_ganda(awal, 100_001, 50_000) == (_lain(*range(2, 12)) + " dan 99990 baris lain")
     # a group of eleven: every copy names the ten others, nothing more
     assert pesan_ganda(awal, 11, 12) == _lain(*range(2, 12))
+
+
+def test_repeated_keys_are_found_by_sorting_and_a_null_never_repeats():
+    nik = pl.Series("nik", [5, 3, None, 5, 7, 3, 3, None, 9], dtype=pl.Int64)
+    baris = pl.Series("baris", range(2, 11), dtype=pl.Int32)
+    found = berulang(nik, baris=baris)
+    # 3 on rows 3, 7, 8 and 5 on rows 2, 5; 7, 9 and the two nulls are alone
+    assert found["nik"].to_list() == [3, 3, 3, 5, 5]
+    assert sorted(found.filter(pl.col("nik") == 3)["baris"].to_list()) == [3, 7, 8]
+    assert sorted(found.filter(pl.col("nik") == 5)["baris"].to_list()) == [2, 5]
+    assert found["awal"].to_list() == [True, False, False, True, False]
+    # and no row, or one, repeats nothing
+    for values in ([], [1]):
+        alone = berulang(pl.Series("nik", values, dtype=pl.Int64), baris=baris[: len(values)])
+        assert alone.is_empty()
