@@ -216,8 +216,8 @@ _HALAMAN_TERSIMPAN = """
         WITH ORDINALITY AS p (kelurahan_id, dari, sampai, ke)
     JOIN {orang} o ON o.perbandingan_id = %(perbandingan)s AND o.kelurahan_id = p.kelurahan_id
         AND o.urutan > p.dari AND o.urutan <= p.sampai
-    LEFT JOIN {rec} l ON l.id = o.lama_record_id
-    LEFT JOIN {rec} b ON b.id = o.baru_record_id
+    LEFT JOIN {rec} l ON l.snapshot_id = %(lama)s AND l.id = o.lama_record_id
+    LEFT JOIN {rec} b ON b.snapshot_id = %(baru)s AND b.id = o.baru_record_id
     CROSS JOIN LATERAL (
         SELECT l.desil_nasional AS desil_lama, b.desil_nasional AS desil_baru
     ) g
@@ -264,6 +264,8 @@ def perubahan_desil_halaman(
         "kelurahan": [p.kelurahan[0] for p in potongan],
         "dari": [p.dari for p in potongan],
         "sampai": [p.sampai for p in potongan],
+        "lama": lama.pk,  # each row looked up in its snapshot's partition only
+        "baru": baru.pk,
         **cut,
     }
     with connection.cursor() as cursor:
