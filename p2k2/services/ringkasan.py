@@ -20,6 +20,7 @@ from collections.abc import Collection
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from dinsos.raw_sql import db_table, queryset_sql
@@ -233,10 +234,10 @@ def ringkasan_bangun_ulang() -> dict[str, int]:
         Kehadiran.objects.order_by("keluarga_id").values_list("keluarga_id", flat=True).distinct()
     )
     with transaction.atomic():
-        # Families whose every mark is gone keep no run.
-        RingkasanRuntunAlfa.objects.exclude(
-            keluarga_id__in=Kehadiran.objects.values("keluarga_id")
-        ).delete()
+        # Families whose every mark is gone keep no run (an anti-join: NOT IN over a million
+        # marks does not fit a hash in work_mem and would compare row by row).
+        tanda = Kehadiran.objects.filter(keluarga_id=OuterRef("keluarga_id"))
+        RingkasanRuntunAlfa.objects.filter(~Exists(tanda)).delete()
     for start in range(0, len(keluarga_ids), BATCH_KELUARGA):
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(_KUNCI_TABEL_SQL.format(tabel=db_table(RingkasanRuntunAlfa)))
