@@ -190,9 +190,11 @@ def pendamping_pilihan(*, user: User) -> list[User]:
     """Pendamping with a family the user may see (office users pick one on the month view)."""
     if user.role == R.PENDAMPING:
         return []
-    families = scope_keluarga(user, Keluarga.objects.all()).values("pendamping_id")
+    # One probe of the pendamping index per pendamping (a few hundred), not every family
+    # in scope read to collect their pendamping (85.000 at province scale).
+    families = scope_keluarga(user, Keluarga.objects.filter(pendamping_id=OuterRef("pk")))
     return list(
-        User.objects.filter(role=R.PENDAMPING, is_active=True, pk__in=families).order_by(
-            "first_name", "username"
-        )
+        User.objects.filter(role=R.PENDAMPING, is_active=True)
+        .filter(Exists(families))
+        .order_by("first_name", "username")
     )

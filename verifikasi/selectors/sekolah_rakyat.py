@@ -17,8 +17,10 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    Exists,
     F,
     FilteredRelation,
+    OuterRef,
     Q,
     QuerySet,
     Value,
@@ -28,7 +30,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from dinsos import selectors as dinsos_selectors
-from dinsos.access import scope_kelurahan_ids
+from dinsos.access import di_kelurahan_scope
 from dinsos.models import User, Wilayah
 from dinsos.pengaturan import today
 from kpm.access import exclude_dibatasi, keluarga_dibatasi_ids, scope_anggota, scope_keluarga
@@ -93,7 +95,7 @@ def _kpm_terlihat(user: User, rows: QuerySet[BarisSekolahRakyat]) -> QuerySet[Ba
     rows = rows.exclude(keluarga_id__in=keluarga_dibatasi_ids())
     if user.role == R.ADMIN:
         return rows
-    in_area = rows.filter(kelurahan_id__in=scope_kelurahan_ids(user))
+    in_area = rows.filter(di_kelurahan_scope(user))
     if user.role == R.PENDAMPING:
         return in_area.filter(pendamping=user)
     if user.role in {R.OPERATOR, R.KOORDINATOR}:
@@ -257,9 +259,9 @@ def sekolah_rakyat_tercatat(*, anggota: Anggota, tahun_ajaran: int) -> KandidatS
 
 
 def kelurahan_pilihan(*, user: User) -> QuerySet[Wilayah]:
-    """Kelurahan with a family the user may see."""
-    families = scope_keluarga(user, Keluarga.objects.all()).values("kelurahan_id")
-    return Wilayah.objects.filter(pk__in=families).order_by("nama")
+    """Kelurahan with a family the user may see (one probe per kelurahan)."""
+    families = scope_keluarga(user, Keluarga.objects.filter(kelurahan_id=OuterRef("pk")))
+    return Wilayah.objects.filter(Exists(families)).order_by("nama")
 
 
 # --- Quota and candidates from outside KPM (issue 20, D5; DOMAIN.md §3, §9) -----------------
@@ -331,7 +333,7 @@ def sekolah_rakyat_dtsen(
     terbuka = [k.jenjang for k in kuota if k.is_cadangan_terbuka]
     rows = _baris(ringkasan).filter(sumber=SUMBER.DTSEN)
     if user.role != R.ADMIN:
-        rows = rows.filter(kelurahan_id__in=scope_kelurahan_ids(user))
+        rows = rows.filter(di_kelurahan_scope(user))
     rows = rows.filter(Q(is_cadangan=False) | Q(jenjang__in=terbuka))
     if filters.kelurahan:
         rows = rows.filter(kelurahan_id=filters.kelurahan)
