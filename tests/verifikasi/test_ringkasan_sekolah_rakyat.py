@@ -17,11 +17,13 @@ from dtsen import services as dtsen_services
 from dtsen.models import DtsenRecord
 from kpm import services as kpm_services
 from kpm.models import PermintaanPembatasan
+from tests.conftest import wait_until
 from tests.dtsen.conftest import make_nik, make_no_kk, muat, orang, write_csv  # noqa: F401
 from tests.factories import KeluargaFactory
 from tests.verifikasi.test_sekolah_rakyat import ACUAN, LIST, _dtsen_aktif, anak, keluarga_desil
 from verifikasi import services
 from verifikasi.models import RingkasanSekolahRakyat
+from verifikasi.tasks import sekolah_rakyat_ringkasan_task
 
 pytestmark = pytest.mark.django_db
 LAHIR = datetime.date(2012, 1, 1)  # 14 on the reference date: SMP
@@ -171,3 +173,25 @@ def test_export_streams_every_candidate_in_the_list_order(
     rows = list(sheet.iter_rows(min_row=3, values_only=True))
     assert [(r[1], r[7]) for r in rows] == [("Adi", 1), ("Citra", 1), ("Bima", 2)]
     assert _nama(_lihat(client)) == ["Adi", "Citra", "Bima"]
+
+
+@pytest.mark.celery
+@pytest.mark.django_db(transaction=True)
+def test_beat_computes_the_next_intake_on_the_worker(
+    celery_worker, kota_metro, pendamping_hadimulyo
+):
+    # given a desil 1 child who is 10 at the next intake, and no summary yet
+    berikut = services.tanggal_acuan_bawaan(timezone.localdate())
+    anak(
+        keluarga_desil(kota_metro, pendamping_hadimulyo, 1),
+        "Calon",
+        datetime.date(berikut.year - 10, 1, 1),
+    )
+    # when beat starts the task (outside a transaction: the table is vacuumed after)
+    sekolah_rakyat_ringkasan_task.delay()
+    # then the worker computed the next intake's candidates
+    wait_until(
+        lambda: RingkasanSekolahRakyat.objects.filter(
+            tanggal_acuan=berikut, utama={"sd": 1}
+        ).exists()
+    )
