@@ -102,12 +102,19 @@ ON CONFLICT (kelompok_id) DO UPDATE SET
     sesi_kurikulum = EXCLUDED.sesi_kurikulum,
     kurikulum_sidik = EXCLUDED.kurikulum_sidik,
     dihitung_pada = EXCLUDED.dihitung_pada
+WHERE (r.jumlah_anggota, r.mulai, r.pertemuan_terlaksana, r.pertemuan_terakhir,
+       r.sesi_terlaksana, r.sesi_kurikulum, r.kurikulum_sidik)
+    IS DISTINCT FROM (EXCLUDED.jumlah_anggota, EXCLUDED.mulai, EXCLUDED.pertemuan_terlaksana,
+                      EXCLUDED.pertemuan_terakhir, EXCLUDED.sesi_terlaksana,
+                      EXCLUDED.sesi_kurikulum, EXCLUDED.kurikulum_sidik)
 """  # noqa: S608 (table names from model metadata, the curriculum compiled by the ORM)
     return sql, params
 
 
 # Marks are counted per held meeting first (one integer key), then per group and month, and
-# per group and year (`bulan` = BULAN_SETAHUN).
+# per group and year (`bulan` = BULAN_SETAHUN). A row whose figures did not change is left
+# alone (its `dihitung_pada` says when its figures last changed): a submit rewrites its
+# month and year, not the group's whole year, and the nightly rebuild rewrites nothing.
 _BULAN_SQL = f"""
 WITH m AS (
     SELECT p.id, p.kelompok_id, EXTRACT(YEAR FROM p.tanggal)::int AS tahun,
@@ -139,6 +146,9 @@ ON CONFLICT (kelompok_id, tahun, bulan) DO UPDATE SET
     sakit = EXCLUDED.sakit,
     alfa = EXCLUDED.alfa,
     dihitung_pada = EXCLUDED.dihitung_pada
+WHERE (r.terlaksana, r.tercatat, r.hadir, r.izin, r.sakit, r.alfa)
+    IS DISTINCT FROM (EXCLUDED.terlaksana, EXCLUDED.tercatat, EXCLUDED.hadir, EXCLUDED.izin,
+                      EXCLUDED.sakit, EXCLUDED.alfa)
 """  # noqa: S608 (table names from model metadata)
 
 # Months (and years) that no longer hold a meeting of the group (one moved to another date).
@@ -242,6 +252,9 @@ def ringkasan_bangun_ulang() -> dict[str, int]:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(_KUNCI_TABEL_SQL.format(tabel=db_table(RingkasanRuntunAlfa)))
             _runtun(cursor, keluarga_ids[start : start + BATCH_KELUARGA])
+    with connection.cursor() as cursor:  # the pages' plans read fresh statistics
+        for model in (RingkasanKelompok, RingkasanKelompokBulan, RingkasanRuntunAlfa):
+            cursor.execute(f"ANALYZE {db_table(model)}")
     hasil = {
         "kelompok": len(kelompok_ids),
         "keluarga": len(keluarga_ids),
