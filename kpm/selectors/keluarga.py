@@ -197,9 +197,11 @@ def keluarga_list(
         # ARRAY(SELECT unnest(…)) hides the ids from the planner, which then fetches them by
         # primary key (see _EqualsAny); given the array itself it filtered every family in
         # scope against it (100.000 families: 366 ms instead of a few).
+        # The ids travel as one array literal: as a list Django prepared each of them as a
+        # field value, twice (page and count), ~30 ms for 1.900 families (issue 21).
         ids = Func(
-            Value(sorted(skor), output_field=ArrayField(BigIntegerField())),
-            template="ARRAY(SELECT unnest(%(expressions)s))",
+            Value("{" + ",".join(map(str, sorted(skor))) + "}", output_field=TextField()),
+            template="ARRAY(SELECT unnest(%(expressions)s::bigint[]))",
             output_field=ArrayField(BigIntegerField()),
         )
         qs = qs.filter(_EqualsAny(F("pk"), ids))
