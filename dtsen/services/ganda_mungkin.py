@@ -142,6 +142,7 @@ def mark_probable_duplicates(
             for row in anggota.iter_rows():
                 copy.write_row(row)
         cursor.execute("ANALYZE pg_temp.ganda_blok")
+    diperingatkan = 0
     with connection.chunked_cursor() as cursor:
         cursor.execute(_BLOK.format(table=record_table), {"id": snapshot_id})
         rows = itertools.chain.from_iterable(iter(lambda: cursor.fetchmany(FETCH), []))
@@ -152,14 +153,25 @@ def mark_probable_duplicates(
                 pita = kecocokan.PITA_LABEL[hasil.pita].lower()
                 pesan = PESAN.format(baris=other, pita=pita, alasan=alasan)
                 warnings.append((snapshot_id, baris, kolom, pesan, True, nik[baris]))
-    if warnings:
-        with (
-            connection.cursor() as cursor,
-            cursor.cursor.copy(
-                f"COPY {db_table(MasalahBaris)} (snapshot_id, baris, kolom, pesan, is_peringatan,"
-                " nik) FROM STDIN"
-            ) as copy,
-        ):
-            for warning in warnings:
-                copy.write_row(warning)
-    return HasilGanda(len(warnings), blok_dilewati, baris_dilewati)
+            if len(warnings) >= FETCH:  # written as they come: memory one chunk
+                diperingatkan += _tulis(warnings)
+    diperingatkan += _tulis(warnings)
+    return HasilGanda(diperingatkan, blok_dilewati, baris_dilewati)
+
+
+def _tulis(warnings: list[tuple[object, ...]]) -> int:
+    """COPY the warnings gathered so far and empty the list; returns how many."""
+    if not warnings:
+        return 0
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(
+            f"COPY {db_table(MasalahBaris)} (snapshot_id, baris, kolom, pesan, is_peringatan,"
+            " nik) FROM STDIN"
+        ) as copy,
+    ):
+        for warning in warnings:
+            copy.write_row(warning)
+    jumlah = len(warnings)
+    warnings.clear()
+    return jumlah

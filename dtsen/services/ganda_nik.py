@@ -17,6 +17,7 @@ from itertools import islice
 
 import polars as pl
 from django.db import connection
+from django.db.backends.utils import CursorWrapper
 
 from dinsos.raw_sql import db_table
 from dtsen.importers.kunci_ganda import berulang
@@ -58,17 +59,35 @@ def pesan_ganda(awal: list[int], jumlah: int, baris: int) -> str:
     return teks
 
 
-def _masalah(
-    snapshot_id: int, kolom: str, ganda: pl.DataFrame, kelompok: dict[int, tuple[int, list[int]]]
-) -> Iterator[tuple[object, ...]]:
-    bersama: dict[int, str] = {}  # the message of the rows past a group's first ones
-    for baris, nik in ganda.select("baris", "nik").iter_rows():
-        jumlah, awal = kelompok[nik]
-        if baris in awal:
-            pesan = pesan_ganda(awal, jumlah, baris)
-        else:
-            pesan = bersama.get(nik) or bersama.setdefault(nik, pesan_ganda(awal, jumlah, -1))
-        yield (snapshot_id, baris, kolom, pesan, False, f"{nik:016d}")
+def _masalah(snapshot_id: int, kolom: str, ganda: pl.DataFrame) -> Iterator[tuple[object, ...]]:
+    """The copies' messages, one group after another: `ganda` is sorted by NIK, then row,
+    with each group's size in `jumlah`. A group's first GANDA_TAMPIL + 1 rows are held until
+    all are seen (each names the others); the rest share one message. Memory: one group's
+    first rows, however many groups and copies."""
+    nik_kini: int | None = None
+    awal: list[int] = []
+    jumlah = 0
+    bersama = ""
+    for nik, baris, n in ganda.select("nik", "baris", "jumlah").iter_rows():
+        if nik != nik_kini:
+            nik_kini, awal, jumlah, bersama = nik, [], n, ""
+        teks_nik = f"{nik:016d}"
+        if len(awal) <= GANDA_TAMPIL:
+            awal.append(baris)
+            if len(awal) == min(jumlah, GANDA_TAMPIL + 1):
+                for b in awal:
+                    yield (snapshot_id, b, kolom, pesan_ganda(awal, jumlah, b), False, teks_nik)
+            continue
+        bersama = bersama or pesan_ganda(awal, jumlah, -1)
+        yield (snapshot_id, baris, kolom, bersama, False, teks_nik)
+
+
+def _copy(cursor: CursorWrapper, sql: str, rows: Iterator[tuple[object, ...]]) -> None:
+    """COPY rows in chunks of COPY_BATCH (memory: one chunk)."""
+    while chunk := list(islice(rows, COPY_BATCH)):
+        with cursor.copy(sql) as copy:
+            for row in chunk:
+                copy.write_row(row)
 
 
 def mark_duplicates(
@@ -79,25 +98,24 @@ def mark_duplicates(
     ganda = berulang(kunci["nik"], baris=kunci["baris"], dimuat=kunci["dimuat"])
     if ganda.is_empty():
         return 0, pl.Series("baris", [], dtype=pl.Int32)
-    kelompok = {
-        nik: (jumlah, awal)
-        for nik, jumlah, awal in ganda.group_by("nik")
-        .agg(pl.len(), pl.col("baris").sort().head(GANDA_TAMPIL + 1))
-        .iter_rows()
-    }
-    rows = _masalah(snapshot_id, kolom, ganda.sort("baris"), kelompok)
+    ganda = ganda.sort("nik", "baris").with_columns(jumlah=pl.len().over("nik"))
     with connection.cursor() as cursor:
-        while chunk := list(islice(rows, COPY_BATCH)):
-            with cursor.copy(
-                f"COPY {db_table(MasalahBaris)} ({MASALAH_COLUMNS}) FROM STDIN"
-            ) as copy:
-                for row in chunk:
-                    copy.write_row(row)
-        dimuat = ganda.filter(pl.col("dimuat"))["baris"].to_list()
+        _copy(
+            cursor,
+            f"COPY {db_table(MasalahBaris)} ({MASALAH_COLUMNS}) FROM STDIN",
+            _masalah(snapshot_id, kolom, ganda),
+        )
+        # The loaded copies leave the record table, named through a temporary table (a
+        # million copies would be a million-element array parameter).
+        cursor.execute("DROP TABLE IF EXISTS pg_temp.ganda_hapus")
+        cursor.execute("CREATE TEMP TABLE ganda_hapus (baris integer) ON COMMIT DROP")
+        dimuat = ganda.filter(pl.col("dimuat")).select("baris").iter_rows()
+        _copy(cursor, "COPY pg_temp.ganda_hapus (baris) FROM STDIN", dimuat)
+        cursor.execute("ANALYZE pg_temp.ganda_hapus")
         cursor.execute(
-            f"DELETE FROM {record_table} WHERE snapshot_id = %(id)s"  # noqa: S608
-            " AND baris = ANY(%(baris)s)",
-            {"id": snapshot_id, "baris": dimuat},
+            f"DELETE FROM {record_table} r USING pg_temp.ganda_hapus h"  # noqa: S608
+            " WHERE r.snapshot_id = %(id)s AND r.baris = h.baris",
+            {"id": snapshot_id},
         )
         dihapus = cursor.rowcount
     return dihapus, ganda["baris"]
