@@ -165,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     timings["validasi"] = durasi["validasi"]
     timings["muat (COPY)"] = durasi["muat"]
     timings["NIK ganda"] = durasi["ganda"]
-    timings["indeks partisi"] = durasi.get("indeks", 0.0)
+    timings["indeks (sisa setelah laporan)"] = durasi.get("indeks", 0.0)
     timings["laporan masalah"] = durasi["laporan"]
     timings["lain-lain muat"] = load_total - sum(
         durasi.get(k, 0.0) for k in ("baca", "validasi", "muat", "ganda", "indeks", "laporan")
@@ -186,8 +186,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"== impor DTSEN {args.format.upper()} {rows:,} baris ({size_mb:.0f} MB): {path.name}")
     for stage, seconds in timings.items():
         rate = f"{rows / seconds:>12,.0f} baris/s" if seconds > 0.001 else ""
-        print(f"  {stage:<26} {seconds:7.2f} s {rate}")
-    print(f"  {'TOTAL unggah → diterapkan':<26} {total:7.2f} s {rows / total:>12,.0f} baris/s")
+        print(f"  {stage:<30} {seconds:7.2f} s {rate}")
+    print(f"  {'TOTAL unggah → diterapkan':<30} {total:7.2f} s {rows / total:>12,.0f} baris/s")
     print(
         f"  baris: {snapshot.baris_valid:,} valid, {snapshot.baris_ditolak:,} ditolak, "
         f"{snapshot.baris_peringatan:,} dengan peringatan; "
