@@ -261,52 +261,26 @@ def _simpan_kpm(
         acuan,
         jendela,
     )
-    rows = (
-        _cadangan_dan_urutan(
-            rows,
-            desil="keluarga__desil",
-            utama=int(pengaturan["desil_maks_sekolah_rakyat"]),
-            kelurahan="keluarga__kelurahan",
-        )
-        .order_by()
-        .values(
-            r_urutan=F("urutan"),
-            r_anggota=F("pk"),
-            r_keluarga=F("keluarga_id"),
-            r_kelurahan=F("keluarga__kelurahan_id"),
-            r_pendamping=F("keluarga__pendamping_id"),
-            r_desil=F("keluarga__desil"),
-            r_jenjang=F("jenjang_sr"),
-            r_umur=F("umur"),
-            r_cadangan=F("is_cadangan"),
-        )
+    rows = _cadangan_dan_urutan(
+        rows,
+        desil="keluarga__desil",
+        utama=int(pengaturan["desil_maks_sekolah_rakyat"]),
+        kelurahan="keluarga__kelurahan",
     )
-    select, params = queryset_sql(rows, prefix="kpm")
     _insert(
         ringkasan,
         SUMBER.KPM,
-        [
-            "anggota_id",
-            "keluarga_id",
-            "kelurahan_id",
-            "pendamping_id",
-            "desil",
-            "jenjang",
-            "umur",
-            "is_cadangan",
-        ],
-        [
-            "r_anggota",
-            "r_keluarga",
-            "r_kelurahan",
-            "r_pendamping",
-            "r_desil",
-            "r_jenjang",
-            "r_umur",
-            "r_cadangan",
-        ],
-        select,
-        params,
+        rows,
+        {
+            "anggota_id": F("pk"),
+            "keluarga_id": F("keluarga_id"),
+            "kelurahan_id": F("keluarga__kelurahan_id"),
+            "pendamping_id": F("keluarga__pendamping_id"),
+            "desil": F("keluarga__desil"),
+            "jenjang": F("jenjang_sr"),
+            "umur": F("umur"),
+            "is_cadangan": F("is_cadangan"),
+        },
     )
 
 
@@ -332,79 +306,50 @@ def _simpan_dtsen(
         acuan,
         jendela,
     )
-    rows = (
-        _cadangan_dan_urutan(
-            rows,
-            desil="desil",
-            utama=int(pengaturan["desil_maks_sekolah_rakyat"]),
-            kelurahan="kelurahan",
-        )
-        .order_by()
-        .values(
-            r_urutan=F("urutan"),
-            r_baris=F("pk"),
-            r_nik=F("nik"),
-            r_no_kk=F("no_kk"),
-            r_nama=F("nama"),
-            r_lahir=F("tanggal_lahir"),
-            r_jk=F("jenis_kelamin"),
-            r_kelurahan=F("kelurahan_id"),
-            r_desil=F("desil"),
-            r_jenjang=F("jenjang_sr"),
-            r_umur=F("umur"),
-            r_cadangan=F("is_cadangan"),
-        )
+    rows = _cadangan_dan_urutan(
+        rows,
+        desil="desil",
+        utama=int(pengaturan["desil_maks_sekolah_rakyat"]),
+        kelurahan="kelurahan",
     )
-    select, params = queryset_sql(rows, prefix="dtsen")
     _insert(
         ringkasan,
         SUMBER.DTSEN,
-        [
-            "dtsen_baris",
-            "nik",
-            "no_kk",
-            "nama",
-            "tanggal_lahir",
-            "jenis_kelamin",
-            "kelurahan_id",
-            "desil",
-            "jenjang",
-            "umur",
-            "is_cadangan",
-        ],
-        [
-            "r_baris",
-            "r_nik",
-            "r_no_kk",
-            "r_nama",
-            "r_lahir",
-            "r_jk",
-            "r_kelurahan",
-            "r_desil",
-            "r_jenjang",
-            "r_umur",
-            "r_cadangan",
-        ],
-        select,
-        params,
+        rows,
+        {
+            "dtsen_baris": F("pk"),
+            "nik": F("nik"),
+            "no_kk": F("no_kk"),
+            "nama": F("nama"),
+            "tanggal_lahir": F("tanggal_lahir"),
+            "jenis_kelamin": F("jenis_kelamin"),
+            "kelurahan_id": F("kelurahan_id"),
+            "desil": F("desil"),
+            "jenjang": F("jenjang_sr"),
+            "umur": F("umur"),
+            "is_cadangan": F("is_cadangan"),
+        },
     )
 
 
 def _insert(
     ringkasan: RingkasanSekolahRakyat,
     sumber: str,
-    kolom: list[str],
-    alias: list[str],
-    select: str,
-    params: dict[str, Any],
+    rows: QuerySet[Any],
+    kolom: dict[str, Any],
 ) -> None:
-    """INSERT … SELECT the candidates of one source; blank text columns stay ''."""
+    """INSERT … SELECT the candidates of one source: `kolom` maps each summary column to its
+    expression on `rows` (selected as `r_<column>`); blank text columns stay ''."""
+    rows = rows.order_by().values(
+        r_urutan=F("urutan"), **{f"r_{nama}": ekspresi for nama, ekspresi in kolom.items()}
+    )
+    select, params = queryset_sql(rows, prefix=sumber)
     kosong = [c for c in ("nik", "no_kk", "nama", "jenis_kelamin") if c not in kolom]
     sql = f"""
         INSERT INTO {db_table(BarisSekolahRakyat)}
             (ringkasan_id, sumber, urutan, {", ".join([*kolom, *kosong])})
         SELECT %(ringkasan)s, %(sumber)s, q.r_urutan,
-               {", ".join([*(f"q.{a}" for a in alias), *("''" for _ in kosong)])}
+               {", ".join([*(f"q.r_{c}" for c in kolom), *("''" for _ in kosong)])}
         FROM ({select}) AS q
     """  # noqa: S608 (table and column names from this module and the model only)
     with connection.cursor() as cursor:
