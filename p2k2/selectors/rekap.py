@@ -70,13 +70,19 @@ class RekapKehadiran:
     diperbarui: datetime.datetime | None = None  # the newest summary row read
 
 
+HALAMAN_TERAKHIR = 2**31 - 1  # PostgreSQL integer's upper bound
+
+
 def nomor_halaman(halaman: str | int | None) -> int:
     """A requested page number as `Paginator.get_page` reads it before it knows the count:
-    not a number is page 1 (a number out of range is clamped in the statement)."""
+    not a number (or not a finite one: "1e999", "nan") is page 1; a number past the last page
+    is clamped in the statement, after it is brought into PostgreSQL's `integer` range here
+    (a 40-digit page would be sent as `numeric` and come back as a Decimal)."""
     try:
-        return int(float(halaman or 1))
-    except (TypeError, ValueError):
+        nomor = int(float(halaman or 1))
+    except (TypeError, ValueError, OverflowError):
         return 1
+    return min(max(nomor, 1), HALAMAN_TERAKHIR)
 
 
 def _scope_sql(user: User) -> tuple[str, dict[str, Any]]:
