@@ -151,6 +151,14 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 DATABASES["default"]["HOST"] = unquote(DATABASES["default"].get("HOST", ""))
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Issue 21: PostgreSQL's JIT compiles a plan once its estimated cost passes `jit_above_cost`;
+# at province scale that is most aggregate pages, and compiling cost 1–4 s on plans that run
+# in 100–200 ms without it (Beranda, P2K2 recaps, reconciliation summary). The portal's
+# statements are short and repeated, where JIT does not pay, so it is off for the portal's
+# connections (the server's own setting is untouched). DINSOS_DB_JIT=true turns it back on.
+if not env.bool("DINSOS_DB_JIT", default=False):
+    _opsi = DATABASES["default"].setdefault("OPTIONS", {})
+    _opsi["options"] = f"{_opsi.get('options', '')} -c jit=off".strip()
 
 # --- Cache and broker -------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")

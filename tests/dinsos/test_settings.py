@@ -128,3 +128,21 @@ def test_a_number_domain_does_not_give_says_it_is_the_offices_choice(kunci):
     from dinsos.pengaturan import DEFAULTS
 
     assert DEFAULTS[kunci].keterangan.startswith("Pilihan kantor")
+
+
+@pytest.mark.django_db
+def test_the_portals_connections_run_without_jit():
+    """Issue 21: JIT compilation cost 1–4 s on aggregate pages at province scale."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
+
+
+def test_jit_can_be_turned_back_on():
+    env = {**PRODUCTION_ENV, "DINSOS_DB_JIT": "true"}
+    code = "from django.conf import settings; print(settings.DATABASES['default'].get('OPTIONS'))"
+    result = _manage(env, "shell", "-c", code)
+    assert result.returncode == 0, result.stderr
+    assert "jit" not in result.stdout
