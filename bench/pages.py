@@ -98,6 +98,14 @@ def configure(db: str) -> str:
 # --- The objects the access rules point at, taken from the database ---------------------
 
 
+class _Dibaca:
+    def __init__(self, world: DataWorld) -> None:
+        self.world = world
+
+    def __contains__(self, name: str) -> bool:
+        return hasattr(type(self.world), f"_{name}")
+
+
 class DataWorld:
     """tests.access.World with real rows: attributes resolve lazily; a missing object is None."""
 
@@ -110,6 +118,9 @@ class DataWorld:
         }
         self.kota_metro = {w.nama: w for w in Wilayah.objects.filter(berlaku_sampai__isnull=True)}
         self._cache: dict[str, Any] = {}
+        # Rules that build an object once ask `name in world.extra` first: here every object
+        # with a resolver "exists" (it is read, never made: the bench writes nothing).
+        self.extra = _Dibaca(self)
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
@@ -164,6 +175,55 @@ class DataWorld:
         return (
             self._model("pendamping.Pendamping")
             .objects.filter(user=self.users["pendamping_a"])
+            .first()
+        )
+
+    def _klien_a(self) -> Any:
+        return (
+            self._model("pendamping.KlienPmks")
+            .objects.filter(pendamping=self.profil_a)
+            .order_by("pk")
+            .first()
+        )
+
+    def _arahan_a(self) -> Any:
+        penerima = (
+            self._model("pendamping.ArahanPenerima")
+            .objects.filter(pendamping=self.profil_a)
+            .select_related("arahan")
+            .order_by("-pk")
+            .first()
+        )
+        return penerima.arahan if penerima else None
+
+    def _sosialisasi_a(self) -> Any:
+        return (
+            self._model("pendamping.Sosialisasi")
+            .objects.filter(pendamping=self.profil_a)
+            .order_by("-pk")
+            .first()
+        )
+
+    def _token_kepuasan(self) -> Any:
+        return (
+            self._model("pendamping.TautanKepuasan")
+            .objects.filter(keluarga__pendamping=self.users["pendamping_a"])
+            .order_by("-pk")
+            .values_list("token", flat=True)
+            .first()
+        )
+
+    def _pembatasan(self) -> Any:
+        return self._model("kpm.PermintaanPembatasan").objects.order_by("-pk").first()
+
+    def _unggahan_penyaluran(self) -> Any:
+        return self._model("kpm.UnggahanPenyaluran").objects.order_by("-pk").first()
+
+    def _tanpa_proses_a(self) -> Any:
+        return (
+            self._model("verifikasi.GraduasiTanpaProses")
+            .objects.filter(keluarga__pendamping=self.users["pendamping_a"])
+            .order_by("-pk")
             .first()
         )
 
