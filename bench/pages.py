@@ -471,6 +471,7 @@ def _count_queries(client: Any, path: str) -> tuple[int, int, str]:
             KeyError,
             TypeError,
             ValueError,
+            OSError,  # a stored file missing (a database copied without its media)
         ) as exc:
             return len(captured.captured_queries), 500, f"galat: {type(exc).__name__}"
     html = ""
