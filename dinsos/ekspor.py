@@ -329,27 +329,50 @@ class SafeXlsxStream:
                 sheet.write(b"</sheetData></worksheet>")
         yield sink.ambil()
 
+    def save(
+        self,
+        target: Path | IO[bytes],
+        bold_rows: Iterable[Iterable[object]],
+        rows: Iterable[Iterable[object]],
+    ) -> None:
+        """Write the file to a path or a binary file object (a stored report): `chunks`
+        written as they come, so neither the rows nor the file are held in memory."""
+        if isinstance(target, Path):
+            with target.open("wb") as handle:
+                self.save(handle, bold_rows, rows)
+            return
+        for chunk in self.chunks(bold_rows, rows):
+            target.write(chunk)
+
     def _row(self, nomor: int, values: list[object], *, bold: bool) -> str | None:
-        if not bold and is_row_dibatasi(values, self._dibatasi):
+        if not bold and self._dibatasi and is_row_dibatasi(values, self._dibatasi):
             self.dilewati += 1
             return None
         cells = []
         tersimpan = self._sel
-        for i, value in enumerate(values):
-            if value is None or value == "":  # no cell, as openpyxl reads back an empty text
-                continue
-            # A column repeats its values (kelurahan, labels, "Tidak"): each is made safe once.
-            isi = tersimpan.get((value, bold)) if type(value) is str else None
-            if isi is None:
-                isi = _isi_sel(value, bold)
-                if type(value) is str:
+        for kolom, value in zip(_KOLOM, values, strict=False):
+            if type(value) is str:
+                if not value:  # no cell, as openpyxl reads back an empty text
+                    continue
+                # A column repeats its values (kelurahan, labels, "Tidak"): each is made safe
+                # once.
+                isi = tersimpan.get((value, bold))
+                if isi is None:
+                    isi = _isi_sel(value, bold)
                     if len(tersimpan) > 20_000:
                         tersimpan.clear()
                     tersimpan[(value, bold)] = isi
-            cells.append(f'<c r="{_KOLOM[i]}{nomor}"{isi}</c>')
+            elif type(value) is int and not bold and -_INT_ANGKA < value < _INT_ANGKA:
+                isi = f"><v>{value}</v>"  # a row number, a count: as _isi_sel writes it
+            elif value is None:
+                continue
+            else:
+                isi = _isi_sel(value, bold)
+            cells.append(f'<c r="{kolom}{nomor}"{isi}</c>')
         return f'<row r="{nomor}">{"".join(cells)}</row>'
 
 
+_INT_ANGKA = 10**EXCEL_DIGITS  # a smaller integer is a number cell (`safe_value`)
 _KOLOM = [_kolom(i) for i in range(16384)]  # A … XFD, Excel's last column
 
 
