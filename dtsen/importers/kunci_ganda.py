@@ -113,25 +113,32 @@ class KunciGanda:
         return frame
 
 
-def berulang(kunci: pl.Series, **ikut: pl.Series) -> pl.DataFrame:
-    """The rows whose `kunci` another row shares (a null never does), sorted by it (rows of a
-    group in no particular order), with the `ikut` columns of those rows and `awal` True on
-    each group's first row.
+def berulang(kunci: pl.Series, *, lalu: tuple[str, ...] = (), **ikut: pl.Series) -> pl.DataFrame:
+    """The rows whose `kunci` another row shares (a null never does), sorted by it, then by
+    the `ikut` columns named in `lalu` (else rows of a group in no particular order), with
+    the `ikut` columns of those rows, `awal` True on each group's first row and `jumlah` the
+    rows of its group.
 
     The repeated values come from sorting a copy of the one integer column and comparing
     neighbours; only the rows holding them are then gathered and sorted. A hash table of a
     million keys held ~150 MB and sorting the frame with a row index ~50 MB; this needs the
-    column once more (8 MB for a million rows) and the repeated rows."""
-    urut = kunci.drop_nulls().sort()
+    column once more (8 MB for a million rows) and the repeated rows. The sorts run on one
+    thread: polars' parallel sort held ~10 MB more per sort at a million rows (each worker's
+    buffers) and was no faster on the two cores the import shares; the group sizes come from
+    the sorted runs (`rle`), not from a hash table of the groups (`over`)."""
+    urut = kunci.drop_nulls().sort(multithreaded=False)
     sama = urut.slice(1) == urut.slice(0, max(urut.len() - 1, 0))
     nilai = urut.slice(1).filter(sama).unique()
     del urut, sama
     pilih = kunci.is_in(nilai.implode()).fill_null(False)
-    kolom = pl.col(kunci.name)
-    return (
-        pl.DataFrame(
-            {kunci.name: kunci.filter(pilih), **{k: v.filter(pilih) for k, v in ikut.items()}}
-        )
-        .sort(kunci.name)
-        .with_columns(awal=(kolom != kolom.shift(1)).fill_null(True))
+    del nilai
+    rows = pl.DataFrame(
+        {kunci.name: kunci.filter(pilih), **{k: v.filter(pilih) for k, v in ikut.items()}}
+    ).sort(kunci.name, *lalu, multithreaded=False)
+    del pilih
+    runs = rows[kunci.name].rle().struct.field("len")  # one per group, in their order
+    grup = rows[kunci.name].rle_id()
+    return rows.with_columns(
+        awal=(grup != grup.shift(1)).fill_null(True),
+        jumlah=runs.gather(grup).cast(pl.Int64),
     )

@@ -90,8 +90,10 @@ def _anggota_blok(kunci: pl.DataFrame, ganda: pl.Series) -> tuple[pl.DataFrame, 
     blok = kunci.select(pl.when(calon).then(pl.col("blok")).alias("blok")).to_series()
     rows = berulang(blok, baris=kunci["baris"])
     rows = rows.select(  # blocks numbered in the order of their keys
-        "baris", blok=pl.col("awal").cum_sum().cast(pl.Int32)
-    ).with_columns(ukuran=pl.len().over("blok").cast(pl.Int32))
+        "baris",
+        blok=pl.col("awal").cum_sum().cast(pl.Int32),
+        ukuran=pl.col("jumlah").cast(pl.Int32),
+    )
     besar = rows.filter(pl.col("ukuran") > BLOK_MAKS)
     return (
         rows.filter(pl.col("ukuran") <= BLOK_MAKS),

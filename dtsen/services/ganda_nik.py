@@ -95,10 +95,9 @@ def mark_duplicates(
 ) -> tuple[int, pl.Series]:
     """Reject every copy of a NIK on more than one row; returns the loaded copies removed and
     the rows of all copies (left out of the probable-duplicate check)."""
-    ganda = berulang(kunci["nik"], baris=kunci["baris"], dimuat=kunci["dimuat"])
+    ganda = berulang(kunci["nik"], lalu=("baris",), baris=kunci["baris"], dimuat=kunci["dimuat"])
     if ganda.is_empty():
         return 0, pl.Series("baris", [], dtype=pl.Int32)
-    ganda = ganda.sort("nik", "baris").with_columns(jumlah=pl.len().over("nik"))
     with connection.cursor() as cursor:
         _copy(
             cursor,
