@@ -23,6 +23,7 @@ from p2k2.services.pertemuan import (
     FOTO_FIELDS,
     PERTEMUAN_FIELDS,
     PertemuanGanda,
+    kinerja_basi,
     pertemuan_create,
     pertemuan_update,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "kehadiran_sync",
     "kelompok_create",
     "kelompok_update",
+    "kinerja_basi",
     "konflik_resolve",
     "pertemuan_create",
     "pertemuan_update",

@@ -24,7 +24,7 @@ from p2k2.models import (
     KonflikKehadiran,
     Pertemuan,
 )
-from p2k2.services.pertemuan import PertemuanGanda, pertemuan_create
+from p2k2.services.pertemuan import PertemuanGanda, kinerja_basi, pertemuan_create
 from p2k2.services.ringkasan import (
     ringkasan_kelompok_segarkan,
     ringkasan_pertemuan_segarkan,
@@ -82,10 +82,12 @@ def kehadiran_submit(
     - Every family must be a member of the group on the meeting's date and visible to `oleh`;
       otherwise DomainError and nothing is written.
 
-    Five queries whatever the group size: lock the meeting (marking it held), look up the
-    submission id, read members with their current marks, upsert the marks, store the
-    submission (a sixth stores conflicts, when there are any); then the summaries of the
-    group and of the families marked (`ringkasan_pertemuan_segarkan`, 8 more).
+    Six queries whatever the group size: lock the meeting (marking it held), look up the
+    submission id, read members with their current marks, upsert the marks, mark the
+    pendamping performance summary of the meeting's month out of date (issue 21: a meeting
+    of last month synced days later must show there), store the submission (one more
+    stores conflicts, when there are any); then the summaries of the group and of the
+    families marked (`ringkasan_pertemuan_segarkan`, 8 more).
     """
     Pertemuan.objects.filter(pk=pertemuan.pk).update(
         status=Pertemuan.Status.TERLAKSANA, updated_at=timezone.now()
@@ -184,6 +186,9 @@ def kehadiran_submit(
                 "updated_at",
             ],
         )
+    if simpan or pertemuan.status != Pertemuan.Status.TERLAKSANA:
+        # Marks changed (contacts) or the meeting is held from now on (RHK 2).
+        kinerja_basi(pertemuan=pertemuan, keluarga_ids=[k.keluarga_id for k in simpan])
     jumlah = {
         Hasil.DISIMPAN: sum(1 for r in rows if r["hasil"] == Hasil.DISIMPAN),
         Hasil.SAMA: sum(1 for r in rows if r["hasil"] == Hasil.SAMA),
@@ -263,6 +268,7 @@ def konflik_resolve(
         )
         ringkasan_kelompok_segarkan(kelompok_ids=[konflik.pertemuan.kelompok_id])
         ringkasan_runtun_segarkan(keluarga_ids=[konflik.keluarga_id])
+        kinerja_basi(pertemuan=konflik.pertemuan, keluarga_ids=[konflik.keluarga_id])
     konflik.pilihan = pilihan
     konflik.diselesaikan_oleh = oleh
     konflik.diselesaikan_at = timezone.now()

@@ -16,11 +16,13 @@ from p2k2.lock_objects import kelompok_lock
 from p2k2.models import (
     DESKRIPSI_MAKS,
     NAMA_KEGIATAN_MAKS,
+    Kehadiran,
     Kelompok,
     Pertemuan,
     Sesi,
 )
 from p2k2.services.ringkasan import ringkasan_pertemuan_segarkan
+from pendamping.services import ringkasan_kinerja_basi_keluarga
 
 PERTEMUAN_FIELDS = (
     "sesi",
@@ -148,15 +150,36 @@ def pertemuan_update(*, pertemuan: Pertemuan, data: Mapping[str, Any], oleh: Use
                 "pilih tanggal atau materi lain.",
                 field="tanggal",
             )
+    tanggal_lama = pertemuan.tanggal
     changed = [k for k in PERTEMUAN_FIELDS if k in data]
     if data.get("foto"):  # a new photo replaces the old one, with its own location
         changed += FOTO_FIELDS
     for key in changed:
         setattr(pertemuan, key, _value(data, key))
     pertemuan.save(update_fields=[*changed, "updated_at"])
+    if pertemuan.tanggal != tanggal_lama:
+        # Its attendance and RHK 2 leave the old date's month and enter the new one's.
+        hadir = Kehadiran.objects.filter(pertemuan=pertemuan).values("keluarga_id")
+        kinerja_basi(pertemuan=pertemuan, keluarga_ids=hadir, hari=tanggal_lama)
+        kinerja_basi(pertemuan=pertemuan, keluarga_ids=hadir)
     # A new date or session moves the recaps (month, curriculum) and the alfa order.
     ringkasan_pertemuan_segarkan(pertemuan=pertemuan)
     return pertemuan
+
+
+def kinerja_basi(
+    *, pertemuan: Pertemuan, keluarga_ids: Any, hari: datetime.date | None = None
+) -> int:
+    """Issue 21: the pendamping performance summary counts attendance (contacts of the
+    families) and held meetings (RHK 2, the group's pendamping): mark the month of the
+    meeting (or `hari`) and its year out of date for the group's pendamping and the
+    families' pendamping on that day, in this transaction (one UPDATE; `keluarga_ids` may
+    be a subquery). A meeting of last month synced today shows on last month's page."""
+    return ringkasan_kinerja_basi_keluarga(
+        keluarga_ids=keluarga_ids,
+        tanggal=hari or pertemuan.tanggal,
+        user_ids=Kelompok.objects.filter(pk=pertemuan.kelompok_id).values("pendamping_id"),
+    )
 
 
 def _value(data: Mapping[str, Any], key: str) -> Any:

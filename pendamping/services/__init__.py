@@ -44,6 +44,8 @@ from pendamping.services.rhk import (
 )
 from pendamping.services.ringkasan import (
     ringkasan_kinerja_basi,
+    ringkasan_kinerja_basi_keluarga,
+    ringkasan_kinerja_basi_rentang,
     ringkasan_kinerja_berkala,
     ringkasan_kinerja_segarkan,
 )
@@ -75,6 +77,8 @@ __all__ = [
     "periode_kepuasan",
     "rekap_akses_harian",
     "ringkasan_kinerja_basi",
+    "ringkasan_kinerja_basi_keluarga",
+    "ringkasan_kinerja_basi_rentang",
     "ringkasan_kinerja_berkala",
     "ringkasan_kinerja_segarkan",
     "rujukan_hasil_catat",

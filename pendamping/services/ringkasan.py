@@ -2,11 +2,21 @@
 
 - `ringkasan_kinerja_segarkan`: compute the out-of-date rows of some pendamping and periods
   (the pages call it before reading; the beat task for the running year);
-- `ringkasan_kinerja_basi`: called in the same transaction by every service that writes a
-  record the indicators count (visits, cases, referrals, scores, assignments, P2K2
-  attendance), so the next read computes those rows again and shows the write.
-Sources read by time of writing (audit events, komitmen, status history) only touch running
-periods, which are computed again once older than `ringkasan_umur_menit`.
+- the `ringkasan_kinerja_basi*` functions mark rows out of date (one UPDATE each), in the
+  transaction of the write, so the next read computes them again and shows the write. Who
+  calls them, by the sources of `pendamping.selectors.indikator`:
+  - this app's services: visits, cases and their status, referrals and their result,
+    scores, assignments, PMKS clients, monthly reports, directives, sosialisasi
+    (`ringkasan_kinerja_basi`, `ringkasan_kinerja_basi_catatan`), and this app's admin
+    pages for the records they let the office edit or delete;
+  - p2k2 (above this app): attendance submitted or synced, a conflict resolved, a held
+    meeting moved to another date (`ringkasan_kinerja_basi_keluarga`: the month of the
+    meeting and its year, for the group's pendamping and the families' pendamping then);
+  - kpm (below this app, through `hooks.RINGKASAN_BASI`): a payout list applied (RHK 1,
+    `ringkasan_kinerja_basi_rentang`: the months of the tahap and the year, for the payouts'
+    pendamping before and after).
+Sources read by time of writing (audit events, komitmen, status history, data updates) only
+touch running periods, which are computed again once older than `ringkasan_umur_menit`.
 """
 
 from __future__ import annotations
@@ -15,13 +25,15 @@ import datetime
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from dinsos import selectors as dinsos_selectors
 from dinsos.pengaturan import today
-from pendamping.models import Pendamping, RingkasanKinerja
+from dinsos.raw_sql import db_table, queryset_sql
+from kpm.models import Keluarga
+from pendamping.models import Pendamping, Penugasan, RingkasanKinerja
 from pendamping.models.ringkasan import BULAN_SETAHUN
 from pendamping.periode import Periode
 from pendamping.selectors.ringkasan import nilai_list, periode_tahun_berjalan, perlu_dihitung
@@ -95,6 +107,64 @@ def ringkasan_kinerja_basi(
     periode = Q(tahun__gt=sejak.year) | Q(tahun=sejak.year, bulan=BULAN_SETAHUN)
     periode |= Q(tahun=sejak.year, bulan__gte=sejak.month)
     return RingkasanKinerja.objects.filter(siapa, periode, is_basi=False).update(is_basi=True)
+
+
+def ringkasan_kinerja_basi_keluarga(
+    *,
+    keluarga_ids: Collection[int] | QuerySet[Any],
+    tanggal: datetime.date,
+    user_ids: Collection[int | None] | QuerySet[Any] = (),
+) -> int:
+    """A contact of these families on `tanggal` was written (P2K2 attendance), or a record
+    of the accounts `user_ids` dated then (a meeting held by a group's pendamping): the rows
+    of the month of `tanggal` and of its year are out of date for those accounts and for
+    every pendamping the families had on that day (an assignment row covering it, or the
+    current pendamping). One UPDATE; `keluarga_ids` may be a subquery of ids."""
+    if not isinstance(keluarga_ids, QuerySet):
+        keluarga_ids = list(keluarga_ids)
+    ditugaskan = Penugasan.objects.filter(
+        Q(selesai__isnull=True) | Q(selesai__gte=tanggal),
+        keluarga_id__in=keluarga_ids,
+        mulai__lte=tanggal,
+    ).values("pendamping_id")
+    sekarang = Keluarga.objects.filter(pk__in=keluarga_ids, pendamping__isnull=False).values(
+        "pendamping_id"
+    )
+    siapa = Q(pendamping__user_id__in=ditugaskan) | Q(pendamping__user_id__in=sekarang)
+    if isinstance(user_ids, QuerySet):
+        siapa |= Q(pendamping__user_id__in=user_ids)
+    elif akun := [pk for pk in user_ids if pk is not None]:
+        siapa |= Q(pendamping__user_id__in=akun)
+    return RingkasanKinerja.objects.filter(
+        siapa, tahun=tanggal.year, bulan__in=[tanggal.month, BULAN_SETAHUN], is_basi=False
+    ).update(is_basi=True)
+
+
+def ringkasan_kinerja_basi_rentang(*, baris: QuerySet[Any]) -> int:
+    """`hooks.RINGKASAN_BASI`: `baris` has rows `pendamping_user_id`, `awal`, `akhir` (dates);
+    the rows of each account's periods that overlap [awal, akhir] (the months and the year)
+    are out of date. One UPDATE whatever the number of rows: the pairs are collected in SQL
+    (a payout list of 30.000 families is a few hundred distinct accounts and tahap)."""
+    sub, params = queryset_sql(
+        baris.values_list("pendamping_user_id", "awal", "akhir").order_by(), prefix="basi"
+    )
+    r_awal = "make_date(r.tahun::int, GREATEST(r.bulan, 1)::int, 1)"
+    r_akhir = (
+        f"CASE WHEN r.bulan = {BULAN_SETAHUN} THEN make_date(r.tahun::int, 12, 31) "
+        f"ELSE ({r_awal} + interval '1 month' - interval '1 day')::date END"
+    )
+    sql = f"""
+        UPDATE {db_table(RingkasanKinerja)} r SET is_basi = true
+        FROM {db_table(Pendamping)} p,
+             (SELECT DISTINCT b.user_id, b.awal, b.akhir
+              FROM ({sub}) AS b (user_id, awal, akhir)
+              WHERE b.user_id IS NOT NULL) d
+        WHERE p.id = r.pendamping_id AND p.user_id = d.user_id AND NOT r.is_basi
+          AND {r_awal} <= d.akhir AND {r_akhir} >= d.awal
+    """  # noqa: S608 (table names from the models; values are named parameters)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return int(cursor.rowcount)
 
 
 def ringkasan_kinerja_berkala(*, on: datetime.date | None = None) -> int:
