@@ -115,6 +115,15 @@ class SumberPeriode(Protocol):
     def __call__(self, start: datetime.date, end: datetime.date) -> Any: ...
 
 
+class RingkasanBasi(Protocol):
+    """`(baris=) -> None`: a lower app wrote records that a higher app's summary counts (e.g.
+    a payout list applied, RHK 1); `baris` is a queryset with rows `pendamping_user_id`,
+    `awal`, `akhir` (dates): the summary rows of each account whose period overlaps [awal,
+    akhir] are out of date. Runs in the writing transaction, set-based (one statement)."""
+
+    def __call__(self, *, baris: Any) -> Any: ...
+
+
 class Beranda(Protocol):
     """`(user=) -> [ItemBeranda]`: what needs doing today for this user, scoped to what
     their role and areas allow; an empty list when the app has nothing for them."""
@@ -246,6 +255,13 @@ PELANGGARAN_KOMITMEN: Hook[SumberPeriode] = Hook(
     ),
     required=True,
 )
+# Issue 21: the pendamping performance summary (above kpm) is marked out of date by kpm's
+# writes that its statement counts (the payouts of RHK 1).
+RINGKASAN_BASI: Hook[RingkasanBasi] = Hook(
+    name="ringkasan_basi",
+    protocol=RingkasanBasi,
+    description="Menandai ringkasan kinerja pendamping perlu dihitung ulang setelah penulisan.",
+)
 
 IDENTITAS_DIBATASI: Hook[IdentitasDibatasi] = Hook(
     name="identitas_dibatasi",
@@ -314,6 +330,7 @@ HOOKS: tuple[Hook[Any], ...] = (
     IDENTITAS_DIBATASI,
     KONTAK_PENDAMPING,
     RHK_PENDAMPING,
+    RINGKASAN_BASI,
     PELANGGARAN_KOMITMEN,
 )
 

@@ -42,6 +42,7 @@ from kpm.access import scope_keluarga
 from kpm.importers.kolom import BARIS_JUDUL_MAKS, KolomTidakLengkap
 from kpm.importers.penyaluran import BarisPenyaluran, PemeriksaPenyaluran
 from kpm.models import BarisUnggahanPenyaluran, Keluarga, Penyaluran, UnggahanPenyaluran
+from kpm.services.penyaluran_basi import penyaluran_ringkasan_basi
 
 logger = logging.getLogger(__name__)
 U = UnggahanPenyaluran
@@ -310,6 +311,7 @@ def penyaluran_terapkan(*, unggahan_id: int) -> UnggahanPenyaluran | None:
         "oleh": unggahan.diterapkan_oleh_id,
         "sekarang": timezone.now(),
     }
+    penyaluran_ringkasan_basi(unggahan_id=unggahan.pk)
     with connection.cursor() as cursor:
         cursor.execute(SQL_TERAPKAN, params)
         ditulis = cursor.rowcount

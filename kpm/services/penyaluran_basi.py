@@ -1,0 +1,80 @@
+"""Issue 21: a payout list applied marks the pendamping performance summary out of date.
+
+RHK 1 (`kpm.selectors.penyaluran`) counts a payout in every period that overlaps its tahap's
+quarter, for the pendamping recorded on it. kpm sits below pendamping, so it hands the
+affected (account, quarter) rows to `hooks.RINGKASAN_BASI` as querysets, and pendamping
+marks its rows in one UPDATE each, inside the applying transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import DateField, Exists, F, Func, OuterRef, QuerySet
+
+from dinsos import hooks
+from kpm.models import BarisUnggahanPenyaluran, Penyaluran
+
+# The last day of a tahap's quarter: the first day of its last month, one month on, less a day.
+_AKHIR_KUARTAL = "(make_date(%(expressions)s) + interval '1 month' - interval '1 day')::date"
+
+
+def _kuartal(qs: QuerySet[Any], pendamping: str) -> QuerySet[Any]:
+    """Rows `pendamping_user_id`, `awal`, `akhir`: the days of each payout's tahap (a quarter,
+    DOMAIN.md §2), which is what RHK 1 counts in a period (kpm.selectors.penyaluran)."""
+    return (
+        qs.values(
+            pendamping_user_id=F(pendamping),
+            awal=Func(
+                F("tahun"), F("tahap") * 3 - 2, 1, function="make_date", output_field=DateField()
+            ),
+            akhir=Func(
+                F("tahun"),
+                F("tahap") * 3,
+                1,
+                template=_AKHIR_KUARTAL,
+                output_field=DateField(),
+            ),
+        )
+        .order_by()
+        .distinct()
+    )
+
+
+def penyaluran_ringkasan_basi(*, unggahan_id: int) -> None:
+    """Issue 21: the payouts this list writes change RHK 1 of the pendamping they credit,
+    before (a changed payout moves to the family's pendamping of now) and after; the
+    summaries of those accounts for the tahap's months and year are marked out of date
+    (hooks.RINGKASAN_BASI, pendamping). Runs before the upsert, which overwrites the old
+    pendamping; rows already recorded with the same values are left out, as the upsert leaves
+    them. Two statements whatever the size of the list."""
+    penyedia = hooks.registry.providers(hooks.RINGKASAN_BASI)
+    if not penyedia:
+        return
+    sama = Penyaluran.objects.filter(
+        keluarga_id=OuterRef("keluarga_id"),
+        tahun=OuterRef("tahun"),
+        tahap=OuterRef("tahap"),
+        nominal=OuterRef("nominal"),
+        status=OuterRef("status"),
+        alasan_gagal=OuterRef("alasan_gagal"),
+        sumber=OuterRef("sumber"),
+    )
+    baru = BarisUnggahanPenyaluran.objects.filter(
+        unggahan_id=unggahan_id, keluarga__pendamping__isnull=False
+    ).exclude(Exists(sama))
+    berubah = BarisUnggahanPenyaluran.objects.filter(
+        unggahan_id=unggahan_id,
+        keluarga_id=OuterRef("keluarga_id"),
+        tahun=OuterRef("tahun"),
+        tahap=OuterRef("tahap"),
+    ).exclude(
+        nominal=OuterRef("nominal"),
+        status=OuterRef("status"),
+        alasan_gagal=OuterRef("alasan_gagal"),
+        sumber=OuterRef("sumber"),
+    )
+    lama = Penyaluran.objects.filter(Exists(berubah), pendamping__isnull=False)
+    for tandai in penyedia:
+        tandai(baris=_kuartal(baru, "keluarga__pendamping_id"))
+        tandai(baris=_kuartal(lama, "pendamping_id"))
