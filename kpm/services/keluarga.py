@@ -24,6 +24,7 @@ from kpm.models import (
     RiwayatPerubahan,
     RiwayatStatus,
 )
+from kpm.services.ringkasan_basi import keluarga_ringkasan_basi
 
 logger = logging.getLogger(__name__)
 S = Keluarga.Status
@@ -128,6 +129,8 @@ def keluarga_create(
     RiwayatStatus.objects.create(
         keluarga=keluarga, dari="", ke=S.AKTIF, alasan="Keluarga didaftarkan.", oleh=dibuat_oleh
     )
+    if pendamping is not None:  # issue 21: served by them from its enrolment date on
+        keluarga_ringkasan_basi(user_ids=[pendamping.pk], sejak=tanggal_terdaftar)
     dinsos_services.audit_record(user=dibuat_oleh, action=AuditEvent.Action.CREATE, obj=keluarga)
     return keluarga
 
@@ -139,6 +142,15 @@ def keluarga_update(*, keluarga: Keluarga, data: Mapping[str, Any], oleh: User) 
     changes = field_changes(keluarga, data, KELUARGA_FIELDS)
     if not changes:
         return keluarga
+    if {"pendamping", "tanggal_terdaftar"} & set(changes):
+        # Issue 21: both pendamping's families served, caseload and graduations change from
+        # the earlier enrolment date on (pendamping's performance summary).
+        keluarga_ringkasan_basi(
+            user_ids=[keluarga.pendamping_id, getattr(data.get("pendamping"), "pk", None)],
+            sejak=min(
+                keluarga.tanggal_terdaftar, data.get("tanggal_terdaftar") or datetime.date.max
+            ),
+        )
     for field in changes:
         setattr(keluarga, field, data[field])
     keluarga.save(update_fields=[*changes, "updated_at"])

@@ -42,7 +42,7 @@ from kpm.access import scope_keluarga
 from kpm.importers.kolom import BARIS_JUDUL_MAKS, KolomTidakLengkap
 from kpm.importers.penyaluran import BarisPenyaluran, PemeriksaPenyaluran
 from kpm.models import BarisUnggahanPenyaluran, Keluarga, Penyaluran, UnggahanPenyaluran
-from kpm.services.penyaluran_basi import penyaluran_ringkasan_basi
+from kpm.services.ringkasan_basi import penyaluran_ringkasan_basi
 
 logger = logging.getLogger(__name__)
 U = UnggahanPenyaluran

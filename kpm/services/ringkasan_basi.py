@@ -1,18 +1,25 @@
-"""Issue 21: a payout list applied marks the pendamping performance summary out of date.
+"""Issue 21: kpm's writes that the pendamping performance summary counts mark it stale.
 
-RHK 1 (`kpm.selectors.penyaluran`) counts a payout in every period that overlaps its tahap's
-quarter, for the pendamping recorded on it. kpm sits below pendamping, so it hands the
-affected (account, quarter) rows to `hooks.RINGKASAN_BASI` as querysets, and pendamping
-marks its rows in one UPDATE each, inside the applying transaction.
+kpm sits below pendamping, so it hands the affected (account, first day, last day) rows to
+`hooks.RINGKASAN_BASI` as querysets, and pendamping marks the overlapping rows in one UPDATE
+each, inside the writing transaction:
+- a payout list applied: RHK 1 (`kpm.selectors.penyaluran`) counts a payout in every period
+  that overlaps its tahap's quarter, for the pendamping recorded on it;
+- a family registered with a pendamping, or its pendamping or enrolment date changed on its
+  form: the families served (a family with no assignment row counts for its current
+  pendamping from its enrolment date), the caseload and graduations of both pendamping.
 """
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Collection
 from typing import Any
 
-from django.db.models import DateField, Exists, F, Func, OuterRef, QuerySet
+from django.db.models import DateField, Exists, F, Func, OuterRef, QuerySet, Value
 
 from dinsos import hooks
+from dinsos.models import User
 from kpm.models import BarisUnggahanPenyaluran, Penyaluran
 
 # The last day of a tahap's quarter: the first day of its last month, one month on, less a day.
@@ -78,3 +85,19 @@ def penyaluran_ringkasan_basi(*, unggahan_id: int) -> None:
     for tandai in penyedia:
         tandai(baris=_kuartal(baru, "keluarga__pendamping_id"))
         tandai(baris=_kuartal(lama, "pendamping_id"))
+
+
+def keluarga_ringkasan_basi(*, user_ids: Collection[int | None], sejak: datetime.date) -> None:
+    """A family's pendamping or enrolment date changed: the summaries of these accounts from
+    `sejak` on are out of date (one statement)."""
+    ids = [pk for pk in user_ids if pk is not None]
+    penyedia = hooks.registry.providers(hooks.RINGKASAN_BASI)
+    if not ids or not penyedia:
+        return
+    baris = User.objects.filter(pk__in=ids).values(
+        pendamping_user_id=F("pk"),
+        awal=Value(sejak, output_field=DateField()),
+        akhir=Value(datetime.date.max, output_field=DateField()),
+    )
+    for tandai in penyedia:
+        tandai(baris=baris)
