@@ -1,7 +1,10 @@
+import datetime
 from typing import Any, ClassVar
 
 from django import forms
 from django.contrib import admin
+from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from dinsos.forms import identifier_keep_stored, identifier_or_stored
@@ -23,6 +26,11 @@ from pendamping.models import (
     TautanKepuasan,
 )
 from pendamping.models.ringkasan import RingkasanKinerja
+from pendamping.services.ringkasan import (
+    ringkasan_kinerja_basi,
+    ringkasan_kinerja_basi_catatan,
+    ringkasan_kinerja_basi_semua,
+)
 
 
 class PendampingAdminForm(forms.ModelForm):
@@ -57,6 +65,27 @@ class PendampingAdminForm(forms.ModelForm):
         return value
 
 
+class RingkasanBasiAdmin(admin.ModelAdmin):
+    """Issue 21: an edit or delete of a record the performance indicators count marks its
+    pendamping's summary out of date, from the record's earliest date (before and after
+    the edit), in the admin's transaction, as the app's services do."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if change:
+            ringkasan_kinerja_basi_catatan(type(obj).objects.get(pk=obj.pk))
+        super().save_model(request, obj, form, change)
+        ringkasan_kinerja_basi_catatan(obj)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        ringkasan_kinerja_basi_catatan(obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        with transaction.atomic():
+            ringkasan_kinerja_basi_semua(queryset)
+            super().delete_queryset(request, queryset)
+
+
 @admin.register(Pendamping)
 class PendampingAdmin(admin.ModelAdmin):
     form = PendampingAdminForm
@@ -71,6 +100,9 @@ class PendampingAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         # The account's areas bound what the pendamping sees; keep them equal to the duty areas.
         services.pendamping_wilayah_sync(pendamping=form.instance)
+        if change and "user" in form.changed_data:
+            # Issue 21: most figures are the account's: every stored period is out of date.
+            ringkasan_kinerja_basi(pendamping_ids=[form.instance.pk], sejak=datetime.date.min)
 
 
 @admin.register(Penugasan)
@@ -88,6 +120,20 @@ class PenugasanAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        # Issue 21: the families served of that pendamping change from the row's start.
+        ringkasan_kinerja_basi(user_ids=[obj.pendamping_id], sejak=obj.mulai)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        with transaction.atomic():
+            rows = list(queryset.order_by().values_list("pendamping_id", "mulai").distinct())
+            if rows:
+                ringkasan_kinerja_basi(
+                    user_ids={user_id for user_id, _ in rows}, sejak=min(m for _, m in rows)
+                )
+            super().delete_queryset(request, queryset)
 
 
 # --- The PSKS kinds, PMKS categories and clients (issue 20) ---------------------------
@@ -133,7 +179,7 @@ class KlienPmksAdmin(admin.ModelAdmin):
         return False
 
 
-class _CatatanAdmin(admin.ModelAdmin):
+class _CatatanAdmin(RingkasanBasiAdmin):
     search_fields: ClassVar[tuple[str, ...]] = (
         "keluarga__pengurus__nama",
         "klien__nama",
@@ -179,7 +225,7 @@ class SkorKepuasanAdmin(_CatatanAdmin):
 
 # --- Issue 20: RHK 7–9 records and the family's own satisfaction links ------------------
 @admin.register(LaporanBulanan)
-class LaporanBulananAdmin(admin.ModelAdmin):
+class LaporanBulananAdmin(RingkasanBasiAdmin):
     list_display = ("pendamping", "bulan", "dikirim_pada", "is_terlambat")
     list_filter = ("is_terlambat",)
     list_select_related = ("pendamping",)
@@ -202,9 +248,37 @@ class ArahanAdmin(admin.ModelAdmin):
     inlines = [ArahanPenerimaInline]
     date_hierarchy = "tanggal"
 
+    # Issue 21: RHK 8 counts the directives dated in a period per addressee; an edit of the
+    # date or the addressees, or a delete, marks the summary of the addressees (before and
+    # after) out of date from the directive's date.
+    @staticmethod
+    def _basi(arahan: QuerySet[Any]) -> None:
+        rows = list(arahan.order_by().values_list("penerima__pendamping_id", "tanggal"))
+        ids = {pk for pk, _ in rows if pk is not None}
+        if ids:
+            ringkasan_kinerja_basi(pendamping_ids=ids, sejak=min(t for _, t in rows))
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if change:
+            self._basi(Arahan.objects.filter(pk=obj.pk))
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        self._basi(Arahan.objects.filter(pk=form.instance.pk))
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        self._basi(Arahan.objects.filter(pk=obj.pk))
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        with transaction.atomic():
+            self._basi(queryset)
+            super().delete_queryset(request, queryset)
+
 
 @admin.register(Sosialisasi)
-class SosialisasiAdmin(admin.ModelAdmin):
+class SosialisasiAdmin(RingkasanBasiAdmin):
     list_display = ("topik", "pendamping", "tanggal", "tempat", "jumlah_peserta")
     list_select_related = ("pendamping",)
     search_fields = ("topik", "tempat", "pendamping__nama")

@@ -3,11 +3,12 @@
 The performance page and the comparison table read one stored row per pendamping and period
 instead of running the aggregate statement of `pendamping.selectors.indikator` (a year of
 visits, attendance, cases, audit events) on every view. `pendamping.services.ringkasan`
-keeps the rows: a write of the pendamping app marks the rows it changes (`is_basi`), rows
-of a period still running are computed again when older than the setting
-`ringkasan_umur_menit`, and Celery beat refreshes those in the background. The view asks the
-service to refresh what is out of date first; these functions then read (1 query) and
-compute live only what is still missing.
+keeps the rows: every write the statement counts (of this app, p2k2 or kpm; listed in that
+module's docstring) marks the rows it changes (`is_basi`), rows of a period still running
+are computed again when older than the setting `ringkasan_umur_menit`, and Celery beat
+refreshes those in the background. The view asks the service to refresh what is out of
+date first; these functions then read (1 query) and compute live only what is still
+missing.
 """
 
 from __future__ import annotations

@@ -208,9 +208,18 @@ def penugasan_lengkapi(*, mulai: datetime.date, oleh: User) -> int:
         .exclude(Exists(terbuka))
         .values_list("pk", "pendamping_id", "tanggal_terdaftar")
     )
+    keluarga = list(tanpa_riwayat)
     rows = [
         Penugasan(keluarga_id=pk, pendamping_id=user_id, mulai=max(mulai, terdaftar), oleh=oleh)
-        for pk, user_id, terdaftar in tanpa_riwayat
+        for pk, user_id, terdaftar in keluarga
     ]
     Penugasan.objects.bulk_create(rows, batch_size=5000)
+    if rows:
+        # Issue 21: an open row from `mulai` replaces the "no history" rule for these
+        # families (counted from their enrolment), so every period of those pendamping
+        # since the earliest enrolment is out of date.
+        ringkasan_kinerja_basi(
+            user_ids={r.pendamping_id for r in rows},
+            sejak=min(terdaftar for _, _, terdaftar in keluarga),
+        )
     return len(rows)

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from dinsos import services as dinsos_services
 from dinsos.errors import DomainError
+from dinsos.formatting import JAKARTA
 from dinsos.models import AuditEvent, User
 from dinsos.pengaturan import today
 from kpm import services as kpm_services
@@ -67,12 +68,13 @@ def klien_create(*, data: Mapping[str, Any], oleh: User) -> KlienPmks:
     return klien
 
 
-def _ringkasan_basi(*pendamping_ids: int | None) -> None:
-    """A client counts among the served of their worker from today: the performance summary
-    of that worker (issue 21) is out of date from this month on."""
+def _ringkasan_basi(*pendamping_ids: int | None, sejak: datetime.date | None = None) -> None:
+    """A client counts among the served of their current worker from the month they were
+    registered (`sejak`; today for a new one): the performance summary of those workers
+    (issue 21) is out of date from then on."""
     ids = [pk for pk in pendamping_ids if pk is not None]
     if ids:
-        ringkasan_kinerja_basi(pendamping_ids=ids, sejak=today())
+        ringkasan_kinerja_basi(pendamping_ids=ids, sejak=sejak or today())
 
 
 @transaction.atomic
@@ -87,7 +89,10 @@ def klien_update(*, klien: KlienPmks, data: Mapping[str, Any], oleh: User) -> Kl
     klien.save(update_fields=[*values, "updated_at"])
     dinsos_services.audit_record(user=oleh, action=AuditEvent.Action.UPDATE, obj=klien)
     if sebelumnya != klien.pendamping_id:
-        _ringkasan_basi(sebelumnya, klien.pendamping_id)
+        # The client, with the visits and cases that reach them, moves for every period
+        # since they were registered, not only from today.
+        terdaftar = klien.created_at.astimezone(JAKARTA).date()
+        _ringkasan_basi(sebelumnya, klien.pendamping_id, sejak=terdaftar)
     return klien
 
 

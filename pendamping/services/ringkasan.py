@@ -6,15 +6,18 @@
   transaction of the write, so the next read computes them again and shows the write. Who
   calls them, by the sources of `pendamping.selectors.indikator`:
   - this app's services: visits, cases and their status, referrals and their result,
-    scores, assignments, PMKS clients, monthly reports, directives, sosialisasi
-    (`ringkasan_kinerja_basi`, `ringkasan_kinerja_basi_catatan`), and this app's admin
-    pages for the records they let the office edit or delete;
+    scores, assignments (and `penugasan_lengkapi`), PMKS clients (a client handed to
+    another worker: from the month they were registered), monthly reports, directives,
+    sosialisasi (`ringkasan_kinerja_basi`, `ringkasan_kinerja_basi_catatan`);
+  - this app's admin pages, for the records they let the office edit or delete (field
+    records, reports, directives, sosialisasi, assignment rows, a profile's account);
   - p2k2 (above this app): attendance submitted or synced, a conflict resolved, a held
     meeting moved to another date (`ringkasan_kinerja_basi_keluarga`: the month of the
     meeting and its year, for the group's pendamping and the families' pendamping then);
-  - kpm (below this app, through `hooks.RINGKASAN_BASI`): a payout list applied (RHK 1,
-    `ringkasan_kinerja_basi_rentang`: the months of the tahap and the year, for the payouts'
-    pendamping before and after).
+  - kpm (below this app, through `hooks.RINGKASAN_BASI`, `ringkasan_kinerja_basi_rentang`):
+    a payout list applied (RHK 1: the months of the tahap and the year, for the payouts'
+    pendamping before and after), a family registered with a pendamping or its pendamping
+    or enrolment date changed on its form (both pendamping, from the enrolment date).
 Sources read by time of writing (audit events, komitmen, status history, data updates) only
 touch running periods, which are computed again once older than `ringkasan_umur_menit`.
 """
@@ -167,6 +170,20 @@ def ringkasan_kinerja_basi_rentang(*, baris: QuerySet[Any]) -> int:
         return int(cursor.rowcount)
 
 
+def ringkasan_kinerja_basi_semua(catatan: QuerySet[Any]) -> int:
+    """Records of the kind above are about to be deleted (the admin's bulk delete): their
+    pendamping's rows from the earliest of their dates on are out of date (one query for
+    the dates, one UPDATE)."""
+    fields = [f.name for f in catatan.model._meta.get_fields() if f.name in _TANGGAL_CATATAN]
+    rows = list(catatan.order_by().values_list("pendamping_id", *fields).distinct())
+    hari = [d for row in rows for d in row[1:] if d]
+    if not rows:
+        return 0
+    return ringkasan_kinerja_basi(
+        pendamping_ids={row[0] for row in rows}, sejak=min(hari, default=today())
+    )
+
+
 def ringkasan_kinerja_berkala(*, on: datetime.date | None = None) -> int:
     """Beat: bring the running year's rows of every pendamping in service up to date (rows
     marked by writes and running periods older than the setting). Returns rows written."""
@@ -180,6 +197,7 @@ def ringkasan_kinerja_berkala(*, on: datetime.date | None = None) -> int:
 
 
 _TANGGAL_CATATAN = (
+    "bulan",  # a monthly report (its first day)
     "tanggal",
     "tanggal_lapor",
     "tanggal_ditangani",
@@ -189,8 +207,8 @@ _TANGGAL_CATATAN = (
 
 
 def ringkasan_kinerja_basi_catatan(catatan: Any) -> int:
-    """A field record (visit, case, referral, score) was written: its pendamping's rows from
-    its earliest date on are out of date."""
+    """A field record (visit, case, referral, score, monthly report, sosialisasi) was
+    written: its pendamping's rows from its earliest date on are out of date."""
     hari = [d for d in (getattr(catatan, name, None) for name in _TANGGAL_CATATAN) if d]
     return ringkasan_kinerja_basi(
         pendamping_ids=[catatan.pendamping_id], sejak=min(hari, default=today())
