@@ -144,13 +144,14 @@ def ringkasan_kinerja_basi_keluarga(
 
 
 def ringkasan_kinerja_basi_rentang(*, baris: QuerySet[Any]) -> int:
-    """`hooks.RINGKASAN_BASI`: `baris` has rows `pendamping_user_id`, `awal`, `akhir` (dates);
+    """`hooks.RINGKASAN_BASI`: `baris` has rows `pendamping_user_id`, `awal`, `akhir` (dates;
+    a union of such querysets is taken as it is, its columns in that order);
     the rows of each account's periods that overlap [awal, akhir] (the months and the year)
     are out of date. One UPDATE whatever the number of rows: the pairs are collected in SQL
     (a payout list of 30.000 families is a few hundred distinct accounts and tahap)."""
-    sub, params = queryset_sql(
-        baris.values_list("pendamping_user_id", "awal", "akhir").order_by(), prefix="basi"
-    )
+    if baris.query.combinator is None:
+        baris = baris.values_list("pendamping_user_id", "awal", "akhir").order_by()
+    sub, params = queryset_sql(baris, prefix="basi")
     r_awal = "make_date(r.tahun::int, GREATEST(r.bulan, 1)::int, 1)"
     r_akhir = (
         f"CASE WHEN r.bulan = {BULAN_SETAHUN} THEN make_date(r.tahun::int, 12, 31) "

@@ -39,6 +39,7 @@ from verifikasi.models import (
     UnggahanEpkh,
     Usulan,
 )
+from verifikasi.services.kinerja_basi import komitmen_kinerja_basi
 
 logger = logging.getLogger(__name__)
 KS = Komitmen.Status
@@ -106,7 +107,8 @@ def komitmen_record(
     oleh: User,
     sumber: str = Komitmen.Sumber.MANUAL,
 ) -> int:
-    """Record (or correct) many verifications of one month in one statement; returns how many.
+    """Record (or correct) many verifications of one month in one statement (and one marking
+    the pendamping performance summary, issue 21: `komitmen_kinerja_basi`); returns how many.
 
     The caller has already checked that `oleh` may record for these members. Education
     with a percentage is judged against the threshold in force on the month's first day
@@ -144,6 +146,12 @@ def komitmen_record(
         )
         for e in entri
     ]
+    komitmen_kinerja_basi(
+        bulan=bulan,
+        anggota_ids={e.anggota_id for e in entri},
+        komponen={e.komponen for e in entri},
+        oleh=oleh,
+    )
     Komitmen.objects.bulk_create(
         rows,
         update_conflicts=True,
