@@ -116,10 +116,11 @@ class SumberPeriode(Protocol):
 
 
 class RingkasanBasi(Protocol):
-    """`(baris=) -> None`: a lower app wrote records that a higher app's summary counts (e.g.
-    a payout list applied, RHK 1); `baris` is a queryset with rows `pendamping_user_id`,
-    `awal`, `akhir` (dates): the summary rows of each account whose period overlaps [awal,
-    akhir] are out of date. Runs in the writing transaction, set-based (one statement)."""
+    """`(baris=) -> None`: an app that cannot import pendamping (kpm below it, verifikasi
+    beside it) wrote records that its performance summary counts (e.g. a payout list
+    applied, RHK 1); `baris` is a queryset with rows `pendamping_user_id`, `awal`, `akhir`
+    (dates): the summary rows of each account whose period overlaps [awal, akhir] are out
+    of date. Runs in the writing transaction, set-based (one statement)."""
 
     def __call__(self, *, baris: Any) -> Any: ...
 
@@ -255,8 +256,8 @@ PELANGGARAN_KOMITMEN: Hook[SumberPeriode] = Hook(
     ),
     required=True,
 )
-# Issue 21: the pendamping performance summary (above kpm) is marked out of date by kpm's
-# writes that its statement counts (the payouts of RHK 1).
+# Issue 21: the pendamping performance summary is marked out of date by the writes of kpm
+# (payouts, a family's pendamping) and verifikasi (re-recorded verifications) it counts.
 RINGKASAN_BASI: Hook[RingkasanBasi] = Hook(
     name="ringkasan_basi",
     protocol=RingkasanBasi,

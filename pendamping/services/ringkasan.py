@@ -17,7 +17,9 @@
   - kpm (below this app, through `hooks.RINGKASAN_BASI`, `ringkasan_kinerja_basi_rentang`):
     a payout list applied (RHK 1: the months of the tahap and the year, for the payouts'
     pendamping before and after), a family registered with a pendamping or its pendamping
-    or enrolment date changed on its form (both pendamping, from the enrolment date).
+    or enrolment date changed on its form (both pendamping, from the enrolment date);
+  - verifikasi (beside this app, through the same hook): a verification re-recorded by
+    another account (RHK 3: the month it was first recorded, both recorders).
 Sources read by time of writing (audit events, komitmen, status history, data updates) only
 touch running periods, which are computed again once older than `ringkasan_umur_menit`.
 """
