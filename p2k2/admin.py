@@ -1,11 +1,13 @@
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.db.models import Min, QuerySet
 from django.http import HttpRequest
 from import_export.admin import ImportExportModelAdmin
 
 from dinsos.ekspor import SafeExportAdminMixin
+from dinsos.pengaturan import today
+from kpm.models import Keluarga
 from p2k2.models import (
     Keanggotaan,
     Kehadiran,
@@ -18,6 +20,28 @@ from p2k2.models import (
 )
 from p2k2.resources import SesiResource
 from p2k2.services import ringkasan as ringkasan_services
+from p2k2.services.pertemuan import kinerja_basi
+from pendamping.models import Penugasan
+from pendamping.services import ringkasan_kinerja_basi
+
+
+def _kinerja_basi_pertemuan(pertemuan: QuerySet[Pertemuan]) -> None:
+    """Issue 21: meetings about to be deleted: the pendamping performance summary of their
+    groups' pendamping (RHK 2) and of their families' pendamping (contacts: the current one
+    or an assignment row still open then) is out of date from the earliest of their dates
+    (a few queries and one UPDATE, whatever the number of meetings)."""
+    hari = pertemuan.aggregate(awal=Min("tanggal"))["awal"]
+    if hari is None:
+        return
+    keluarga = Kehadiran.objects.filter(pertemuan__in=pertemuan).values("keluarga_id")
+    akun = set(pertemuan.values_list("kelompok__pendamping_id", flat=True))
+    akun |= set(Keluarga.objects.filter(pk__in=keluarga).values_list("pendamping_id", flat=True))
+    akun |= set(
+        Penugasan.objects.filter(keluarga_id__in=keluarga)
+        .exclude(selesai__lt=hari)
+        .values_list("pendamping_id", flat=True)
+    )
+    ringkasan_kinerja_basi(user_ids=akun, sejak=hari)
 
 
 class _ReadOnly(admin.ModelAdmin):
@@ -78,6 +102,15 @@ class KelompokAdmin(admin.ModelAdmin):
     raw_id_fields = ("pendamping", "kelurahan", "ketua")
     inlines = [KeanggotaanInline]
 
+    def save_model(self, request: HttpRequest, obj: Kelompok, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "pendamping" in form.changed_data:
+            # Issue 21: the group's held meetings (RHK 2) move to the new pendamping.
+            awal = obj.pertemuan.aggregate(awal=Min("tanggal"))["awal"] or today()
+            ringkasan_kinerja_basi(
+                user_ids=[form.initial.get("pendamping"), obj.pendamping_id], sejak=awal
+            )
+
 
 @admin.register(Pertemuan)
 class PertemuanAdmin(admin.ModelAdmin):
@@ -94,7 +127,11 @@ class PertemuanAdmin(admin.ModelAdmin):
     # changes the recaps; recompute what it touched in the same transaction.
     def save_model(self, request: HttpRequest, obj: Pertemuan, form: Any, change: bool) -> None:
         lama = form.initial.get("kelompok") if change else None
+        hadir = Kehadiran.objects.filter(pertemuan=obj.pk).values("keluarga_id")
+        if change:  # the pendamping performance summary: where it was (RHK 2, contacts)…
+            kinerja_basi(pertemuan=Pertemuan.objects.get(pk=obj.pk), keluarga_ids=hadir)
         super().save_model(request, obj, form, change)
+        kinerja_basi(pertemuan=obj, keluarga_ids=hadir)  # … and where it is now
         ringkasan_services.ringkasan_pertemuan_segarkan(pertemuan=obj)
         if lama and lama != obj.kelompok_id:
             ringkasan_services.ringkasan_kelompok_segarkan(kelompok_ids=[lama])
@@ -104,6 +141,7 @@ class PertemuanAdmin(admin.ModelAdmin):
         keluarga = set(
             Kehadiran.objects.filter(pertemuan__in=queryset).values_list("keluarga_id", flat=True)
         )
+        _kinerja_basi_pertemuan(queryset)
         super().delete_queryset(request, queryset)
         ringkasan_services.ringkasan_kelompok_segarkan(kelompok_ids=kelompok)
         ringkasan_services.ringkasan_runtun_segarkan(keluarga_ids=keluarga)

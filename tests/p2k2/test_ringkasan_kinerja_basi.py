@@ -7,17 +7,20 @@ from __future__ import annotations
 import datetime
 import json
 import uuid
+from types import SimpleNamespace
 
 import pytest
+from django.contrib import admin as django_admin
 from django.db import connection
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dinsos.models import User
 from dinsos.pengaturan import today
 from p2k2 import services
-from p2k2.models import Kehadiran, KonflikKehadiran, Pertemuan
+from p2k2.admin import KelompokAdmin, PertemuanAdmin
+from p2k2.models import Kehadiran, Kelompok, KonflikKehadiran, Pertemuan
 from pendamping import services as pendamping_services
 from pendamping.models import Pendamping, RingkasanKinerja
 from pendamping.periode import Periode
@@ -221,3 +224,45 @@ def test_marking_is_one_statement_whatever_the_group_size(
         assert _baris(profil, hari).is_basi
         assert _baris(profil, hari, bulan=0).is_basi
     assert hasil == [1, 1]
+
+
+def _permintaan(user: User):
+    request = RequestFactory().post("/")
+    request.user = user
+    return request
+
+
+def test_a_meeting_of_last_month_deleted_in_the_admin_leaves_the_page(
+    client, admin, profil, kelompok, keluarga
+):
+    # given: a meeting held last month on the computed page
+    hari = _bulan_lalu()
+    pertemuan = buat_pertemuan(kelompok, tanggal=hari)
+    catat(pertemuan, dict.fromkeys(keluarga, "hadir"))
+    client.force_login(admin)
+    assert _angka(_kinerja(client, profil, hari)[0]) == (3, 1)
+    # when
+    PertemuanAdmin(Pertemuan, django_admin.site).delete_model(_permintaan(admin), pertemuan)
+    # then
+    assert _angka(_kinerja(client, profil, hari)[0]) == (0, 0)
+
+
+def test_a_group_handed_to_another_pendamping_in_the_admin_moves_its_meetings(
+    client, admin, profil, kelompok, keluarga, pendamping_iringmulyo
+):
+    # given: a meeting held last month by A's group; both pages computed
+    hari = _bulan_lalu()
+    profil_b = buat_profil(pendamping_iringmulyo, mulai=datetime.date(2024, 1, 1))
+    catat(buat_pertemuan(kelompok, tanggal=hari), dict.fromkeys(keluarga, "hadir"))
+    client.force_login(admin)
+    assert _kinerja(client, profil, hari)[0].rhk_luar["p2k2"] == 1
+    assert _kinerja(client, profil_b, hari)[0].rhk_luar["p2k2"] == 0
+    # when: the office gives the group to B in the admin
+    form = SimpleNamespace(changed_data=["pendamping"], initial={"pendamping": profil.user_id})
+    kelompok.pendamping = pendamping_iringmulyo
+    KelompokAdmin(Kelompok, django_admin.site).save_model(
+        _permintaan(admin), kelompok, form, change=True
+    )
+    # then: RHK 2 moved
+    assert _kinerja(client, profil, hari)[0].rhk_luar["p2k2"] == 0
+    assert _kinerja(client, profil_b, hari)[0].rhk_luar["p2k2"] == 1
