@@ -18,9 +18,9 @@ class RingkasanKinerja(models.Model):
 
     `nilai` holds the statement's row by name (families served, reached, cases, …, and the
     RHK sources registered by other apps under "rhk"), so a new source adds a key, not a
-    column. A row is computed again when a write marks it `is_basi`, when its keys no longer
-    match the statement's, or when it is older than the setting `ringkasan_umur_menit` while
-    its period is still running.
+    column. A row is computed again when a write marks it `is_basi` (stamping `basi_xid`),
+    when its keys no longer match the statement's, or when it is older than the setting
+    `ringkasan_umur_menit` while its period is still running.
     """
 
     pendamping = models.ForeignKey(Pendamping, on_delete=models.CASCADE, related_name="+")
@@ -28,6 +28,10 @@ class RingkasanKinerja(models.Model):
     bulan = models.PositiveSmallIntegerField(help_text="1–12; 0 untuk setahun penuh")
     nilai = models.JSONField(default=dict)
     is_basi = models.BooleanField("perlu dihitung ulang", default=False)
+    # The transaction that last marked the row (`pg_current_xact_id()`): a computation that
+    # began before that transaction committed did not see its write, so it must not clear
+    # the mark (`pendamping.services.ringkasan.ringkasan_kinerja_segarkan`).
+    basi_xid = models.BigIntegerField("ditandai oleh transaksi", null=True, editable=False)
     dihitung_pada = models.DateTimeField("dihitung pada")
 
     class Meta:

@@ -32,6 +32,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from dinsos import selectors as dinsos_selectors
@@ -42,6 +43,12 @@ from pendamping.models import Pendamping, Penugasan, RingkasanKinerja
 from pendamping.models.ringkasan import BULAN_SETAHUN
 from pendamping.periode import Periode
 from pendamping.selectors.ringkasan import nilai_list, periode_tahun_berjalan, perlu_dihitung
+
+# A mark stamps the writing transaction, also on a row already marked: a computation
+# running meanwhile read that row as marked by an earlier transaction, and must see that a
+# later one marked it again (see `ringkasan_kinerja_segarkan`).
+_XID_SEKARANG = "pg_current_xact_id()::text::bigint"
+_TANDA_BASI = {"is_basi": True, "basi_xid": RawSQL(_XID_SEKARANG, [])}  # noqa: S611 (constant)
 
 
 def _umur_menit() -> int:
@@ -69,6 +76,11 @@ def ringkasan_kinerja_segarkan(
     )
     pengaturan = dinsos_selectors.pengaturan_semua()
     sekarang = timezone.now()
+    # What the computation below is sure to see: every transaction committed before this
+    # snapshot (each later statement sees at least as much).
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_snapshot()::text")
+        (snapshot,) = cursor.fetchone()
     # Periods that need the same pendamping share one transaction (one statement each).
     kelompok: dict[tuple[int, ...], list[Periode]] = {}
     for periode, ids in perlu.items():
@@ -95,7 +107,35 @@ def ringkasan_kinerja_segarkan(
             unique_fields=["pendamping", "tahun", "bulan"],
             update_fields=["nilai", "is_basi", "dihitung_pada"],
         )
+        _tandai_lagi(baris, snapshot)
     return len(baris)
+
+
+def _tandai_lagi(baris: list[RingkasanKinerja], snapshot: str) -> int:
+    """Rows just stored that a write marked in a transaction the computation could not see
+    (committed after `snapshot`, or still running when the upsert reached the row: the upsert
+    waited for it) stay marked, so the next read computes them again with that write. A mark
+    by this same transaction was seen. The upsert holds these rows' locks until commit, so a
+    later mark cannot slip in between."""
+    sql = f"""
+        UPDATE {db_table(RingkasanKinerja)} r SET is_basi = true
+        FROM unnest(%(pendamping)s::bigint[], %(tahun)s::int[], %(bulan)s::int[])
+             AS b (pendamping_id, tahun, bulan)
+        WHERE r.pendamping_id = b.pendamping_id AND r.tahun = b.tahun AND r.bulan = b.bulan
+          AND r.basi_xid IS NOT NULL AND r.basi_xid <> {_XID_SEKARANG}
+          AND NOT pg_visible_in_snapshot(r.basi_xid::text::xid8, %(snapshot)s::pg_snapshot)
+    """  # noqa: S608 (table name from the model; values are parameters)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            {
+                "pendamping": [b.pendamping_id for b in baris],
+                "tahun": [b.tahun for b in baris],
+                "bulan": [b.bulan for b in baris],
+                "snapshot": snapshot,
+            },
+        )
+        return int(cursor.rowcount)
 
 
 def ringkasan_kinerja_basi(
@@ -111,7 +151,7 @@ def ringkasan_kinerja_basi(
     )
     periode = Q(tahun__gt=sejak.year) | Q(tahun=sejak.year, bulan=BULAN_SETAHUN)
     periode |= Q(tahun=sejak.year, bulan__gte=sejak.month)
-    return RingkasanKinerja.objects.filter(siapa, periode, is_basi=False).update(is_basi=True)
+    return RingkasanKinerja.objects.filter(siapa, periode).update(**_TANDA_BASI)
 
 
 def ringkasan_kinerja_basi_keluarga(
@@ -141,8 +181,8 @@ def ringkasan_kinerja_basi_keluarga(
     elif akun := [pk for pk in user_ids if pk is not None]:
         siapa |= Q(pendamping__user_id__in=akun)
     return RingkasanKinerja.objects.filter(
-        siapa, tahun=tanggal.year, bulan__in=[tanggal.month, BULAN_SETAHUN], is_basi=False
-    ).update(is_basi=True)
+        siapa, tahun=tanggal.year, bulan__in=[tanggal.month, BULAN_SETAHUN]
+    ).update(**_TANDA_BASI)
 
 
 def ringkasan_kinerja_basi_rentang(*, baris: QuerySet[Any]) -> int:
@@ -160,12 +200,12 @@ def ringkasan_kinerja_basi_rentang(*, baris: QuerySet[Any]) -> int:
         f"ELSE ({r_awal} + interval '1 month' - interval '1 day')::date END"
     )
     sql = f"""
-        UPDATE {db_table(RingkasanKinerja)} r SET is_basi = true
+        UPDATE {db_table(RingkasanKinerja)} r SET is_basi = true, basi_xid = {_XID_SEKARANG}
         FROM {db_table(Pendamping)} p,
              (SELECT DISTINCT b.user_id, b.awal, b.akhir
               FROM ({sub}) AS b (user_id, awal, akhir)
               WHERE b.user_id IS NOT NULL) d
-        WHERE p.id = r.pendamping_id AND p.user_id = d.user_id AND NOT r.is_basi
+        WHERE p.id = r.pendamping_id AND p.user_id = d.user_id
           AND {r_awal} <= d.akhir AND {r_akhir} >= d.awal
     """  # noqa: S608 (table names from the models; values are named parameters)
     with connection.cursor() as cursor:

@@ -163,3 +163,47 @@ def test_koordinator_beranda_names_the_lowest_scores_from_the_summary(
     assert f"{profil_a.nama} ({row.skor_teks})" in line.keterangan
     jam = dihitung.astimezone(JAKARTA).strftime("%H.%M")
     assert line.keterangan.endswith(f"Angka dari ringkasan, diperbarui {jam} WIB.")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_committed_while_the_summary_is_computed_keeps_its_mark(
+    monkeypatch, profil_a: Pendamping, keluarga_a: Keluarga
+):
+    """A case reported (and its mark committed) after the computation read the records must
+    not be lost when the computation stores its older figures: the row stays out of date and
+    the next computation counts the case."""
+    import threading
+
+    from django.db import connection
+
+    from pendamping.services import ringkasan as modul
+
+    services.ringkasan_kinerja_segarkan(pendamping_ids=[profil_a.pk], periodes=[Periode(2025, 3)])
+    RingkasanKinerja.objects.filter(pendamping=profil_a).update(is_basi=True)  # a first mark
+    asli = modul.nilai_list
+    assert profil_a.user is not None
+
+    def lapor_kasus() -> None:  # another request, on its own connection and transaction
+        services.kasus_catat(
+            keluarga=keluarga_a,
+            data={"tanggal_lapor": D(2025, 3, 4), "kategori": "kesehatan", "deskripsi": "Sakit"},
+            oleh=profil_a.user,
+        )
+        connection.close()
+
+    def dihitung_lalu_ada_tulisan(*args, **kwargs):
+        nilai = asli(*args, **kwargs)  # the figures without the case
+        thread = threading.Thread(target=lapor_kasus)
+        thread.start()
+        thread.join()
+        return nilai
+
+    monkeypatch.setattr(modul, "nilai_list", dihitung_lalu_ada_tulisan)
+    services.ringkasan_kinerja_segarkan(pendamping_ids=[profil_a.pk], periodes=[Periode(2025, 3)])
+    baris = RingkasanKinerja.objects.get(pendamping=profil_a, tahun=2025, bulan=3)
+    assert (baris.is_basi, baris.nilai["kasus_dilaporkan"]) == (True, 0)
+
+    monkeypatch.setattr(modul, "nilai_list", asli)
+    services.ringkasan_kinerja_segarkan(pendamping_ids=[profil_a.pk], periodes=[Periode(2025, 3)])
+    baris.refresh_from_db()
+    assert (baris.is_basi, baris.nilai["kasus_dilaporkan"]) == (False, 1)
