@@ -33,12 +33,17 @@ def test_seed_demo_twice_does_not_duplicate():
     assert demo_usernames <= set(User.objects.values_list("username", flat=True))
 
 
-def test_seed_demo_leaves_last_months_rakor_report_stored_once():
+def test_seed_demo_leaves_last_months_rakor_reports_stored_once():
     # when: seeded twice
     call_command("seed_demo", "--keluarga", "20")
     call_command("seed_demo", "--keluarga", "20")
-    # then: one finished report of last month for the city, with its files
-    laporan = LaporanBulanan.objects.get()
+    # then: one finished report of last month for the city, with its files (and one for the
+    # koordinator's kecamatan, issue 21)
+    assert sorted(LaporanBulanan.objects.values_list("wilayah__kode", flat=True)) == [
+        "18.72",
+        "18.72.01",
+    ]
+    laporan = LaporanBulanan.objects.get(wilayah__kode="18.72")
     assert laporan.bulan == awal_bulan(today(), geser=-1)
     assert laporan.wilayah.kode == "18.72"
     assert laporan.is_selesai
