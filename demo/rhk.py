@@ -1,4 +1,5 @@
-"""A year of the records RHK 1, 7, 8 and 9 are counted from (issue 20), for the benchmark.
+"""A year of the records RHK 1, 7, 8 and 9 are counted from (issue 20), for the benchmark
+and `seed_demo` (issue 21: the performance pages of a fresh demo show these indicators).
 
 Demo data only. Payouts per tahap (kpm.Penyaluran) for every family still in the programme,
 one monthly report per pendamping per month, two directives a month with the recipients'
@@ -11,17 +12,18 @@ from __future__ import annotations
 
 import datetime
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from demo.keluarga import BATCH_KELUARGA, _copy, _saat
 from dinsos.bulan import awal_bulan
-from dinsos.formatting import JAKARTA
+from dinsos.formatting import JAKARTA, angka
 from dinsos.models import User
 from kpm.models import Keluarga, Penyaluran
 from kpm.selectors.penyaluran import tahap_dalam
 from pendamping.models import Arahan, ArahanPenerima, LaporanBulanan, Pendamping, Sosialisasi
+from pendamping.services import ringkasan_kinerja_basi
 
 SEED = 1872
 P_GAGAL = 0.04  # payouts the bank/Pos list reports failed
@@ -149,3 +151,33 @@ def generate_rhk(*, today: datetime.date, oleh: User, seed: int = SEED) -> Stati
         arahan_penerima=len(penerima),
         sosialisasi=len(sosialisasi),
     )
+
+
+def generate_rhk_demo(
+    *, today: datetime.date, tulis: Callable[[str], object]
+) -> StatistikRhk | None:
+    """`generate_rhk` for `seed_demo`: the demo's families and PKH pendamping, directives
+    from the demo admin. A no-op once any directive, monthly report, sosialisasi or payout
+    exists (as the other generators, so a second seeding adds nothing); the performance
+    summaries already stored for the year are marked out of date."""
+    oleh = User.objects.filter(role=User.Role.ADMIN).order_by("pk").first()
+    if (
+        oleh is None
+        or not Pendamping.objects.filter(user__isnull=False).exists()
+        or Arahan.objects.exists()
+        or LaporanBulanan.objects.exists()
+        or Sosialisasi.objects.exists()
+        or Penyaluran.objects.exists()
+    ):
+        return None
+    stats = generate_rhk(today=today, oleh=oleh)
+    ringkasan_kinerja_basi(
+        sejak=awal_bulan(today, geser=-12),
+        pendamping_ids=list(Pendamping.objects.values_list("pk", flat=True)),
+    )
+    tulis(
+        f"RHK demo (12 bulan): {angka(stats.penyaluran)} penyaluran, {angka(stats.laporan)} "
+        f"laporan bulanan, {angka(stats.arahan_penerima)} penerima arahan, "
+        f"{angka(stats.sosialisasi)} sosialisasi."
+    )
+    return stats

@@ -54,8 +54,10 @@ def test_demo_has_the_kota_metro_mix(demo):
         "Pendamping demo: 30 ASN, 32 Pendamping PKH, 4 Pendamping Rehsos, 5 TKSK, 29 PSM, "
         "3 Karang Taruna, 2 LKS" in demo
     )
-    # Issue 20: PMKS clients of the Rehsos, TKSK and PSM workers, each visited once.
-    assert KlienPmks.objects.count() == 38 * 3
+    # Issue 20: PMKS clients of the Rehsos, TKSK and PSM workers, each visited once; issue 21:
+    # three more registered by each demo pendamping account (demo.contoh), not yet visited.
+    assert KlienPmks.objects.filter(pendamping__user__isnull=True).count() == 38 * 3
+    assert KlienPmks.objects.count() == 38 * 3 + 2 * 3
     assert Kunjungan.objects.filter(klien__isnull=False).count() == 38 * 3
 
 

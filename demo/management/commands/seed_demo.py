@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, transaction
 
+from demo import contoh as demo_contoh
 from demo import graduasi as demo_graduasi
 from demo import komitmen as demo_komitmen
 from demo import laporan as demo_laporan
@@ -15,6 +16,7 @@ from demo import pemutakhiran as demo_pemutakhiran
 from demo import pendamping as pendamping_demo
 from demo import pengaduan as demo_pengaduan
 from demo.keluarga import generate_keluarga
+from demo.rhk import generate_rhk_demo
 from dinsos import services
 from dinsos.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_KEY, DEMO_TOTP_USERS
 from dinsos.formatting import angka
@@ -75,7 +77,13 @@ class Command(BaseCommand):
         demo_komitmen.generate_komitmen(today=today(), tulis=self.stdout.write)  # no-op once any
         demo_pengaduan.generate_pengaduan(today=today(), tulis=self.stdout.write)  # no-op once any
         demo_pemutakhiran.generate_usulan(today=today(), tulis=self.stdout.write)  # no-op once any
-        # Issue 19: last month's rakor report, stored as the beat would (no-op once any).
+        # Issue 21: a year of RHK 1/7/8/9 records (payouts, monthly reports, directives,
+        # sosialisasi), then one example of each object a page opens by id (each a no-op
+        # once it exists).
+        generate_rhk_demo(today=today(), tulis=self.stdout.write)
+        demo_contoh.generate(today=today(), tulis=self.stdout.write)
+        # Issues 19/21: last month's rakor reports of the city and of Metro Pusat, stored as
+        # the beat would (an area's once).
         demo_laporan.generate_laporan(tulis=self.stdout.write)
         # Issue 21: the generators write hundreds of thousands of rows by COPY; without fresh
         # planner statistics the first pages planned on empty-table estimates (/pendamping/saya/
