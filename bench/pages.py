@@ -197,11 +197,11 @@ class DataWorld:
         return penerima.arahan if penerima else None
 
     def _sosialisasi_a(self) -> Any:
+        # One with a photo when there is one (seed_demo records one): its photo page opens.
+        sosialisasi = self._model("pendamping.Sosialisasi").objects.filter(pendamping=self.profil_a)
         return (
-            self._model("pendamping.Sosialisasi")
-            .objects.filter(pendamping=self.profil_a)
-            .order_by("-pk")
-            .first()
+            sosialisasi.exclude(foto="").order_by("-pk").first()
+            or sosialisasi.order_by("-pk").first()
         )
 
     def _token_kepuasan(self) -> Any:
@@ -266,8 +266,12 @@ class DataWorld:
         return self._model("verifikasi.Usulan").objects.order_by("-pk").first()
 
     def _graduasi_a(self) -> Any:
-        model = self._model("verifikasi.Graduasi")
-        return model.objects.filter(status="diusulkan").order_by("-pk").first()
+        # An open proposal for a family of pendamping A (the rule lets A in, B not), with an
+        # evidence file when there is one (seed_demo proposes one): its evidence page opens.
+        usulan = self._model("verifikasi.Graduasi").objects.filter(
+            status="diusulkan", keluarga__pendamping=self.users["pendamping_a"]
+        )
+        return usulan.exclude(bukti="").order_by("-pk").first() or usulan.order_by("-pk").first()
 
     def _graduasi_lulus_a(self) -> Any:
         model = self._model("verifikasi.Graduasi")
