@@ -41,9 +41,11 @@ KLIEN_AKUN = (
     ("Parmi", "P", "penyandang_disabilitas", datetime.date(1978, 8, 1)),
     ("Dimas", "L", "anak_terlantar", datetime.date(2013, 5, 1)),
 )
-# Metro Pusat (the koordinator's kecamatan), beside Hadimulyo Barat (the demo accounts'):
-# the restricted family is one the koordinator sees but no demo pendamping handles.
-KELURAHAN_PEMBATASAN = "18.72.01.1003"
+# The restricted family: one of Metro Pusat (the koordinator's kecamatan) that left the
+# programme, which no demo pendamping account handles. (A family still served would make the
+# pendamping comparison's caseload count one family more than its linked list shows, which
+# hides the restricted family: see the issue-21 note; the demo does not show that case.)
+KECAMATAN_PEMBATASAN = "18.72.01"
 NAMA_DAFTAR = "daftar-penyaluran-susulan.csv"
 
 
@@ -94,20 +96,20 @@ def generate_klien_akun(*, tulis: Callable[[str], object]) -> int:
 
 
 def generate_pembatasan(*, tulis: Callable[[str], object]) -> PermintaanPembatasan | None:
-    """A restriction request received yesterday about a family of Metro Pusat, recorded by
-    the operator and waiting for the admin's decision (kpm.services.pembatasan_catat)."""
+    """A restriction request received yesterday from a family of Metro Pusat that left the
+    programme, recorded by the operator and waiting for the admin's decision
+    (kpm.services.pembatasan_catat)."""
     if PermintaanPembatasan.objects.exists():
         return None
     operator = User.objects.filter(username="operator").first()
+    keluar = Keluarga.objects.filter(
+        status=Keluarga.Status.DIBATALKAN, pengurus__isnull=False
+    ).order_by("pk")
+    pusat = keluar.filter(kelurahan__parent__kode=KECAMATAN_PEMBATASAN)
     keluarga = (
-        Keluarga.objects.filter(
-            kelurahan__kode=KELURAHAN_PEMBATASAN,
-            status=Keluarga.Status.AKTIF,
-            pengurus__isnull=False,
-        )
-        .exclude(pendamping__username__in=AKUN_PENDAMPING)
-        .order_by("pk")
-        .first()
+        pusat.exclude(pendamping__username__in=AKUN_PENDAMPING).first()
+        or pusat.first()
+        or keluar.first()  # a small demo (tests) may have none there
     )
     if operator is None or keluarga is None:
         return None
@@ -116,7 +118,7 @@ def generate_pembatasan(*, tulis: Callable[[str], object]) -> PermintaanPembatas
         anggota=keluarga.pengurus,
         jenis=PermintaanPembatasan.Jenis.PEMBATASAN,
         diterima_at=timezone.now() - datetime.timedelta(days=1),
-        dasar="Surat pengurus keluarga: data keluarga jangan diproses untuk program lain.",
+        dasar="Surat pengurus: keluarga sudah keluar dari PKH, data jangan diproses lagi.",
         oleh=operator,
     )
     tulis("Permintaan pembatasan demo: 1 menunggu keputusan admin.")

@@ -61,10 +61,11 @@ def test_the_demo_pendamping_accounts_handle_pmks_clients(demo):
 
 
 def test_one_example_of_each_object_a_page_opens_by_id(demo, client):
-    # then: a restriction request waiting for the admin, about a family no demo account has
+    # then: a restriction request waiting for the admin, from a family that left the
+    # programme (of Metro Pusat in the full demo)
     permintaan = PermintaanPembatasan.objects.get()
     assert permintaan.status == PermintaanPembatasan.Status.MENUNGGU
-    assert permintaan.keluarga.kelurahan.parent.nama == "Metro Pusat"
+    assert permintaan.keluarga.status == Keluarga.Status.DIBATALKAN
     # a payout list applied (its file gone, as the service does), with what it changed
     unggahan = UnggahanPenyaluran.objects.get()
     assert unggahan.status == UnggahanPenyaluran.Status.DITERAPKAN
