@@ -45,6 +45,11 @@ class LaporanBulanan(models.Model):
     data = models.JSONField(default=dict, blank=True, help_text="Angka yang dibekukan.")
     berkas_pdf = models.FileField(upload_to=_berkas_path, max_length=200, blank=True)
     berkas_xlsx = models.FileField(upload_to=_berkas_path, max_length=200, blank=True)
+    # Issue 21: the same report without the workforce section, for users who may not see it;
+    # made from the frozen figures on the first such download and kept (WeasyPrint takes
+    # ~0,9 s; the report never changes, a rebuild is a new version).
+    berkas_pdf_umum = models.FileField(upload_to=_berkas_path, max_length=200, blank=True)
+    berkas_xlsx_umum = models.FileField(upload_to=_berkas_path, max_length=200, blank=True)
     durasi = models.JSONField(default=dict, blank=True)  # seconds per stage: read by bench/
     pesan_gagal = models.TextField(blank=True)
     dibuat_at = models.DateTimeField("disusun pada", null=True, blank=True)

@@ -9,6 +9,7 @@ import time
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from dinsos import selectors as dinsos_selectors
@@ -139,6 +140,35 @@ def laporan_proses(*, laporan: LaporanBulanan) -> LaporanBulanan:
         )
     logger.info("laporan %s selesai: %s", laporan.pk, waktu)
     return laporan
+
+
+def laporan_berkas_umum(*, laporan: LaporanBulanan, pdf: bool) -> tuple[bytes | None, FieldFile]:
+    """The report's file without the workforce section (for users who may not see it): the
+    stored one, or made now from the frozen figures (never live data) and stored for the
+    next download. Returns the bytes when just made (else None) and the stored file."""
+    field = "berkas_pdf_umum" if pdf else "berkas_xlsx_umum"
+    berkas: FieldFile = getattr(laporan, field)
+    if berkas:
+        return None, berkas
+    judul = judul_laporan(laporan)
+    dibuat_at = laporan.dibuat_at or laporan.updated_at
+    if pdf:
+        isi = exporters.laporan_pdf(
+            data=laporan.data,
+            kop=laporan.data.get("kop", {}),
+            judul=judul,
+            dibuat_at=dibuat_at,
+            versi=laporan.versi,
+            with_sdm=False,
+        )
+    else:
+        isi = exporters.laporan_xlsx(
+            data=laporan.data, judul=judul, dibuat_at=dibuat_at, versi=laporan.versi, with_sdm=False
+        )
+    berkas.save("umum.pdf" if pdf else "umum.xlsx", ContentFile(isi), save=False)
+    # Only this column: two first downloads at once store the same content twice, harmlessly.
+    LaporanBulanan.objects.filter(pk=laporan.pk).update(**{field: berkas.name})
+    return isi, berkas
 
 
 def laporan_gagal(*, laporan_id: int, pesan: str) -> None:

@@ -14,7 +14,7 @@ from dinsos.errors import DomainError
 from dinsos.forms import HalamanForm
 from dinsos.http import AuthedRequest, require_role
 from dinsos.models import AuditEvent, User
-from laporan import exporters, forms, selectors, services, tampilan, tasks
+from laporan import forms, selectors, services, tampilan, tasks
 from laporan.access import KANTOR, access_laporan, can_lihat_sdm
 from laporan.models import LaporanBulanan
 
@@ -105,26 +105,11 @@ def _unduh(request: AuthedRequest, laporan: LaporanBulanan, fmt: DownloadFormat)
     if can_lihat_sdm(request.user):
         berkas = laporan.berkas_pdf if fmt is PDF else laporan.berkas_xlsx
         return download_file_response(berkas.open("rb"), name=nama, fmt=fmt)  # type: ignore[return-value]  # a streamed HttpResponseBase, as require_role's type wants
-    # Without the workforce section: made from the same frozen figures (never live data).
-    judul = services.judul_laporan(laporan)
-    if fmt is PDF:
-        isi = exporters.laporan_pdf(
-            data=laporan.data,
-            kop=laporan.data.get("kop", {}),
-            judul=judul,
-            dibuat_at=laporan.dibuat_at or laporan.updated_at,
-            versi=laporan.versi,
-            with_sdm=False,
-        )
-    else:
-        isi = exporters.laporan_xlsx(
-            data=laporan.data,
-            judul=judul,
-            dibuat_at=laporan.dibuat_at or laporan.updated_at,
-            versi=laporan.versi,
-            with_sdm=False,
-        )
-    return download_response(isi, name=nama, fmt=fmt)
+    # Without the workforce section: made once from the same frozen figures, then kept.
+    isi, berkas = services.laporan_berkas_umum(laporan=laporan, pdf=fmt is PDF)
+    if isi is not None:
+        return download_response(isi, name=nama, fmt=fmt)
+    return download_file_response(berkas.open("rb"), name=nama, fmt=fmt)  # type: ignore[return-value]  # a streamed HttpResponseBase, as require_role's type wants
 
 
 @require_GET

@@ -94,6 +94,30 @@ def test_operator_reads_the_report_without_the_workforce_section(client, dunia, 
     assert workbook.sheetnames == ["Keterangan", *JUDUL_BAGIAN]
 
 
+def test_the_report_without_the_workforce_section_is_made_once_and_kept(
+    client, dunia, admin, operator, monkeypatch
+):
+    """Issue 21: WeasyPrint took ~0,9 s on every operator download; the file is kept."""
+    from laporan import exporters
+
+    laporan = _buat(dunia.kota, admin)
+    client.force_login(operator)
+    pertama = _download(client, "laporan:laporan-pdf", laporan)
+    laporan.refresh_from_db()
+    assert laporan.berkas_pdf_umum
+    assert not laporan.berkas_xlsx_umum
+
+    def tidak_dibuat_lagi(**kwargs):
+        raise AssertionError("the stored file should be sent")
+
+    monkeypatch.setattr(exporters, "laporan_pdf", tidak_dibuat_lagi)
+    assert _download(client, "laporan:laporan-pdf", laporan) == pertama
+    assert "9. SDM PSKS" not in _pdf_text(pertama)
+    # the office's own file (with the section) is untouched
+    client.force_login(admin)
+    assert "9. SDM PSKS" in _pdf_text(_download(client, "laporan:laporan-pdf", laporan))
+
+
 def test_stored_report_never_changes_and_buat_ulang_keeps_the_old_version(client, dunia, admin):
     # given: version 1, then a new family in June
     v1 = _buat(dunia.kota, admin)
