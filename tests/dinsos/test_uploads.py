@@ -450,6 +450,8 @@ def test_the_admin_offers_no_other_way_to_upload_a_served_file(admin):
     # the rakor report's files are rendered by the portal (issue 19), never uploaded
     generated |= {("laporan", "laporanbulanan", "berkas_pdf")}
     generated |= {("laporan", "laporanbulanan", "berkas_xlsx")}
+    generated |= {("laporan", "laporanbulanan", "berkas_pdf_umum")}  # without SDM (issue 21)
+    generated |= {("laporan", "laporanbulanan", "berkas_xlsx_umum")}
     # uploaded spreadsheets the portal reads and never serves back (DTSEN, payout lists)
     dibaca = {("dtsen", "snapshot", "file"), ("kpm", "unggahanpenyaluran", "berkas")}
     assert file_fields == served | generated | dibaca
