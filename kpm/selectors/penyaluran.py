@@ -19,7 +19,7 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet, Sum
 
 from dinsos.models import User
-from kpm.access import scope_keluarga, scope_unggahan_penyaluran
+from kpm.access import keluarga_dibatasi_ids, scope_keluarga, scope_unggahan_penyaluran
 from kpm.models import TAHAP_PER_TAHUN, Keluarga, Penyaluran, UnggahanPenyaluran
 
 
@@ -40,10 +40,12 @@ def _periode(pairs: Iterable[tuple[int, int]]) -> Q:
 
 
 def _per_pendamping(start: datetime.date, end: datetime.date, **filters: Any) -> QuerySet[Any]:
+    # A family under a restriction in force is not processed, so not counted (UU 27/2022).
     return (
         Penyaluran.objects.filter(
             _periode(tahap_dalam(start, end)), pendamping__isnull=False, **filters
         )
+        .exclude(keluarga_id__in=keluarga_dibatasi_ids())
         .values(pendamping_user_id=F("pendamping_id"))
         .annotate(jumlah=Count("pk"))
         .order_by()

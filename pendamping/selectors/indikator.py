@@ -22,6 +22,14 @@ Formulas (also on the performance page, "Cara hitung"):
 - perlindungan data = exports and full-NIK views by the pendamping's account; unusual access is
   more families viewed in one hour than the setting, or an export outside office hours (WIB);
 - RHK 4 graduations of families served; RHK 5 data updates by the account; RHK 6 cases handled.
+
+A family under a restriction request in force (UU 27/2022, `kpm.access.keluarga_dibatasi_ids`)
+is left out of every figure, as every list leaves it out: its data is kept but not processed,
+and counting it is processing. The statement reads the few restricted ids once (`dibatasi`)
+and every family count and family record (caseload, families served and reached, graduations,
+cases, referrals, scores, data updates) takes `NOT IN` them; the RHK sources of other apps
+that count family records (payouts, verifications) leave them out themselves. A figure thus
+equals the rows of the list it links to (tests/test_beranda_jumlah.py).
 """
 
 from __future__ import annotations
@@ -37,6 +45,7 @@ from dinsos.formatting import JAKARTA
 from dinsos.models import AuditEvent, User
 from dinsos.pengaturan import today
 from dinsos.raw_sql import db_table, queryset_sql
+from kpm.access import keluarga_dibatasi_ids
 from kpm.models import Keluarga, RiwayatPerubahan, RiwayatStatus
 from pendamping.access import scope_pendamping
 from pendamping.models import (
@@ -144,6 +153,10 @@ def _statement(
     sasaran = f"SELECT id, user_id FROM {db_table(Pendamping)} WHERE id = ANY(%(pendamping_ids)s)"  # noqa: S608
     sql.add(f"WITH sasaran AS ({sasaran}),", pendamping_ids=ids)
     sql.add("akun AS (SELECT user_id FROM sasaran WHERE user_id IS NOT NULL),")
+    # The families under a restriction in force (a handful, never NULL): left out below.
+    sql.add("dibatasi (keluarga_id) AS MATERIALIZED (")
+    sql.add_queryset(keluarga_dibatasi_ids().order_by())
+    sql.add("),")
     _kontak(sql, periode)
     keys = _rhk(sql, periode, user_ids)
     params = {
@@ -191,6 +204,7 @@ def _statement(
         dilayani AS MATERIALIZED (
             SELECT t.* FROM tugas t
             WHERE NOT EXISTS (SELECT 1 FROM selesai_program s WHERE s.keluarga_id = t.keluarga_id)
+              AND t.keluarga_id NOT IN (SELECT keluarga_id FROM dibatasi)
         ),
         agg_dilayani AS (
             SELECT user_id, COUNT(DISTINCT keluarga_id) AS n FROM dilayani GROUP BY user_id
@@ -208,6 +222,7 @@ def _statement(
         agg_graduasi AS (
             SELECT k.pendamping_id AS user_id, COUNT(*) AS n FROM {db_table(Keluarga)} k
             WHERE k.pendamping_id IN (SELECT user_id FROM akun)
+              AND k.id NOT IN (SELECT keluarga_id FROM dibatasi)
               AND EXISTS (
                 SELECT 1 FROM {db_table(RiwayatStatus)} r
                 WHERE r.keluarga_id = k.id AND r.ke = %(status_graduasi)s
@@ -218,6 +233,7 @@ def _statement(
             SELECT pendamping_id AS user_id, COUNT(*) AS n FROM {db_table(Keluarga)}
             WHERE pendamping_id IN (SELECT user_id FROM akun)
               AND status = ANY(%(status_didampingi)s)
+              AND id NOT IN (SELECT keluarga_id FROM dibatasi)
             GROUP BY pendamping_id
         ),
         kasus AS (
@@ -234,6 +250,7 @@ def _statement(
                    ) AS belum
             FROM {db_table(Kasus)}
             WHERE pendamping_id IN (SELECT id FROM sasaran)
+              AND (keluarga_id IS NULL OR keluarga_id NOT IN (SELECT keluarga_id FROM dibatasi))
               AND (tanggal_ditangani BETWEEN %(awal)s AND %(akhir)s
                    OR tanggal_lapor BETWEEN %(awal)s AND %(akhir)s)
             GROUP BY pendamping_id
@@ -243,6 +260,7 @@ def _statement(
                    COUNT(*) FILTER (WHERE status = %(rujukan_selesai)s) AS selesai
             FROM {db_table(Rujukan)}
             WHERE pendamping_id IN (SELECT id FROM sasaran)
+              AND (keluarga_id IS NULL OR keluarga_id NOT IN (SELECT keluarga_id FROM dibatasi))
               AND tanggal_kirim BETWEEN %(awal)s AND %(akhir)s
             GROUP BY pendamping_id
         ),
@@ -252,6 +270,7 @@ def _statement(
             FROM {db_table(SkorKepuasan)} k JOIN sasaran s ON s.id = k.pendamping_id
             WHERE k.tanggal BETWEEN %(awal)s AND %(akhir)s
               AND k.dicatat_oleh_id IS DISTINCT FROM s.user_id
+              AND k.keluarga_id NOT IN (SELECT keluarga_id FROM dibatasi)
             GROUP BY k.pendamping_id
         ),
         akses AS (
@@ -300,6 +319,7 @@ def _statement(
             SELECT oleh_id AS user_id, COUNT(*) AS n FROM {db_table(RiwayatPerubahan)}
             WHERE oleh_id IN (SELECT user_id FROM akun)
               AND created_at >= %(awal_waktu)s AND created_at < %(akhir_waktu)s
+              AND keluarga_id NOT IN (SELECT keluarga_id FROM dibatasi)
             GROUP BY oleh_id
         ),
         {KLIEN_CTE}

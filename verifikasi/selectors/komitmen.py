@@ -28,7 +28,7 @@ from dinsos.formatting import JAKARTA, NAMA_BULAN, bulan_tahun
 from dinsos.models import Pengaturan, User, Wilayah
 from dinsos.pengaturan import DEFAULTS
 from dinsos.raw_sql import db_table
-from kpm.access import scope_keluarga
+from kpm.access import keluarga_dibatasi_ids, scope_keluarga
 from kpm.models import Anggota, Keluarga, Komponen
 from verifikasi.models import (
     KOMPONEN_PENDIDIKAN,
@@ -285,13 +285,15 @@ def tanda_list(
 # --- RHK 3 (hooks.RHK_PENDAMPING["komitmen"]) -------------------------------------------
 def rhk_komitmen(start: datetime.date, end: datetime.date) -> QuerySet[Any]:
     """RHK 3 (DOMAIN.md §11): verifications recorded in [start, end] (Jakarta days) per
-    user who recorded them; rows `pendamping_user_id`, `jumlah`."""
+    user who recorded them; rows `pendamping_user_id`, `jumlah`. Verifications of a family
+    under a restriction in force are left out, as from every list."""
     awal = datetime.datetime.combine(start, datetime.time.min, tzinfo=JAKARTA)
     akhir = datetime.datetime.combine(
         end + datetime.timedelta(days=1), datetime.time.min, tzinfo=JAKARTA
     )
     return (
         Komitmen.objects.filter(created_at__gte=awal, created_at__lt=akhir)
+        .exclude(keluarga_id__in=keluarga_dibatasi_ids())  # not processed (UU 27/2022)
         .values(pendamping_user_id=F("recorded_by_id"))
         .annotate(jumlah=Count("pk"))
         .order_by()
