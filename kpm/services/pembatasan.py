@@ -2,7 +2,10 @@
 
 Recording a request hides the family at once (kpm.access); an admin grants or refuses it
 within 3×24 hours, and a granted restriction is lifted by an admin when its ground ends.
-Every step is audited. None of them touches the family's aid (the legal minimum).
+Every step is audited. None of them touches the family's aid (the legal minimum). Figures
+leave a restricted family out too (issue 21: counting is processing), so recording, refusing
+and lifting a family's request mark its pendamping's performance summary out of date in the
+same transaction (kpm.services.ringkasan_basi).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from dinsos import services as dinsos_services
 from dinsos.errors import DomainError
 from dinsos.models import AuditEvent, User
 from kpm.models import Anggota, Keluarga, PermintaanPembatasan
+from kpm.services.ringkasan_basi import pembatasan_ringkasan_basi
 
 # DOMAIN.md §10: access/restriction requests are answered within 3×24 h.
 TENGGAT_KEPUTUSAN = datetime.timedelta(hours=3 * 24)
@@ -53,10 +57,12 @@ def pembatasan_catat(
     Keluarga.objects.select_for_update().filter(pk=keluarga.pk).first()  # one request at a time
     if P.objects.filter(keluarga=keluarga, status__in=P.BERLAKU).exists():
         raise DomainError("Keluarga ini sudah dalam pembatasan yang berlaku.")
-    return _buat(
+    permintaan = _buat(
         keluarga=keluarga, anggota=anggota, jenis=jenis, diterima_at=diterima_at, dasar=dasar,
         oleh=oleh,
     )  # fmt: skip
+    pembatasan_ringkasan_basi(keluarga_id=keluarga.pk)  # the figures leave it out from now
+    return permintaan
 
 
 @transaction.atomic
@@ -123,6 +129,8 @@ def pembatasan_putuskan(
         obj=locked,
         reason=f"{locked.get_status_display()}: {locked.catatan_keputusan}",
     )
+    if not dikabulkan and locked.keluarga_id is not None:
+        pembatasan_ringkasan_basi(keluarga_id=locked.keluarga_id)  # counted again
     return locked
 
 
@@ -143,4 +151,6 @@ def pembatasan_cabut(
     dinsos_services.audit_record(
         user=oleh, action=AuditEvent.Action.UPDATE, obj=locked, reason=f"Dicabut: {catatan}"
     )
+    if locked.keluarga_id is not None:
+        pembatasan_ringkasan_basi(keluarga_id=locked.keluarga_id)  # counted again
     return locked

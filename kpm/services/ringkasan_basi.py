@@ -17,10 +17,12 @@ from collections.abc import Collection
 from typing import Any
 
 from django.db.models import DateField, Exists, F, Func, OuterRef, QuerySet, Value
+from django.db.models.functions import TruncDate
 
 from dinsos import hooks
+from dinsos.formatting import JAKARTA
 from dinsos.models import User
-from kpm.models import BarisUnggahanPenyaluran, Penyaluran
+from kpm.models import BarisUnggahanPenyaluran, Keluarga, Penyaluran, RiwayatPerubahan
 
 # The last day of a tahap's quarter: the first day of its last month, one month on, less a day.
 _AKHIR_KUARTAL = "(make_date(%(expressions)s) + interval '1 month' - interval '1 day')::date"
@@ -101,3 +103,34 @@ def keluarga_ringkasan_basi(*, user_ids: Collection[int | None], sejak: datetime
     )
     for tandai in penyedia:
         tandai(baris=baris)
+
+
+def pembatasan_ringkasan_basi(*, keluarga_id: int) -> None:
+    """A restriction request on this family was recorded, refused or lifted: the figures
+    that count the family or its records change (pendamping.selectors.indikator leaves a
+    restricted family out). Marked out of date, in the writing transaction: the rows of its
+    current pendamping from its enrolment date on, of the pendamping its payouts credit for
+    their quarters, and of the accounts that recorded changes to it for those days. One
+    statement (a union handed to hooks.RINGKASAN_BASI)."""
+    penyedia = hooks.registry.providers(hooks.RINGKASAN_BASI)
+    if not penyedia:
+        return
+    akhir = Value(datetime.date.max, output_field=DateField())
+    pendamping = (
+        Keluarga.objects.filter(pk=keluarga_id, pendamping__isnull=False)
+        .values(pendamping_user_id=F("pendamping_id"), awal=F("tanggal_terdaftar"), akhir=akhir)
+        .order_by()
+    )
+    bayar = _kuartal(
+        Penyaluran.objects.filter(keluarga_id=keluarga_id, pendamping__isnull=False),
+        "pendamping_id",
+    )
+    hari = TruncDate("created_at", tzinfo=JAKARTA)
+    ubah = (
+        RiwayatPerubahan.objects.filter(keluarga_id=keluarga_id)
+        .values(pendamping_user_id=F("oleh_id"), awal=hari, akhir=hari)
+        .order_by()
+        .distinct()
+    )
+    for tandai in penyedia:
+        tandai(baris=pendamping.union(bayar, ubah))
