@@ -41,10 +41,9 @@ KLIEN_AKUN = (
     ("Parmi", "P", "penyandang_disabilitas", datetime.date(1978, 8, 1)),
     ("Dimas", "L", "anak_terlantar", datetime.date(2013, 5, 1)),
 )
-# The restricted family: one of Metro Pusat (the koordinator's kecamatan) that left the
-# programme, which no demo pendamping account handles. (A family still served would make the
-# pendamping comparison's caseload count one family more than its linked list shows, which
-# hides the restricted family: see the issue-21 note; the demo does not show that case.)
+# The restricted family: an active family of Metro Pusat (the koordinator's kecamatan) served
+# by a PKH pendamping other than the demo accounts, as an office will have. Every figure
+# leaves it out, as every list does (tests/test_beranda_jumlah.py guards that on the demo).
 KECAMATAN_PEMBATASAN = "18.72.01"
 NAMA_DAFTAR = "daftar-penyaluran-susulan.csv"
 
@@ -96,20 +95,24 @@ def generate_klien_akun(*, tulis: Callable[[str], object]) -> int:
 
 
 def generate_pembatasan(*, tulis: Callable[[str], object]) -> PermintaanPembatasan | None:
-    """A restriction request received yesterday from a family of Metro Pusat that left the
-    programme, recorded by the operator and waiting for the admin's decision
+    """A restriction request received yesterday from an active family of Metro Pusat served
+    by a PKH pendamping, recorded by the operator and waiting for the admin's decision
     (kpm.services.pembatasan_catat)."""
     if PermintaanPembatasan.objects.exists():
         return None
     operator = User.objects.filter(username="operator").first()
-    keluar = Keluarga.objects.filter(
-        status=Keluarga.Status.DIBATALKAN, pengurus__isnull=False
+    dilayani = Keluarga.objects.filter(
+        status=Keluarga.Status.AKTIF,
+        pengurus__isnull=False,
+        pendamping__in=Pendamping.objects.filter(jenis__kode=Pendamping.Jenis.PKH).values(
+            "user_id"
+        ),
     ).order_by("pk")
-    pusat = keluar.filter(kelurahan__parent__kode=KECAMATAN_PEMBATASAN)
+    pusat = dilayani.filter(kelurahan__parent__kode=KECAMATAN_PEMBATASAN)
     keluarga = (
         pusat.exclude(pendamping__username__in=AKUN_PENDAMPING).first()
         or pusat.first()
-        or keluar.first()  # a small demo (tests) may have none there
+        or dilayani.first()  # a small demo (tests) may have none there
     )
     if operator is None or keluarga is None:
         return None
@@ -118,7 +121,7 @@ def generate_pembatasan(*, tulis: Callable[[str], object]) -> PermintaanPembatas
         anggota=keluarga.pengurus,
         jenis=PermintaanPembatasan.Jenis.PEMBATASAN,
         diterima_at=timezone.now() - datetime.timedelta(days=1),
-        dasar="Surat pengurus: keluarga sudah keluar dari PKH, data jangan diproses lagi.",
+        dasar="Surat pengurus keluarga: data keluarga jangan diproses untuk program lain.",
         oleh=operator,
     )
     tulis("Permintaan pembatasan demo: 1 menunggu keputusan admin.")

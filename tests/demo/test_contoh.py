@@ -63,11 +63,12 @@ def test_the_demo_pendamping_accounts_handle_pmks_clients(demo):
 
 
 def test_one_example_of_each_object_a_page_opens_by_id(demo, client):
-    # then: a restriction request waiting for the admin, from a family that left the
-    # programme (of Metro Pusat in the full demo)
+    # then: a restriction request waiting for the admin, from an active family a pendamping
+    # serves (of Metro Pusat in the full demo)
     permintaan = PermintaanPembatasan.objects.get()
     assert permintaan.status == PermintaanPembatasan.Status.MENUNGGU
-    assert permintaan.keluarga.status == Keluarga.Status.DIBATALKAN
+    assert permintaan.keluarga.status == Keluarga.Status.AKTIF
+    assert permintaan.keluarga.pendamping_id is not None
     # a payout list applied (its file gone, as the service does), with what it changed
     unggahan = UnggahanPenyaluran.objects.get()
     assert unggahan.status == UnggahanPenyaluran.Status.DITERAPKAN
