@@ -41,3 +41,28 @@ def queryset_sql(qs: QuerySet[Any], *, prefix: str) -> tuple[str, dict[str, Any]
         return f"%({name})s"
 
     return _PLACEHOLDER.sub(rename, text), params
+
+
+class SqlParts:
+    """SQL text and its named parameters, kept together while the statement grows."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.params: dict[str, Any] = {}
+        self._querysets = 0
+
+    def add(self, text: str, **params: Any) -> None:
+        for name, value in params.items():
+            if self.params.get(name, value) != value:
+                raise ValueError(f"SQL parameter {name!r} given two values")
+            self.params[name] = value
+        self.parts.append(text)
+
+    def add_queryset(self, qs: QuerySet[Any]) -> None:
+        self._querysets += 1
+        text, params = queryset_sql(qs, prefix=f"qs{self._querysets}")
+        self.add(text, **params)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.parts)

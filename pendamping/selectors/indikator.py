@@ -44,7 +44,7 @@ from dinsos import hooks
 from dinsos.formatting import JAKARTA
 from dinsos.models import AuditEvent, User
 from dinsos.pengaturan import today
-from dinsos.raw_sql import db_table, queryset_sql
+from dinsos.raw_sql import SqlParts, db_table
 from kpm.access import keluarga_dibatasi_ids
 from kpm.models import Keluarga, RiwayatPerubahan, RiwayatStatus
 from pendamping.access import scope_pendamping
@@ -85,32 +85,7 @@ def is_p2k2_tersedia() -> bool:
     return any(r.app_label == "p2k2" for r in hooks.registry.registrations(hooks.KONTAK_PENDAMPING))
 
 
-class _Sql:
-    """SQL text and its named parameters, kept together while the statement grows."""
-
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-        self.params: dict[str, Any] = {}
-        self._querysets = 0
-
-    def add(self, text: str, **params: Any) -> None:
-        for name, value in params.items():
-            if self.params.get(name, value) != value:
-                raise ValueError(f"SQL parameter {name!r} given two values")
-            self.params[name] = value
-        self.parts.append(text)
-
-    def add_queryset(self, qs: QuerySet[Any]) -> None:
-        self._querysets += 1
-        text, params = queryset_sql(qs, prefix=f"qs{self._querysets}")
-        self.add(text, **params)
-
-    @property
-    def text(self) -> str:
-        return "\n".join(self.parts)
-
-
-def _kontak(sql: _Sql, periode: Periode) -> None:
+def _kontak(sql: SqlParts, periode: Periode) -> None:
     """`kontak (keluarga_id, tanggal)`: every registered contact source, compiled."""
     sources = hooks.registry.providers(hooks.KONTAK_PENDAMPING)
     if not sources:
@@ -127,7 +102,7 @@ def _kontak(sql: _Sql, periode: Periode) -> None:
     sql.add("),")
 
 
-def _rhk(sql: _Sql, periode: Periode, user_ids: list[int]) -> list[str]:
+def _rhk(sql: SqlParts, periode: Periode, user_ids: list[int]) -> list[str]:
     """`rhk_<key> (user_id, jumlah)` per RHK source registered by another app."""
     keys = []
     for key, source in hooks.registry.keyed(hooks.RHK_PENDAMPING).items():
@@ -146,8 +121,8 @@ def _rhk(sql: _Sql, periode: Periode, user_ids: list[int]) -> list[str]:
 
 def _statement(
     ids: list[int], periode: Periode, pengaturan: Mapping[str, Any], user_ids: list[int]
-) -> tuple[_Sql, list[str]]:
-    sql = _Sql()
+) -> tuple[SqlParts, list[str]]:
+    sql = SqlParts()
     # Only table names (from model metadata) and validated RHK keys are formatted into the
     # text; every value is a named parameter.
     sasaran = f"SELECT id, user_id FROM {db_table(Pendamping)} WHERE id = ANY(%(pendamping_ids)s)"  # noqa: S608
