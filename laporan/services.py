@@ -142,14 +142,13 @@ def laporan_proses(*, laporan: LaporanBulanan) -> LaporanBulanan:
     return laporan
 
 
-def laporan_berkas_umum(*, laporan: LaporanBulanan, pdf: bool) -> tuple[bytes | None, FieldFile]:
-    """The report's file without the workforce section (for users who may not see it): the
-    stored one, or made now from the frozen figures (never live data) and stored for the
-    next download. Returns the bytes when just made (else None) and the stored file."""
+def laporan_berkas_umum(*, laporan: LaporanBulanan, pdf: bool) -> FieldFile:
+    """The report's stored file without the workforce section (for users who may not see
+    it), made from the frozen figures (never live data) on the first call."""
     field = "berkas_pdf_umum" if pdf else "berkas_xlsx_umum"
     berkas: FieldFile = getattr(laporan, field)
     if berkas:
-        return None, berkas
+        return berkas
     judul = judul_laporan(laporan)
     dibuat_at = laporan.dibuat_at or laporan.updated_at
     if pdf:
@@ -168,7 +167,7 @@ def laporan_berkas_umum(*, laporan: LaporanBulanan, pdf: bool) -> tuple[bytes | 
     berkas.save("umum.pdf" if pdf else "umum.xlsx", ContentFile(isi), save=False)
     # Only this column: two first downloads at once store the same content twice, harmlessly.
     LaporanBulanan.objects.filter(pk=laporan.pk).update(**{field: berkas.name})
-    return isi, berkas
+    return berkas
 
 
 def laporan_gagal(*, laporan_id: int, pesan: str) -> None:

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from dinsos import services as dinsos_services
-from dinsos.ekspor import XLSX, DownloadFormat, download_file_response, download_response
+from dinsos.ekspor import XLSX, DownloadFormat, download_file_response
 from dinsos.errors import DomainError
 from dinsos.forms import HalamanForm
 from dinsos.http import AuthedRequest, require_role
@@ -106,9 +106,7 @@ def _unduh(request: AuthedRequest, laporan: LaporanBulanan, fmt: DownloadFormat)
         berkas = laporan.berkas_pdf if fmt is PDF else laporan.berkas_xlsx
         return download_file_response(berkas.open("rb"), name=nama, fmt=fmt)  # type: ignore[return-value]  # a streamed HttpResponseBase, as require_role's type wants
     # Without the workforce section: made once from the same frozen figures, then kept.
-    isi, berkas = services.laporan_berkas_umum(laporan=laporan, pdf=fmt is PDF)
-    if isi is not None:
-        return download_response(isi, name=nama, fmt=fmt)
+    berkas = services.laporan_berkas_umum(laporan=laporan, pdf=fmt is PDF)
     return download_file_response(berkas.open("rb"), name=nama, fmt=fmt)  # type: ignore[return-value]  # a streamed HttpResponseBase, as require_role's type wants
 
 
